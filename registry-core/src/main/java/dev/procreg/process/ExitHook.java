@@ -1,0 +1,42 @@
+package dev.procreg.process;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Something that must happen when a process exits: a registry entry to drop, a monitor to fire,
+ * a caller to wake. Hooks are attached to a {@link LocalProcess} and run exactly once, by the
+ * thread that makes the process exit, after the process is already dead for every observer.
+ *
+ * <p>Hooks form an intrusive doubly linked list guarded by the process's lock, so attaching and
+ * detaching cost no allocation and O(1) whatever the number of hooks. A hook is attached to at
+ * most one process at a time.
+ */
+public abstract class ExitHook {
+
+	@Nullable ExitHook prev;
+
+	@Nullable ExitHook next;
+
+	/** The process this hook is attached to; null when detached or after it ran. */
+	@Nullable LocalProcess attachedTo;
+
+	protected ExitHook() {
+	}
+
+	/**
+	 * Runs once when the process this hook is attached to exits. Must not block.
+	 * @param process the process that exited
+	 * @param reason why it exited
+	 */
+	protected abstract void processExited(LocalProcess process, ExitReason reason);
+
+	/**
+	 * The name the process is known by through this hook, shown in process information and
+	 * crash reports.
+	 * @return the name, or {@code null} when this hook is no name
+	 */
+	protected @Nullable String registeredName() {
+		return null;
+	}
+
+}

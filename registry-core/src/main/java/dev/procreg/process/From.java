@@ -1,0 +1,148 @@
+package dev.procreg.process;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The caller of a {@link GenServer#handleCall}, Elixir's {@code from}: reply through it later to
+ * defer a reply ({@link #reply(Object)}, from any thread), or let {@code handleCall} return
+ * {@code reply(...)}.
+ *
+ * <p>A call's reply never goes through the caller's mailbox: the first of reply, server exit and
+ * timeout settles the call with one compare-and-set on {@code outcome}, and whatever comes later
+ * is dropped. So a late reply cannot reach a caller that timed out.
+ */
+public final class From extends ExitHook {
+
+	private static final VarHandle OUTCOME;
+
+	static {
+		try {
+			OUTCOME = MethodHandles.lookup().findVarHandle(From.class, "outcome", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private static final Object NULL_REPLY = new Object();
+
+	private static final Object TIMED_OUT = new Object();
+
+	final Object request;
+
+	private final @Nullable Pid caller;
+
+	private final Thread waiter;
+
+	/** null while pending; then the reply (NULL_REPLY for null), a Failure or TIMED_OUT. */
+	@SuppressWarnings("unused") // through OUTCOME
+	private volatile @Nullable Object outcome;
+
+	private volatile boolean parked;
+
+	From(Object request, @Nullable Pid caller) {
+		this.request = request;
+		this.caller = caller;
+		this.waiter = Thread.currentThread();
+	}
+
+	/** @return the calling process, or {@code null} when the call came from a plain thread */
+	public @Nullable Pid caller() {
+		return this.caller;
+	}
+
+	/**
+	 * Replies to the caller. Only the first reply counts.
+	 * @param value the reply, may be null
+	 * @return whether the caller got it (false when it already had a reply, timed out, or the
+	 * server exited)
+	 */
+	public boolean reply(@Nullable Object value) {
+		return settle((value != null) ? value : NULL_REPLY);
+	}
+
+	boolean fail(Pid server, ExitReason reason) {
+		return settle(new Failure(server, reason));
+	}
+
+	private boolean settle(Object result) {
+		if (OUTCOME.compareAndSet(this, null, result)) {
+			if (this.parked) {
+				LockSupport.unpark(this.waiter);
+			}
+			return true;
+		}
+		return false;
+	}
+
+	boolean settled() {
+		return this.outcome != null;
+	}
+
+	@Override
+	protected void processExited(LocalProcess process, ExitReason reason) {
+		fail(process.pid, reason);
+	}
+
+	/**
+	 * Waits for the outcome; only the calling thread may wait.
+	 * @return the reply
+	 */
+	@Nullable Object await(Name name, long nanos, java.time.Duration timeout) {
+		Object result = this.outcome;
+		for (int spins = 0; result == null && spins < 256; spins++) {
+			Thread.onSpinWait();
+			result = this.outcome;
+		}
+		if (result == null) {
+			result = parkUntilSettled(nanos);
+		}
+		if (result == TIMED_OUT) {
+			throw new CallTimeoutException(name, timeout);
+		}
+		if (result instanceof Failure failure) {
+			throw new ProcessExitException(failure.server, failure.reason,
+					"call to " + name + " failed: " + failure.server + " exited with reason " + failure.reason);
+		}
+		return (result == NULL_REPLY) ? null : result;
+	}
+
+	private Object parkUntilSettled(long nanos) {
+		long deadline = System.nanoTime() + nanos;
+		this.parked = true;
+		Object result;
+		while ((result = this.outcome) == null) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				if (OUTCOME.compareAndSet(this, null, TIMED_OUT)) {
+					return TIMED_OUT;
+				}
+				continue;
+			}
+			LockSupport.parkNanos(this, remaining);
+			if (Thread.interrupted()) {
+				LocalProcess self = LocalProcess.CURRENT.get();
+				ExitReason own = (self != null) ? self.exitReason() : null;
+				Thread.currentThread().interrupt();
+				if (own != null && self != null) {
+					throw new ProcessExitException(self.pid, own, self.pid + " exited while waiting for a reply: " + own);
+				}
+				throw new ProcessException("interrupted while waiting for a reply");
+			}
+		}
+		return result;
+	}
+
+	@Override
+	public String toString() {
+		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + "]";
+	}
+
+	private record Failure(Pid server, ExitReason reason) {
+	}
+
+}

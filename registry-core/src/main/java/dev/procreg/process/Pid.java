@@ -1,0 +1,88 @@
+package dev.procreg.process;
+
+import java.io.Serial;
+import java.io.Serializable;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The identity of a process: the node it runs on and a serial that is never reused.
+ *
+ * <p>Two pids are equal when node and serial are equal. A pid is also a {@link Name}: sending to
+ * it addresses exactly that process, and sending to a dead pid is a silent no-op, as in Erlang.
+ *
+ * <pre>{@code
+ * Pid pid = runtime.spawn(ctx -> System.out.println(ctx.receive()));
+ * runtime.send(pid, "hello");      // prints hello
+ * pid.toString();                   // "<local.42>"
+ * }</pre>
+ */
+public final class Pid implements Name, Comparable<Pid>, Serializable {
+
+	@Serial
+	private static final long serialVersionUID = 1L;
+
+	private final String node;
+
+	private final long serial;
+
+	/** The process itself while this pid was made by a runtime in this JVM; null once deserialized. */
+	final transient @Nullable LocalProcess process;
+
+	Pid(String node, long serial, @Nullable LocalProcess process) {
+		this.node = node;
+		this.serial = serial;
+		this.process = process;
+	}
+
+	/**
+	 * A pid for a process of another node, or read back from storage; it is never bound to a
+	 * local process object, so a runtime resolves it by node and serial.
+	 * @param node the node name
+	 * @param serial the serial on that node
+	 * @return the pid
+	 */
+	public static Pid of(String node, long serial) {
+		if (node == null || node.isBlank()) {
+			throw new IllegalArgumentException("node must not be null or blank");
+		}
+		return new Pid(node, serial, null);
+	}
+
+	/** @return the node this process runs on */
+	public String node() {
+		return this.node;
+	}
+
+	/** @return the serial, unique on its node */
+	public long serial() {
+		return this.serial;
+	}
+
+	@Override
+	public Pid resolve(ProcessRuntime runtime) {
+		return this;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof Pid that && this.serial == that.serial && this.node.equals(that.node);
+	}
+
+	@Override
+	public int hashCode() {
+		return Long.hashCode(this.serial * 0x9E3779B97F4A7C15L) ^ this.node.hashCode();
+	}
+
+	@Override
+	public int compareTo(Pid other) {
+		int byNode = this.node.compareTo(other.node);
+		return (byNode != 0) ? byNode : Long.compare(this.serial, other.serial);
+	}
+
+	@Override
+	public String toString() {
+		return "<" + this.node + "." + this.serial + ">";
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.procreg.process;
+
+/**
+ * Base class of the exceptions thrown when a process cannot be reached or did not answer.
+ */
+public class ProcessException extends RuntimeException {
+
+	public ProcessException(String message) {
+		super(message);
+	}
+
+	public ProcessException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}

@@ -1,0 +1,562 @@
+package dev.procreg.process;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where processes live: spawns them, delivers messages, calls servers, keeps registered names,
+ * and ends every process when closed. Several runtimes may live in one JVM; pids are unique
+ * across all of them.
+ *
+ * <pre>{@code
+ * try (ProcessRuntime runtime = ProcessRuntime.start()) {
+ *     Pid greeter = runtime.spawn(ctx -> {
+ *         if (ctx.receive() instanceof Hello(Pid from)) {
+ *             ctx.send(from, "hello, " + from);
+ *         }
+ *     });
+ *     runtime.register("greeter", greeter);
+ *     runtime.send(Name.of("greeter"), new Hello(...));
+ * }
+ * }</pre>
+ *
+ * <p>Every method may be called from any thread, including threads that run no process (a
+ * servlet request thread): {@code send}, {@code call} and {@code cast} work from anywhere, while
+ * {@code spawnLink}, {@code spawnMonitor} and {@code startLink} need a calling process to link or
+ * monitor.
+ */
+public final class ProcessRuntime implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessRuntime.class);
+
+	/** Serials are unique in the JVM, so pids of two runtimes with the same node name never clash. */
+	private static final AtomicLong SERIALS = new AtomicLong();
+
+	/** Elixir's default call timeout. */
+	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+	private final Options options;
+
+	private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
+
+	final NameTable names = new NameTable();
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private ProcessRuntime(Options options) {
+		this.options = options;
+	}
+
+	/**
+	 * Starts a runtime with node name {@code local} and a 5 second shutdown timeout.
+	 * @return the runtime
+	 */
+	public static ProcessRuntime start() {
+		return start(Options.defaults());
+	}
+
+	/**
+	 * Starts a runtime.
+	 * @param options the options
+	 * @return the runtime
+	 */
+	public static ProcessRuntime start(Options options) {
+		return new ProcessRuntime(Objects.requireNonNull(options, "options"));
+	}
+
+	/** @return this runtime's node name, carried by every pid it makes */
+	public String node() {
+		return this.options.node();
+	}
+
+	// ---- spawning
+
+	/**
+	 * Starts a process running {@code body} on a virtual thread of its own.
+	 * @param body the process's code
+	 * @return its pid
+	 */
+	public Pid spawn(ProcessBody body) {
+		ThreadProcess process = newThreadProcess(body);
+		process.start();
+		return process.pid;
+	}
+
+	/**
+	 * Starts a process linked to the calling process.
+	 * @param body the process's code
+	 * @return its pid
+	 * @throws IllegalStateException when not called from a process
+	 */
+	public Pid spawnLink(ProcessBody body) {
+		LocalProcess parent = requireCurrent("spawnLink");
+		ThreadProcess process = newThreadProcess(body);
+		process.parent = parent.pid;
+		parent.link(process);
+		process.start();
+		return process.pid;
+	}
+
+	/**
+	 * Starts a process monitored by the calling process.
+	 * @param body the process's code
+	 * @return its pid and the monitor's reference
+	 * @throws IllegalStateException when not called from a process
+	 */
+	public SpawnedMonitor spawnMonitor(ProcessBody body) {
+		LocalProcess watcher = requireCurrent("spawnMonitor");
+		ThreadProcess process = newThreadProcess(body);
+		MonitorRef ref = watcher.monitor(process.pid);
+		process.start();
+		return new SpawnedMonitor(process.pid, ref);
+	}
+
+	private ThreadProcess newThreadProcess(ProcessBody body) {
+		Objects.requireNonNull(body, "body must not be null");
+		ensureOpen();
+		ThreadProcess process = new ThreadProcess(this, SERIALS.incrementAndGet(), body);
+		this.processes.put(process.pid, process);
+		return process;
+	}
+
+	StartResult startServer(GenServer<?> server, @Nullable Object arg, @Nullable RegistrableName name, boolean link) {
+		Objects.requireNonNull(server, "server must not be null");
+		ensureOpen();
+		LocalProcess parent = link ? requireCurrent("startLink") : null;
+		ServerProcess process = new ServerProcess(this, SERIALS.incrementAndGet(), server);
+		this.processes.put(process.pid, process);
+		if (name != null) {
+			Pid owner;
+			try {
+				owner = name.register(process);
+			}
+			catch (RuntimeException ex) {
+				process.exit(ExitReason.NORMAL);
+				throw ex;
+			}
+			if (owner != null) {
+				process.exit(ExitReason.NORMAL);
+				return new StartResult.AlreadyStarted(owner);
+			}
+		}
+		if (parent != null) {
+			process.parent = parent.pid;
+			parent.link(process);
+		}
+		return process.init(arg);
+	}
+
+	// ---- messaging
+
+	/**
+	 * Sends a message, Erlang's {@code send/2}. Sending to a dead pid is a silent no-op.
+	 * @param name the receiver: a pid, a registered name or a via name
+	 * @param message the message, not null
+	 * @throws NoProcessException when a name resolves to no process
+	 */
+	public void send(Name name, Object message) {
+		Objects.requireNonNull(message, "message must not be null");
+		LocalProcess process = local(resolveOrThrow(name));
+		if (process != null) {
+			process.deliver(message);
+		}
+	}
+
+	/**
+	 * Calls a server with Elixir's default timeout of 5 seconds.
+	 * @param <R> the reply's type, as the caller expects it
+	 * @param name the server
+	 * @param request the request, not null
+	 * @return the reply
+	 * @see #call(Name, Object, Duration)
+	 */
+	public <R> R call(Name name, Object request) {
+		return call(name, request, DEFAULT_CALL_TIMEOUT);
+	}
+
+	/**
+	 * Calls a server and waits for its reply.
+	 * @param <R> the reply's type, as the caller expects it
+	 * @param name the server
+	 * @param request the request, not null
+	 * @param timeout how long to wait
+	 * @return the reply
+	 * @throws NoProcessException at once, when the name resolves to no live process
+	 * @throws ProcessExitException at once, when the server exits before replying
+	 * @throws CallTimeoutException when no reply came in time; a later reply is dropped
+	 * @throws IllegalArgumentException when the process is not a {@link GenServer}
+	 */
+	@SuppressWarnings("unchecked")
+	public <R> R call(Name name, Object request, Duration timeout) {
+		Objects.requireNonNull(request, "request must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		Pid pid = resolveOrThrow(name);
+		LocalProcess process = local(pid);
+		if (process == null || !process.isAlive()) {
+			throw new NoProcessException(name, "no process: " + name + " is not alive");
+		}
+		if (!(process instanceof ServerProcess server)) {
+			throw new IllegalArgumentException(name + " is not a GenServer; send it a message instead");
+		}
+		return (R) server.call(request, name, timeout);
+	}
+
+	/**
+	 * Casts a request to a server: fire and forget. Like Elixir, casting to a name that resolves
+	 * to nothing, or to a dead process, does nothing. A plain process receives the request as a
+	 * message.
+	 * @param name the server
+	 * @param request the request, not null
+	 */
+	public void cast(Name name, Object request) {
+		Objects.requireNonNull(request, "request must not be null");
+		Pid pid = Objects.requireNonNull(name, "name must not be null").resolve(this);
+		LocalProcess process = (pid != null) ? local(pid) : null;
+		if (process instanceof ServerProcess server) {
+			server.cast(request);
+		}
+		else if (process != null) {
+			process.deliver(request);
+		}
+	}
+
+	/**
+	 * Stops a process and waits until it has exited: a server runs {@code terminate} with the
+	 * reason, Elixir's {@code GenServer.stop/3}.
+	 * @param name the process
+	 * @param reason the reason
+	 * @param timeout how long to wait
+	 * @throws NoProcessException when no live process has the name
+	 * @throws CallTimeoutException when it did not exit in time (it keeps running)
+	 */
+	public void stop(Name name, ExitReason reason, Duration timeout) {
+		Objects.requireNonNull(reason, "reason must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		LocalProcess process = local(resolveOrThrow(name));
+		if (process == null || !process.isAlive()) {
+			throw new NoProcessException(name, "no process: " + name + " is not alive");
+		}
+		ExitLatch latch = new ExitLatch();
+		if (!process.attach(latch)) {
+			return;
+		}
+		if (process instanceof ServerProcess server) {
+			server.stopGracefully(reason);
+		}
+		else {
+			process.exit(reason);
+		}
+		if (!latch.await(timeout)) {
+			process.detach(latch);
+			throw new CallTimeoutException(name, timeout);
+		}
+	}
+
+	/**
+	 * Sends an exit signal, Erlang's {@code exit/2}: {@link ExitReason#KILL} ends the process
+	 * whatever it does; other reasons end a process that does not trap exits, or arrive as an
+	 * {@link Exit} message; {@code normal} is ignored by a process that does not trap exits.
+	 * @param name the process
+	 * @param reason the reason
+	 * @throws NoProcessException when a name resolves to no process
+	 */
+	public void exit(Name name, ExitReason reason) {
+		Objects.requireNonNull(reason, "reason must not be null");
+		LocalProcess process = local(resolveOrThrow(name));
+		if (process != null) {
+			LocalProcess sender = LocalProcess.CURRENT.get();
+			process.exitSignal((sender != null) ? sender.pid : null, reason, false);
+		}
+	}
+
+	// ---- information
+
+	/**
+	 * @param pid a process
+	 * @return whether it is alive; false for a pid this runtime does not know
+	 */
+	public boolean isAlive(Pid pid) {
+		LocalProcess process = local(pid);
+		return process != null && process.isAlive();
+	}
+
+	/**
+	 * @param pid a process
+	 * @return a snapshot of it, or empty when it is not alive
+	 */
+	public Optional<ProcessInfo> processInfo(Pid pid) {
+		LocalProcess process = local(pid);
+		return (process != null && process.isAlive()) ? Optional.of(process.info()) : Optional.empty();
+	}
+
+	/** @return the live processes, in pid order */
+	public List<Pid> processes() {
+		List<Pid> pids = new ArrayList<>(this.processes.size());
+		this.processes.forEach((pid, process) -> {
+			if (process.isAlive()) {
+				pids.add(pid);
+			}
+		});
+		pids.sort(null);
+		return pids;
+	}
+
+	/** @return the number of live processes */
+	public int processCount() {
+		return this.processes.size();
+	}
+
+	/**
+	 * The pid of the process whose code the calling thread runs.
+	 * @return the pid, or empty on a thread that runs no process
+	 */
+	public Optional<Pid> self() {
+		LocalProcess current = LocalProcess.CURRENT.get();
+		return (current != null && current.runtime() == this) ? Optional.of(current.pid) : Optional.empty();
+	}
+
+	// ---- registered names
+
+	/**
+	 * Registers a name for a live process, Erlang's {@code register/2}. The name is released when
+	 * the process exits.
+	 * @param name the name, not blank
+	 * @param pid a live process of this runtime
+	 * @throws IllegalArgumentException when the process is not alive
+	 * @throws IllegalStateException when another live process holds the name
+	 */
+	public void register(String name, Pid pid) {
+		RegisteredName checked = new RegisteredName(name);
+		Objects.requireNonNull(pid, "pid must not be null");
+		LocalProcess process = local(pid);
+		if (process == null || !process.isAlive()) {
+			throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not alive");
+		}
+		Pid owner = checked.register(process);
+		if (owner != null) {
+			throw new IllegalStateException("name '" + name + "' is already registered to " + owner);
+		}
+	}
+
+	/**
+	 * Removes a registered name.
+	 * @param name the name
+	 * @return whether a live process held it
+	 */
+	public boolean unregister(String name) {
+		return this.names.unregister(Objects.requireNonNull(name, "name must not be null"));
+	}
+
+	/**
+	 * @param name a registered name
+	 * @return the live process registered under it
+	 */
+	public Optional<Pid> whereis(String name) {
+		return Optional.ofNullable(whereisOrNull(name));
+	}
+
+	@Nullable Pid whereisOrNull(String name) {
+		return this.names.whereis(name);
+	}
+
+	/** @return the registered names of live processes, sorted */
+	public List<String> registered() {
+		return this.names.names();
+	}
+
+	// ---- internals shared with the processes
+
+	@Nullable LocalProcess local(Pid pid) {
+		LocalProcess process = pid.process;
+		if (process != null && process.runtime() == this) {
+			return process;
+		}
+		return this.processes.get(pid);
+	}
+
+	Pid resolveOrThrow(Name name) {
+		Objects.requireNonNull(name, "name must not be null");
+		Pid pid = name.resolve(this);
+		if (pid == null) {
+			throw new NoProcessException(name, "no process is registered as " + name);
+		}
+		return pid;
+	}
+
+	void schedule(ServerProcess process) {
+		Thread.startVirtualThread(process);
+	}
+
+	ScheduledThreadPoolExecutor scheduler() {
+		ScheduledThreadPoolExecutor current = this.scheduler;
+		if (current == null) {
+			synchronized (this) {
+				current = this.scheduler;
+				if (current == null) {
+					current = new ScheduledThreadPoolExecutor(1, (task) -> {
+						Thread thread = new Thread(task, "procreg-timers-" + node());
+						thread.setDaemon(true);
+						return thread;
+					});
+					current.setRemoveOnCancelPolicy(true);
+					this.scheduler = current;
+				}
+			}
+		}
+		return current;
+	}
+
+	void processExited(LocalProcess process) {
+		this.processes.remove(process.pid, process);
+	}
+
+	private LocalProcess requireCurrent(String operation) {
+		LocalProcess current = LocalProcess.CURRENT.get();
+		if (current == null || current.runtime() != this) {
+			throw new IllegalStateException(operation + " must be called from a process of this runtime");
+		}
+		return current;
+	}
+
+	private void ensureOpen() {
+		if (this.closed.get()) {
+			throw new IllegalStateException("runtime " + node() + " is closed");
+		}
+	}
+
+	/** @return whether {@link #close()} was called */
+	public boolean isClosed() {
+		return this.closed.get();
+	}
+
+	// ---- shutdown
+
+	/**
+	 * Ends every process: each gets an exit signal {@code shutdown} (a server runs
+	 * {@code terminate}), and whatever is still alive after the shutdown timeout is killed.
+	 * Returns when every process has exited. Calling it again does nothing.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		List<LocalProcess> alive = new ArrayList<>(this.processes.values());
+		CountDownLatch exited = new CountDownLatch(alive.size());
+		for (LocalProcess process : alive) {
+			if (!process.attach(new ExitLatch(exited))) {
+				exited.countDown();
+			}
+		}
+		for (LocalProcess process : alive) {
+			process.shutdown();
+		}
+		boolean orderly;
+		try {
+			orderly = exited.await(this.options.shutdownTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			orderly = false;
+		}
+		if (!orderly) {
+			logger.warn("Runtime {}: processes still running after {} ms; killing them", node(),
+					this.options.shutdownTimeout().toMillis());
+		}
+		for (LocalProcess process : this.processes.values()) {
+			process.exit(ExitReason.KILLED);
+		}
+		ScheduledThreadPoolExecutor timers = this.scheduler;
+		if (timers != null) {
+			timers.shutdownNow();
+		}
+	}
+
+	/**
+	 * How a runtime is set up.
+	 *
+	 * @param node the node name every pid carries; {@code local} by default
+	 * @param shutdownTimeout how long {@link #close()} waits for processes to exit after
+	 * {@code shutdown} before killing them; 5 seconds by default
+	 */
+	public record Options(String node, Duration shutdownTimeout) {
+
+		public Options {
+			if (node == null || node.isBlank()) {
+				throw new IllegalArgumentException("node name must not be null or blank");
+			}
+			Objects.requireNonNull(shutdownTimeout, "shutdownTimeout must not be null");
+			if (shutdownTimeout.isNegative()) {
+				throw new IllegalArgumentException("shutdownTimeout must not be negative: " + shutdownTimeout);
+			}
+		}
+
+		/** @return node {@code local}, shutdown timeout 5 seconds */
+		public static Options defaults() {
+			return new Options("local", Duration.ofSeconds(5));
+		}
+
+		/**
+		 * @param node the node name
+		 * @return these options with another node name
+		 */
+		public Options withNode(String node) {
+			return new Options(node, this.shutdownTimeout);
+		}
+
+		/**
+		 * @param timeout the shutdown timeout
+		 * @return these options with another shutdown timeout
+		 */
+		public Options withShutdownTimeout(Duration timeout) {
+			return new Options(this.node, timeout);
+		}
+
+	}
+
+	/** Counts down when the process it is attached to exits. */
+	private static final class ExitLatch extends ExitHook {
+
+		private final CountDownLatch latch;
+
+		ExitLatch() {
+			this(new CountDownLatch(1));
+		}
+
+		ExitLatch(CountDownLatch latch) {
+			this.latch = latch;
+		}
+
+		@Override
+		protected void processExited(LocalProcess process, ExitReason reason) {
+			this.latch.countDown();
+		}
+
+		boolean await(Duration timeout) {
+			try {
+				return this.latch.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+
+	}
+
+}

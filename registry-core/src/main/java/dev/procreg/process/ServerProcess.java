@@ -1,0 +1,521 @@
+package dev.procreg.process;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The process behind a {@link GenServer}. It holds no thread while its mailbox is empty.
+ *
+ * <h2>The runner word</h2>
+ * {@code runner} says who may run the server's code: {@link #IDLE} (nobody; the next message
+ * schedules it), {@link #SCHEDULED} (a virtual thread is about to), a {@link Thread} (that thread
+ * runs it now: a drain thread, a starter running {@code init}, or a caller running
+ * {@code handleCall} inline), or, once the process is dead, {@link #STOPPED}. Only the thread named in it touches the state and consumes the mailbox.
+ *
+ * <p>A runner lets go with one compare-and-set back to {@code IDLE}, then re-checks the mailbox,
+ * so a message sent in between is never stranded. A process that kills the server while another
+ * thread runs its code swaps that thread out ({@code INTERRUPTING}), interrupts it (unless it is
+ * lent to a further inline call) and publishes {@code STOPPED}; the runner's release then
+ * fails, and it clears the interrupt before its thread goes back to the caller, so the kill never
+ * leaks into the caller's own code.
+ */
+final class ServerProcess extends LocalProcess implements Runnable {
+
+	private static final Object IDLE = new Marker("idle");
+
+	private static final Object SCHEDULED = new Marker("scheduled");
+
+	private static final Object INTERRUPTING = new Marker("interrupting");
+
+	private static final Object STOPPED = new Marker("stopped");
+
+	/** Messages a drain thread handles before it lets other virtual threads run. */
+	private static final int BATCH = 64;
+
+	/** Queued messages an inline caller handles for others before going back to its own code. */
+	private static final int COMBINE = 16;
+
+	private static final VarHandle RUNNER;
+
+	static {
+		try {
+			RUNNER = MethodHandles.lookup().findVarHandle(ServerProcess.class, "runner", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	@SuppressWarnings("unused") // through RUNNER
+	private volatile Object runner;
+
+	private final GenServer<Object> server;
+
+	// owned by the runner
+	private @Nullable Object state;
+
+	private long generation;
+
+	private @Nullable ScheduledFuture<?> idleTimer;
+
+	@SuppressWarnings("unchecked")
+	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server) {
+		super(runtime, serial);
+		this.server = (GenServer<Object>) server;
+		this.runner = Thread.currentThread();
+		server.bind(this);
+	}
+
+	// ---- start
+
+	/** Runs {@code init} on the starting thread, which owns the runner word until it returns. */
+	StartResult init(@Nullable Object arg) {
+		Thread me = Thread.currentThread();
+		LocalProcess caller = CURRENT.get();
+		enterLending(caller);
+		CURRENT.set(this);
+		GenServer.Init<Object> init;
+		try {
+			init = this.server.init(arg);
+			if (init == null) {
+				throw new IllegalStateException(this.server.getClass().getName() + ".init returned null");
+			}
+		}
+		catch (Throwable ex) {
+			ExitReason reason = isAlive() ? ExitReason.crash(ex) : exitReasonOrNormal();
+			exit(reason);
+			return leaveInit(me, caller, new StartResult.Failed(exitReasonOrNormal()));
+		}
+		finally {
+			CURRENT.set(caller);
+		}
+		StartResult result = switch (init) {
+			case GenServer.Init.Ok<Object> ok -> {
+				this.state = ok.state();
+				armIdleTimer(ok.timeout());
+				yield new StartResult.Started(this.pid);
+			}
+			case GenServer.Init.Stop<Object> stop -> {
+				exit(stop.reason());
+				yield new StartResult.Failed(stop.reason());
+			}
+			case GenServer.Init.Ignore<Object> ignore -> {
+				exit(ExitReason.NORMAL);
+				yield new StartResult.Ignored();
+			}
+		};
+		return leaveInit(me, caller, result);
+	}
+
+	private StartResult leaveInit(Thread me, @Nullable LocalProcess caller, StartResult result) {
+		release(me);
+		exitLending(caller);
+		if (result instanceof StartResult.Started && !isAlive()) {
+			return new StartResult.Failed(exitReasonOrNormal());
+		}
+		return result;
+	}
+
+	private ExitReason exitReasonOrNormal() {
+		ExitReason reason = exitReason();
+		return (reason != null) ? reason : ExitReason.NORMAL;
+	}
+
+	// ---- calls
+
+	/**
+	 * A call from any thread. When the server is idle with an empty mailbox, the caller takes
+	 * the runner word and runs {@code handleCall} itself; otherwise the request is queued and the
+	 * caller waits for the outcome.
+	 */
+	@Nullable Object call(Object request, Name name, Duration timeout) {
+		LocalProcess caller = CURRENT.get();
+		if (caller == this) {
+			throw new IllegalStateException(this.pid + " called itself; a server cannot wait for its own reply");
+		}
+		From from = new From(request, (caller != null) ? caller.pid : null);
+		Thread me = Thread.currentThread();
+		if (RUNNER.getAcquire(this) == IDLE && mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, me)) {
+			if (mailboxEmpty() && isAlive()) {
+				runInline(me, caller, from);
+				if (!from.settled() && !attach(from)) {
+					from.fail(this.pid, exitReasonOrNormal());
+				}
+			}
+			else {
+				release(me);
+			}
+		}
+		if (from.attachedTo == null && !from.settled()) {
+			if (!attach(from)) {
+				throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
+			}
+			deliver(from);
+		}
+		try {
+			return from.await(name, timeout.toNanos(), timeout);
+		}
+		finally {
+			if (from.attachedTo != null) {
+				detach(from);
+			}
+		}
+	}
+
+	private void runInline(Thread me, @Nullable LocalProcess caller, From from) {
+		try {
+			enterLending(caller);
+		}
+		catch (ProcessExitException ex) {
+			release(me);
+			throw ex;
+		}
+		CURRENT.set(this);
+		try {
+			dispatch(from);
+			drain(COMBINE);
+		}
+		finally {
+			CURRENT.set(caller);
+			release(me);
+			exitLending(caller);
+		}
+	}
+
+	private static void enterLending(@Nullable LocalProcess caller) {
+		if (caller != null) {
+			caller.lent = true;
+			ExitReason reason = caller.exitReason();
+			if (reason != null) {
+				caller.lent = false;
+				throw new ProcessExitException(caller.pid, reason, caller.pid + " exited: " + reason);
+			}
+		}
+	}
+
+	private static void exitLending(@Nullable LocalProcess caller) {
+		if (caller != null) {
+			caller.lent = false;
+			if (!caller.isAlive()) {
+				// killed while its thread ran this server's code: the kill skipped the interrupt
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** Lets go of the runner word; reschedules when messages came in meanwhile. */
+	private void release(Thread me) {
+		if (RUNNER.compareAndSet(this, me, IDLE)) {
+			if (!mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+				runtime().schedule(this);
+			}
+			return;
+		}
+		while (RUNNER.getVolatile(this) == INTERRUPTING) {
+			Thread.onSpinWait();
+		}
+		// the process died while this thread ran its code: any interrupt now pending was meant for
+		// that code (a kill, or exitLending of a nested call), not for the thread's own
+		Thread.interrupted();
+	}
+
+	// ---- the drain thread
+
+	@Override
+	void wake() {
+		if (RUNNER.getAcquire(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+			runtime().schedule(this);
+		}
+	}
+
+	@Override
+	public void run() {
+		Thread me = Thread.currentThread();
+		if (!RUNNER.compareAndSet(this, SCHEDULED, me)) {
+			return;
+		}
+		CURRENT.set(this);
+		try {
+			for (;;) {
+				int handled = drain(BATCH);
+				if (!RUNNER.compareAndSet(this, me, IDLE)) {
+					release(me);
+					return;
+				}
+				if (mailboxEmpty() || !RUNNER.compareAndSet(this, IDLE, me)) {
+					return;
+				}
+				if (handled == BATCH) {
+					Thread.yield();
+				}
+			}
+		}
+		finally {
+			CURRENT.remove();
+		}
+	}
+
+	private int drain(int limit) {
+		int handled = 0;
+		while (handled < limit && isAlive()) {
+			Object message = poll();
+			if (message == null) {
+				break;
+			}
+			dispatch(message);
+			handled++;
+		}
+		return handled;
+	}
+
+	// ---- dispatch
+
+	private void dispatch(Object message) {
+		Object info = message;
+		if (message instanceof IdleTimeout timeout) {
+			if (timeout.generation != this.generation) {
+				return;
+			}
+			info = GenServer.Timeout.TIMEOUT;
+		}
+		this.generation++;
+		ScheduledFuture<?> timer = this.idleTimer;
+		if (timer != null) {
+			timer.cancel(false);
+			this.idleTimer = null;
+		}
+		From from = null;
+		try {
+			GenServer.Result<Object> result;
+			if (message instanceof From call) {
+				from = call;
+				result = this.server.handleCall(call.request, call, this.state);
+				check(result, "handleCall");
+			}
+			else if (message instanceof Cast cast) {
+				result = this.server.handleCast(cast.request(), this.state);
+				check(result, "handleCast");
+			}
+			else if (message instanceof SystemStop stop) {
+				terminate(stop.reason());
+				return;
+			}
+			else if (message instanceof Down down && down.ref().flushed) {
+				return;
+			}
+			else {
+				result = this.server.handleInfo(info, this.state);
+				check(result, "handleInfo");
+			}
+			apply(result, from);
+		}
+		catch (Throwable ex) {
+			crash(ex, from);
+		}
+	}
+
+	private void check(GenServer.@Nullable Result<Object> result, String callback) {
+		if (result == null) {
+			throw new IllegalStateException(this.server.getClass().getName() + "." + callback + " returned null");
+		}
+		if (!callback.equals("handleCall") && (result instanceof GenServer.Result.Reply<Object>
+				|| result instanceof GenServer.Result.Stop<Object> stop && stop.replies())) {
+			throw new IllegalStateException(this.server.getClass().getName() + "." + callback
+					+ " returned a reply, but only handleCall can reply; return noReply(state)");
+		}
+	}
+
+	private void apply(GenServer.Result<Object> result, @Nullable From from) {
+		switch (result) {
+			case GenServer.Result.Reply<Object> reply -> {
+				this.state = reply.state();
+				if (from != null) {
+					from.reply(reply.reply());
+				}
+				armIdleTimer(reply.timeout());
+			}
+			case GenServer.Result.NoReply<Object> noReply -> {
+				this.state = noReply.state();
+				armIdleTimer(noReply.timeout());
+			}
+			case GenServer.Result.Stop<Object> stop -> {
+				this.state = stop.state();
+				if (stop.replies() && from != null) {
+					from.reply(stop.reply());
+				}
+				terminate(stop.reason());
+			}
+		}
+	}
+
+	private void crash(Throwable error, @Nullable From from) {
+		if (!isAlive()) {
+			return; // killed while running: the exception is the kill's interrupt
+		}
+		ExitReason reason = ExitReason.crash(error);
+		try {
+			this.server.terminate(reason, this.state);
+		}
+		catch (Throwable ex) {
+			error.addSuppressed(ex);
+		}
+		exit(reason);
+		if (from != null) {
+			from.fail(this.pid, reason);
+		}
+	}
+
+	private void terminate(ExitReason reason) {
+		ExitReason outcome = reason;
+		try {
+			this.server.terminate(reason, this.state);
+		}
+		catch (Throwable ex) {
+			outcome = ExitReason.crash(ex);
+		}
+		exit(outcome);
+	}
+
+	private void armIdleTimer(@Nullable Duration timeout) {
+		if (timeout != null) {
+			IdleTimeout message = new IdleTimeout(this.generation);
+			this.idleTimer = runtime().scheduler().schedule(() -> deliver(message), timeout.toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+	}
+
+	// ---- signals and death
+
+	/**
+	 * Exit signals as in OTP, with one addition for Java's habits: a {@code shutdown} signal that
+	 * is not trapped (from the supervisor, from {@code stop} or from the runtime closing) lets the
+	 * server run {@code terminate}. Trapped signals from the parent stop the server too, as in
+	 * OTP; trapped signals from others arrive as {@link Exit} messages.
+	 */
+	@Override
+	void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+		if (!isAlive()) {
+			return;
+		}
+		if (!fromLink && reason == ExitReason.KILL) {
+			exit(ExitReason.KILLED);
+		}
+		else if (this.trapExits) {
+			boolean fromParent = from != null && from.equals(this.parent);
+			deliver(fromParent ? new SystemStop(reason) : new Exit(from, reason));
+		}
+		else if (reason.equals(ExitReason.SHUTDOWN)) {
+			deliver(new SystemStop(reason));
+		}
+		else if (reason.equals(ExitReason.NORMAL)) {
+			if (this.pid.equals(from)) {
+				exit(ExitReason.NORMAL);
+			}
+		}
+		else {
+			exit(reason);
+		}
+	}
+
+	@Override
+	void shutdown() {
+		stopGracefully(ExitReason.SHUTDOWN);
+	}
+
+	void stopGracefully(ExitReason reason) {
+		deliver(new SystemStop(reason));
+	}
+
+	void cast(Object request) {
+		deliver(new Cast(request));
+	}
+
+	@Override
+	void stopRunning() {
+		ScheduledFuture<?> timer = this.idleTimer;
+		if (timer != null) {
+			timer.cancel(false);
+		}
+		Thread me = Thread.currentThread();
+		for (;;) {
+			Object current = RUNNER.getVolatile(this);
+			if (current == STOPPED || current == INTERRUPTING) {
+				return;
+			}
+			if (current instanceof Thread thread && thread != me) {
+				if (RUNNER.compareAndSet(this, thread, INTERRUPTING)) {
+					if (!this.lent) {
+						thread.interrupt();
+					}
+					RUNNER.setVolatile(this, STOPPED);
+					return;
+				}
+			}
+			else if (RUNNER.compareAndSet(this, current, STOPPED)) {
+				return;
+			}
+		}
+	}
+
+	@Override
+	String describeForCrash() {
+		return " in " + this.server.getClass().getName();
+	}
+
+	@Override
+	@Nullable String serverClass() {
+		return this.server.getClass().getName();
+	}
+
+	@Override
+	ProcessInfo.Status status() {
+		Object current = RUNNER.getVolatile(this);
+		if (!isAlive()) {
+			return ProcessInfo.Status.EXITED;
+		}
+		if (current == IDLE) {
+			return ProcessInfo.Status.WAITING;
+		}
+		return (current == SCHEDULED) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;
+	}
+
+	@Override
+	public Object receive() {
+		throw notForServers();
+	}
+
+	@Override
+	public Optional<Object> receive(Duration timeout) {
+		throw notForServers();
+	}
+
+	@Override
+	public Optional<Object> receive(Predicate<Object> matcher, Duration timeout) {
+		throw notForServers();
+	}
+
+	private UnsupportedOperationException notForServers() {
+		return new UnsupportedOperationException(
+				"a GenServer receives messages through handleCall, handleCast and handleInfo, not receive");
+	}
+
+	private record Cast(Object request) {
+	}
+
+	private record SystemStop(ExitReason reason) {
+	}
+
+	private record IdleTimeout(long generation) {
+	}
+
+	private record Marker(String name) {
+	}
+
+}
