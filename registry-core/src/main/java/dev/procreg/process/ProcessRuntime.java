@@ -268,6 +268,30 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	/**
+	 * Waits until a process has exited, without a mailbox: usable from any thread, including a
+	 * server's callback (a supervisor waiting for a child to shut down).
+	 * @param pid the process
+	 * @param timeout how long to wait
+	 * @return whether it is dead now
+	 */
+	public boolean awaitExit(Pid pid, Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
+		if (process == null) {
+			return true;
+		}
+		ExitLatch latch = new ExitLatch();
+		if (!process.attach(latch)) {
+			return true;
+		}
+		if (latch.await(timeout)) {
+			return true;
+		}
+		process.detach(latch);
+		return !process.isAlive();
+	}
+
+	/**
 	 * Sends an exit signal, Erlang's {@code exit/2}: {@link ExitReason#KILL} ends the process
 	 * whatever it does; other reasons end a process that does not trap exits, or arrive as an
 	 * {@link Exit} message; {@code normal} is ignored by a process that does not trap exits.
