@@ -227,6 +227,20 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
+	 * The hooks attached now, for readers that index a process's registrations through them.
+	 * @return a snapshot, newest first; empty once the process is dead
+	 */
+	public final List<ExitHook> hooks() {
+		List<ExitHook> snapshot = new ArrayList<>();
+		synchronized (this) {
+			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
+				snapshot.add(hook);
+			}
+		}
+		return snapshot;
+	}
+
+	/**
 	 * Ends this process, if it is alive: the one step after which it is dead for every observer.
 	 * Then runs its exit hooks, sends exit signals to linked processes and releases its monitors.
 	 * @param reason why; {@link ExitReason#KILL} is stored as {@link ExitReason#KILLED}
@@ -291,14 +305,19 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	private void logCrash(ExitReason.Crash crash, @Nullable ExitHook hooksToRun) {
 		List<String> names = new ArrayList<>();
+		StringBuilder context = new StringBuilder();
 		for (ExitHook hook = hooksToRun; hook != null; hook = hook.next) {
 			String name = hook.registeredName();
 			if (name != null) {
 				names.add(name);
 			}
+			String more = hook.crashContext();
+			if (more != null) {
+				context.append(", ").append(more);
+			}
 		}
-		logger.error("Process {} crashed{}{}", this.pid, names.isEmpty() ? "" : " (registered as " + names + ")",
-				describeForCrash(), crash.error());
+		logger.error("Process {} crashed{}{}{}", this.pid, names.isEmpty() ? "" : " (registered as " + names + ")",
+				describeForCrash(), context, crash.error());
 	}
 
 	String describeForCrash() {

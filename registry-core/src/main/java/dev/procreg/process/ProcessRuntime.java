@@ -58,6 +58,9 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
+	/** Processes that {@link #close()} stops one by one, newest first, before all others. */
+	private final java.util.concurrent.ConcurrentLinkedDeque<OrderedStop> orderedStops = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
 	private ProcessRuntime(Options options) {
 		this.options = options;
 	}
@@ -403,6 +406,37 @@ public final class ProcessRuntime implements AutoCloseable {
 		return this.names.names();
 	}
 
+	/**
+	 * The process object behind a pid of this runtime: the owner token registries and groups hold.
+	 * @param pid a pid
+	 * @return the process, alive or dead, or empty when this runtime never had it
+	 */
+	public Optional<LocalProcess> process(Pid pid) {
+		return Optional.ofNullable(local(Objects.requireNonNull(pid, "pid must not be null")));
+	}
+
+	/**
+	 * Asks {@link #close()} to stop a process before all others, in reverse order of these calls:
+	 * a top-level supervisor registers itself when it starts, so that closing the runtime stops
+	 * supervisors in reverse start order. On close the process gets {@code shutdown} (a server
+	 * runs {@code terminate}) and up to {@code timeout} to exit; then it is killed. The entry goes
+	 * away when the process exits.
+	 * @param pid a process of this runtime
+	 * @param timeout how long {@code close} waits for it; {@code null} for the runtime's shutdown
+	 * timeout
+	 */
+	public void stopInOrderOnClose(Pid pid, @Nullable Duration timeout) {
+		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
+		if (process == null) {
+			throw new IllegalArgumentException(pid + " is not a process of runtime " + node());
+		}
+		OrderedStop stop = new OrderedStop(process, (timeout != null) ? timeout : this.options.shutdownTimeout());
+		this.orderedStops.addLast(stop);
+		if (!process.attach(stop)) {
+			this.orderedStops.remove(stop);
+		}
+	}
+
 	// ---- internals shared with the processes
 
 	@Nullable LocalProcess local(Pid pid) {
@@ -473,12 +507,23 @@ public final class ProcessRuntime implements AutoCloseable {
 	/**
 	 * Ends every process: each gets an exit signal {@code shutdown} (a server runs
 	 * {@code terminate}), and whatever is still alive after the shutdown timeout is killed.
-	 * Returns when every process has exited. Calling it again does nothing.
+	 * Returns when every process has exited. Calling it again does nothing. Processes registered
+	 * with {@link #stopInOrderOnClose} (top-level supervisors) are stopped first, one at a time,
+	 * newest first.
 	 */
 	@Override
 	public void close() {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
+		}
+		for (var stops = this.orderedStops.descendingIterator(); stops.hasNext();) {
+			OrderedStop stop = stops.next();
+			stop.process.shutdown();
+			if (!awaitExit(stop.process.pid, stop.timeout)) {
+				logger.warn("Runtime {}: {} still running after {} ms; killing it", node(), stop.process.pid,
+						stop.timeout.toMillis());
+				stop.process.exit(ExitReason.KILLED);
+			}
 		}
 		List<LocalProcess> alive = new ArrayList<>(this.processes.values());
 		CountDownLatch exited = new CountDownLatch(alive.size());
@@ -549,6 +594,25 @@ public final class ProcessRuntime implements AutoCloseable {
 		 */
 		public Options withShutdownTimeout(Duration timeout) {
 			return new Options(this.node, timeout);
+		}
+
+	}
+
+	/** A process {@link #close()} stops before the others; leaves the list when the process exits. */
+	private final class OrderedStop extends ExitHook {
+
+		private final LocalProcess process;
+
+		private final Duration timeout;
+
+		OrderedStop(LocalProcess process, Duration timeout) {
+			this.process = process;
+			this.timeout = timeout;
+		}
+
+		@Override
+		protected void processExited(LocalProcess exited, ExitReason reason) {
+			ProcessRuntime.this.orderedStops.remove(this);
 		}
 
 	}

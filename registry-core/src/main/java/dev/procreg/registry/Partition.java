@@ -1,0 +1,180 @@
+package dev.procreg.registry;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Pid;
+
+/**
+ * One partition of a registry: the concurrent core that the registry's operations reduce to.
+ * Every method takes the owner as a token, so a model checker can drive it from plain threads.
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>A unique key maps to at most one {@link Registration}. A write replaces an entry only when
+ * its owner is dead, inside {@code compute}, so two live owners never hold one key.</li>
+ * <li>Reads treat an entry whose owner is dead as absent. Once {@code isAlive} is false for a
+ * process, no read returns it, whether or not its exit hooks have run yet.</li>
+ * <li>An entry is attached to its owner as an exit hook after it is written. If the owner died
+ * in between, the attach fails and the writer removes the entry itself; otherwise the hook
+ * removes it after the owner's death. Either way it leaves the table exactly once, and
+ * {@code entries} counts it in once and out once.</li>
+ * </ul>
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class Partition<K, V> {
+
+	final ProcessRegistry<K, V> registry;
+
+	final int index;
+
+	/** A {@link Registration} per key when unique; a {@link Bucket} per key when duplicate. */
+	final ConcurrentHashMap<K, Object> table = new ConcurrentHashMap<>();
+
+	final LongAdder entries = new LongAdder();
+
+	final LongAdder registrations = new LongAdder();
+
+	final LongAdder unregistrations = new LongAdder();
+
+	final LongAdder unregistrationsByExit = new LongAdder();
+
+	final LongAdder conflicts = new LongAdder();
+
+	Partition(ProcessRegistry<K, V> registry, int index) {
+		this.registry = registry;
+		this.index = index;
+	}
+
+	// ---- unique keys
+
+	/** @return null when registered, or the live owner that holds the key */
+	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
+		Registration<K, V> entry = new Registration<>(this, key, owner, value);
+		Object current = this.table.compute(key,
+				(k, existing) -> (existing != null && ((Registration<?, ?>) existing).owner.isAlive()) ? existing
+						: entry);
+		if (current != entry) {
+			this.conflicts.increment();
+			return ((Registration<?, ?>) current).owner.pid();
+		}
+		RegistryFaults.afterWrite();
+		if (!owner.attach(entry)) {
+			// the owner died after the write: no reader saw it alive with this entry; undo
+			this.table.remove(key, entry);
+			return null;
+		}
+		this.entries.increment();
+		this.registrations.increment();
+		this.registry.registered(entry);
+		return null;
+	}
+
+	@Nullable Registration<K, V> unique(K key) {
+		@SuppressWarnings("unchecked")
+		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
+		return (entry != null && entry.owner.isAlive()) ? entry : null;
+	}
+
+	boolean unregisterUnique(LocalProcess owner, K key) {
+		@SuppressWarnings("unchecked")
+		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
+		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
+			return false;
+		}
+		this.table.remove(key, entry);
+		removed(entry, null);
+		return true;
+	}
+
+	// ---- duplicate keys
+
+	void registerDuplicate(LocalProcess owner, K key, @Nullable V value) {
+		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
+		this.table.compute(key, (k, existing) -> {
+			@SuppressWarnings("unchecked")
+			Bucket<K, V> bucket = (existing != null) ? (Bucket<K, V>) existing : new Bucket<>();
+			bucket.append(entry);
+			return bucket;
+		});
+		RegistryFaults.afterWrite();
+		if (!owner.attach(entry)) {
+			unlink(entry);
+			return;
+		}
+		this.entries.increment();
+		this.registrations.increment();
+		this.registry.registered(entry);
+	}
+
+	@SuppressWarnings("unchecked")
+	@Nullable Bucket<K, V> bucket(K key) {
+		return (Bucket<K, V>) this.table.get(key);
+	}
+
+	/** Visits the live entries of a duplicate key, oldest first. */
+	void forEachDuplicate(K key, Consumer<Registration<K, V>> action) {
+		Bucket<K, V> bucket = bucket(key);
+		if (bucket != null) {
+			for (Registration.Duplicate<K, V> entry = bucket.head; entry != null; entry = entry.next) {
+				if (!entry.removed && entry.owner.isAlive()) {
+					action.accept(entry);
+				}
+			}
+		}
+	}
+
+	boolean unregisterDuplicate(Registration.Duplicate<K, V> entry) {
+		if (!entry.owner.detach(entry)) {
+			return false;
+		}
+		unlink(entry);
+		removed(entry, null);
+		return true;
+	}
+
+	private void unlink(Registration.Duplicate<K, V> entry) {
+		this.table.computeIfPresent(entry.key, (k, existing) -> {
+			@SuppressWarnings("unchecked")
+			Bucket<K, V> bucket = (Bucket<K, V>) existing;
+			bucket.remove(entry);
+			return (bucket.size == 0) ? null : bucket;
+		});
+	}
+
+	// ---- both
+
+	/** Runs as the owner's exit hook: the owner is already dead for every reader. */
+	void removeAfterExit(Registration<K, V> entry, ExitReason reason) {
+		RegistryFaults.beforeCleanup();
+		if (entry instanceof Registration.Duplicate<K, V> duplicate) {
+			unlink(duplicate);
+		}
+		else {
+			this.table.remove(entry.key, entry);
+		}
+		removed(entry, reason);
+	}
+
+	private void removed(Registration<K, V> entry, @Nullable ExitReason reason) {
+		this.entries.decrement();
+		this.unregistrations.increment();
+		if (reason != null) {
+			this.unregistrationsByExit.increment();
+		}
+		this.registry.unregistered(entry, reason);
+	}
+
+	PartitionStats stats() {
+		return new PartitionStats(this.index, this.table.size(), this.entries.sum(), this.registrations.sum(),
+				this.unregistrations.sum(), this.unregistrationsByExit.sum(), this.conflicts.sum());
+	}
+
+}

@@ -1,0 +1,673 @@
+package dev.procreg.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.ExitHook;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+
+/**
+ * A local, partitioned key-process store, Elixir's {@code Registry}: processes register
+ * themselves under keys, with a value each, and are found by key; an entry goes away when its
+ * owner exits.
+ *
+ * <pre>{@code
+ * ProcessRegistry<String, SessionInfo> sessions =
+ *         ProcessRegistry.start(runtime, RegistryOptions.unique("sessions").withPartitions(8));
+ *
+ * // inside the session process
+ * switch (sessions.register("donor-123", new SessionInfo(Instant.now()))) {
+ *     case RegisterResult.Registered() -> serve();
+ *     case RegisterResult.AlreadyRegistered(Pid owner) -> stop();
+ * }
+ *
+ * // anywhere
+ * Optional<Pid> session = sessions.whereis("donor-123");
+ * GenServer.start(runtime, new Session(), null, sessions.via("donor-456"));
+ * runtime.call(sessions.via("donor-456"), new Donate(100_000, "IDR"));
+ * }</pre>
+ *
+ * <h2>No stale reads</h2>
+ * Every read skips entries whose owner is dead, so once {@code runtime.isAlive(pid)} is false no
+ * read returns {@code pid}: not {@code lookup}, {@code whereis}, {@code match}, {@code select},
+ * {@code keys}, {@code values} or {@code dispatch}. Elixir promises that for via names only. The
+ * entries themselves are removed by the owner's exit hooks right after the death, on the thread
+ * that made the process exit; {@link #count()} is exact once those hooks have run.
+ *
+ * <h2>Costs</h2>
+ * A unique lookup is one {@code ConcurrentHashMap.get} and one volatile read. Registering is one
+ * {@code compute} and one attach to the owner (its lock, uncontended). A duplicate key's entries
+ * form a list per partition with O(1) removal. Partitioning by pid (the default for duplicate
+ * keys) spreads writers; lookups then visit every partition.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class ProcessRegistry<K, V> {
+
+	private final ProcessRuntime runtime;
+
+	private final RegistryOptions options;
+
+	private final Partition<K, V>[] partitions;
+
+	private final ConcurrentHashMap<String, Object> meta;
+
+	private final RegistryLocks locks = new RegistryLocks();
+
+	private final @Nullable EventDispatcher<K, V> events;
+
+	@SuppressWarnings("unchecked")
+	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options) {
+		this.runtime = runtime;
+		this.options = options;
+		this.partitions = new Partition[options.partitions()];
+		for (int i = 0; i < this.partitions.length; i++) {
+			this.partitions[i] = new Partition<>(this, i);
+		}
+		this.meta = new ConcurrentHashMap<>(options.meta());
+		List<RegistryListener<K, V>> listeners = new ArrayList<>();
+		options.listeners().forEach((listener) -> listeners.add((RegistryListener<K, V>) listener));
+		this.events = listeners.isEmpty() ? null : new EventDispatcher<>(options.name(), listeners);
+	}
+
+	/**
+	 * Starts a registry in a runtime.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param runtime the runtime whose processes register
+	 * @param options the options; the name must be unused in the runtime
+	 * @return the registry
+	 * @throws IllegalStateException when the runtime has a registry of that name already
+	 */
+	public static <K, V> ProcessRegistry<K, V> start(ProcessRuntime runtime, RegistryOptions options) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		Objects.requireNonNull(options, "options must not be null");
+		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options);
+		RegistryDirectory.add(runtime, registry);
+		return registry;
+	}
+
+	/**
+	 * Finds a registry by name.
+	 * @param runtime the runtime
+	 * @param name the registry's name
+	 * @return the registry, or empty
+	 */
+	public static Optional<ProcessRegistry<?, ?>> named(ProcessRuntime runtime, String name) {
+		return Optional.ofNullable(RegistryDirectory.find(runtime, name));
+	}
+
+	/**
+	 * @param runtime the runtime
+	 * @return its registries, in start order
+	 */
+	public static List<ProcessRegistry<?, ?>> all(ProcessRuntime runtime) {
+		return RegistryDirectory.all(runtime);
+	}
+
+	/** @return the registry's name */
+	public String name() {
+		return this.options.name();
+	}
+
+	/** @return whether keys are unique or duplicate */
+	public Keys keys() {
+		return this.options.keys();
+	}
+
+	/** @return how duplicate entries are partitioned */
+	public PartitionBy partitionBy() {
+		return this.options.partitionBy();
+	}
+
+	/** @return the number of partitions */
+	public int partitions() {
+		return this.partitions.length;
+	}
+
+	/** @return the runtime whose processes register here */
+	public ProcessRuntime runtime() {
+		return this.runtime;
+	}
+
+	// ---- writes
+
+	/**
+	 * Registers the calling process under a key, Elixir's {@code Registry.register/3}.
+	 * @param key the key
+	 * @param value the value stored with it
+	 * @return {@link RegisterResult.Registered}, or {@link RegisterResult.AlreadyRegistered} when
+	 * a live process holds the unique key
+	 * @throws IllegalStateException when not called from a process of this registry's runtime
+	 */
+	public RegisterResult register(K key, V value) {
+		requireKey(key);
+		Objects.requireNonNull(value, "value must not be null (key " + key + ")");
+		LocalProcess owner = callingProcess("register");
+		Pid holder = register(owner, key, value);
+		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
+	}
+
+	private static final RegisterResult REGISTERED = new RegisterResult.Registered();
+
+	/** The registration core, with the owner as a token. */
+	@Nullable Pid register(LocalProcess owner, K key, @Nullable V value) {
+		if (this.options.keys() == Keys.UNIQUE) {
+			return partitionOfKey(key).registerUnique(owner, key, value);
+		}
+		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
+		return null;
+	}
+
+	/**
+	 * Removes the calling process's entries under a key (all of them for a duplicate key).
+	 * @param key the key
+	 * @return whether anything was removed
+	 */
+	public boolean unregister(K key) {
+		requireKey(key);
+		return unregister(callingProcess("unregister"), key);
+	}
+
+	/**
+	 * Removes the calling process's entries under a key whose value matches.
+	 * @param key the key
+	 * @param pattern which values to remove
+	 * @return how many were removed
+	 */
+	public int unregisterMatch(K key, Predicate<? super V> pattern) {
+		requireKey(key);
+		Objects.requireNonNull(pattern, "pattern must not be null");
+		LocalProcess owner = callingProcess("unregisterMatch");
+		if (this.options.keys() == Keys.UNIQUE) {
+			Registration<K, V> entry = partitionOfKey(key).unique(key);
+			return (entry != null && entry.owner == owner && pattern.test(entry.value)
+					&& partitionOfKey(key).unregisterUnique(owner, key)) ? 1 : 0;
+		}
+		int removed = 0;
+		for (Registration.Duplicate<K, V> entry : ownEntries(owner, key)) {
+			if (pattern.test(entry.value) && entry.partition.unregisterDuplicate(entry)) {
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	boolean unregister(LocalProcess owner, K key) {
+		if (this.options.keys() == Keys.UNIQUE) {
+			return partitionOfKey(key).unregisterUnique(owner, key);
+		}
+		boolean any = false;
+		for (Registration.Duplicate<K, V> entry : ownEntries(owner, key)) {
+			any |= entry.partition.unregisterDuplicate(entry);
+		}
+		return any;
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Registration.Duplicate<K, V>> ownEntries(LocalProcess owner, K key) {
+		List<Registration.Duplicate<K, V>> mine = new ArrayList<>();
+		for (ExitHook hook : owner.hooks()) {
+			if (hook instanceof Registration.Duplicate<?, ?> entry && entry.partition.registry == this
+					&& entry.key.equals(key)) {
+				mine.add((Registration.Duplicate<K, V>) entry);
+			}
+		}
+		return mine;
+	}
+
+	/**
+	 * Replaces the value of a unique key the calling process owns.
+	 * @param key the key
+	 * @param update computes the new value from the old
+	 * @return the new and the old value
+	 * @throws IllegalStateException when the registry has duplicate keys, or the calling process
+	 * does not own the key
+	 */
+	public ValueUpdate<V> updateValue(K key, UnaryOperator<V> update) {
+		requireKey(key);
+		Objects.requireNonNull(update, "update must not be null");
+		if (this.options.keys() != Keys.UNIQUE) {
+			throw new IllegalStateException("updateValue needs unique keys; registry '" + name() + "' has duplicate keys");
+		}
+		LocalProcess owner = callingProcess("updateValue");
+		Registration<K, V> entry = partitionOfKey(key).unique(key);
+		if (entry == null || entry.owner != owner) {
+			throw new IllegalStateException("cannot update key " + key + " in registry '" + name() + "': it is "
+					+ ((entry == null) ? "not registered" : "owned by " + entry.owner.pid() + ", not by " + owner.pid()));
+		}
+		V old = entry.value;
+		V next = Objects.requireNonNull(update.apply(old), "updateValue's function returned null for key " + key);
+		entry.value = next;
+		return new ValueUpdate<>(next, old);
+	}
+
+	// ---- reads
+
+	/**
+	 * The live entries under a key: at most one for a unique registry.
+	 * @param key the key
+	 * @return the entries
+	 */
+	public List<RegistryEntry<K, V>> lookup(K key) {
+		requireKey(key);
+		if (this.options.keys() == Keys.UNIQUE) {
+			Registration<K, V> entry = partitionOfKey(key).unique(key);
+			return (entry != null) ? List.of(entry.toEntry()) : List.of();
+		}
+		List<RegistryEntry<K, V>> found = new ArrayList<>();
+		forEachDuplicate(key, (entry) -> found.add(entry.toEntry()));
+		return found;
+	}
+
+	/**
+	 * The live process under a unique key.
+	 * @param key the key
+	 * @return the process, or empty
+	 * @throws IllegalStateException on a duplicate registry
+	 */
+	public Optional<Pid> whereis(K key) {
+		return Optional.ofNullable(whereisOrNull(key));
+	}
+
+	@Nullable Pid whereisOrNull(K key) {
+		requireKey(key);
+		if (this.options.keys() != Keys.UNIQUE) {
+			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
+		}
+		Registration<K, V> entry = partitionOfKey(key).unique(key);
+		return (entry != null) ? entry.owner.pid() : null;
+	}
+
+	/**
+	 * The live entries under a key whose value matches, Elixir's {@code Registry.match/3}.
+	 * @param key the key
+	 * @param pattern which values
+	 * @return the entries
+	 */
+	public List<RegistryEntry<K, V>> match(K key, Predicate<? super V> pattern) {
+		Objects.requireNonNull(pattern, "pattern must not be null");
+		List<RegistryEntry<K, V>> found = new ArrayList<>();
+		for (RegistryEntry<K, V> entry : lookup(key)) {
+			if (pattern.test(entry.value())) {
+				found.add(entry);
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * Every live entry that passes a filter, projected, Elixir's {@code Registry.select/2}.
+	 * @param <R> the projection's type
+	 * @param filter which entries, by key, pid and value
+	 * @param projection what to return of each
+	 * @return the projections
+	 */
+	public <R> List<R> select(Predicate<? super RegistryEntry<K, V>> filter,
+			Function<? super RegistryEntry<K, V>, ? extends R> projection) {
+		Objects.requireNonNull(filter, "filter must not be null");
+		Objects.requireNonNull(projection, "projection must not be null");
+		List<R> selected = new ArrayList<>();
+		forEachLive((entry) -> {
+			RegistryEntry<K, V> view = entry.toEntry();
+			if (filter.test(view)) {
+				selected.add(projection.apply(view));
+			}
+		});
+		return selected;
+	}
+
+	/** @return the number of entries; exact once the exit hooks of dead owners have run */
+	public long count() {
+		long total = 0;
+		for (Partition<K, V> partition : this.partitions) {
+			total += partition.entries.sum();
+		}
+		return total;
+	}
+
+	/**
+	 * @param key the key
+	 * @param pattern which values
+	 * @return the number of live entries under the key whose value matches
+	 */
+	public int countMatch(K key, Predicate<? super V> pattern) {
+		return match(key, pattern).size();
+	}
+
+	/**
+	 * @param filter which entries
+	 * @return the number of live entries that pass the filter
+	 */
+	public int countSelect(Predicate<? super RegistryEntry<K, V>> filter) {
+		Objects.requireNonNull(filter, "filter must not be null");
+		int[] count = { 0 };
+		forEachLive((entry) -> {
+			if (filter.test(entry.toEntry())) {
+				count[0]++;
+			}
+		});
+		return count[0];
+	}
+
+	/**
+	 * The keys a process holds here, Elixir's {@code Registry.keys/2}.
+	 * @param pid the process
+	 * @return its keys, empty when it is not alive
+	 */
+	public List<K> keys(Pid pid) {
+		List<K> keys = new ArrayList<>();
+		for (Registration<K, V> entry : entriesOf(pid)) {
+			keys.add(entry.key);
+		}
+		return keys;
+	}
+
+	/**
+	 * The values a process registered under a key, Elixir's {@code Registry.values/3}.
+	 * @param key the key
+	 * @param pid the process
+	 * @return its values, empty when it is not alive
+	 */
+	public List<@Nullable V> values(K key, Pid pid) {
+		requireKey(key);
+		List<@Nullable V> values = new ArrayList<>();
+		for (Registration<K, V> entry : entriesOf(pid)) {
+			if (entry.key.equals(key)) {
+				values.add(entry.value);
+			}
+		}
+		return values;
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Registration<K, V>> entriesOf(Pid pid) {
+		Objects.requireNonNull(pid, "pid must not be null");
+		LocalProcess process = this.runtime.process(pid).orElse(null);
+		List<Registration<K, V>> mine = new ArrayList<>();
+		if (process == null || !process.isAlive()) {
+			return mine;
+		}
+		for (ExitHook hook : process.hooks()) {
+			if (hook instanceof Registration<?, ?> entry && entry.partition.registry == this
+					&& !(entry instanceof Registration.Duplicate<?, ?> duplicate && duplicate.removed)) {
+				mine.add((Registration<K, V>) entry);
+			}
+		}
+		// hooks come newest first; callers expect registration order
+		return process.isAlive() ? mine.reversed() : List.of();
+	}
+
+	/**
+	 * Calls {@code consumer} with the live entries of a key, once per partition that holds some
+	 * (never with an empty list), Elixir's {@code Registry.dispatch/3}: the way to broadcast to
+	 * every process under a key.
+	 * @param key the key
+	 * @param consumer what to do with the entries
+	 */
+	public void dispatch(K key, Consumer<List<RegistryEntry<K, V>>> consumer) {
+		requireKey(key);
+		Objects.requireNonNull(consumer, "consumer must not be null");
+		if (this.options.keys() == Keys.UNIQUE) {
+			List<RegistryEntry<K, V>> entries = lookup(key);
+			if (!entries.isEmpty()) {
+				consumer.accept(entries);
+			}
+			return;
+		}
+		for (Partition<K, V> partition : partitionsOfKey(key)) {
+			List<RegistryEntry<K, V>> entries = new ArrayList<>();
+			partition.forEachDuplicate(key, (entry) -> entries.add(entry.toEntry()));
+			if (!entries.isEmpty()) {
+				consumer.accept(entries);
+			}
+		}
+	}
+
+	/**
+	 * Like {@link #dispatch}, with one virtual thread per partition when a duplicate registry is
+	 * partitioned by pid; returns when every call returned. A consumer's exception is rethrown.
+	 * @param key the key
+	 * @param consumer what to do with the entries of one partition
+	 */
+	public void dispatchParallel(K key, Consumer<List<RegistryEntry<K, V>>> consumer) {
+		requireKey(key);
+		Objects.requireNonNull(consumer, "consumer must not be null");
+		if (this.options.keys() == Keys.UNIQUE || this.options.partitionBy() == PartitionBy.KEY
+				|| this.partitions.length == 1) {
+			dispatch(key, consumer);
+			return;
+		}
+		List<Thread> threads = new ArrayList<>();
+		RuntimeException[] failure = { null };
+		for (Partition<K, V> partition : this.partitions) {
+			List<RegistryEntry<K, V>> entries = new ArrayList<>();
+			partition.forEachDuplicate(key, (entry) -> entries.add(entry.toEntry()));
+			if (!entries.isEmpty()) {
+				threads.add(Thread.startVirtualThread(() -> {
+					try {
+						consumer.accept(entries);
+					}
+					catch (RuntimeException ex) {
+						synchronized (failure) {
+							failure[0] = ex;
+						}
+					}
+				}));
+			}
+		}
+		for (Thread thread : threads) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while dispatching to " + key, ex);
+			}
+		}
+		synchronized (failure) {
+			if (failure[0] != null) {
+				throw failure[0];
+			}
+		}
+	}
+
+	// ---- metadata and locks
+
+	/**
+	 * @param key a metadata key
+	 * @return its value, Elixir's {@code Registry.meta/2}
+	 */
+	public Optional<Object> meta(String key) {
+		return Optional.ofNullable(this.meta.get(Objects.requireNonNull(key, "meta key must not be null")));
+	}
+
+	/** @return all registry-level metadata */
+	public Map<String, Object> meta() {
+		return Map.copyOf(this.meta);
+	}
+
+	/**
+	 * @param key a metadata key
+	 * @param value its value
+	 */
+	public void putMeta(String key, Object value) {
+		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
+				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
+	}
+
+	/** @param key a metadata key to remove */
+	public void deleteMeta(String key) {
+		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
+	}
+
+	/**
+	 * Runs {@code action} while holding a lock on {@code lockKey}, Elixir's
+	 * {@code Registry.lock/3}: one process at a time per lock key; the lock is released when the
+	 * action returns or throws, or when the holding process exits.
+	 * @param <T> the action's result type
+	 * @param lockKey what to lock
+	 * @param action what to do
+	 * @return what the action returned
+	 * @throws IllegalStateException when not called from a process, or when the calling process
+	 * already holds the lock
+	 */
+	public <T> T lock(Object lockKey, Supplier<T> action) {
+		Objects.requireNonNull(lockKey, "lockKey must not be null");
+		Objects.requireNonNull(action, "action must not be null");
+		return this.locks.run(callingProcess("lock"), lockKey, action);
+	}
+
+	// ---- via names
+
+	/**
+	 * A name for starting and addressing a process under a unique key, Elixir's
+	 * {@code {:via, Registry, {registry, key}}}. The started process is registered with a
+	 * {@code null} value.
+	 * @param key the key
+	 * @return the name
+	 * @throws IllegalStateException when this registry has duplicate keys
+	 */
+	public ViaName<K, V> via(K key) {
+		return new ViaName<>(this, requireVia(key), null);
+	}
+
+	/**
+	 * A via name that registers the started process with a value, Elixir's
+	 * {@code {:via, Registry, {registry, key, value}}}.
+	 * @param key the key
+	 * @param value the value
+	 * @return the name
+	 */
+	public ViaName<K, V> via(K key, V value) {
+		return new ViaName<>(this, requireVia(key), Objects.requireNonNull(value, "value must not be null"));
+	}
+
+	private K requireVia(K key) {
+		requireKey(key);
+		if (this.options.keys() != Keys.UNIQUE) {
+			throw new IllegalStateException("registry '" + name()
+					+ "' has duplicate keys; a via name needs a registry with unique keys");
+		}
+		return key;
+	}
+
+	// ---- statistics
+
+	/** @return each partition's counters */
+	public List<PartitionStats> partitionStats() {
+		List<PartitionStats> stats = new ArrayList<>(this.partitions.length);
+		for (Partition<K, V> partition : this.partitions) {
+			stats.add(partition.stats());
+		}
+		return stats;
+	}
+
+	/** @return the number of distinct keys held (an entry whose owner just died may count until removed) */
+	public long keyCount() {
+		long total = 0;
+		for (Partition<K, V> partition : this.partitions) {
+			total += partition.table.size();
+		}
+		return total;
+	}
+
+	@Override
+	public String toString() {
+		return "ProcessRegistry[" + name() + ", " + keys() + ", " + this.partitions.length + " partitions]";
+	}
+
+	// ---- internals
+
+	private void forEachDuplicate(K key, Consumer<Registration<K, V>> action) {
+		for (Partition<K, V> partition : partitionsOfKey(key)) {
+			partition.forEachDuplicate(key, action);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private void forEachLive(Consumer<Registration<K, V>> action) {
+		for (Partition<K, V> partition : this.partitions) {
+			partition.table.forEach((key, value) -> {
+				if (value instanceof Registration<?, ?> entry) {
+					if (entry.owner.isAlive()) {
+						action.accept((Registration<K, V>) entry);
+					}
+				}
+				else {
+					partition.forEachDuplicate(key, action);
+				}
+			});
+		}
+	}
+
+	private Partition<K, V> partitionOfKey(K key) {
+		return this.partitions[(this.partitions.length == 1) ? 0 : spread(key.hashCode(), this.partitions.length)];
+	}
+
+	private Partition<K, V> partitionOf(K key, Pid pid) {
+		if (this.partitions.length == 1) {
+			return this.partitions[0];
+		}
+		int hash = (this.options.partitionBy() == PartitionBy.KEY) ? key.hashCode() : pid.hashCode();
+		return this.partitions[spread(hash, this.partitions.length)];
+	}
+
+	private List<Partition<K, V>> partitionsOfKey(K key) {
+		if (this.options.partitionBy() == PartitionBy.KEY || this.partitions.length == 1) {
+			return List.of(partitionOfKey(key));
+		}
+		return List.of(this.partitions);
+	}
+
+	private static int spread(int hash, int buckets) {
+		return Math.floorMod(hash ^ (hash >>> 16), buckets);
+	}
+
+	private void requireKey(@Nullable K key) {
+		if (key == null) {
+			throw new IllegalArgumentException("key must not be null (registry '" + name() + "')");
+		}
+	}
+
+	private LocalProcess callingProcess(String operation) {
+		LocalProcess current = LocalProcess.current();
+		if (current == null) {
+			throw new IllegalStateException(operation + " registers the calling process, but thread '"
+					+ Thread.currentThread().getName() + "' runs no process; call it from a process or a GenServer");
+		}
+		if (current.runtime() != this.runtime) {
+			throw new IllegalStateException(operation + " called from " + current.pid()
+					+ " of another runtime than registry '" + name() + "'s");
+		}
+		return current;
+	}
+
+	void registered(Registration<K, V> entry) {
+		if (this.events != null) {
+			this.events.publish(new RegistryEvent.Registered<>(name(), entry.key, entry.owner.pid(), entry.value));
+		}
+	}
+
+	void unregistered(Registration<K, V> entry, @Nullable ExitReason reason) {
+		if (this.events != null) {
+			this.events.publish(new RegistryEvent.Unregistered<>(name(), entry.key, entry.owner.pid(), reason));
+		}
+	}
+
+}

@@ -1,0 +1,74 @@
+package dev.procreg.registry;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.ExitHook;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.LocalProcess;
+
+/**
+ * One entry of a registry: the key, the owner process and the value. It is also the owner's
+ * exit hook, so one object both sits in the table and takes the entry out when its owner exits,
+ * and unregistering a key of a process with many keys costs O(1).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+class Registration<K, V> extends ExitHook {
+
+	final Partition<K, V> partition;
+
+	final K key;
+
+	final LocalProcess owner;
+
+	volatile @Nullable V value;
+
+	Registration(Partition<K, V> partition, K key, LocalProcess owner, @Nullable V value) {
+		this.partition = partition;
+		this.key = key;
+		this.owner = owner;
+		this.value = value;
+	}
+
+	final RegistryEntry<K, V> toEntry() {
+		return new RegistryEntry<>(this.key, this.owner.pid(), this.value);
+	}
+
+	@Override
+	protected final void processExited(LocalProcess process, ExitReason reason) {
+		this.partition.removeAfterExit(this, reason);
+	}
+
+	@Override
+	protected final String registeredName() {
+		return this.partition.registry.name() + ":" + this.key;
+	}
+
+	@Override
+	public String toString() {
+		return registeredName() + "=" + this.owner.pid();
+	}
+
+	/**
+	 * An entry of a duplicate key: also a node of its key's {@link Bucket}.
+	 *
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 */
+	static final class Duplicate<K, V> extends Registration<K, V> {
+
+		/** Never cleared on unlinking, so a reader standing on a removed node walks on. */
+		volatile @Nullable Duplicate<K, V> next;
+
+		@Nullable Duplicate<K, V> prev;
+
+		volatile boolean removed;
+
+		Duplicate(Partition<K, V> partition, K key, LocalProcess owner, @Nullable V value) {
+			super(partition, key, owner, value);
+		}
+
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.procreg.registry;
+
+/**
+ * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
+ * this package to force an interleaving deterministically (a kill between a table write and the
+ * owner's attach; a read between a death and its cleanup).
+ */
+final class RegistryFaults {
+
+	static volatile Runnable afterWrite = () -> {
+	};
+
+	static volatile Runnable beforeCleanup = () -> {
+	};
+
+	private RegistryFaults() {
+	}
+
+	static void afterWrite() {
+		afterWrite.run();
+	}
+
+	static void beforeCleanup() {
+		beforeCleanup.run();
+	}
+
+	static void reset() {
+		afterWrite = () -> {
+		};
+		beforeCleanup = () -> {
+		};
+	}
+
+}

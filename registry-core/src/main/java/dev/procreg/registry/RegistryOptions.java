@@ -1,0 +1,97 @@
+package dev.procreg.registry;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link ProcessRegistry} is set up.
+ *
+ * <pre>{@code
+ * RegistryOptions.unique("sessions").withPartitions(8);
+ * RegistryOptions.duplicate("flows").withPartitionBy(PartitionBy.KEY).withMeta("owner", "donations");
+ * }</pre>
+ *
+ * @param name the registry's name, unique in its runtime: via names, metrics and the admin page
+ * use it
+ * @param keys unique or duplicate keys
+ * @param partitionBy how a duplicate registry spreads entries over partitions
+ * @param partitions the number of partitions, at least 1
+ * @param listeners who is told of registrations and unregistrations
+ * @param meta registry-level metadata, readable with {@link ProcessRegistry#meta(String)}
+ */
+public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, int partitions,
+		List<RegistryListener<?, ?>> listeners, Map<String, Object> meta) {
+
+	public RegistryOptions {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("a registry name must not be null or blank");
+		}
+		Objects.requireNonNull(keys, "keys must not be null");
+		Objects.requireNonNull(partitionBy, "partitionBy must not be null");
+		if (partitions < 1) {
+			throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+		}
+		listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners must not be null"));
+		meta = Map.copyOf(Objects.requireNonNull(meta, "meta must not be null"));
+	}
+
+	/**
+	 * A unique registry with one partition.
+	 * @param name the registry's name
+	 * @return the options
+	 */
+	public static RegistryOptions unique(String name) {
+		return new RegistryOptions(name, Keys.UNIQUE, PartitionBy.PID, 1, List.of(), Map.of());
+	}
+
+	/**
+	 * A duplicate registry with one partition, partitioned by pid.
+	 * @param name the registry's name
+	 * @return the options
+	 */
+	public static RegistryOptions duplicate(String name) {
+		return new RegistryOptions(name, Keys.DUPLICATE, PartitionBy.PID, 1, List.of(), Map.of());
+	}
+
+	/**
+	 * @param count the number of partitions, at least 1
+	 * @return these options with that many partitions
+	 */
+	public RegistryOptions withPartitions(int count) {
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta);
+	}
+
+	/**
+	 * @param by how duplicate entries are partitioned
+	 * @return these options partitioned that way
+	 */
+	public RegistryOptions withPartitionBy(PartitionBy by) {
+		return new RegistryOptions(this.name, this.keys, by, this.partitions, this.listeners, this.meta);
+	}
+
+	/**
+	 * @param listener one more listener
+	 * @return these options with the listener added
+	 */
+	public RegistryOptions withListener(RegistryListener<?, ?> listener) {
+		List<RegistryListener<?, ?>> all = new ArrayList<>(this.listeners);
+		all.add(Objects.requireNonNull(listener, "listener must not be null"));
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, all, this.meta);
+	}
+
+	/**
+	 * @param key a metadata key
+	 * @param value its value
+	 * @return these options with the metadata added
+	 */
+	public RegistryOptions withMeta(String key, Object value) {
+		Map<String, Object> all = new LinkedHashMap<>(this.meta);
+		all.put(Objects.requireNonNull(key, "meta key must not be null"),
+				Objects.requireNonNull(value, "meta value must not be null"));
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all);
+	}
+
+}
