@@ -39,4 +39,13 @@ public abstract class ExitHook {
 		return null;
 	}
 
+	/**
+	 * What this hook adds to the process's crash report, such as the supervisor and child id of
+	 * a supervised child, so that the crash is logged once with its context.
+	 * @return the context, or {@code null} to add nothing
+	 */
+	protected @Nullable String crashContext() {
+		return null;
+	}
+
 }

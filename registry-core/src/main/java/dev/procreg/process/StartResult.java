@@ -10,6 +10,7 @@ package dev.procreg.process;
  *     case StartResult.AlreadyStarted(Pid pid) -> log.info("session {} already runs", pid);
  *     case StartResult.Failed(ExitReason reason) -> throw new IllegalStateException(reason.toString());
  *     case StartResult.Ignored() -> { }
+ *     case StartResult.MaxChildren(int limit) -> throw new IllegalStateException("at most " + limit);
  * }
  * }</pre>
  */
@@ -62,6 +63,22 @@ public sealed interface StartResult {
 		public Pid orThrow() {
 			throw new IllegalStateException("start failed: " + this.reason,
 					(this.reason instanceof ExitReason.Crash crash) ? crash.error() : null);
+		}
+
+	}
+
+	/**
+	 * A {@code DynamicSupervisor} already runs its maximum number of children, Elixir's
+	 * {@code {:error, :max_children}}; nothing was started.
+	 *
+	 * @param limit the supervisor's {@code maxChildren}
+	 */
+	record MaxChildren(int limit) implements StartResult {
+
+		@Override
+		public Pid orThrow() {
+			throw new IllegalStateException("start refused: the supervisor already runs its maximum of " + this.limit
+					+ " children");
 		}
 
 	}
