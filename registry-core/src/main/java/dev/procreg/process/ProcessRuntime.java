@@ -2,7 +2,10 @@ package dev.procreg.process;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +60,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	/** Named components built on this runtime (registries, group scopes), by kind, in start order. */
+	private final Map<Class<?>, Map<String, Object>> components = new HashMap<>();
 
 	/** Processes that {@link #close()} stops one by one, newest first, before all others. */
 	private final java.util.concurrent.ConcurrentLinkedDeque<OrderedStop> orderedStops = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -434,6 +440,50 @@ public final class ProcessRuntime implements AutoCloseable {
 		this.orderedStops.addLast(stop);
 		if (!process.attach(stop)) {
 			this.orderedStops.remove(stop);
+		}
+	}
+
+	// ---- named components
+
+	/**
+	 * Records a component built on this runtime under a name, so that it can be found by name:
+	 * via names find their registry this way, operators list every registry and scope.
+	 * @param <T> the component's kind
+	 * @param kind the kind, such as {@code ProcessRegistry.class}
+	 * @param name the name, unique per kind
+	 * @param component the component
+	 * @return whether it was recorded; {@code false} when the kind has a component of that name
+	 */
+	public <T> boolean addComponent(Class<T> kind, String name, T component) {
+		Objects.requireNonNull(component, "component must not be null");
+		synchronized (this.components) {
+			return this.components.computeIfAbsent(kind, (key) -> new LinkedHashMap<>())
+				.putIfAbsent(name, component) == null;
+		}
+	}
+
+	/**
+	 * @param <T> the component's kind
+	 * @param kind the kind
+	 * @param name the name
+	 * @return the component of that kind and name
+	 */
+	public <T> Optional<T> component(Class<T> kind, String name) {
+		synchronized (this.components) {
+			Map<String, Object> byName = this.components.get(kind);
+			return Optional.ofNullable((byName != null) ? kind.cast(byName.get(name)) : null);
+		}
+	}
+
+	/**
+	 * @param <T> the component's kind
+	 * @param kind the kind
+	 * @return the components of that kind, in the order they were added
+	 */
+	public <T> List<T> components(Class<T> kind) {
+		synchronized (this.components) {
+			Map<String, Object> byName = this.components.get(kind);
+			return (byName != null) ? byName.values().stream().map(kind::cast).toList() : List.of();
 		}
 	}
 

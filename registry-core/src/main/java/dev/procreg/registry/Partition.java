@@ -66,21 +66,21 @@ final class Partition<K, V> {
 			return ((Registration<?, ?>) current).owner.pid();
 		}
 		RegistryFaults.afterWrite();
+		// counted and published before the attach, so that the Unregistered event of a death
+		// right after the attach (published by the exit hook) can never overtake it
+		added(entry);
 		if (!owner.attach(entry)) {
 			// the owner died after the write: no reader saw it alive with this entry; undo
 			this.table.remove(key, entry);
-			return null;
+			removed(entry, owner.exitReason());
 		}
-		this.entries.increment();
-		this.registrations.increment();
-		this.registry.registered(entry);
 		return null;
 	}
 
 	@Nullable Registration<K, V> unique(K key) {
 		@SuppressWarnings("unchecked")
 		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
-		return (entry != null && entry.owner.isAlive()) ? entry : null;
+		return (entry != null && (entry.owner.isAlive() || RegistryFaults.plantedStaleRead)) ? entry : null;
 	}
 
 	boolean unregisterUnique(LocalProcess owner, K key) {
@@ -105,13 +105,11 @@ final class Partition<K, V> {
 			return bucket;
 		});
 		RegistryFaults.afterWrite();
+		added(entry);
 		if (!owner.attach(entry)) {
 			unlink(entry);
-			return;
+			removed(entry, owner.exitReason());
 		}
-		this.entries.increment();
-		this.registrations.increment();
-		this.registry.registered(entry);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -161,6 +159,12 @@ final class Partition<K, V> {
 			this.table.remove(entry.key, entry);
 		}
 		removed(entry, reason);
+	}
+
+	private void added(Registration<K, V> entry) {
+		this.entries.increment();
+		this.registrations.increment();
+		this.registry.registered(entry);
 	}
 
 	private void removed(Registration<K, V> entry, @Nullable ExitReason reason) {

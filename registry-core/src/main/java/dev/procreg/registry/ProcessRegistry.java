@@ -98,7 +98,10 @@ public final class ProcessRegistry<K, V> {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options);
-		RegistryDirectory.add(runtime, registry);
+		if (!runtime.addComponent(ProcessRegistry.class, options.name(), registry)) {
+			throw new IllegalStateException(
+					"runtime " + runtime.node() + " already has a registry named '" + options.name() + "'");
+		}
 		return registry;
 	}
 
@@ -109,7 +112,7 @@ public final class ProcessRegistry<K, V> {
 	 * @return the registry, or empty
 	 */
 	public static Optional<ProcessRegistry<?, ?>> named(ProcessRuntime runtime, String name) {
-		return Optional.ofNullable(RegistryDirectory.find(runtime, name));
+		return runtime.component(ProcessRegistry.class, name).map((registry) -> registry);
 	}
 
 	/**
@@ -117,7 +120,9 @@ public final class ProcessRegistry<K, V> {
 	 * @return its registries, in start order
 	 */
 	public static List<ProcessRegistry<?, ?>> all(ProcessRuntime runtime) {
-		return RegistryDirectory.all(runtime);
+		List<ProcessRegistry<?, ?>> registries = new ArrayList<>();
+		runtime.components(ProcessRegistry.class).forEach(registries::add);
+		return registries;
 	}
 
 	/** @return the registry's name */

@@ -86,7 +86,7 @@ public final class ViaName<K, V> implements RegistrableName {
 			}
 			return this.registry;
 		}
-		ProcessRegistry<?, ?> found = RegistryDirectory.find(runtime, this.registryName);
+		ProcessRegistry<?, ?> found = runtime.component(ProcessRegistry.class, this.registryName).orElse(null);
 		if (found == null) {
 			throw new IllegalArgumentException("unknown registry '" + this.registryName + "' in via name " + this
 					+ ": runtime " + runtime.node() + " has no registry of that name");

@@ -1,0 +1,768 @@
+package dev.procreg.group;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.ExitHook;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+
+/**
+ * One scope of process groups, Erlang's {@code :pg}: processes join named groups, any number of
+ * times, and anyone lists a group's members, for example to broadcast to them. A member leaves
+ * with {@link #leave} (as many times as it joined) or by exiting. Groups appear on the first
+ * join and disappear when their last member leaves.
+ *
+ * <pre>{@code
+ * ProcessGroups groups = ProcessGroups.start(runtime);          // the default scope
+ *
+ * // inside each payment worker
+ * groups.join("donation_workers", ctx.self());
+ *
+ * // anywhere
+ * for (Pid worker : groups.members("donation_workers")) {
+ *     runtime.send(worker, new RefreshRates());
+ * }
+ *
+ * // inside a process that wants to follow the group
+ * ProcessGroups.MonitoredGroup watch = groups.monitor("donation_workers");
+ * Set<Pid> workers = new HashSet<>(watch.members());
+ * // then GroupEvent.Joined and GroupEvent.Left arrive as messages, deaths with their reason
+ * }</pre>
+ *
+ * <h2>Invariant: no stale reads</h2>
+ * A member is live exactly while its process is alive: every read ({@link #members},
+ * {@link #localMembers}, {@link #whichGroups}, monitor snapshots) skips memberships whose
+ * process is dead, so once {@code runtime.isAlive(pid)} is false no read returns {@code pid},
+ * without waiting for any cleanup. A membership is removed after a death by an
+ * {@link ExitHook} attached to the member, which only reclaims memory and tells monitors.
+ * {@link #members}, {@link #join}, {@link #leave} and a death are linearizable per group
+ * (checked with Lincheck against a map of multisets plus a set of dead processes).
+ *
+ * <h2>How</h2>
+ * Each group holds a map from member process to one {@link ExitHook} with a join count, guarded
+ * by the group's lock: join, leave and removal cost O(1), a membership costs one small object and
+ * one map node, and reads allocate only their result. A join writes the membership, then
+ * attaches it to the process; when the attach fails the process died meanwhile, and the join
+ * removes what it wrote (the join took effect just before the death). Every step runs under the
+ * group's lock, so readers never see it half-done.
+ *
+ * <h2>Scope monitors</h2>
+ * {@link #monitorScope} does not stop the world: it registers, then snapshots group after group.
+ * A change to a group that the snapshot has not reached yet adds that group's state to the
+ * snapshot instead of sending an event, so for every group the snapshot plus the events that
+ * follow are exactly the group's history. Leave-by-death events go only to monitors whose
+ * snapshot (or earlier events) contained the member: a snapshot that meets a dead member removes
+ * it at once and tells the monitors that knew it.
+ *
+ * <h2>Not atomic</h2>
+ * {@link #whichGroups()} and a scope snapshot visit groups one at a time, as {@code :pg}'s do:
+ * each group is read consistently, the set of groups is not one point in time.
+ */
+public final class ProcessGroups {
+
+	/** The name of the scope started by {@link #start(ProcessRuntime)}, Erlang's {@code pg}. */
+	public static final String DEFAULT_SCOPE = "default";
+
+	private static final GroupMonitorRef[] NO_MONITORS = {};
+
+	private final ProcessRuntime runtime;
+
+	private final String name;
+
+	private final ConcurrentHashMap<Object, Group> groups = new ConcurrentHashMap<>();
+
+	/** Scope monitors, copied on write under {@code this}. */
+	private volatile GroupMonitorRef[] scopeMonitors = NO_MONITORS;
+
+	/** Fault switches for tests that prove the concurrency suite's power; both on in production. */
+	private final boolean checkLiveness;
+
+	private final boolean undoJoinOnDeath;
+
+	private ProcessGroups(ProcessRuntime runtime, String name, boolean checkLiveness, boolean undoJoinOnDeath) {
+		this.runtime = runtime;
+		this.name = name;
+		this.checkLiveness = checkLiveness;
+		this.undoJoinOnDeath = undoJoinOnDeath;
+	}
+
+	// ---- scopes
+
+	/**
+	 * Starts the default scope of a runtime, {@value #DEFAULT_SCOPE}.
+	 * @param runtime the runtime whose processes join
+	 * @return the scope
+	 * @throws IllegalStateException when the runtime already has it
+	 */
+	public static ProcessGroups start(ProcessRuntime runtime) {
+		return start(runtime, DEFAULT_SCOPE);
+	}
+
+	/**
+	 * Starts a named scope. Scopes are independent of each other; a process may join groups of
+	 * any number of them.
+	 * @param runtime the runtime whose processes join
+	 * @param scope the scope's name, unique in the runtime
+	 * @return the scope
+	 * @throws IllegalStateException when the runtime already has a scope of that name
+	 */
+	public static ProcessGroups start(ProcessRuntime runtime, String scope) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		return register(new ProcessGroups(runtime, checkScopeName(scope), true, true));
+	}
+
+	/** A scope with planted faults, for tests that check the concurrency suite catches them. */
+	static ProcessGroups startFaulty(ProcessRuntime runtime, boolean checkLiveness, boolean undoJoinOnDeath) {
+		return new ProcessGroups(runtime, "faulty", checkLiveness, undoJoinOnDeath);
+	}
+
+	private static ProcessGroups register(ProcessGroups groups) {
+		if (!groups.runtime.addComponent(ProcessGroups.class, groups.name, groups)) {
+			throw new IllegalStateException("runtime " + groups.runtime.node()
+					+ " already has a process group scope named '" + groups.name + "'");
+		}
+		return groups;
+	}
+
+	/**
+	 * Finds a started scope.
+	 * @param runtime the runtime
+	 * @param scope the scope's name
+	 * @return the scope
+	 * @throws IllegalArgumentException when the runtime has no scope of that name
+	 */
+	public static ProcessGroups scope(ProcessRuntime runtime, String scope) {
+		return find(runtime, scope).orElseThrow(() -> new IllegalArgumentException("unknown process group scope '"
+				+ scope + "' in runtime " + runtime.node() + "; start it with ProcessGroups.start(runtime, \"" + scope
+				+ "\")"));
+	}
+
+	/**
+	 * @param runtime the runtime
+	 * @param scope the scope's name
+	 * @return the scope, or empty when the runtime has none of that name
+	 */
+	public static Optional<ProcessGroups> find(ProcessRuntime runtime, String scope) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		Objects.requireNonNull(scope, "scope must not be null");
+		return runtime.component(ProcessGroups.class, scope);
+	}
+
+	/**
+	 * @param runtime the runtime
+	 * @return its scopes, in start order
+	 */
+	public static List<ProcessGroups> scopes(ProcessRuntime runtime) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		return runtime.components(ProcessGroups.class);
+	}
+
+	private static String checkScopeName(@Nullable String scope) {
+		if (scope == null || scope.isBlank()) {
+			throw new IllegalArgumentException("scope name must not be null or blank");
+		}
+		return scope;
+	}
+
+	/** @return this scope's name */
+	public String name() {
+		return this.name;
+	}
+
+	/** @return the runtime whose processes join this scope's groups */
+	public ProcessRuntime runtime() {
+		return this.runtime;
+	}
+
+	// ---- join and leave
+
+	/**
+	 * Makes a process join a group, Erlang's {@code pg:join/3}. A process may join a group more
+	 * than once; it then appears that many times in {@link #members} and must leave as many times.
+	 * @param group the group, any value with {@code equals} and {@code hashCode}
+	 * @param pid a live process of this runtime
+	 * @throws NullPointerException when {@code group} or {@code pid} is null
+	 * @throws IllegalArgumentException when the process is not alive, or not of this runtime
+	 */
+	public void join(Object group, Pid pid) {
+		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess process = owner(Objects.requireNonNull(pid, "pid must not be null"));
+		join(group, new LocalProcess[] { process });
+	}
+
+	/**
+	 * Makes several processes join a group in one step; a pid listed twice joins twice. Either
+	 * all are checked and join, or none does.
+	 * @param group the group
+	 * @param pids live processes of this runtime
+	 * @throws NullPointerException when {@code group}, {@code pids} or one of the pids is null
+	 * @throws IllegalArgumentException when a process is not alive or not of this runtime
+	 */
+	public void join(Object group, Collection<Pid> pids) {
+		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess[] owners = owners(pids);
+		if (owners.length > 0) {
+			join(group, owners);
+		}
+	}
+
+	/**
+	 * The concurrency core of a join: the owners are tokens, so a model checker may call it from
+	 * plain threads.
+	 * @param group the group
+	 * @param owners the processes, checked alive by the caller
+	 */
+	void join(Object group, LocalProcess[] owners) {
+		for (;;) {
+			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				List<Pid> joined = new ArrayList<>(owners.length);
+				for (LocalProcess owner : owners) {
+					if (g.add(owner)) {
+						joined.add(owner.pid());
+					}
+				}
+				if (!joined.isEmpty()) {
+					publish(g, joined, null, true);
+				}
+				g.removeIfUnused();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Makes a process leave a group once, Erlang's {@code pg:leave/3}. Monitors receive a
+	 * {@link GroupEvent.Left} with reason {@link GroupEvent#LEAVE}.
+	 * @param group the group
+	 * @param pid the process
+	 * @return whether it was a member (a dead process is no member)
+	 * @throws NullPointerException when {@code group} or {@code pid} is null
+	 * @throws IllegalArgumentException when the pid is not of this runtime
+	 */
+	public boolean leave(Object group, Pid pid) {
+		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		return leave(group, new LocalProcess[] { process });
+	}
+
+	/**
+	 * Makes several processes leave a group, each once per time it is listed.
+	 * @param group the group
+	 * @param pids the processes
+	 * @return whether any of them was a member
+	 */
+	public boolean leave(Object group, Collection<Pid> pids) {
+		Objects.requireNonNull(group, "group must not be null");
+		Objects.requireNonNull(pids, "pids must not be null");
+		LocalProcess[] owners = new LocalProcess[pids.size()];
+		int i = 0;
+		for (Pid pid : pids) {
+			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
+		}
+		return leave(group, owners);
+	}
+
+	/** The concurrency core of a leave. */
+	boolean leave(Object group, LocalProcess[] owners) {
+		Group g = this.groups.get(group);
+		if (g == null) {
+			return false;
+		}
+		synchronized (g) {
+			if (g.removed) {
+				return false;
+			}
+			List<Pid> left = null;
+			for (LocalProcess owner : owners) {
+				if (g.remove(owner)) {
+					if (left == null) {
+						left = new ArrayList<>(owners.length);
+					}
+					left.add(owner.pid());
+				}
+			}
+			if (left == null) {
+				return false;
+			}
+			publish(g, left, GroupEvent.LEAVE, true);
+			g.removeIfUnused();
+			return true;
+		}
+	}
+
+	// ---- reads
+
+	/**
+	 * The live members of a group, Erlang's {@code pg:get_members/2}: a process that joined twice
+	 * appears twice. Never contains a dead process. In this version every member is local; a
+	 * cluster-wide implementation adds the members of other nodes here.
+	 * @param group the group
+	 * @return the members, in no particular order; empty for an unknown group
+	 */
+	public List<Pid> members(Object group) {
+		return read(Objects.requireNonNull(group, "group must not be null"), false);
+	}
+
+	/**
+	 * The live members of a group that run on this node, Erlang's {@code pg:get_local_members/2}.
+	 * @param group the group
+	 * @return the local members
+	 */
+	public List<Pid> localMembers(Object group) {
+		return read(Objects.requireNonNull(group, "group must not be null"), true);
+	}
+
+	private List<Pid> read(Object group, boolean localOnly) {
+		Group g = this.groups.get(group);
+		if (g == null) {
+			return List.of();
+		}
+		String node = this.runtime.node();
+		synchronized (g) {
+			List<Pid> pids = new ArrayList<>(g.members.size());
+			for (Membership m : g.members.values()) {
+				if (isLive(m) && (!localOnly || m.owner.pid().node().equals(node))) {
+					for (int i = 0; i < m.count; i++) {
+						pids.add(m.owner.pid());
+					}
+				}
+			}
+			return pids;
+		}
+	}
+
+	/**
+	 * The groups that have at least one live member, Erlang's {@code pg:which_groups/1}. Each
+	 * group is checked at its own moment; the list is not one point in time.
+	 * @return the groups, in no particular order
+	 */
+	public List<Object> whichGroups() {
+		List<Object> result = new ArrayList<>();
+		for (Group g : this.groups.values()) {
+			synchronized (g) {
+				for (Membership m : g.members.values()) {
+					if (isLive(m)) {
+						result.add(g.key);
+						break;
+					}
+				}
+			}
+		}
+		return result;
+	}
+
+	private boolean isLive(Membership m) {
+		return !this.checkLiveness || m.owner.isAlive();
+	}
+
+	// ---- monitors
+
+	/**
+	 * Returns the members of a group and starts sending the calling process a
+	 * {@link GroupEvent.Joined} or {@link GroupEvent.Left} for every later change, Erlang's
+	 * {@code pg:monitor/2}: the snapshot plus the events are exactly the group's history. A member
+	 * that exits produces a {@code Left} with its exit reason.
+	 * @param group the group
+	 * @return the reference and the current members
+	 * @throws IllegalStateException when not called from a process of this scope's runtime
+	 */
+	public MonitoredGroup monitor(Object group) {
+		Objects.requireNonNull(group, "group must not be null");
+		return monitor(currentProcess("monitor"), group);
+	}
+
+	/** The concurrency core of {@link #monitor(Object)}. */
+	MonitoredGroup monitor(LocalProcess watcher, Object group) {
+		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, group);
+		for (;;) {
+			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				List<Pid> members = snapshot(g);
+				g.addMonitor(ref);
+				ref.listedIn = g;
+				if (!watcher.attach(ref)) {
+					g.removeMonitor(ref);
+					ref.listedIn = null;
+					ref.deactivate();
+					g.removeIfUnused();
+				}
+				return new MonitoredGroup(ref, members);
+			}
+		}
+	}
+
+	/**
+	 * Returns every group with its members and starts sending the calling process an event for
+	 * every later change in this scope, Erlang's {@code pg:monitor_scope/1}. Per group, the
+	 * snapshot plus the events are exactly the group's history.
+	 * @return the reference and the groups with their members
+	 * @throws IllegalStateException when not called from a process of this scope's runtime
+	 */
+	public MonitoredScope monitorScope() {
+		return monitorScope(currentProcess("monitorScope"));
+	}
+
+	/** The concurrency core of {@link #monitorScope()}. */
+	MonitoredScope monitorScope(LocalProcess watcher) {
+		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, null);
+		synchronized (this) {
+			GroupMonitorRef[] now = this.scopeMonitors;
+			GroupMonitorRef[] next = Arrays.copyOf(now, now.length + 1);
+			next[now.length] = ref;
+			this.scopeMonitors = next;
+		}
+		for (Group g : this.groups.values()) {
+			synchronized (g) {
+				if (!g.removed && !ref.covers(g)) {
+					ref.cover(g, snapshot(g));
+				}
+			}
+		}
+		Map<Object, List<Pid>> groups = ref.finishSnapshot();
+		if (!watcher.attach(ref)) {
+			monitorEnded(ref);
+		}
+		return new MonitoredScope(ref, groups);
+	}
+
+	/**
+	 * Stops a monitor. Events already in the watcher's mailbox stay there; they carry the
+	 * reference, so the watcher can tell them apart.
+	 * @param ref the monitor
+	 * @return whether it was active
+	 */
+	public boolean demonitor(GroupMonitorRef ref) {
+		Objects.requireNonNull(ref, "ref must not be null");
+		if (ref.scope != this) {
+			throw new IllegalArgumentException(ref + " is a monitor of scope '" + ref.scope.name + "', not of '"
+					+ this.name + "'");
+		}
+		ref.watcher.detach(ref);
+		return monitorEnded(ref);
+	}
+
+	/** Removes a monitor, on demonitor or when its watcher exits. */
+	boolean monitorEnded(GroupMonitorRef ref) {
+		boolean wasActive = ref.deactivate();
+		if (ref.group == null) {
+			synchronized (this) {
+				GroupMonitorRef[] now = this.scopeMonitors;
+				List<GroupMonitorRef> next = new ArrayList<>(Arrays.asList(now));
+				if (next.remove(ref)) {
+					this.scopeMonitors = next.isEmpty() ? NO_MONITORS : next.toArray(NO_MONITORS);
+				}
+			}
+			return wasActive;
+		}
+		Group g = ref.listedIn;
+		if (g != null) {
+			synchronized (g) {
+				g.removeMonitor(ref);
+				ref.listedIn = null;
+				g.removeIfUnused();
+			}
+		}
+		return wasActive;
+	}
+
+	/**
+	 * The live members of a group for a new monitor, under the group's lock. A dead member it
+	 * meets is removed at once and reported to the monitors that knew it, so that its exit hook
+	 * later finds nothing to report: a monitor never hears of a member that it never saw.
+	 */
+	private List<Pid> snapshot(Group g) {
+		List<Pid> pids = new ArrayList<>(g.members.size());
+		List<Membership> dead = null;
+		for (Membership m : g.members.values()) {
+			if (m.owner.isAlive()) {
+				for (int i = 0; i < m.count; i++) {
+					pids.add(m.owner.pid());
+				}
+			}
+			else {
+				if (dead == null) {
+					dead = new ArrayList<>();
+				}
+				dead.add(m);
+			}
+		}
+		if (dead != null) {
+			for (Membership m : dead) {
+				ExitReason reason = m.owner.exitReason();
+				removeDead(g, m, (reason != null) ? reason : ExitReason.NORMAL, false);
+			}
+		}
+		return pids;
+	}
+
+	/** Under the group's lock: drops a dead member's membership and reports its leave. */
+	private void removeDead(Group g, Membership m, ExitReason reason, boolean coverUncovered) {
+		if (m.removed) {
+			return;
+		}
+		g.members.remove(m.owner, m);
+		m.removed = true;
+		publish(g, Collections.nCopies(m.count, m.owner.pid()), reason, coverUncovered);
+	}
+
+	/**
+	 * Under the group's lock, after a change: tells the group's monitors and the scope's
+	 * monitors. A scope monitor whose snapshot has not reached this group yet takes the group's
+	 * state now instead (when {@code coverUncovered}), or ignores the change (while a snapshot
+	 * removes dead members: the snapshot then simply does not contain them).
+	 * @param reason null for a join
+	 */
+	private void publish(Group g, List<Pid> pids, @Nullable ExitReason reason, boolean coverUncovered) {
+		GroupMonitorRef[] groupMonitors = g.monitors;
+		for (int i = 0; i < g.monitorCount; i++) {
+			GroupMonitorRef ref = groupMonitors[i];
+			ref.send(event(ref, g, pids, reason));
+		}
+		GroupMonitorRef[] scoped = this.scopeMonitors;
+		for (GroupMonitorRef ref : scoped) {
+			if (ref.covers(g)) {
+				ref.send(event(ref, g, pids, reason));
+			}
+			else if (coverUncovered) {
+				List<Pid> state = snapshot(g);
+				if (ref.covers(g)) {
+					// the snapshot finished without this group: it was empty before this change
+					ref.send(event(ref, g, pids, reason));
+				}
+				else {
+					ref.cover(g, state);
+				}
+			}
+		}
+	}
+
+	private GroupEvent event(GroupMonitorRef ref, Group g, List<Pid> pids, @Nullable ExitReason reason) {
+		return (reason == null) ? new GroupEvent.Joined(ref, this.name, g.key, pids)
+				: new GroupEvent.Left(ref, this.name, g.key, pids, reason);
+	}
+
+	// ---- input checks
+
+	/** A live process of this runtime, or a clear error. */
+	private LocalProcess owner(Pid pid) {
+		LocalProcess process = known(pid);
+		if (!process.isAlive()) {
+			throw new IllegalArgumentException("cannot join: " + pid + " is not alive");
+		}
+		return process;
+	}
+
+	/** A process of this runtime, alive or not, or a clear error. */
+	private LocalProcess known(Pid pid) {
+		LocalProcess process = this.runtime.process(pid).orElse(null);
+		if (process == null) {
+			if (!pid.node().equals(this.runtime.node())) {
+				throw new IllegalArgumentException(pid + " runs on node " + pid.node() + ", not on this node "
+						+ this.runtime.node() + ": only local processes can join or leave");
+			}
+			throw new IllegalArgumentException(pid + " is not a process of runtime " + this.runtime.node());
+		}
+		return process;
+	}
+
+	private LocalProcess[] owners(Collection<Pid> pids) {
+		Objects.requireNonNull(pids, "pids must not be null");
+		LocalProcess[] owners = new LocalProcess[pids.size()];
+		int i = 0;
+		for (Pid pid : pids) {
+			owners[i++] = owner(Objects.requireNonNull(pid, "pids must not contain null"));
+		}
+		return owners;
+	}
+
+	private LocalProcess currentProcess(String operation) {
+		LocalProcess current = LocalProcess.current();
+		if (current == null || current.runtime() != this.runtime) {
+			throw new IllegalStateException(operation + " must be called from a process of runtime "
+					+ this.runtime.node() + ": the events are sent to the calling process");
+		}
+		return current;
+	}
+
+	@Override
+	public String toString() {
+		return "ProcessGroups[" + this.name + "@" + this.runtime.node() + "]";
+	}
+
+	/**
+	 * The answer of {@link #monitor(Object)}.
+	 *
+	 * @param ref the monitor's reference, carried by its events
+	 * @param members the group's live members when the monitor started
+	 */
+	public record MonitoredGroup(GroupMonitorRef ref, List<Pid> members) {
+
+		public MonitoredGroup {
+			members = List.copyOf(members);
+		}
+
+	}
+
+	/**
+	 * The answer of {@link #monitorScope()}.
+	 *
+	 * @param ref the monitor's reference, carried by its events
+	 * @param groups every group with live members, with those members
+	 */
+	public record MonitoredScope(GroupMonitorRef ref, Map<Object, List<Pid>> groups) {
+
+		public MonitoredScope {
+			groups = Map.copyOf(groups);
+		}
+
+	}
+
+	/**
+	 * One group: its memberships by process, and its monitors. Guarded by its own lock.
+	 */
+	static final class Group {
+
+		final ProcessGroups scope;
+
+		final Object key;
+
+		final HashMap<LocalProcess, Membership> members = new HashMap<>(4);
+
+		GroupMonitorRef[] monitors = NO_MONITORS;
+
+		int monitorCount;
+
+		/** Set once the group left the scope's map; a joiner that finds it set retries. */
+		boolean removed;
+
+		Group(ProcessGroups scope, Object key) {
+			this.scope = scope;
+			this.key = key;
+		}
+
+		/** @return whether the owner joined; false when it died after the caller checked it */
+		boolean add(LocalProcess owner) {
+			if (!owner.isAlive() && this.scope.undoJoinOnDeath) {
+				return false;
+			}
+			Membership m = this.members.get(owner);
+			if (m != null && !m.removed) {
+				m.count++;
+				return true;
+			}
+			m = new Membership(this, owner);
+			this.members.put(owner, m);
+			if (!owner.attach(m) && this.scope.undoJoinOnDeath) {
+				// the owner died after the check: the join took effect just before the death,
+				// whose cleanup has already run, so undo it here
+				this.members.remove(owner, m);
+				m.removed = true;
+				return false;
+			}
+			return true;
+		}
+
+		/** @return whether the owner was a live member and left once */
+		boolean remove(LocalProcess owner) {
+			Membership m = this.members.get(owner);
+			if (m == null || !owner.isAlive()) {
+				return false;
+			}
+			if (--m.count == 0) {
+				this.members.remove(owner, m);
+				m.removed = true;
+				owner.detach(m);
+			}
+			return true;
+		}
+
+		void addMonitor(GroupMonitorRef ref) {
+			if (this.monitorCount == this.monitors.length) {
+				this.monitors = Arrays.copyOf(this.monitors, Math.max(2, this.monitorCount * 2));
+			}
+			this.monitors[this.monitorCount++] = ref;
+		}
+
+		void removeMonitor(GroupMonitorRef ref) {
+			for (int i = 0; i < this.monitorCount; i++) {
+				if (this.monitors[i] == ref) {
+					this.monitors[i] = this.monitors[--this.monitorCount];
+					this.monitors[this.monitorCount] = null;
+					return;
+				}
+			}
+		}
+
+		/** Removes this group from the scope when nothing uses it any more. */
+		void removeIfUnused() {
+			if (this.members.isEmpty() && this.monitorCount == 0 && !this.removed) {
+				this.removed = true;
+				this.scope.groups.remove(this.key, this);
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "Group[" + this.key + "]";
+		}
+
+	}
+
+	/**
+	 * A process's membership in one group, with how many times it joined. Attached to the
+	 * process as an exit hook that removes it after a death.
+	 */
+	static final class Membership extends ExitHook {
+
+		final Group group;
+
+		final LocalProcess owner;
+
+		/** Guarded by the group's lock. */
+		int count = 1;
+
+		/** Guarded by the group's lock: set when removed from the group. */
+		boolean removed;
+
+		Membership(Group group, LocalProcess owner) {
+			this.group = group;
+			this.owner = owner;
+		}
+
+		@Override
+		protected void processExited(LocalProcess process, ExitReason reason) {
+			Group g = this.group;
+			synchronized (g) {
+				g.scope.removeDead(g, this, reason, true);
+				g.removeIfUnused();
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "Membership[" + this.owner.pid() + " in " + this.group.key + " x" + this.count + "]";
+		}
+
+	}
+
+}
