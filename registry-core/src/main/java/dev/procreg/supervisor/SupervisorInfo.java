@@ -1,0 +1,41 @@
+package dev.procreg.supervisor;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.Pid;
+
+/**
+ * A snapshot of one supervisor for the admin page; {@link SupervisionTree#describe} nests the
+ * snapshots of supervisor children in {@link ChildInfo#subtree()}.
+ *
+ * <pre>{@code
+ * SupervisorInfo tree = SupervisionTree.describe(runtime, root);
+ * tree.children().forEach(child -> System.out.println(child.id() + " " + child.pid()));
+ * }</pre>
+ *
+ * @param pid the supervisor
+ * @param kind static or dynamic
+ * @param strategy its strategy ({@link Strategy#ONE_FOR_ONE} for a dynamic supervisor)
+ * @param maxRestarts restarts allowed within {@code maxSeconds}
+ * @param maxSeconds the intensity window
+ * @param restartsInWindow restarts counted in the current window
+ * @param maxChildren a dynamic supervisor's limit, or {@code null}
+ * @param children its children, in start order
+ */
+public record SupervisorInfo(Pid pid, Kind kind, Strategy strategy, int maxRestarts, int maxSeconds,
+		int restartsInWindow, @Nullable Integer maxChildren, List<ChildInfo> children) {
+
+	/** Which kind of supervisor. */
+	public enum Kind {
+
+		/** A {@link Supervisor}. */
+		SUPERVISOR,
+
+		/** A {@link DynamicSupervisor}. */
+		DYNAMIC_SUPERVISOR
+
+	}
+
+}
