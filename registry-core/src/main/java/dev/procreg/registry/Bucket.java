@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * serialized by the map's bin lock. Readers walk {@code head → next} without a lock: appends go
  * to the tail and a removed node keeps its {@code next}, so a walk that started before a change
  * stays on a path to the live entries, and it skips nodes marked {@code removed} and owners that
- * are dead.
+ * are dead; {@code version} tells a reader that a change raced its walk (see
+ * {@link Partition#forEachDuplicate}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -23,6 +24,9 @@ final class Bucket<K, V> {
 
 	int size;
 
+	/** Bumped by every append and removal, so a lock-free reader can tell that its walk raced one. */
+	volatile int version;
+
 	void append(Registration.Duplicate<K, V> entry) {
 		Registration.Duplicate<K, V> last = this.tail;
 		entry.prev = last;
@@ -34,6 +38,7 @@ final class Bucket<K, V> {
 		}
 		this.tail = entry;
 		this.size++;
+		this.version++;
 	}
 
 	boolean remove(Registration.Duplicate<K, V> entry) {
@@ -57,6 +62,7 @@ final class Bucket<K, V> {
 		}
 		entry.prev = null;
 		this.size--;
+		this.version++;
 		return true;
 	}
 

@@ -1,5 +1,7 @@
 package dev.procreg.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -117,16 +119,54 @@ final class Partition<K, V> {
 		return (Bucket<K, V>) this.table.get(key);
 	}
 
-	/** Visits the live entries of a duplicate key, oldest first. */
+	/**
+	 * Visits the live entries of a duplicate key, oldest first, as one atomic snapshot: the walk
+	 * is repeated while the bucket changed under it (its version moved, or the key now maps to
+	 * another bucket), and what it collected is re-checked for liveness at the end, so the result
+	 * is exactly the live entries at that moment. After a few lost races the walk runs under the
+	 * key's bin lock, where the bucket cannot change.
+	 */
 	void forEachDuplicate(K key, Consumer<Registration<K, V>> action) {
-		Bucket<K, V> bucket = bucket(key);
-		if (bucket != null) {
-			for (Registration.Duplicate<K, V> entry = bucket.head; entry != null; entry = entry.next) {
-				if (!entry.removed && entry.owner.isAlive()) {
-					action.accept(entry);
-				}
+		List<Registration<K, V>> live = new ArrayList<>();
+		for (int attempt = 0; attempt < 4; attempt++) {
+			Bucket<K, V> bucket = bucket(key);
+			if (bucket == null) {
+				return;
+			}
+			int version = bucket.version;
+			live.clear();
+			collect(bucket, live);
+			if (bucket.version == version && bucket(key) == bucket && stillAlive(live)) {
+				live.forEach(action);
+				return;
 			}
 		}
+		live.clear();
+		this.table.computeIfPresent(key, (k, existing) -> {
+			@SuppressWarnings("unchecked")
+			Bucket<K, V> bucket = (Bucket<K, V>) existing;
+			collect(bucket, live);
+			return existing;
+		});
+		live.removeIf((entry) -> !entry.owner.isAlive());
+		live.forEach(action);
+	}
+
+	private static <K, V> void collect(Bucket<K, V> bucket, List<Registration<K, V>> into) {
+		for (Registration.Duplicate<K, V> entry = bucket.head; entry != null; entry = entry.next) {
+			if (!entry.removed && entry.owner.isAlive()) {
+				into.add(entry);
+			}
+		}
+	}
+
+	private static <K, V> boolean stillAlive(List<Registration<K, V>> entries) {
+		for (Registration<K, V> entry : entries) {
+			if (!entry.owner.isAlive()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	boolean unregisterDuplicate(Registration.Duplicate<K, V> entry) {
