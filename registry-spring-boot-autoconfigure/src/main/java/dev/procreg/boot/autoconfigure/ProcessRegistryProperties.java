@@ -1,0 +1,113 @@
+package dev.procreg.boot.autoconfigure;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.registry.Keys;
+import dev.procreg.registry.PartitionBy;
+import dev.procreg.registry.RegistryOptions;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration properties for the process runtime, its registries, groups and workers.
+ *
+ * <pre>
+ * process-registry.registries.sessions.keys=unique
+ * process-registry.registries.sessions.partitions=8
+ * process-registry.registries.flows.keys=duplicate
+ * process-registry.registries.flows.partition-by=key
+ * </pre>
+ *
+ * @param node The node name every pid of the runtime carries
+ * @param shutdownTimeout How long closing the runtime waits for processes to exit before killing
+ * them
+ * @param defaultRegistry The registry behind the processRegistry bean
+ * @param registries More registries, each a bean named after its key in this map
+ * @param groups The process groups behind the processGroups bean
+ * @param workers Defaults for @RegisteredProcess worker types
+ */
+@ConfigurationProperties("process-registry")
+public record ProcessRegistryProperties(@DefaultValue("local") String node,
+		@DefaultValue("5s") Duration shutdownTimeout, @DefaultValue DefaultRegistry defaultRegistry,
+		@Nullable Map<String, Registry> registries, @DefaultValue Groups groups, @DefaultValue Workers workers) {
+
+	public ProcessRegistryProperties {
+		registries = (registries != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(registries)) : Map.of();
+	}
+
+	/**
+	 * The registry behind the {@code processRegistry} bean.
+	 *
+	 * @param name The registry's name in the runtime: via names, metrics and the actuator
+	 * endpoint use it
+	 * @param keys Whether a key names one process (unique) or many (duplicate)
+	 * @param partitions The number of partitions, at least 1
+	 * @param partitionBy How a duplicate registry spreads its entries over partitions: by pid
+	 * (registering never contends) or by key (a lookup visits one partition)
+	 */
+	public record DefaultRegistry(@DefaultValue("default") String name, @DefaultValue("unique") Keys keys,
+			@DefaultValue("1") int partitions, @DefaultValue("pid") PartitionBy partitionBy) {
+
+		RegistryOptions toOptions() {
+			return options(this.name, this.keys, this.partitions, this.partitionBy);
+		}
+
+	}
+
+	/**
+	 * A registry declared in properties.
+	 *
+	 * @param keys Whether a key names one process (unique) or many (duplicate)
+	 * @param partitions The number of partitions, at least 1
+	 * @param partitionBy How a duplicate registry spreads its entries over partitions: by pid
+	 * (registering never contends) or by key (a lookup visits one partition)
+	 */
+	public record Registry(@DefaultValue("unique") Keys keys, @DefaultValue("1") int partitions,
+			@DefaultValue("pid") PartitionBy partitionBy) {
+
+		RegistryOptions toOptions(String name) {
+			return options(name, this.keys, this.partitions, this.partitionBy);
+		}
+
+	}
+
+	/**
+	 * The process groups behind the {@code processGroups} bean.
+	 *
+	 * @param scope The scope's name
+	 */
+	public record Groups(@DefaultValue("default") String scope) {
+
+	}
+
+	/**
+	 * Defaults for {@code @RegisteredProcess} worker types; the annotation's attributes override
+	 * them per type.
+	 *
+	 * @param partitions How many dynamic supervisors share the starts of one worker type, so that
+	 * starts are not serialized; 0 for one per available processor
+	 * @param maxRestarts Restarts allowed within max-seconds per partition before it gives
+	 * up
+	 * @param maxSeconds The restart intensity window in seconds
+	 * @param callTimeout How long ProcessTemplate.call waits for a reply when no timeout is
+	 * given
+	 * @param shutdownTimeout How long a worker may take to run terminate when it is stopped
+	 */
+	public record Workers(@DefaultValue("0") int partitions, @DefaultValue("3") int maxRestarts,
+			@DefaultValue("5") int maxSeconds, @DefaultValue("5s") Duration callTimeout,
+			@DefaultValue("5s") Duration shutdownTimeout) {
+
+	}
+
+	private static RegistryOptions options(String name, Keys keys, int partitions, PartitionBy partitionBy) {
+		RegistryOptions options = (keys == Keys.UNIQUE) ? RegistryOptions.unique(name) : RegistryOptions.duplicate(name);
+		return options.withPartitions(partitions).withPartitionBy(partitionBy);
+	}
+
+}

@@ -1,0 +1,171 @@
+package dev.procreg.boot.worker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+import dev.procreg.process.CallTimeoutException;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.GenServer;
+import dev.procreg.process.NoProcessException;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessExitException;
+import dev.procreg.process.ProcessRuntime;
+
+/**
+ * Talks to {@link RegisteredProcess} workers by type and key, starting a key's worker on first
+ * use: the Spring way to reach one process per session, donor or order.
+ *
+ * <pre>{@code
+ * Receipt receipt = template.call(DonorSession.class, donorId, new Donate(100_000));
+ * template.cast(DonorSession.class, donorId, new Touch());
+ * template.stop(DonorSession.class, donorId);
+ * }</pre>
+ *
+ * <p>Every method may be called from any thread. A call that meets a worker just passivated or
+ * just stopped (it exited with {@code shutdown} before handling the request, or its key resolved
+ * to nothing) is sent again, to a worker started anew; after a crash and restart the next call
+ * reaches the new worker. A request a worker crashed on is not sent again: the call throws the
+ * crash.
+ */
+public final class ProcessTemplate {
+
+	private static final int ATTEMPTS = 3;
+
+	private final ProcessRuntime runtime;
+
+	private final WorkerTypes types;
+
+	private final Duration callTimeout;
+
+	/**
+	 * @param types the application's worker types
+	 * @param callTimeout the timeout of {@link #call(Class, Object, Object)}
+	 */
+	public ProcessTemplate(WorkerTypes types, Duration callTimeout) {
+		this.types = Objects.requireNonNull(types, "types must not be null");
+		this.runtime = types.runtime();
+		this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout must not be null");
+	}
+
+	/**
+	 * Calls the key's worker with the default timeout ({@code process-registry.workers.call-timeout}).
+	 * @param <R> the reply type, as the caller expects it
+	 * @param type the worker class
+	 * @param key the key
+	 * @param request the request
+	 * @return the reply
+	 * @throws WorkerStartException when the worker could not be started
+	 * @throws ProcessExitException when the worker exited before replying
+	 * @throws CallTimeoutException when no reply came in time
+	 */
+	public <R> R call(Class<? extends GenServer<?>> type, Object key, Object request) {
+		return call(type, key, request, this.callTimeout);
+	}
+
+	/**
+	 * Calls the key's worker.
+	 * @param <R> the reply type, as the caller expects it
+	 * @param type the worker class
+	 * @param key the key
+	 * @param request the request
+	 * @param timeout how long to wait for the reply
+	 * @return the reply
+	 * @throws WorkerStartException when the worker could not be started
+	 * @throws ProcessExitException when the worker exited before replying
+	 * @throws CallTimeoutException when no reply came in time
+	 */
+	public <R> R call(Class<? extends GenServer<?>> type, Object key, Object request, Duration timeout) {
+		Objects.requireNonNull(request, "request must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		return withWorker(type, key, (pid) -> this.runtime.call(pid, request, timeout));
+	}
+
+	/**
+	 * Casts a request to the key's worker, starting it when none runs.
+	 * @param type the worker class
+	 * @param key the key
+	 * @param request the request
+	 */
+	public void cast(Class<? extends GenServer<?>> type, Object key, Object request) {
+		Objects.requireNonNull(request, "request must not be null");
+		withWorker(type, key, (pid) -> {
+			this.runtime.cast(pid, request);
+			return null;
+		});
+	}
+
+	/**
+	 * Sends a message to the key's worker (its {@code handleInfo} receives it), starting it when
+	 * none runs.
+	 * @param type the worker class
+	 * @param key the key
+	 * @param message the message
+	 */
+	public void send(Class<? extends GenServer<?>> type, Object key, Object message) {
+		Objects.requireNonNull(message, "message must not be null");
+		withWorker(type, key, (pid) -> {
+			this.runtime.send(pid, message);
+			return null;
+		});
+	}
+
+	/**
+	 * The key's worker, started when none runs. Race-free: concurrent first calls for one key
+	 * start exactly one worker, and every caller gets its pid.
+	 * @param type the worker class
+	 * @param key the key
+	 * @return the worker's pid
+	 * @throws WorkerStartException when the worker could not be started
+	 */
+	public Pid startOrFind(Class<? extends GenServer<?>> type, Object key) {
+		return withWorker(type, key, Function.identity());
+	}
+
+	/**
+	 * Stops the key's worker through its supervisor, which does not restart it; the next use of
+	 * the key starts a new one.
+	 * @param type the worker class
+	 * @param key the key
+	 * @return whether a worker ran
+	 */
+	public boolean stop(Class<? extends GenServer<?>> type, Object key) {
+		return this.types.get(type).stop(Objects.requireNonNull(key, "key must not be null"));
+	}
+
+	/**
+	 * @param type the worker class
+	 * @param key the key
+	 * @return the key's live worker; none is started
+	 */
+	public Optional<Pid> whereis(Class<? extends GenServer<?>> type, Object key) {
+		return this.types.get(type).whereis(Objects.requireNonNull(key, "key must not be null"));
+	}
+
+	private <T> T withWorker(Class<?> type, Object key, Function<Pid, T> action) {
+		Objects.requireNonNull(key, "key must not be null");
+		WorkerType worker = this.types.get(type);
+		for (int attempt = 1;; attempt++) {
+			WorkerType.Activity activity = worker.use(key);
+			try {
+				return action.apply(worker.startOrFind(this.runtime, key));
+			}
+			catch (NoProcessException ex) {
+				if (attempt == ATTEMPTS) {
+					throw ex;
+				}
+			}
+			catch (ProcessExitException ex) {
+				// shut down (passivated, stopped) before it handled the request: send it again
+				if (attempt == ATTEMPTS || !ExitReason.SHUTDOWN.equals(ex.reason())) {
+					throw ex;
+				}
+			}
+			finally {
+				activity.done();
+			}
+		}
+	}
+
+}
