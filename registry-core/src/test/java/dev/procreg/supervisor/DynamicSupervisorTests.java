@@ -17,6 +17,8 @@ import dev.procreg.process.Name;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegistryOptions;
 import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
 
@@ -116,6 +118,23 @@ class DynamicSupervisorTests {
 				(i) -> DynamicSupervisor.startChild(this.runtime, sup, namedWorker("session-1")));
 		assertOneStarted(results, before);
 		assertThat(DynamicSupervisor.countChildren(this.runtime, sup).active()).isEqualTo(1);
+	}
+
+	@Test
+	void aThousandConcurrentStartsOfOneViaNameYieldOneStartedAndNoOrphans() throws Exception {
+		ProcessRegistry<String, Object> sessions = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("sessions").withPartitions(4));
+		Pid sup = DynamicSupervisor.start(this.runtime, DynamicSupervisor.Options.defaults()).orThrow();
+		Set<Pid> before = new HashSet<>(this.runtime.processes());
+		List<StartResult> results = startConcurrently(1000, (i) -> DynamicSupervisor.startChild(this.runtime, sup,
+				ChildSpec.worker("session", () -> new Worker(this.events), "donor-1", sessions.via("donor-1"))));
+		assertOneStarted(results, before);
+		assertThat(sessions.whereis("donor-1")).contains(results.stream()
+			.filter((r) -> r instanceof StartResult.Started)
+			.findFirst()
+			.orElseThrow()
+			.orThrow());
+		assertThat(sessions.count()).isEqualTo(1);
 	}
 
 	@Test
