@@ -247,6 +247,17 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @return whether this call ended the process
 	 */
 	final boolean exit(ExitReason reason) {
+		return exit(reason, true);
+	}
+
+	/**
+	 * Ends this process, as {@link #exit(ExitReason)}.
+	 * @param reason why
+	 * @param report whether a crash reason is logged as this process's crash; false when the
+	 * reason came by an exit signal (a linked process crashed and already logged it)
+	 * @return whether this call ended the process
+	 */
+	final boolean exit(ExitReason reason, boolean report) {
 		if (reason == ExitReason.KILL) {
 			reason = ExitReason.KILLED;
 		}
@@ -265,8 +276,11 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			this.links = null;
 			this.monitoring = null;
 		}
+		// out of the runtime's table before any hook runs: whoever observes the exit (a monitor, an
+		// awaitExit, a supervisor) then finds processCount and processes() without it
+		this.runtime.processExited(this);
 		stopRunning();
-		if (reason instanceof ExitReason.Crash crash) {
+		if (report && reason instanceof ExitReason.Crash crash) {
 			logCrash(crash, hooksToRun);
 		}
 		for (ExitHook hook = hooksToRun; hook != null;) {
@@ -296,7 +310,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
-		this.runtime.processExited(this);
 		return true;
 	}
 
@@ -345,7 +358,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			}
 		}
 		else {
-			exit(reason);
+			exit(reason, false); // the crash, if it is one, was logged where it happened
 		}
 	}
 

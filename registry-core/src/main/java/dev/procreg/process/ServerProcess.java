@@ -314,7 +314,10 @@ final class ServerProcess extends LocalProcess implements Runnable {
 				result = this.server.handleInfo(info, this.state);
 				check(result, "handleInfo");
 			}
-			apply(result, from);
+			if (isAlive()) {
+				// killed while the callback ran: a dead server neither replies nor changes state
+				apply(result, from);
+			}
 		}
 		catch (Throwable ex) {
 			crash(ex, from);
@@ -420,7 +423,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			}
 		}
 		else {
-			exit(reason);
+			exit(reason, false); // the crash, if it is one, was logged where it happened
 		}
 	}
 

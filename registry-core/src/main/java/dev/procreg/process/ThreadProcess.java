@@ -76,12 +76,28 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	@Override
 	public Optional<Object> receive(Duration timeout) {
-		return Optional.ofNullable(receive0(null, timeout.toNanos()));
+		return Optional.ofNullable(receive0(null, nanosOf(timeout)));
 	}
 
 	@Override
 	public Optional<Object> receive(Predicate<Object> matcher, Duration timeout) {
-		return Optional.ofNullable(receive0(matcher, timeout.toNanos()));
+		return Optional.ofNullable(receive0(matcher, nanosOf(timeout)));
+	}
+
+	/** A receive timeout in nanoseconds; negative would mean "for ever" to receive0, so it is refused. */
+	private static long nanosOf(Duration timeout) {
+		if (timeout == null) {
+			throw new NullPointerException("timeout must not be null");
+		}
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+		}
+		try {
+			return timeout.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	/** @param nanos how long to wait, or negative for ever */
@@ -93,14 +109,22 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 		if (skipped != null && matcher != null) {
 			for (Iterator<Object> it = skipped.iterator(); it.hasNext();) {
 				Object message = it.next();
-				if (matcher.test(message)) {
+				if (message instanceof Down down && down.ref().flushed) {
+					// set aside before a flushing demonitor: dropped like a queued one
+					it.remove();
+				}
+				else if (matcher.test(message)) {
 					it.remove();
 					return message;
 				}
 			}
 		}
-		else if (skipped != null && !skipped.isEmpty()) {
-			return skipped.pollFirst();
+		else if (skipped != null) {
+			for (Object message = skipped.pollFirst(); message != null; message = skipped.pollFirst()) {
+				if (!(message instanceof Down down && down.ref().flushed)) {
+					return message;
+				}
+			}
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
 		for (;;) {

@@ -1,0 +1,269 @@
+package dev.procreg.process;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
+
+class MailboxTests {
+
+	private final ProcessRuntime runtime = ProcessRuntime
+		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+
+	@AfterEach
+	void close() {
+		this.runtime.close();
+	}
+
+	sealed interface Msg permits Numbered, Done, Urgent, Plain {
+	}
+
+	record Numbered(String sender, int seq) implements Msg {
+	}
+
+	record Done(String sender) implements Msg {
+	}
+
+	record Urgent(int n) implements Msg {
+	}
+
+	record Plain(int n) implements Msg {
+	}
+
+	@Test
+	void messagesFromOneSenderArriveInSendOrder() throws Exception {
+		int senders = 6;
+		int perSender = 5_000;
+		CompletableFuture<Map<String, Integer>> result = new CompletableFuture<>();
+		Pid receiver = this.runtime.spawn((ctx) -> {
+			Map<String, Integer> next = new HashMap<>();
+			int done = 0;
+			while (done < senders) {
+				switch ((Msg) ctx.receive()) {
+					case Numbered(String sender, int seq) -> {
+						int expected = next.getOrDefault(sender, 0);
+						if (seq != expected) {
+							result.completeExceptionally(
+									new AssertionError(sender + " sent " + expected + " before " + seq));
+							return;
+						}
+						next.put(sender, seq + 1);
+					}
+					case Done(String sender) -> done++;
+					case Urgent u -> throw new IllegalStateException("unexpected " + u);
+					case Plain p -> throw new IllegalStateException("unexpected " + p);
+				}
+			}
+			result.complete(next);
+		});
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> threads = new ArrayList<>();
+		for (int s = 0; s < senders; s++) {
+			String name = "sender-" + s;
+			if (s % 2 == 0) {
+				// half the senders are processes, half are plain threads
+				this.runtime.spawn((ctx) -> {
+					Await.blockOn(start);
+					for (int i = 0; i < perSender; i++) {
+						ctx.send(receiver, new Numbered(name, i));
+					}
+					ctx.send(receiver, new Done(name));
+				});
+			}
+			else {
+				threads.add(Thread.ofPlatform().start(() -> {
+					try {
+						Await.blockOn(start);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+					for (int i = 0; i < perSender; i++) {
+						this.runtime.send(receiver, new Numbered(name, i));
+					}
+					this.runtime.send(receiver, new Done(name));
+				}));
+			}
+		}
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		Map<String, Integer> counts = Await.result(result);
+		assertThat(counts).hasSize(senders).allSatisfy((sender, next) -> assertThat(next).isEqualTo(perSender));
+	}
+
+	@Test
+	void selectiveReceiveTakesTheOldestMatchAndLeavesTheRestInOrder() {
+		CountDownLatch sent = new CountDownLatch(1);
+		CompletableFuture<List<Object>> order = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> {
+			Await.blockOn(sent);
+			List<Object> got = new ArrayList<>();
+			got.add(ctx.receive(Urgent.class, Await.LONG).orElseThrow());
+			got.add(ctx.receive(Urgent.class, Await.LONG).orElseThrow());
+			// nothing matches: waits out the timeout, keeps the rest
+			got.add(ctx.receive((m) -> m instanceof Done, Duration.ofMillis(20)));
+			for (int i = 0; i < 4; i++) {
+				got.add(ctx.receive());
+			}
+			got.add(ctx.receive(Duration.ZERO));
+			order.complete(got);
+		});
+		this.runtime.send(pid, new Plain(1));
+		this.runtime.send(pid, new Urgent(1));
+		this.runtime.send(pid, new Plain(2));
+		this.runtime.send(pid, new Plain(3));
+		this.runtime.send(pid, new Urgent(2));
+		this.runtime.send(pid, new Plain(4));
+		sent.countDown();
+		assertThat(Await.result(order)).containsExactly(new Urgent(1), new Urgent(2), Optional.empty(), new Plain(1),
+				new Plain(2), new Plain(3), new Plain(4), Optional.empty());
+	}
+
+	@Test
+	void selectiveReceiveSeesMessagesThatArriveWhileItWaits() {
+		CountDownLatch waiting = new CountDownLatch(1);
+		CompletableFuture<List<Object>> order = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> {
+			Await.blockOn(waiting);
+			Urgent urgent = ctx.receive(Urgent.class, Await.LONG).orElseThrow();
+			order.complete(List.of(urgent, ctx.receive(), ctx.receive()));
+		});
+		this.runtime.send(pid, new Plain(1));
+		waiting.countDown();
+		this.runtime.send(pid, new Plain(2));
+		this.runtime.send(pid, new Urgent(7));
+		assertThat(Await.result(order)).containsExactly(new Urgent(7), new Plain(1), new Plain(2));
+	}
+
+	@Test
+	void receiveWithATimeoutReturnsEmptyWhenNothingComes() {
+		CompletableFuture<List<Optional<?>>> results = new CompletableFuture<>();
+		this.runtime.spawn((ctx) -> results.complete(List.of(ctx.receive(Duration.ofMillis(30)),
+				ctx.receive(Duration.ZERO), ctx.receive(Plain.class, Duration.ofMillis(10)))));
+		assertThat(Await.result(results)).containsOnly(Optional.empty());
+	}
+
+	@Test
+	void receiveZeroTakesWhatIsAlreadyThere() {
+		CountDownLatch sent = new CountDownLatch(1);
+		CompletableFuture<Optional<Object>> result = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> {
+			Await.blockOn(sent);
+			result.complete(ctx.receive(Duration.ZERO));
+		});
+		this.runtime.send(pid, new Plain(5));
+		sent.countDown();
+		assertThat(Await.result(result)).contains(new Plain(5));
+	}
+
+	@Test
+	void aTimedReceiveReturnsAMessageThatComesInTime() {
+		CountDownLatch waiting = new CountDownLatch(1);
+		CompletableFuture<Optional<Object>> result = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> {
+			waiting.countDown();
+			result.complete(ctx.receive(Await.LONG));
+		});
+		Await.latch(waiting);
+		this.runtime.send(pid, new Plain(9));
+		assertThat(Await.result(result)).contains(new Plain(9));
+	}
+
+	@Test
+	void sendingToADeadPidIsSilent() {
+		Pid pid = this.runtime.spawn((ctx) -> {
+		});
+		await().until(() -> !this.runtime.isAlive(pid));
+		this.runtime.send(pid, new Plain(1));
+		this.runtime.send(Pid.of("local", Long.MAX_VALUE), new Plain(2));
+		this.runtime.cast(pid, new Plain(3));
+		assertThat(this.runtime.isAlive(pid)).isFalse();
+	}
+
+	@Test
+	void sendingToAnUnknownRegisteredNameThrowsNamingIt() {
+		assertThatExceptionOfType(NoProcessException.class)
+			.isThrownBy(() -> this.runtime.send(Name.of("no-such-thing"), new Plain(1)))
+			.withMessageContaining("no-such-thing")
+			.satisfies((ex) -> assertThat(ex.name()).isEqualTo(Name.of("no-such-thing")));
+	}
+
+	@Test
+	void nullMessagesAndNamesAreRefused() {
+		Pid pid = this.runtime.spawn((ctx) -> ctx.receive());
+		assertThatNullPointerException().isThrownBy(() -> this.runtime.send(pid, null))
+			.withMessageContaining("message must not be null");
+		assertThatNullPointerException().isThrownBy(() -> this.runtime.send(null, "x"))
+			.withMessageContaining("name must not be null");
+		assertThatNullPointerException().isThrownBy(() -> this.runtime.cast(pid, null))
+			.withMessageContaining("request must not be null");
+		assertThat(this.runtime.processInfo(pid).orElseThrow().mailboxLength()).isZero();
+	}
+
+	@Test
+	void aNegativeReceiveTimeoutIsRefused() {
+		CompletableFuture<Throwable> error = new CompletableFuture<>();
+		this.runtime.spawn((ctx) -> {
+			try {
+				ctx.receive(Duration.ofMillis(-1));
+				error.complete(null);
+			}
+			catch (RuntimeException ex) {
+				error.complete(ex);
+			}
+		});
+		assertThat(Await.result(error)).isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("timeout must not be negative");
+	}
+
+	@Test
+	void onlyTheProcessItselfMayReceive() {
+		CompletableFuture<ProcessContext> context = new CompletableFuture<>();
+		CountDownLatch done = new CountDownLatch(1);
+		this.runtime.spawn((ctx) -> {
+			context.complete(ctx);
+			Await.blockOn(done);
+		});
+		ProcessContext ctx = Await.result(context);
+		assertThatIllegalStateException().isThrownBy(() -> ctx.receive(Duration.ZERO))
+			.withMessageContaining("receive must be called by the process " + ctx.self() + " itself");
+		done.countDown();
+	}
+
+	@Test
+	void aReceivingProcessThatIsKilledUnwinds() {
+		CompletableFuture<Throwable> unwound = new CompletableFuture<>();
+		CountDownLatch receiving = new CountDownLatch(1);
+		Pid pid = this.runtime.spawn((ctx) -> {
+			try {
+				receiving.countDown();
+				ctx.receive();
+			}
+			catch (Throwable ex) {
+				unwound.complete(ex);
+				throw ex;
+			}
+		});
+		Await.latch(receiving);
+		this.runtime.exit(pid, ExitReason.KILL);
+		assertThat(Await.result(unwound)).isInstanceOf(ProcessExitException.class)
+			.satisfies((ex) -> assertThat(((ProcessExitException) ex).reason()).isEqualTo(ExitReason.KILLED));
+	}
+
+}
