@@ -213,7 +213,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <R> R call(Name name, Object request, Duration timeout) {
 		Objects.requireNonNull(request, "request must not be null");
-		Objects.requireNonNull(timeout, "timeout must not be null");
+		nanos(timeout);
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);
 		if (process == null || !process.isAlive()) {
@@ -495,6 +495,23 @@ public final class ProcessRuntime implements AutoCloseable {
 			return process;
 		}
 		return this.processes.get(pid);
+	}
+
+	/**
+	 * A timeout in nanoseconds, refusing what a caller cannot have meant: null, negative. One too
+	 * long for a {@code long} of nanoseconds (about 292 years) is for ever.
+	 */
+	static long nanos(Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+		}
+		try {
+			return timeout.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	Pid resolveOrThrow(Name name) {

@@ -160,7 +160,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			deliver(from);
 		}
 		try {
-			return from.await(name, timeout.toNanos(), timeout);
+			return from.await(name, ProcessRuntime.nanos(timeout), timeout);
 		}
 		finally {
 			if (from.attachedTo != null) {

@@ -76,28 +76,12 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	@Override
 	public Optional<Object> receive(Duration timeout) {
-		return Optional.ofNullable(receive0(null, nanosOf(timeout)));
+		return Optional.ofNullable(receive0(null, ProcessRuntime.nanos(timeout)));
 	}
 
 	@Override
 	public Optional<Object> receive(Predicate<Object> matcher, Duration timeout) {
-		return Optional.ofNullable(receive0(matcher, nanosOf(timeout)));
-	}
-
-	/** A receive timeout in nanoseconds; negative would mean "for ever" to receive0, so it is refused. */
-	private static long nanosOf(Duration timeout) {
-		if (timeout == null) {
-			throw new NullPointerException("timeout must not be null");
-		}
-		if (timeout.isNegative()) {
-			throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-		}
-		try {
-			return timeout.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
+		return Optional.ofNullable(receive0(matcher, ProcessRuntime.nanos(timeout)));
 	}
 
 	/** @param nanos how long to wait, or negative for ever */

@@ -230,7 +230,13 @@ class GenServerCallTests {
 			.withMessageContaining("timeout must not be null");
 		assertThatNullPointerException().isThrownBy(() -> this.runtime.call(null, new Ping()))
 			.withMessageContaining("name must not be null");
-		assertThat(this.runtime.<Integer>call(pid, new Get())).isZero();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.runtime.call(pid, new Increment(), Duration.ofSeconds(-1)))
+			.withMessageContaining("timeout must not be negative");
+		assertThat(this.runtime.<Integer>call(pid, new Get())).as("the refused call never ran").isZero();
+		assertThat(this.runtime.<Integer>call(pid, new Increment(), Duration.ofSeconds(Long.MAX_VALUE)))
+			.as("a timeout beyond nanoseconds means for ever")
+			.isEqualTo(1);
 	}
 
 	@Test
