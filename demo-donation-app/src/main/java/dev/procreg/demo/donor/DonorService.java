@@ -1,0 +1,150 @@
+package dev.procreg.demo.donor;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.demo.donation.Donation;
+import dev.procreg.demo.donation.DonationProperties;
+import dev.procreg.demo.donation.DonationRepository;
+import dev.procreg.demo.donation.DonationStatus;
+import dev.procreg.demo.donation.DonationSubmission;
+import dev.procreg.demo.donation.DonationValidator;
+import dev.procreg.demo.donation.InvalidInputException;
+import dev.procreg.demo.flow.DonationFlows;
+import dev.procreg.demo.flow.DonationUpdate;
+import dev.procreg.demo.flow.FlowInfo;
+import dev.procreg.demo.payment.PaymentWorkers;
+import dev.procreg.demo.ratelimit.RateLimitProperties;
+import dev.procreg.demo.session.DonorSession;
+import dev.procreg.demo.session.DonorSessions;
+import dev.procreg.demo.session.SubmitOutcome;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Service;
+
+/**
+ * The donor's side of the platform: a submission is checked, recorded by the donor's session
+ * (idempotency key, rate limit), paid by a payment worker, and broadcast to the donor's flows.
+ */
+@Service
+public class DonorService {
+
+	private static final int LIST_LIMIT = 100;
+
+	private final DonorSessions sessions;
+
+	private final DonationFlows flows;
+
+	private final PaymentWorkers payments;
+
+	private final DonationRepository donations;
+
+	private final DonationValidator validator;
+
+	private final DonorView.Options options;
+
+	private final MeterRegistry meters;
+
+	public DonorService(DonorSessions sessions, DonationFlows flows, PaymentWorkers payments,
+			DonationRepository donations, DonationValidator validator, DonationProperties donationProperties,
+			RateLimitProperties rateLimitProperties, MeterRegistry meters) {
+		this.sessions = sessions;
+		this.flows = flows;
+		this.payments = payments;
+		this.donations = donations;
+		this.validator = validator;
+		this.options = new DonorView.Options(donationProperties.defaultCurrency(), donationProperties.currencies(),
+				rateLimitProperties.perMinute());
+		this.meters = meters;
+	}
+
+	/**
+	 * Starts the donor's session unless it runs.
+	 * @param donorId the donor
+	 * @return the session
+	 */
+	public DonorSessions.SessionStart startSession(String donorId) {
+		return this.sessions.startOrFind(DonationValidator.donorId(donorId));
+	}
+
+	/**
+	 * Ends the donor's session and flows.
+	 * @param donorId the donor
+	 * @return whether a session ran
+	 */
+	public boolean endSession(String donorId) {
+		DonationValidator.donorId(donorId);
+		this.flows.stopAll(donorId);
+		return this.sessions.stop(donorId);
+	}
+
+	/**
+	 * Starts a donation flow of the donor.
+	 * @param donorId the donor
+	 * @param campaign what it is about, or null
+	 * @return the flow
+	 */
+	public FlowInfo startFlow(String donorId, @Nullable String campaign) {
+		DonationValidator.donorId(donorId);
+		String name = (campaign == null || campaign.isBlank()) ? "general" : campaign.strip();
+		if (name.length() > 64) {
+			throw new InvalidInputException("campaign", "campaign must be at most 64 characters");
+		}
+		return this.flows.start(donorId, name);
+	}
+
+	/**
+	 * Submits a donation.
+	 * @param donorId the donor
+	 * @param amount the amount
+	 * @param currency the currency, or null for the default
+	 * @param idempotencyKey the key
+	 * @return the donation and whether the submission was a replay
+	 * @throws InvalidInputException for invalid input
+	 * @throws RateLimitedException when the donor submitted too many
+	 * @throws IdempotencyKeyReusedException when the key was used for another donation
+	 */
+	public SubmitResult submit(String donorId, @Nullable BigDecimal amount, @Nullable String currency,
+			@Nullable String idempotencyKey) {
+		DonationSubmission submission = this.validator.validate(donorId, amount, currency, idempotencyKey);
+		SubmitOutcome outcome = this.sessions.call(donorId, new DonorSession.Submit(submission));
+		this.meters.counter("donation.submissions", "outcome", outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+			.increment();
+		return switch (outcome) {
+			case SubmitOutcome.Recorded(Donation recorded) -> {
+				Donation paid = this.payments.pay(recorded);
+				if (paid.status() == DonationStatus.CONFIRMED) {
+					this.flows.broadcast(donorId, new DonationUpdate(paid.id(), paid.amount(), paid.currency(),
+							paid.status().name()));
+				}
+				yield new SubmitResult(paid, false);
+			}
+			case SubmitOutcome.Replayed(Donation donation) ->
+				new SubmitResult(this.donations.findById(donation.id()).orElse(donation), true);
+			case SubmitOutcome.KeyReused(Donation donation) -> throw new IdempotencyKeyReusedException(donation);
+			case SubmitOutcome.RateLimited(var retryAfter) -> throw new RateLimitedException(donorId, retryAfter);
+		};
+	}
+
+	/**
+	 * @param donorId the donor
+	 * @return everything about the donor; does not start a session
+	 */
+	public DonorView describe(String donorId) {
+		DonationValidator.donorId(donorId);
+		return new DonorView(donorId, this.sessions.describe(donorId).orElse(null), this.flows.list(donorId),
+				this.donations.confirmedTotals(donorId), this.donations.countByDonor(donorId), this.options);
+	}
+
+	/**
+	 * @param donorId the donor
+	 * @return the donor's latest donations, newest first
+	 */
+	public List<Donation> donations(String donorId) {
+		return this.donations.findByDonor(DonationValidator.donorId(donorId), LIST_LIMIT);
+	}
+
+}

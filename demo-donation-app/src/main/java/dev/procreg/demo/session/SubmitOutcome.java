@@ -1,0 +1,44 @@
+package dev.procreg.demo.session;
+
+import java.time.Duration;
+
+import dev.procreg.demo.donation.Donation;
+
+/**
+ * What a donor session answers to a submission.
+ */
+public sealed interface SubmitOutcome {
+
+	/**
+	 * The submission was new and is recorded, pending payment.
+	 *
+	 * @param donation the donation
+	 */
+	record Recorded(Donation donation) implements SubmitOutcome {
+	}
+
+	/**
+	 * The donor already submitted this idempotency key for the same donation.
+	 *
+	 * @param donation the donation recorded then
+	 */
+	record Replayed(Donation donation) implements SubmitOutcome {
+	}
+
+	/**
+	 * The donor already used this idempotency key for a different donation; nothing was recorded.
+	 *
+	 * @param donation the donation recorded under the key
+	 */
+	record KeyReused(Donation donation) implements SubmitOutcome {
+	}
+
+	/**
+	 * The donor submitted too many donations within the last minute; nothing was recorded.
+	 *
+	 * @param retryAfter how long until the donor may submit again
+	 */
+	record RateLimited(Duration retryAfter) implements SubmitOutcome {
+	}
+
+}
