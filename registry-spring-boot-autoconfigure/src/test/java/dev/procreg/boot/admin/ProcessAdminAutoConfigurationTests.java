@@ -1,0 +1,115 @@
+package dev.procreg.boot.admin;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.procreg.boot.autoconfigure.ProcessAdminAutoConfiguration;
+import dev.procreg.boot.autoconfigure.ProcessRegistryAutoConfiguration;
+import dev.procreg.boot.autoconfigure.ProcessSupervisionAutoConfiguration;
+import dev.procreg.boot.autoconfigure.ProcessWorkerAutoConfiguration;
+import dev.procreg.process.ProcessRuntime;
+
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.DispatcherServlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ProcessAdminAutoConfiguration}: when the admin page is served.
+ */
+class ProcessAdminAutoConfigurationTests {
+
+	private static final AutoConfigurations ALL = AutoConfigurations.of(ProcessRegistryAutoConfiguration.class,
+			ProcessWorkerAutoConfiguration.class, ProcessSupervisionAutoConfiguration.class,
+			ProcessAdminAutoConfiguration.class);
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner().withConfiguration(ALL);
+
+	@Test
+	void adminIsOffByDefault() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(ProcessRuntime.class)
+			.doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminIsServedWhenEnabledInAServletWebApplication() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminIsOffWhenDisabledExplicitly() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminIsNotServedInANonWebApplication() {
+		new ApplicationContextRunner().withConfiguration(ALL)
+			.withPropertyValues("process-registry.admin.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ProcessRuntime.class)
+				.doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminIsNotServedInAReactiveWebApplication() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(ALL)
+			.withPropertyValues("process-registry.admin.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminBacksOffWithoutSpringMvc() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminBacksOffWithoutTheActuatorWhoseSanitizingItUses() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminBacksOffWithoutARuntime() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ProcessAdminAutoConfiguration.class))
+			.withPropertyValues("process-registry.admin.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void adminBacksOffWhenTheUserDefinesTheController() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.withUserConfiguration(UserControllerConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(ProcessAdminController.class)
+				.hasBean("myAdmin"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserControllerConfiguration {
+
+		@Bean
+		ProcessAdminController myAdmin(ProcessRuntime runtime) {
+			return new ProcessAdminController(runtime, List.of(), null, null,
+					new ProcessAdminSettings(false, "X", Duration.ofSeconds(2), Show.NEVER, Set.of(), false));
+		}
+
+	}
+
+}
