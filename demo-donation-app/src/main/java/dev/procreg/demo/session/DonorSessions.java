@@ -7,6 +7,7 @@ import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.StartResult;
 
 import org.springframework.stereotype.Service;
 
@@ -35,8 +36,8 @@ public class DonorSessions {
 	 * @return the session's pid, and whether none ran when this was asked
 	 */
 	public SessionStart startOrFind(String donorId) {
-		boolean running = whereis(donorId).isPresent();
-		return new SessionStart(this.template.startOrFind(DonorSession.class, donorId), !running);
+		StartResult start = this.template.start(DonorSession.class, donorId);
+		return new SessionStart(start.orThrow(), start instanceof StartResult.Started);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.StartResult;
 
 /**
  * Talks to {@link RegisteredProcess} workers by type and key, starting a key's worker on first
@@ -120,7 +121,28 @@ public final class ProcessTemplate {
 	 * @throws WorkerStartException when the worker could not be started
 	 */
 	public Pid startOrFind(Class<? extends GenServer<?>> type, Object key) {
-		return withWorker(type, key, Function.identity());
+		return start(type, key).orThrow();
+	}
+
+	/**
+	 * Like {@link #startOrFind}, telling whether this call started the worker: exactly one of
+	 * concurrent first calls for a key gets {@link StartResult.Started}, the others
+	 * {@link StartResult.AlreadyStarted} with the same pid.
+	 * @param type the worker class
+	 * @param key the key
+	 * @return {@code Started} or {@code AlreadyStarted}, with the worker's pid
+	 * @throws WorkerStartException when the worker could not be started
+	 */
+	public StartResult start(Class<? extends GenServer<?>> type, Object key) {
+		Objects.requireNonNull(key, "key must not be null");
+		WorkerType worker = this.types.get(type);
+		WorkerType.Activity activity = worker.use(key);
+		try {
+			return worker.start(this.runtime, key);
+		}
+		finally {
+			activity.done();
+		}
 	}
 
 	/**
@@ -149,7 +171,7 @@ public final class ProcessTemplate {
 		for (int attempt = 1;; attempt++) {
 			WorkerType.Activity activity = worker.use(key);
 			try {
-				return action.apply(worker.startOrFind(this.runtime, key));
+				return action.apply(worker.start(this.runtime, key).orThrow());
 			}
 			catch (NoProcessException ex) {
 				if (attempt == ATTEMPTS) {

@@ -205,14 +205,15 @@ public final class WorkerType {
 	 * The key's worker, started when none runs; concurrent calls for one key start exactly one.
 	 * @param runtime the runtime
 	 * @param key the key
-	 * @return the worker's pid
+	 * @return {@code Started} with the worker this call started, or {@code AlreadyStarted} with
+	 * the one that ran or that a concurrent call started
 	 * @throws WorkerStartException when it could not be started
 	 */
-	Pid startOrFind(ProcessRuntime runtime, Object key) {
+	StartResult start(ProcessRuntime runtime, Object key) {
 		for (int attempt = 0; attempt < 5; attempt++) {
 			Optional<Pid> found = this.registry.whereis(key);
 			if (found.isPresent()) {
-				return found.get();
+				return new StartResult.AlreadyStarted(found.get());
 			}
 			WorkerStart start = new WorkerStart(key);
 			ChildSpec spec = ChildSpec.of(key, start)
@@ -228,11 +229,11 @@ public final class WorkerType {
 						+ " is not running (the application context has not started, or is stopping)", ex);
 			}
 			switch (result) {
-				case StartResult.Started(Pid pid) -> {
-					return pid;
+				case StartResult.Started started -> {
+					return started;
 				}
-				case StartResult.AlreadyStarted(Pid pid) -> {
-					return pid;
+				case StartResult.AlreadyStarted already -> {
+					return already;
 				}
 				case StartResult.Ignored ignored -> {
 					Pid owner = start.owner;
@@ -241,7 +242,7 @@ public final class WorkerType {
 								+ "' was not started: its init returned ignore");
 					}
 					if (runtime.isAlive(owner)) {
-						return owner;
+						return new StartResult.AlreadyStarted(owner);
 					}
 					// the owner died meanwhile: try again
 				}

@@ -3,10 +3,8 @@ package dev.procreg.boot.worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +26,7 @@ import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.StartResult;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.supervisor.ChildSpec;
 import dev.procreg.supervisor.Restart;
@@ -74,7 +73,7 @@ class ProcessWorkerTests {
 				.named(context.getBean(ProcessRuntime.class), "counters")
 				.orElseThrow();
 			assertThat(counters.partitions()).isEqualTo(4);
-			assertThat(counters.lookup(null == null ? cast("donor-1") : null)).singleElement().satisfies((entry) -> {
+			assertThat(counters.lookup(cast("donor-1"))).singleElement().satisfies((entry) -> {
 				assertThat(entry.pid()).isEqualTo(pid);
 				assertThat(entry.value()).isEqualTo(Map.of("tier", "gold", "region", "eu"));
 			});
@@ -106,24 +105,27 @@ class ProcessWorkerTests {
 			Counter.inits.set(0);
 			int threads = 32;
 			CountDownLatch go = new CountDownLatch(1);
-			List<Callable<Pid>> tasks = new ArrayList<>();
+			List<Callable<StartResult>> tasks = new ArrayList<>();
 			for (int i = 0; i < threads; i++) {
 				tasks.add(() -> {
 					go.await();
-					Pid pid = template.startOrFind(Counter.class, "hot-key");
+					StartResult start = template.start(Counter.class, "hot-key");
 					template.call(Counter.class, "hot-key", "inc");
-					return pid;
+					return start;
 				});
 			}
 			try (ExecutorService executor = Executors.newFixedThreadPool(threads)) {
-				List<Future<Pid>> futures = new ArrayList<>();
+				List<Future<StartResult>> futures = new ArrayList<>();
 				tasks.forEach((task) -> futures.add(executor.submit(task)));
 				go.countDown();
-				Set<Pid> pids = new HashSet<>();
-				for (Future<Pid> future : futures) {
-					pids.add(future.get());
+				List<StartResult> results = new ArrayList<>();
+				for (Future<StartResult> future : futures) {
+					results.add(future.get());
 				}
-				assertThat(pids).hasSize(1);
+				assertThat(results.stream().map(StartResult::orThrow).distinct()).hasSize(1);
+				assertThat(results).filteredOn(StartResult.Started.class::isInstance)
+					.as("exactly one caller started the worker")
+					.hasSize(1);
 			}
 			assertThat(Counter.inits).hasValue(1);
 			assertThat(template.<Integer>call(Counter.class, "hot-key", "get")).isEqualTo(threads);
