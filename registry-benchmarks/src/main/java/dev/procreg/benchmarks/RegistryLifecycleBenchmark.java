@@ -1,0 +1,212 @@
+package dev.procreg.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegistryOptions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Registry work at the scale of {@value #COUNT} processes, one shot per iteration (time in ms
+ * for the whole batch; divide {@value #COUNT} by it for a rate).
+ *
+ * <ul>
+ * <li>{@code spawnAndRegister}: spawn {@value #COUNT} processes, each registering a unique String
+ * key and then waiting in {@code receive}; done when all have registered. Baseline: what a user
+ * writes by hand, {@value #COUNT} virtual threads each putting its key in a
+ * {@code ConcurrentHashMap} and waiting on its own {@code LinkedTransferQueue}.</li>
+ * <li>{@code killAndCleanUp}: {@value #COUNT} registered processes (made before the shot) are
+ * killed with {@code exit(pid, KILL)}; done when {@code count()} is 0. Baseline: the hand-rolled
+ * threads are interrupted and each removes its own key in a {@code finally} block, as a user
+ * would; done when the map is empty.</li>
+ * </ul>
+ * Each shot starts from a fresh runtime and registry (or an empty map); the processes of a shot
+ * are killed, and the runtime closed, outside the measured time.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class RegistryLifecycleBenchmark {
+
+	static final int COUNT = 100_000;
+
+	private static final String[] KEYS = new String[COUNT];
+
+	static {
+		for (int i = 0; i < COUNT; i++) {
+			KEYS[i] = "key-" + i;
+		}
+	}
+
+	/** A fresh runtime and registry per shot; everything is killed after the shot, unmeasured. */
+	@State(Scope.Thread)
+	public static class Processes {
+
+		ProcessRuntime runtime;
+
+		ProcessRegistry<String, Boolean> registry;
+
+		final Pid[] pids = new Pid[COUNT];
+
+		@Setup(Level.Invocation)
+		public void prepare() {
+			this.runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ZERO));
+			this.registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("lifecycle"));
+		}
+
+		@TearDown(Level.Invocation)
+		public void cleanUp() {
+			this.runtime.close();
+		}
+
+		void spawnRegistered() throws InterruptedException {
+			ProcessRegistry<String, Boolean> registry = this.registry;
+			CountDownLatch started = new CountDownLatch(COUNT);
+			for (int i = 0; i < COUNT; i++) {
+				String key = KEYS[i];
+				this.pids[i] = this.runtime.spawn((ctx) -> {
+					registry.register(key, Boolean.TRUE);
+					started.countDown();
+					ctx.receive();
+				});
+			}
+			await(started);
+		}
+
+	}
+
+	/** Like {@link Processes}, with the processes spawned and registered before the shot. */
+	@State(Scope.Thread)
+	public static class RegisteredProcesses extends Processes {
+
+		@Override
+		@Setup(Level.Invocation)
+		public void prepare() {
+			super.prepare();
+			try {
+				spawnRegistered();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	/** A fresh map per shot; the threads are ended after the shot, unmeasured. */
+	@State(Scope.Thread)
+	public static class HandRolled {
+
+		final ConcurrentHashMap<String, Thread> map = new ConcurrentHashMap<>();
+
+		final Thread[] threads = new Thread[COUNT];
+
+		@Setup(Level.Invocation)
+		public void prepare() {
+			this.map.clear();
+		}
+
+		@TearDown(Level.Invocation)
+		public void cleanUp() throws InterruptedException {
+			for (Thread thread : this.threads) {
+				thread.interrupt();
+			}
+			for (Thread thread : this.threads) {
+				thread.join();
+			}
+		}
+
+		void start() throws InterruptedException {
+			ConcurrentHashMap<String, Thread> map = this.map;
+			CountDownLatch started = new CountDownLatch(COUNT);
+			for (int i = 0; i < COUNT; i++) {
+				String key = KEYS[i];
+				LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+				this.threads[i] = Thread.ofVirtual().start(() -> {
+					map.put(key, Thread.currentThread());
+					started.countDown();
+					try {
+						mailbox.take();
+					}
+					catch (InterruptedException ex) {
+						// killed
+					}
+					finally {
+						map.remove(key);
+					}
+				});
+			}
+			await(started);
+		}
+
+	}
+
+	/** Like {@link HandRolled}, with the threads started before the shot. */
+	@State(Scope.Thread)
+	public static class StartedHandRolled extends HandRolled {
+
+		@Override
+		@Setup(Level.Invocation)
+		public void prepare() {
+			super.prepare();
+			try {
+				start();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	@Benchmark
+	public void spawnAndRegister(Processes processes) throws InterruptedException {
+		processes.spawnRegistered();
+	}
+
+	@Benchmark
+	public void baselineSpawnAndPut(HandRolled handRolled) throws InterruptedException {
+		handRolled.start();
+	}
+
+	@Benchmark
+	public void killAndCleanUp(RegisteredProcesses processes) {
+		for (Pid pid : processes.pids) {
+			processes.runtime.exit(pid, ExitReason.KILL);
+		}
+		while (processes.registry.count() != 0) {
+			Thread.onSpinWait();
+		}
+	}
+
+	@Benchmark
+	public void baselineInterruptAndRemove(StartedHandRolled handRolled) {
+		for (Thread thread : handRolled.threads) {
+			thread.interrupt();
+		}
+		while (!handRolled.map.isEmpty()) {
+			Thread.onSpinWait();
+		}
+	}
+
+	static void await(CountDownLatch latch) throws InterruptedException {
+		if (!latch.await(120, TimeUnit.SECONDS)) {
+			throw new IllegalStateException(latch.getCount() + " of " + COUNT + " did not start");
+		}
+	}
+
+}
