@@ -125,7 +125,7 @@ public final class From extends ExitHook {
 			}
 			LockSupport.parkNanos(this, remaining);
 			if (Thread.interrupted()) {
-				LocalProcess self = LocalProcess.CURRENT.get();
+				LocalProcess self = LocalProcess.current();
 				ExitReason own = (self != null) ? self.exitReason() : null;
 				Thread.currentThread().interrupt();
 				if (own != null && self != null) {

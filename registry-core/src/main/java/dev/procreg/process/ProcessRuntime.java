@@ -312,7 +312,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(reason, "reason must not be null");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
-			LocalProcess sender = LocalProcess.CURRENT.get();
+			LocalProcess sender = LocalProcess.current();
 			process.exitSignal((sender != null) ? sender.pid : null, reason, false);
 		}
 	}
@@ -359,7 +359,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return the pid, or empty on a thread that runs no process
 	 */
 	public Optional<Pid> self() {
-		LocalProcess current = LocalProcess.CURRENT.get();
+		LocalProcess current = LocalProcess.current();
 		return (current != null && current.runtime() == this) ? Optional.of(current.pid) : Optional.empty();
 	}
 
@@ -551,7 +551,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	private LocalProcess requireCurrent(String operation) {
-		LocalProcess current = LocalProcess.CURRENT.get();
+		LocalProcess current = LocalProcess.current();
 		if (current == null || current.runtime() != this) {
 			throw new IllegalStateException(operation + " must be called from a process of this runtime");
 		}

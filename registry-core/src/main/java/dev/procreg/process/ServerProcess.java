@@ -78,9 +78,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/** Runs {@code init} on the starting thread, which owns the runner word until it returns. */
 	StartResult init(@Nullable Object arg) {
 		Thread me = Thread.currentThread();
-		LocalProcess caller = CURRENT.get();
+		LocalProcess caller = current();
 		enterLending(caller);
-		CURRENT.set(this);
+		setCurrent(this);
 		GenServer.Init<Object> init;
 		try {
 			init = this.server.init(arg);
@@ -94,7 +94,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			return leaveInit(me, caller, new StartResult.Failed(exitReasonOrNormal()));
 		}
 		finally {
-			CURRENT.set(caller);
+			setCurrent(caller);
 		}
 		StartResult result = switch (init) {
 			case GenServer.Init.Ok<Object> ok -> {
@@ -136,7 +136,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * caller waits for the outcome.
 	 */
 	@Nullable Object call(Object request, Name name, Duration timeout) {
-		LocalProcess caller = CURRENT.get();
+		LocalProcess caller = current();
 		if (caller == this) {
 			throw new IllegalStateException(this.pid + " called itself; a server cannot wait for its own reply");
 		}
@@ -177,13 +177,13 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			release(me);
 			throw ex;
 		}
-		CURRENT.set(this);
+		setCurrent(this);
 		try {
 			dispatch(from);
 			drain(COMBINE);
 		}
 		finally {
-			CURRENT.set(caller);
+			setCurrent(caller);
 			release(me);
 			exitLending(caller);
 		}
@@ -241,7 +241,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!RUNNER.compareAndSet(this, SCHEDULED, me)) {
 			return;
 		}
-		CURRENT.set(this);
+		setCurrent(this);
 		try {
 			for (;;) {
 				int handled = drain(BATCH);
@@ -258,7 +258,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			}
 		}
 		finally {
-			CURRENT.remove();
+			setCurrent(null);
 		}
 	}
 

@@ -26,6 +26,9 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	private volatile boolean waiting;
 
+	/** The server whose code this process's thread runs inline now, if any; only its thread uses it. */
+	@Nullable LocalProcess runningFor;
+
 	/** Messages looked at by a selective receive and left for later, oldest first. */
 	private @Nullable ArrayDeque<Object> saved;
 
@@ -37,7 +40,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	@Override
 	public void run() {
-		CURRENT.set(this);
+		bindThread(this);
 		try {
 			this.body.run(this);
 			exit(ExitReason.NORMAL);
@@ -46,7 +49,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 			exit(isAlive() ? ExitReason.crash(ex) : ExitReason.NORMAL);
 		}
 		finally {
-			CURRENT.remove();
+			unbindThread(this);
 		}
 	}
 

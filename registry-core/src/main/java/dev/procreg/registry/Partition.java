@@ -82,7 +82,7 @@ final class Partition<K, V> {
 	@Nullable Registration<K, V> unique(K key) {
 		@SuppressWarnings("unchecked")
 		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
-		return (entry != null && (entry.owner.isAlive() || RegistryFaults.plantedStaleRead)) ? entry : null;
+		return (entry != null && (entry.live() || RegistryFaults.plantedStaleRead)) ? entry : null;
 	}
 
 	boolean unregisterUnique(LocalProcess owner, K key) {
@@ -148,13 +148,13 @@ final class Partition<K, V> {
 			collect(bucket, live);
 			return existing;
 		});
-		live.removeIf((entry) -> !entry.owner.isAlive());
+		live.removeIf((entry) -> !entry.live());
 		live.forEach(action);
 	}
 
 	private static <K, V> void collect(Bucket<K, V> bucket, List<Registration<K, V>> into) {
 		for (Registration.Duplicate<K, V> entry = bucket.head; entry != null; entry = entry.next) {
-			if (!entry.removed && entry.owner.isAlive()) {
+			if (!entry.removed && entry.live()) {
 				into.add(entry);
 			}
 		}
@@ -162,7 +162,7 @@ final class Partition<K, V> {
 
 	private static <K, V> boolean stillAlive(List<Registration<K, V>> entries) {
 		for (Registration<K, V> entry : entries) {
-			if (!entry.owner.isAlive()) {
+			if (!entry.live()) {
 				return false;
 			}
 		}

@@ -296,7 +296,7 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
-		return (entry != null) ? entry.owner.pid() : null;
+		return (entry != null) ? entry.pid : null;
 	}
 
 	/**
@@ -610,7 +610,7 @@ public final class ProcessRegistry<K, V> {
 		for (Partition<K, V> partition : this.partitions) {
 			partition.table.forEach((key, value) -> {
 				if (value instanceof Registration<?, ?> entry) {
-					if (entry.owner.isAlive()) {
+					if (entry.live()) {
 						action.accept((Registration<K, V>) entry);
 					}
 				}

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Pid;
 
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's
@@ -22,17 +23,26 @@ class Registration<K, V> extends ExitHook {
 
 	final LocalProcess owner;
 
+	/** The owner's pid, which also holds its liveness word: reads need nothing else. */
+	final Pid pid;
+
 	volatile @Nullable V value;
 
 	Registration(Partition<K, V> partition, K key, LocalProcess owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
 		this.owner = owner;
+		this.pid = owner.pid();
 		this.value = value;
 	}
 
+	/** @return whether the owner is alive; the liveness check of every read */
+	final boolean live() {
+		return LocalProcess.isAlive(this.pid);
+	}
+
 	final RegistryEntry<K, V> toEntry() {
-		return new RegistryEntry<>(this.key, this.owner.pid(), this.value);
+		return new RegistryEntry<>(this.key, this.pid, this.value);
 	}
 
 	@Override
@@ -47,7 +57,7 @@ class Registration<K, V> extends ExitHook {
 
 	@Override
 	public String toString() {
-		return registeredName() + "=" + this.owner.pid();
+		return registeredName() + "=" + this.pid;
 	}
 
 	/**
