@@ -13,4 +13,8 @@ public class ProcessException extends RuntimeException {
 		super(message, cause);
 	}
 
+	protected ProcessException(String message, Throwable cause, boolean writableStackTrace) {
+		super(message, cause, true, writableStackTrace);
+	}
+
 }

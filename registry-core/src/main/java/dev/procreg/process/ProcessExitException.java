@@ -12,9 +12,22 @@ public class ProcessExitException extends ProcessException {
 	private final transient ExitReason reason;
 
 	public ProcessExitException(Pid pid, ExitReason reason, String message) {
-		super(message, (reason instanceof ExitReason.Crash crash) ? crash.error() : null);
+		this(pid, reason, message, true);
+	}
+
+	private ProcessExitException(Pid pid, ExitReason reason, String message, boolean writableStackTrace) {
+		super(message, (reason instanceof ExitReason.Crash crash) ? crash.error() : null, writableStackTrace);
 		this.pid = pid;
 		this.reason = reason;
+	}
+
+	/**
+	 * The exception that unwinds the code of a process that has exited (killed while it waited),
+	 * without a stack trace: nobody asked where it was, and 100,000 killed processes would
+	 * otherwise capture 100,000 traces.
+	 */
+	static ProcessExitException unwinding(Pid pid, ExitReason reason) {
+		return new ProcessExitException(pid, reason, pid + " exited: " + reason, false);
 	}
 
 	/** @return the process that exited */

@@ -195,7 +195,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			ExitReason reason = caller.exitReason();
 			if (reason != null) {
 				caller.lent = false;
-				throw new ProcessExitException(caller.pid, reason, caller.pid + " exited: " + reason);
+				throw ProcessExitException.unwinding(caller.pid, reason);
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
@@ -20,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ThreadProcess extends LocalProcess implements Runnable {
 
+	/** Thread-safe, unlike a builder, so one serves every spawn. */
+	private static final ThreadFactory VIRTUAL_THREADS = Thread.ofVirtual().factory();
+
 	private final ProcessBody body;
 
 	final Thread thread;
@@ -35,7 +39,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
 		this.body = body;
-		this.thread = Thread.ofVirtual().unstarted(this);
+		this.thread = VIRTUAL_THREADS.newThread(this);
 	}
 
 	@Override
@@ -117,7 +121,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 		for (;;) {
 			ExitReason reason = exitReason();
 			if (reason != null) {
-				throw new ProcessExitException(this.pid, reason, this.pid + " exited: " + reason);
+				throw ProcessExitException.unwinding(this.pid, reason);
 			}
 			Object message = poll();
 			if (message != null) {
