@@ -83,6 +83,12 @@ public final class From extends ExitHook {
 		return this.outcome != null;
 	}
 
+	/** @return whether the call was settled by a reply (not by a failure or a timeout) */
+	boolean replied() {
+		Object result = this.outcome;
+		return result != null && result != TIMED_OUT && !(result instanceof Failure);
+	}
+
 	@Override
 	protected void processExited(LocalProcess process, ExitReason reason) {
 		fail(process.pid, reason);

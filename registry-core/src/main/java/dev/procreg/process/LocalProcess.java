@@ -338,7 +338,13 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		this.runtime.processExited(this);
 		stopRunning();
 		if (report && reason instanceof ExitReason.Crash crash) {
-			logCrash(crash, hooksToRun);
+			try {
+				logCrash(crash, hooksToRun);
+			}
+			catch (Throwable ex) {
+				// a key's toString, say: the report is lost, the cleanup below must not be
+				logger.error("Could not report the crash of {}", this.pid, ex);
+			}
 		}
 		for (ExitHook hook = hooksToRun; hook != null;) {
 			ExitHook next = hook.next;
@@ -348,7 +354,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			try {
 				hook.processExited(this, reason);
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
 				logger.error("Exit hook {} of {} failed", hook, this.pid, ex);
 			}
 			hook = next;

@@ -17,12 +17,13 @@ import org.jspecify.annotations.Nullable;
  * {@code runner} says who may run the server's code: {@link #IDLE} (nobody; the next message
  * schedules it), {@link #SCHEDULED} (a virtual thread is about to), a {@link Thread} (that thread
  * runs it now: a drain thread, a starter running {@code init}, or a caller running
- * {@code handleCall} inline), or, once the process is dead, {@link #STOPPED}. Only the thread named in it touches the state and consumes the mailbox.
+ * {@code handleCall} inline), or, once the process is dead, {@link #STOPPED} or
+ * {@link #INTERRUPTED}. Only the thread named in it touches the state and consumes the mailbox.
  *
  * <p>A runner lets go with one compare-and-set back to {@code IDLE}, then re-checks the mailbox,
  * so a message sent in between is never stranded. A process that kills the server while another
  * thread runs its code swaps that thread out ({@code INTERRUPTING}), interrupts it (unless it is
- * lent to a further inline call) and publishes {@code STOPPED}; the runner's release then
+ * lent to a further inline call) and publishes {@code INTERRUPTED}; the runner's release then
  * fails, and it clears the interrupt before its thread goes back to the caller, so the kill never
  * leaks into the caller's own code.
  */
@@ -35,6 +36,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private static final Object INTERRUPTING = new Marker("interrupting");
 
 	private static final Object STOPPED = new Marker("stopped");
+
+	/** Stopped by a process that interrupted the thread running this server's code. */
+	private static final Object INTERRUPTED = new Marker("interrupted");
 
 	/** Messages a drain thread handles before it lets other virtual threads run. */
 	private static final int BATCH = 64;
@@ -63,6 +67,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private long generation;
 
+	/** Set by this server's runner when it interrupted itself after a nested inline call. */
+	private boolean interruptedByLending;
+
 	private @Nullable ScheduledFuture<?> idleTimer;
 
 	@SuppressWarnings("unchecked")
@@ -79,38 +86,45 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	StartResult init(@Nullable Object arg) {
 		Thread me = Thread.currentThread();
 		LocalProcess caller = current();
-		enterLending(caller);
-		setCurrent(this);
-		GenServer.Init<Object> init;
 		try {
-			init = this.server.init(arg);
+			enterLending(caller);
+		}
+		catch (ProcessExitException ex) {
+			// the starter died before init could run: the new process must not outlive the start
+			exit(ExitReason.NORMAL);
+			release(me);
+			throw ex;
+		}
+		setCurrent(this);
+		StartResult result;
+		try {
+			GenServer.Init<Object> init = this.server.init(arg);
 			if (init == null) {
 				throw new IllegalStateException(this.server.getClass().getName() + ".init returned null");
 			}
+			result = switch (init) {
+				case GenServer.Init.Ok<Object> ok -> {
+					this.state = ok.state();
+					armIdleTimer(ok.timeout());
+					yield new StartResult.Started(this.pid);
+				}
+				case GenServer.Init.Stop<Object> stop -> {
+					exit(stop.reason());
+					yield new StartResult.Failed(stop.reason());
+				}
+				case GenServer.Init.Ignore<Object> ignore -> {
+					exit(ExitReason.NORMAL);
+					yield new StartResult.Ignored();
+				}
+			};
 		}
 		catch (Throwable ex) {
-			ExitReason reason = isAlive() ? ExitReason.crash(ex) : exitReasonOrNormal();
-			exit(reason);
-			return leaveInit(me, caller, new StartResult.Failed(exitReasonOrNormal()));
+			exit(isAlive() ? ExitReason.crash(ex) : exitReasonOrNormal());
+			result = new StartResult.Failed(exitReasonOrNormal());
 		}
 		finally {
 			setCurrent(caller);
 		}
-		StartResult result = switch (init) {
-			case GenServer.Init.Ok<Object> ok -> {
-				this.state = ok.state();
-				armIdleTimer(ok.timeout());
-				yield new StartResult.Started(this.pid);
-			}
-			case GenServer.Init.Stop<Object> stop -> {
-				exit(stop.reason());
-				yield new StartResult.Failed(stop.reason());
-			}
-			case GenServer.Init.Ignore<Object> ignore -> {
-				exit(ExitReason.NORMAL);
-				yield new StartResult.Ignored();
-			}
-		};
 		return leaveInit(me, caller, result);
 	}
 
@@ -140,36 +154,55 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (caller == this) {
 			throw new IllegalStateException(this.pid + " called itself; a server cannot wait for its own reply");
 		}
+		long nanos = ProcessRuntime.nanos(timeout);
+		long deadline = System.nanoTime() + nanos;
 		From from = new From(request, (caller != null) ? caller.pid : null);
+		boolean attached = false;
 		Thread me = Thread.currentThread();
 		if (RUNNER.getAcquire(this) == IDLE && mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, me)) {
 			if (mailboxEmpty() && isAlive()) {
-				runInline(me, caller, from);
-				if (!from.settled() && !attach(from)) {
-					from.fail(this.pid, exitReasonOrNormal());
+				runInline(me, caller, from, deadline);
+				if (from.replied() && deadline - System.nanoTime() <= 0) {
+					// the handler outlasted the caller's timeout: as with a queued call, the server did
+					// the work and the caller gets a timeout, never the late reply
+					throw new CallTimeoutException(name, timeout);
+				}
+				if (!from.settled()) {
+					// a deferred reply: wait for it like a queued call, failing if the server is gone
+					attached = attach(from);
+					if (!attached) {
+						from.fail(this.pid, exitReasonOrNormal());
+					}
 				}
 			}
 			else {
 				release(me);
 			}
 		}
-		if (from.attachedTo == null && !from.settled()) {
+		if (!attached && !from.settled()) {
 			if (!attach(from)) {
 				throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 			}
+			attached = true;
 			deliver(from);
 		}
 		try {
-			return from.await(name, ProcessRuntime.nanos(timeout), timeout);
+			return from.await(name, deadline - System.nanoTime(), timeout);
 		}
 		finally {
-			if (from.attachedTo != null) {
+			if (attached) {
 				detach(from);
 			}
 		}
 	}
 
-	private void runInline(Thread me, @Nullable LocalProcess caller, From from) {
+	/**
+	 * Runs the caller's request on the caller's thread. It cannot be cut short: a handler that
+	 * outlasts the caller's timeout still finishes, and then the call times out (the reply is
+	 * dropped, {@link From#await} sees the deadline passed). Queued requests of others are
+	 * handled too while the deadline allows, so a busy caller does not strand them.
+	 */
+	private void runInline(Thread me, @Nullable LocalProcess caller, From from, long deadline) {
 		try {
 			enterLending(caller);
 		}
@@ -180,7 +213,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		setCurrent(this);
 		try {
 			dispatch(from);
-			drain(COMBINE);
+			for (int i = 0; i < COMBINE && deadline - System.nanoTime() > 0 && drain(1) == 1; i++) {
+				// handled one more queued message for another caller
+			}
 		}
 		finally {
 			setCurrent(caller);
@@ -206,6 +241,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			if (!caller.isAlive()) {
 				// killed while its thread ran this server's code: the kill skipped the interrupt
 				Thread.currentThread().interrupt();
+				if (caller instanceof ServerProcess server) {
+					server.interruptedByLending = true;
+				}
 			}
 		}
 	}
@@ -218,12 +256,15 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			}
 			return;
 		}
-		while (RUNNER.getVolatile(this) == INTERRUPTING) {
+		Object now;
+		while ((now = RUNNER.getVolatile(this)) == INTERRUPTING) {
 			Thread.onSpinWait();
 		}
-		// the process died while this thread ran its code: any interrupt now pending was meant for
-		// that code (a kill, or exitLending of a nested call), not for the thread's own
-		Thread.interrupted();
+		if (now == INTERRUPTED || this.interruptedByLending) {
+			// the process died while this thread ran its code, and an interrupt was sent to that
+			// code (by the kill, or by exitLending after a nested inline call): not the thread's own
+			Thread.interrupted();
+		}
 	}
 
 	// ---- the drain thread
@@ -449,15 +490,16 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		Thread me = Thread.currentThread();
 		for (;;) {
 			Object current = RUNNER.getVolatile(this);
-			if (current == STOPPED || current == INTERRUPTING) {
+			if (current == STOPPED || current == INTERRUPTING || current == INTERRUPTED) {
 				return;
 			}
 			if (current instanceof Thread thread && thread != me) {
 				if (RUNNER.compareAndSet(this, thread, INTERRUPTING)) {
-					if (!this.lent) {
+					boolean interrupt = !this.lent;
+					if (interrupt) {
 						thread.interrupt();
 					}
-					RUNNER.setVolatile(this, STOPPED);
+					RUNNER.setVolatile(this, interrupt ? INTERRUPTED : STOPPED);
 					return;
 				}
 			}

@@ -44,7 +44,8 @@ final class EventDispatcher<K, V> implements Runnable {
 					try {
 						listener.onEvent(event);
 					}
-					catch (RuntimeException ex) {
+					catch (Throwable ex) {
+						// an Error too: one listener must not stop the events of every other
 						logger.warn("Listener {} of registry '{}' failed on {}", listener, this.registry, event, ex);
 					}
 				}

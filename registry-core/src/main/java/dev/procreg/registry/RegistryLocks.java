@@ -41,7 +41,8 @@ final class RegistryLocks {
 			Holder current = this.held.putIfAbsent(lockKey, mine);
 			if (current == null) {
 				if (!process.attach(mine)) {
-					this.held.remove(lockKey, mine);
+					// dead before it held the lock: free it and wake whoever saw it taken meanwhile
+					release(mine);
 					ExitReason reason = process.exitReason();
 					throw new ProcessExitException(process.pid(), (reason != null) ? reason : ExitReason.NORMAL,
 							process.pid() + " exited while taking lock " + lockKey);

@@ -1,0 +1,150 @@
+package dev.procreg.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.procreg.process.Down;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessExitException;
+import dev.procreg.process.ProcessRuntime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Failures in one place must not take the registry's promises with them: a key whose
+ * {@code toString} throws while its owner's crash is reported, a listener that throws an
+ * {@code Error}, a lock taker that dies between taking and holding the lock.
+ */
+class RegistryFailureIsolationTests {
+
+	private final ProcessRuntime runtime = ProcessRuntime
+		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofMillis(300)));
+
+	@AfterEach
+	void close() {
+		this.runtime.close();
+	}
+
+	@Test
+	void aKeyThatCannotBePrintedDoesNotStopTheCleanupOfItsCrashedOwner() throws Exception {
+		ProcessRegistry<BadKey, Integer> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("r"));
+		BadKey key = new BadKey("x");
+		CountDownLatch registered = new CountDownLatch(1);
+		CountDownLatch crash = new CountDownLatch(1);
+		Pid victim = this.runtime.spawn((ctx) -> {
+			registry.register(key, 1);
+			registered.countDown();
+			crash.await();
+			throw new IllegalStateException("boom");
+		});
+		registered.await();
+		CompletableFuture<Object> down = new CompletableFuture<>();
+		CountDownLatch monitoring = new CountDownLatch(1);
+		this.runtime.spawn((ctx) -> {
+			ctx.monitor(victim);
+			monitoring.countDown();
+			down.complete(ctx.receive());
+		});
+		monitoring.await();
+		key.broken = true;
+		crash.countDown();
+		assertThat(down.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Down.class, (d) -> assertThat(d.pid()).isEqualTo(victim));
+		assertThat(this.runtime.isAlive(victim)).isFalse();
+		assertThat(registry.count()).isZero();
+		assertThat(registry.lookup(key)).isEmpty();
+	}
+
+	@Test
+	void aListenerThrowingAnErrorDoesNotStopLaterEvents() {
+		List<RegistryEvent<String, Integer>> seen = new CopyOnWriteArrayList<>();
+		RegistryListener<String, Integer> failing = (event) -> {
+			if (seen.isEmpty()) {
+				seen.add(event);
+				throw new AssertionError("a listener bug");
+			}
+			seen.add(event);
+		};
+		ProcessRegistry<String, Integer> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("events").withListener(failing));
+		for (String key : List.of("a", "b", "c")) {
+			this.runtime.spawn((ctx) -> {
+				registry.register(key, 1);
+				ctx.receive();
+			});
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
+		assertThat(seen).extracting(RegistryEvent::key).containsExactlyInAnyOrder("a", "b", "c");
+	}
+
+	@Test
+	void aLockTakerThatDiesBeforeHoldingTheLockWakesTheWaiters() throws Exception {
+		LocalProcess taker = this.runtime.process(this.runtime.spawn((ctx) -> ctx.receive())).orElseThrow();
+		LocalProcess waiter = this.runtime.process(this.runtime.spawn((ctx) -> ctx.receive())).orElseThrow();
+		RegistryLocks locks = new RegistryLocks();
+		CompletableFuture<Object> taken = new CompletableFuture<>();
+		CompletableFuture<Object> waited = new CompletableFuture<>();
+		Thread takerThread;
+		Thread waiterThread;
+		// holding the taker's monitor stops it between putting its holder and attaching it
+		synchronized (taker) {
+			takerThread = Thread.ofPlatform().start(() -> complete(taken, () -> locks.run(taker, "L", () -> "taker ran")));
+			await().until(() -> takerThread.getState() == Thread.State.BLOCKED);
+			waiterThread = Thread.ofPlatform().start(() -> complete(waited, () -> locks.run(waiter, "L", () -> "waiter ran")));
+			await().until(() -> waiterThread.getState() == Thread.State.WAITING);
+			this.runtime.exit(taker.pid(), ExitReason.KILL);
+		}
+		assertThat(taken.get(10, TimeUnit.SECONDS)).isInstanceOf(ProcessExitException.class);
+		assertThat(waited.get(10, TimeUnit.SECONDS)).as("the waiter got the freed lock").isEqualTo("waiter ran");
+	}
+
+	private static void complete(CompletableFuture<Object> future, java.util.function.Supplier<Object> action) {
+		try {
+			future.complete(action.get());
+		}
+		catch (Throwable ex) {
+			future.complete(ex);
+		}
+	}
+
+	/** A key whose toString fails once it is broken. */
+	static final class BadKey {
+
+		private final String id;
+
+		volatile boolean broken;
+
+		BadKey(String id) {
+			this.id = id;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof BadKey that && this.id.equals(that.id);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.id.hashCode();
+		}
+
+		@Override
+		public String toString() {
+			if (this.broken) {
+				throw new IllegalStateException("toString bug");
+			}
+			return this.id;
+		}
+
+	}
+
+}
