@@ -207,7 +207,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return the reply
 	 * @throws NoProcessException at once, when the name resolves to no live process
 	 * @throws ProcessExitException at once, when the server exits before replying
-	 * @throws CallTimeoutException when no reply came in time; a later reply is dropped
+	 * @throws CallTimeoutException when no reply came in time; a later reply is dropped. When the
+	 * call ran {@code handleCall} on this thread (the server was idle) it cannot be cut short, so
+	 * a handler that outlasts the timeout makes the call throw this once it returns
 	 * @throws IllegalArgumentException when the process is not a {@link GenServer}
 	 */
 	@SuppressWarnings("unchecked")
