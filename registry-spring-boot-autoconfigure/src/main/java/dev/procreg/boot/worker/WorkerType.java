@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -13,8 +14,10 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.boot.supervision.SupervisorDefinition;
+import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
+import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Name;
 import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
@@ -64,6 +67,13 @@ public final class WorkerType {
 
 	private final int partitions;
 
+	/**
+	 * One permit per running worker when {@code maxInstances} is set: taken by every start
+	 * (restarts too) before {@code init}, given back by the worker's exit hook. One count for the
+	 * whole type, so a limit is never reached early because keys hash unevenly over partitions.
+	 */
+	private final @Nullable Semaphore instances;
+
 	private final Map<String, String> metadata;
 
 	private final WorkerDefaults defaults;
@@ -82,7 +92,8 @@ public final class WorkerType {
 		this.restart = restart;
 		this.idleTimeout = idleTimeout;
 		this.maxInstances = maxInstances;
-		this.partitions = (maxInstances > 0) ? Math.min(partitions, maxInstances) : partitions;
+		this.partitions = partitions;
+		this.instances = (maxInstances > 0) ? new Semaphore(maxInstances) : null;
 		this.metadata = Map.copyOf(metadata);
 		this.defaults = defaults;
 	}
@@ -180,11 +191,6 @@ public final class WorkerType {
 				.withMaxRestarts(this.defaults.maxRestarts())
 				.withMaxSeconds(this.defaults.maxSeconds())
 				.withName(partitionName(i));
-			if (this.maxInstances > 0) {
-				// the shares add up to maxInstances exactly
-				int share = this.maxInstances / this.partitions + ((i < this.maxInstances % this.partitions) ? 1 : 0);
-				options = options.withMaxChildren(share);
-			}
 			children.add(DynamicSupervisor.childSpec("partition-" + i, options));
 		}
 		return SupervisorDefinition.of(supervisorName(), Strategy.ONE_FOR_ONE, children,
@@ -247,8 +253,8 @@ public final class WorkerType {
 					// the owner died meanwhile: try again
 				}
 				case StartResult.MaxChildren(int limit) -> throw new WorkerStartException("Cannot start worker "
-						+ this.type.getSimpleName() + " for key '" + key + "': its partition runs its maximum of "
-						+ limit + " workers (maxInstances " + this.maxInstances + ")");
+						+ this.type.getSimpleName() + " for key '" + key + "': " + limit
+						+ " workers of this type run already, its maximum (maxInstances)");
 				case StartResult.Failed(ExitReason reason) -> throw new WorkerStartException(
 						"Worker " + this.type.getSimpleName() + " for key '" + key + "' failed to start: " + reason,
 						(reason instanceof ExitReason.Crash(Throwable error)) ? error : null);
@@ -341,6 +347,28 @@ public final class WorkerType {
 
 	}
 
+	private static void release(@Nullable Semaphore instances) {
+		if (instances != null) {
+			instances.release();
+		}
+	}
+
+	/** Gives a worker's permit back when it exits. */
+	private static final class ReleaseOnExit extends ExitHook {
+
+		private final Semaphore instances;
+
+		ReleaseOnExit(Semaphore instances) {
+			this.instances = instances;
+		}
+
+		@Override
+		protected void processExited(LocalProcess process, ExitReason reason) {
+			this.instances.release();
+		}
+
+	}
+
 	/** Starts one key's worker; counts restarts and turns a lost start race into {@code Ignored}. */
 	private final class WorkerStart implements ChildStart {
 
@@ -359,9 +387,30 @@ public final class WorkerType {
 			if (this.starts.getAndIncrement() > 0) {
 				WorkerType.this.restarts.incrementAndGet();
 			}
+			Semaphore instances = WorkerType.this.instances;
+			if (instances != null && !instances.tryAcquire()) {
+				return new StartResult.MaxChildren(WorkerType.this.maxInstances);
+			}
 			GenServer<?> server = WorkerType.this.factory.get();
-			StartResult result = GenServer.startLink(runtime, server, this.key,
-					WorkerType.this.registry.via(this.key, WorkerType.this.metadata));
+			StartResult result;
+			try {
+				result = GenServer.startLink(runtime, server, this.key,
+						WorkerType.this.registry.via(this.key, WorkerType.this.metadata));
+			}
+			catch (RuntimeException ex) {
+				release(instances);
+				throw ex;
+			}
+			if (result instanceof StartResult.Started(Pid pid)) {
+				if (instances != null) {
+					LocalProcess process = runtime.process(pid).orElse(null);
+					if (process == null || !process.attach(new ReleaseOnExit(instances))) {
+						instances.release(); // already exited
+					}
+				}
+				return result;
+			}
+			release(instances);
 			if (result instanceof StartResult.AlreadyStarted(Pid holder)) {
 				this.owner = holder;
 				return new StartResult.Ignored();
