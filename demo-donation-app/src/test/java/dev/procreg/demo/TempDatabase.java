@@ -39,7 +39,7 @@ public class TempDatabase implements ApplicationContextInitializer<ConfigurableA
 	}
 
 	static String url(Path directory) {
-		return "jdbc:h2:file:" + directory.resolve("donations").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+		return "jdbc:h2:retry:" + directory.resolve("donations").toAbsolutePath() + ";DB_CLOSE_ON_EXIT=FALSE";
 	}
 
 	static void delete(Path directory) {
