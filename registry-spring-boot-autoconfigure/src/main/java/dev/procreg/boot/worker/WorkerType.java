@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -287,9 +288,14 @@ public final class WorkerType {
 
 	/** Records a use of the key's worker; the result must be {@link Activity#done() done} after it. */
 	Activity use(Object key) {
-		Activity current = this.activity.computeIfAbsent(key, (k) -> new Activity());
-		current.begin();
-		return current;
+		for (;;) {
+			Activity current = this.activity.computeIfAbsent(key, (k) -> new Activity());
+			if (current.begin()) {
+				return current;
+			}
+			// being passivated: wait until the old worker is gone, so this use cannot reach it
+			current.awaitPassivated();
+		}
 	}
 
 	/** Stops the workers idle for longer than the idle timeout. */
@@ -314,26 +320,48 @@ public final class WorkerType {
 			if (runtime.processInfo(pid.get()).map((info) -> info.mailboxLength() > 0).orElse(false)) {
 				return;
 			}
-			this.activity.remove(key, use);
+			// from here no use can begin until the worker is gone, and none is in flight
+			if (!use.seal(now, timeout.toNanos())) {
+				return;
+			}
 			try {
 				DynamicSupervisor.terminateChild(runtime, partitionName(key), pid.get());
 			}
 			catch (RuntimeException ex) {
 				// the supervisor stops or restarts; the worker goes with it
 			}
+			finally {
+				this.activity.remove(key, use);
+				use.passivated();
+			}
 		});
 	}
 
-	/** When a key's worker was last used, and how many uses are in flight. */
+	/**
+	 * A key's use through the template: requests in flight and when it was last used. Passivation
+	 * seals it (in flight {@code -1}) only while nothing is in flight, and a use that finds it
+	 * sealed waits until the worker is gone; so a request never reaches a worker being passivated.
+	 */
 	static final class Activity {
 
 		private final AtomicInteger inFlight = new AtomicInteger();
 
+		private final CountDownLatch gone = new CountDownLatch(1);
+
 		private volatile long lastUsed = System.nanoTime();
 
-		void begin() {
-			this.inFlight.incrementAndGet();
-			this.lastUsed = System.nanoTime();
+		/** @return false when passivation sealed this activity */
+		boolean begin() {
+			for (;;) {
+				int now = this.inFlight.get();
+				if (now < 0) {
+					return false;
+				}
+				if (this.inFlight.compareAndSet(now, now + 1)) {
+					this.lastUsed = System.nanoTime();
+					return true;
+				}
+			}
 		}
 
 		void done() {
@@ -343,6 +371,24 @@ public final class WorkerType {
 
 		boolean idleFor(long now, long nanos) {
 			return this.inFlight.get() == 0 && now - this.lastUsed >= nanos;
+		}
+
+		boolean seal(long now, long nanos) {
+			return now - this.lastUsed >= nanos && this.inFlight.compareAndSet(0, -1);
+		}
+
+		void passivated() {
+			this.gone.countDown();
+		}
+
+		void awaitPassivated() {
+			try {
+				this.gone.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new WorkerStartException("interrupted while a worker was being passivated", ex);
+			}
 		}
 
 	}
