@@ -6,10 +6,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -177,16 +179,21 @@ class ProcessWorkerTests {
 	}
 
 	@Test
-	void busyWorkersAreNotPassivated() {
+	void aWorkerWithARequestInFlightIsNotPassivated() {
 		this.contextRunner.withUserConfiguration(IdleConfiguration.class).run((context) -> {
 			ProcessTemplate template = context.getBean(ProcessTemplate.class);
+			ProcessRuntime runtime = context.getBean(ProcessRuntime.class);
 			Pid first = template.startOrFind(IdleWorker.class, "busy");
-			long until = System.nanoTime() + Duration.ofMillis(800).toNanos();
-			while (System.nanoTime() < until) {
-				assertThat(template.<String>call(IdleWorker.class, "busy", "ping")).isEqualTo("pong");
-				Thread.sleep(20);
-			}
-			assertThat(template.whereis(IdleWorker.class, "busy")).contains(first);
+			CountDownLatch release = new CountDownLatch(1);
+			IdleWorker.entered = new CountDownLatch(1);
+			CompletableFuture<String> reply = CompletableFuture
+				.supplyAsync(() -> template.<String>call(IdleWorker.class, "busy", release, Duration.ofSeconds(10)));
+			IdleWorker.entered.await();
+			// three idle timeouts with the request still running: the worker must stay
+			await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5)).until(() -> runtime.isAlive(first));
+			release.countDown();
+			assertThat(reply.get()).isEqualTo("released");
+			assertThat(IdleWorker.reasons).isEmpty();
 		});
 	}
 
@@ -321,8 +328,15 @@ class ProcessWorkerTests {
 			return ok("");
 		}
 
+		static volatile CountDownLatch entered = new CountDownLatch(1);
+
 		@Override
-		protected Result<String> handleCall(Object request, From from, String state) {
+		protected Result<String> handleCall(Object request, From from, String state) throws Exception {
+			if (request instanceof CountDownLatch release) {
+				entered.countDown();
+				assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+				return reply("released", state);
+			}
 			return reply("pong", state);
 		}
 
