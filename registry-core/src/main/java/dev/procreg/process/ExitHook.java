@@ -31,6 +31,16 @@ public abstract class ExitHook {
 	protected abstract void processExited(LocalProcess process, ExitReason reason);
 
 	/**
+	 * Whether this hook tells someone of the exit (a monitor's {@code Down}, a waiting caller, a
+	 * latch) rather than cleaning up after the process. Telling hooks run after every cleaning
+	 * one, so whoever learns of an exit finds the process gone from registries and names.
+	 * @return whether this hook notifies
+	 */
+	protected boolean notifies() {
+		return false;
+	}
+
+	/**
 	 * The name the process is known by through this hook, shown in process information and
 	 * crash reports.
 	 * @return the name, or {@code null} when this hook is no name

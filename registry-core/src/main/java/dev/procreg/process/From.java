@@ -90,6 +90,11 @@ public final class From extends ExitHook {
 	}
 
 	@Override
+	protected boolean notifies() {
+		return true;
+	}
+
+	@Override
 	protected void processExited(LocalProcess process, ExitReason reason) {
 		fail(process.pid, reason);
 	}

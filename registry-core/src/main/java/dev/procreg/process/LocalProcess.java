@@ -346,17 +346,21 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				logger.error("Could not report the crash of {}", this.pid, ex);
 			}
 		}
+		// cleanup first (registry entries, names, locks), then whoever is told of the death
+		// (monitors, waiting callers, awaitExit): by the time anyone hears, the cleanup is done
+		for (ExitHook hook = hooksToRun; hook != null; hook = hook.next) {
+			if (!hook.notifies()) {
+				runHook(hook, reason);
+			}
+		}
 		for (ExitHook hook = hooksToRun; hook != null;) {
 			ExitHook next = hook.next;
+			if (hook.notifies()) {
+				runHook(hook, reason);
+			}
 			hook.prev = null;
 			hook.next = null;
 			hook.attachedTo = null;
-			try {
-				hook.processExited(this, reason);
-			}
-			catch (Throwable ex) {
-				logger.error("Exit hook {} of {} failed", hook, this.pid, ex);
-			}
 			hook = next;
 		}
 		if (linked != null) {
@@ -374,6 +378,15 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			}
 		}
 		return true;
+	}
+
+	private void runHook(ExitHook hook, ExitReason reason) {
+		try {
+			hook.processExited(this, reason);
+		}
+		catch (Throwable ex) {
+			logger.error("Exit hook {} of {} failed", hook, this.pid, ex);
+		}
 	}
 
 	/** Stops whatever runs this process's code, after it was marked dead. */

@@ -30,6 +30,11 @@ public final class MonitorRef extends ExitHook {
 	}
 
 	@Override
+	protected boolean notifies() {
+		return true;
+	}
+
+	@Override
 	protected void processExited(LocalProcess process, ExitReason reason) {
 		this.watcher.monitorFired(this);
 		this.watcher.deliver(new Down(this, this.target, reason));

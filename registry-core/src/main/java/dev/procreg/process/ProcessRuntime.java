@@ -700,6 +700,11 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 
 		@Override
+		protected boolean notifies() {
+			return true;
+		}
+
+		@Override
 		protected void processExited(LocalProcess process, ExitReason reason) {
 			this.latch.countDown();
 		}
