@@ -103,14 +103,14 @@ public final class From extends ExitHook {
 	 * Waits for the outcome; only the calling thread may wait.
 	 * @return the reply
 	 */
-	@Nullable Object await(Name name, long nanos, java.time.Duration timeout) {
+	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
 		Object result = this.outcome;
 		for (int spins = 0; result == null && spins < 256; spins++) {
 			Thread.onSpinWait();
 			result = this.outcome;
 		}
 		if (result == null) {
-			result = parkUntilSettled(nanos);
+			result = parkUntilSettled(start, nanos);
 		}
 		if (result == TIMED_OUT) {
 			throw new CallTimeoutException(name, timeout);
@@ -122,8 +122,8 @@ public final class From extends ExitHook {
 		return (result == NULL_REPLY) ? null : result;
 	}
 
-	private Object parkUntilSettled(long nanos) {
-		long deadline = System.nanoTime() + nanos;
+	private Object parkUntilSettled(long start, long nanos) {
+		long deadline = start + nanos;
 		this.parked = true;
 		Object result;
 		while ((result = this.outcome) == null) {

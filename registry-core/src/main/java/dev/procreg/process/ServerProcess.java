@@ -155,14 +155,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			throw new IllegalStateException(this.pid + " called itself; a server cannot wait for its own reply");
 		}
 		long nanos = ProcessRuntime.nanos(timeout);
-		long deadline = System.nanoTime() + nanos;
+		long start = System.nanoTime();
 		From from = new From(request, (caller != null) ? caller.pid : null);
 		boolean attached = false;
 		Thread me = Thread.currentThread();
 		if (RUNNER.getAcquire(this) == IDLE && mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, me)) {
 			if (mailboxEmpty() && isAlive()) {
-				runInline(me, caller, from, deadline);
-				if (from.replied() && deadline - System.nanoTime() <= 0) {
+				runInline(me, caller, from, start, nanos);
+				if (from.replied() && System.nanoTime() - start >= nanos) {
 					// the handler outlasted the caller's timeout: as with a queued call, the server did
 					// the work and the caller gets a timeout, never the late reply
 					throw new CallTimeoutException(name, timeout);
@@ -187,7 +187,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			deliver(from);
 		}
 		try {
-			return from.await(name, deadline - System.nanoTime(), timeout);
+			return from.await(name, start, nanos, timeout);
 		}
 		finally {
 			if (attached) {
@@ -202,7 +202,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * dropped, {@link From#await} sees the deadline passed). Queued requests of others are
 	 * handled too while the deadline allows, so a busy caller does not strand them.
 	 */
-	private void runInline(Thread me, @Nullable LocalProcess caller, From from, long deadline) {
+	private void runInline(Thread me, @Nullable LocalProcess caller, From from, long start, long nanos) {
 		try {
 			enterLending(caller);
 		}
@@ -213,8 +213,11 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		setCurrent(this);
 		try {
 			dispatch(from);
-			for (int i = 0; i < COMBINE && deadline - System.nanoTime() > 0 && drain(1) == 1; i++) {
-				// handled one more queued message for another caller
+			// the clock is read only when others' messages are waiting
+			for (int i = 0; i < COMBINE && !mailboxEmpty() && System.nanoTime() - start < nanos; i++) {
+				if (drain(1) == 0) {
+					break;
+				}
 			}
 		}
 		finally {
