@@ -9,37 +9,21 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Name;
 import dev.procreg.process.Pid;
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
-import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
 
 import static dev.procreg.supervisor.TestServers.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class DynamicSupervisorTests {
-
-	private final ProcessRuntime runtime = ProcessRuntime.start();
-
-	private final Events events = new Events();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
-
-	private ChildSpec worker(String id) {
-		return ChildSpec.worker(id, () -> new Worker(this.events), id);
-	}
+class DynamicSupervisorTests extends SupervisorTestSupport {
 
 	@Test
 	void startsAndTerminatesChildrenOnDemand() {

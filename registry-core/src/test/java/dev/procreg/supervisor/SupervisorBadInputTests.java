@@ -3,31 +3,14 @@ package dev.procreg.supervisor;
 import java.util.Arrays;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
-import dev.procreg.supervisor.TestServers.Events;
-import dev.procreg.supervisor.TestServers.Worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SupervisorBadInputTests {
-
-	private final ProcessRuntime runtime = ProcessRuntime.start();
-
-	private final Events events = new Events();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
-
-	private ChildSpec worker(String id) {
-		return ChildSpec.worker(id, () -> new Worker(this.events), id);
-	}
+class SupervisorBadInputTests extends SupervisorTestSupport {
 
 	@Test
 	void specWithoutIdIsRefused() {

@@ -4,14 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
-import dev.procreg.process.ProcessRuntime;
-import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Stubborn;
 import dev.procreg.supervisor.TestServers.Worker;
 
@@ -24,20 +21,7 @@ import static dev.procreg.supervisor.TestServers.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-class SupervisorShutdownTests {
-
-	private final ProcessRuntime runtime = ProcessRuntime.start();
-
-	private final Events events = new Events();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
-
-	private ChildSpec worker(String id) {
-		return ChildSpec.worker(id, () -> new Worker(this.events), id);
-	}
+class SupervisorShutdownTests extends SupervisorTestSupport {
 
 	@Test
 	void stoppingASupervisorStopsItsChildrenInReverseOrderWithShutdown() {

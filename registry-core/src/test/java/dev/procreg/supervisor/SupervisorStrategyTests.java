@@ -4,16 +4,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Name;
 import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
-import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
 
 import static dev.procreg.supervisor.TestServers.LONG;
@@ -24,20 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-class SupervisorStrategyTests {
-
-	private final ProcessRuntime runtime = ProcessRuntime.start();
-
-	private final Events events = new Events();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
-
-	private ChildSpec worker(String id) {
-		return ChildSpec.worker(id, () -> new Worker(this.events), id);
-	}
+class SupervisorStrategyTests extends SupervisorTestSupport {
 
 	private Pid start(Strategy strategy, String... ids) {
 		List<ChildSpec> children = java.util.Arrays.stream(ids).map(this::worker).toList();
