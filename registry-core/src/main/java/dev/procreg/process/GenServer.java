@@ -106,6 +106,40 @@ public abstract class GenServer<S> {
 	}
 
 	/**
+	 * Starts the server unlinked with options: a name, an idle shutdown.
+	 * <pre>{@code
+	 * GenServer.start(runtime, new Session(), donorId,
+	 *         GenServer.Options.defaults().withName(sessions.via(donorId)).withIdleShutdown(Duration.ofMinutes(30)));
+	 * }</pre>
+	 * @param runtime the runtime
+	 * @param server a new server instance
+	 * @param arg the argument for {@code init}
+	 * @param options the options
+	 * @return the outcome
+	 */
+	public static StartResult start(ProcessRuntime runtime, GenServer<?> server, @Nullable Object arg,
+			Options options) {
+		Objects.requireNonNull(options, "options must not be null; use GenServer.Options.defaults()");
+		return runtime.startServer(server, arg, options.name(), false, options.idleShutdown());
+	}
+
+	/**
+	 * Like {@link #start(ProcessRuntime, GenServer, Object, Options)}, linked to the calling
+	 * process, which becomes the server's parent.
+	 * @param runtime the runtime
+	 * @param server a new server instance
+	 * @param arg the argument for {@code init}
+	 * @param options the options
+	 * @return the outcome
+	 * @throws IllegalStateException when not called from a process
+	 */
+	public static StartResult startLink(ProcessRuntime runtime, GenServer<?> server, @Nullable Object arg,
+			Options options) {
+		Objects.requireNonNull(options, "options must not be null; use GenServer.Options.defaults()");
+		return runtime.startServer(server, arg, options.name(), true, options.idleShutdown());
+	}
+
+	/**
 	 * Initializes the server's state. Runs in the new process before {@code start} returns.
 	 * @param arg the argument given to {@code start}
 	 * @return {@link #ok(Object)}, {@link Init#stop(ExitReason)} or {@link #ignore()}
@@ -379,6 +413,60 @@ public abstract class GenServer<S> {
 		 * @param state the last state
 		 */
 		record Stop<S>(ExitReason reason, boolean replies, @Nullable Object reply, S state) implements Result<S> {
+		}
+
+	}
+
+	/**
+	 * How a server is started.
+	 *
+	 * <p>An <em>idle shutdown</em> stops the server when no message of any kind (call, cast,
+	 * plain message, signal turned message) has reached it for that long: it runs
+	 * {@code terminate} with {@link ExitReason#SHUTDOWN} and exits with it, so a transient or
+	 * temporary child is not restarted. This is passivation: what the server holds goes when it
+	 * is not used. A timeout returned by a callback ({@code reply(r, s, timeout)}) takes its place
+	 * until the next message, as in OTP. A request that reaches the server while it stops fails
+	 * with {@link ProcessExitException} and reason {@code shutdown}, never with a reply from a
+	 * stopped server; send it again to start a new one.
+	 *
+	 * <pre>{@code
+	 * GenServer.Options.defaults().withName(Name.of("cache")).withIdleShutdown(Duration.ofMinutes(5));
+	 * }</pre>
+	 *
+	 * @param name a registered name or via name to start under, or {@code null}
+	 * @param idleShutdown how long the server may go without a message before it stops, or
+	 * {@code null} for never
+	 */
+	public record Options(@Nullable RegistrableName name, @Nullable Duration idleShutdown) {
+
+		/**
+		 * @throws IllegalArgumentException for an idle shutdown that is zero or negative
+		 */
+		public Options {
+			if (idleShutdown != null && (idleShutdown.isZero() || idleShutdown.isNegative())) {
+				throw new IllegalArgumentException("idleShutdown must be positive, was " + idleShutdown);
+			}
+		}
+
+		/** @return no name, no idle shutdown */
+		public static Options defaults() {
+			return new Options(null, null);
+		}
+
+		/**
+		 * @param serverName the name
+		 * @return these options with a name
+		 */
+		public Options withName(RegistrableName serverName) {
+			return new Options(Objects.requireNonNull(serverName, "name must not be null"), this.idleShutdown);
+		}
+
+		/**
+		 * @param after how long the server may go without a message; {@code null} for never
+		 * @return these options with an idle shutdown
+		 */
+		public Options withIdleShutdown(@Nullable Duration after) {
+			return new Options(this.name, after);
 		}
 
 	}

@@ -57,6 +57,43 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 		return new Pid(node, serial, null);
 	}
 
+	/**
+	 * Reads a pid back from its text, as {@link #toString()} writes it ({@code <node.serial>}) or
+	 * without the angle brackets ({@code node.serial}). The node name may itself contain dots;
+	 * the serial is what follows the last one. The pid may belong to any node.
+	 * <pre>{@code
+	 * Pid pid = Pid.parse("<local.42>");   // node "local", serial 42
+	 * }</pre>
+	 * @param text the text
+	 * @return the pid
+	 * @throws IllegalArgumentException when the text is no pid, naming what is wrong
+	 */
+	public static Pid parse(String text) {
+		if (text == null) {
+			throw new IllegalArgumentException("pid text must not be null");
+		}
+		String bare = text.trim();
+		if (bare.startsWith("<") && bare.endsWith(">")) {
+			bare = bare.substring(1, bare.length() - 1);
+		}
+		int dot = bare.lastIndexOf('.');
+		if (dot <= 0 || dot == bare.length() - 1) {
+			throw new IllegalArgumentException("'" + text + "' is not a pid: expected <node.serial>, such as <local.42>");
+		}
+		long serial;
+		try {
+			serial = Long.parseLong(bare.substring(dot + 1));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(
+					"'" + text + "' is not a pid: the serial after the last dot must be a number", ex);
+		}
+		if (serial < 0) {
+			throw new IllegalArgumentException("'" + text + "' is not a pid: the serial must not be negative");
+		}
+		return of(bare.substring(0, dot), serial);
+	}
+
 	/** @return the node this process runs on */
 	public String node() {
 		return this.node;

@@ -144,10 +144,16 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	StartResult startServer(GenServer<?> server, @Nullable Object arg, @Nullable RegistrableName name, boolean link) {
+		return startServer(server, arg, name, link, null);
+	}
+
+	StartResult startServer(GenServer<?> server, @Nullable Object arg, @Nullable RegistrableName name, boolean link,
+			@Nullable Duration idleShutdown) {
 		Objects.requireNonNull(server, "server must not be null");
 		ensureOpen();
 		LocalProcess parent = link ? requireCurrent("startLink") : null;
 		ServerProcess process = new ServerProcess(this, SERIALS.incrementAndGet(), server);
+		process.idleShutdown = idleShutdown;
 		this.processes.put(process.pid, process);
 		if (name != null) {
 			Pid owner;
@@ -300,6 +306,26 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 		process.detach(latch);
 		return !process.isAlive();
+	}
+
+	/**
+	 * Calls a listener once when a process exits, after it is gone from every registry, group
+	 * and name: the way for code outside the process to release what the process held (a slot of
+	 * a limit, a status shown to operators). Unlike {@link ProcessContext#monitor(Name)} it needs
+	 * no process and no mailbox. When the process is dead already, or is not a process of this
+	 * runtime, the listener is called at once, on the calling thread.
+	 * <pre>{@code
+	 * ExitSubscription watch = runtime.onExit(worker, (pid, reason) -> slots.release());
+	 * watch.cancel(); // when the exit no longer matters
+	 * }</pre>
+	 * @param pid the process
+	 * @param listener what to call; short and non-blocking, it runs on the exiting thread
+	 * @return the subscription, to cancel
+	 */
+	public ExitSubscription onExit(Pid pid, ExitListener listener) {
+		Objects.requireNonNull(pid, "pid must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		return ExitSubscription.attach(this, pid, listener);
 	}
 
 	/**

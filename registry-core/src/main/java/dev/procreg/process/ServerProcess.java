@@ -72,6 +72,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private @Nullable ScheduledFuture<?> idleTimer;
 
+	/** Set before {@code init}: how long the server may go without a message before it stops. */
+	@Nullable Duration idleShutdown;
+
 	@SuppressWarnings("unchecked")
 	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server) {
 		super(runtime, serial);
@@ -327,6 +330,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			if (timeout.generation != this.generation) {
 				return;
 			}
+			if (timeout.shutdown) {
+				// idle for the whole idle shutdown; a message queued behind the timer re-arms it
+				this.idleTimer = null;
+				if (mailboxEmpty()) {
+					terminate(ExitReason.SHUTDOWN);
+				}
+				return;
+			}
 			info = GenServer.Timeout.TIMEOUT;
 		}
 		this.generation++;
@@ -352,6 +363,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 				return;
 			}
 			else if (message instanceof Down down && down.ref().flushed) {
+				armIdleTimer(null);
 				return;
 			}
 			else {
@@ -430,10 +442,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		exit(outcome);
 	}
 
+	/** Arms the callback's idle timeout or, without one, the server's idle shutdown. */
 	private void armIdleTimer(@Nullable Duration timeout) {
-		if (timeout != null) {
-			IdleTimeout message = new IdleTimeout(this.generation);
-			this.idleTimer = runtime().scheduler().schedule(() -> deliver(message), timeout.toNanos(),
+		Duration after = (timeout != null) ? timeout : this.idleShutdown;
+		if (after != null) {
+			IdleTimeout message = new IdleTimeout(this.generation, timeout == null);
+			this.idleTimer = runtime().scheduler().schedule(() -> deliver(message), after.toNanos(),
 					TimeUnit.NANOSECONDS);
 		}
 	}
@@ -560,7 +574,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private record SystemStop(ExitReason reason) {
 	}
 
-	private record IdleTimeout(long generation) {
+	private record IdleTimeout(long generation, boolean shutdown) {
 	}
 
 	private record Marker(String name) {

@@ -14,6 +14,7 @@ import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.partition.Partitioning;
 import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.LocalProcess;
@@ -622,15 +623,15 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	private Partition<K, V> partitionOfKey(K key) {
-		return this.partitions[(this.partitions.length == 1) ? 0 : spread(key.hashCode(), this.partitions.length)];
+		return this.partitions[(this.partitions.length == 1) ? 0 : Partitioning.index(key, this.partitions.length)];
 	}
 
 	private Partition<K, V> partitionOf(K key, Pid pid) {
 		if (this.partitions.length == 1) {
 			return this.partitions[0];
 		}
-		int hash = (this.options.partitionBy() == PartitionBy.KEY) ? key.hashCode() : pid.hashCode();
-		return this.partitions[spread(hash, this.partitions.length)];
+		Object by = (this.options.partitionBy() == PartitionBy.KEY) ? key : pid;
+		return this.partitions[Partitioning.index(by, this.partitions.length)];
 	}
 
 	private List<Partition<K, V>> partitionsOfKey(K key) {
@@ -638,10 +639,6 @@ public final class ProcessRegistry<K, V> {
 			return List.of(partitionOfKey(key));
 		}
 		return List.of(this.partitions);
-	}
-
-	private static int spread(int hash, int buckets) {
-		return Math.floorMod(hash ^ (hash >>> 16), buckets);
 	}
 
 	private void requireKey(@Nullable K key) {

@@ -77,7 +77,7 @@ final class DynamicSupervisorServer extends SupervisorServer {
 			if (!addRestart()) {
 				return false;
 			}
-			child.restartCount++;
+			restarted(child);
 			StartResult result = startProcess(child, this.extraArguments);
 			if (result instanceof StartResult.Started(Pid restarted)) {
 				this.children.put(restarted, child);
@@ -112,6 +112,11 @@ final class DynamicSupervisorServer extends SupervisorServer {
 	@Override
 	List<Child> children() {
 		return new ArrayList<>(this.children.values());
+	}
+
+	@Override
+	SupervisorInfo.Kind kind() {
+		return SupervisorInfo.Kind.DYNAMIC_SUPERVISOR;
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.partition.Partitioning;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
@@ -149,18 +150,14 @@ public final class PartitionSupervisor {
 	}
 
 	/**
-	 * The partition a key routes to: an integer key {@code k} to partition {@code k mod N}, any
-	 * other key by its hash.
+	 * The partition a key routes to, by {@link Partitioning#index}: the same function a
+	 * registry with as many partitions uses, so a key's worker and its registry entry agree.
 	 * @param key the key
 	 * @return the partition's index
 	 */
 	public int partitionIndex(Object key) {
 		Objects.requireNonNull(key, "routing key must not be null");
-		if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte) {
-			return (int) Math.floorMod(((Number) key).longValue(), (long) this.partitions);
-		}
-		int h = key.hashCode() * 0x9E3779B9;
-		return Math.floorMod(h ^ (h >>> 16), this.partitions);
+		return Partitioning.index(key, this.partitions);
 	}
 
 	/**

@@ -72,7 +72,7 @@ final class StaticSupervisorServer extends SupervisorServer {
 				if (child.pid != null) {
 					yield new StartResult.Failed(ExitReason.of("running"));
 				}
-				child.restartCount++;
+				restarted(child);
 				yield startProcess(child, List.of());
 			}
 			case DeleteChild(Object id) -> {
@@ -164,7 +164,7 @@ final class StaticSupervisorServer extends SupervisorServer {
 				this.children.remove(child);
 				continue;
 			}
-			child.restartCount++;
+			restarted(child);
 			StartResult result = startProcess(child, List.of());
 			ExitReason failure = failure(result);
 			if (failure != null) {
@@ -186,6 +186,11 @@ final class StaticSupervisorServer extends SupervisorServer {
 	@Override
 	List<Child> children() {
 		return this.children;
+	}
+
+	@Override
+	SupervisorInfo.Kind kind() {
+		return SupervisorInfo.Kind.SUPERVISOR;
 	}
 
 	@Override

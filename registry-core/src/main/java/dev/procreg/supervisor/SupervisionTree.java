@@ -1,26 +1,26 @@
 package dev.procreg.supervisor;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
-import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Name;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessException;
-import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
 
 /**
- * The supervision tree for the admin page: supervisor by supervisor, each child's id, pid,
- * restart type, restart count and last exit.
+ * The supervision tree of a runtime, for operators: supervisor by supervisor, each child's id,
+ * pid, restart type, restart count and last exit; which processes are supervisors; how many
+ * restarts a subtree made.
  *
  * <pre>{@code
- * for (SupervisorInfo root : SupervisionTree.roots(runtime)) {
+ * for (SupervisorInfo root : SupervisionTree.roots(runtime, Duration.ofSeconds(1))) {
  *     print(root, 0);
  * }
  * void print(SupervisorInfo sup, int depth) {
@@ -32,39 +32,48 @@ import dev.procreg.process.ProcessRuntime;
  * }</pre>
  *
  * <p>Each supervisor answers for itself, one at a time, so the tree is a set of consistent
- * per-supervisor snapshots, not one atomic picture.
+ * per-supervisor snapshots, not one atomic picture. The supervisors are known per runtime: the
+ * index lives in the runtime, not in a JVM-wide map.
  */
 public final class SupervisionTree {
-
-	/** Live supervisors of every runtime; an entry leaves when its supervisor exits. */
-	private static final ConcurrentHashMap<Pid, ProcessRuntime> SUPERVISORS = new ConcurrentHashMap<>();
 
 	private SupervisionTree() {
 	}
 
-	static void track(ProcessRuntime runtime, Pid pid) {
-		SUPERVISORS.put(pid, runtime);
-		LocalProcess process = runtime.process(pid).orElse(null);
-		if (process == null || !process.attach(new Untrack(pid))) {
-			SUPERVISORS.remove(pid);
-		}
-	}
-
 	/**
-	 * A supervisor and, nested in {@link ChildInfo#subtree()}, every supervisor below it.
+	 * A supervisor and, nested in {@link ChildInfo#subtree()}, every supervisor below it, waiting
+	 * as long as the supervisors take.
 	 * @param runtime the runtime
 	 * @param supervisor a supervisor or dynamic supervisor
 	 * @return the tree
 	 * @throws dev.procreg.process.NoProcessException when it is not alive
 	 */
 	public static SupervisorInfo describe(ProcessRuntime runtime, Name supervisor) {
-		SupervisorInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.Describe());
+		return describe(runtime, supervisor, SupervisorServer.CALL_TIMEOUT);
+	}
+
+	/**
+	 * A supervisor and every supervisor below it, each asked with a bounded wait: what request
+	 * threads and metrics scrapes use. A nested supervisor that does not answer in time, or exits
+	 * meanwhile, is left without its subtree.
+	 * @param runtime the runtime
+	 * @param supervisor a supervisor or dynamic supervisor
+	 * @param timeout how long each supervisor may take to answer
+	 * @return the tree
+	 * @throws dev.procreg.process.NoProcessException when it is not alive
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	public static SupervisorInfo describe(ProcessRuntime runtime, Name supervisor, Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		SupervisorInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.Describe(), timeout);
+		SupervisorIndex index = SupervisorIndex.of(runtime);
 		List<ChildInfo> children = new ArrayList<>(info.children().size());
 		for (ChildInfo child : info.children()) {
 			Pid pid = child.pid();
 			SupervisorInfo subtree = null;
-			if (child.type() == ChildType.SUPERVISOR && pid != null && SUPERVISORS.containsKey(pid)) {
-				subtree = describeIfAlive(runtime, pid);
+			if (child.type() == ChildType.SUPERVISOR && pid != null && index.get(pid) != null) {
+				subtree = describeIfAlive(runtime, pid, timeout);
 			}
 			children.add(child.withSubtree(subtree));
 		}
@@ -72,27 +81,30 @@ public final class SupervisionTree {
 				info.restartsInWindow(), info.maxChildren(), List.copyOf(children));
 	}
 
-	private static @Nullable SupervisorInfo describeIfAlive(ProcessRuntime runtime, Pid pid) {
+	private static @Nullable SupervisorInfo describeIfAlive(ProcessRuntime runtime, Pid pid, Duration timeout) {
 		try {
-			return describe(runtime, pid);
+			return describe(runtime, pid, timeout);
 		}
-		catch (ProcessException ex) {
-			return null; // it exited meanwhile
+		catch (ProcessException | IllegalArgumentException ex) {
+			return null; // it exited meanwhile, or did not answer in time
 		}
 	}
 
 	/**
 	 * The trees of the runtime's top supervisors (those not supervised by another supervisor), in
-	 * start order.
+	 * start order, each supervisor asked with a bounded wait; one that does not answer in time is
+	 * left out.
 	 * @param runtime the runtime
+	 * @param timeout how long each supervisor may take to answer
 	 * @return the trees
 	 */
-	public static List<SupervisorInfo> roots(ProcessRuntime runtime) {
+	public static List<SupervisorInfo> roots(ProcessRuntime runtime, Duration timeout) {
+		SupervisorIndex index = SupervisorIndex.of(runtime);
 		List<SupervisorInfo> roots = new ArrayList<>();
-		for (Pid pid : supervisors(runtime)) {
-			Pid parent = runtime.processInfo(pid).map(ProcessInfo::parent).orElse(null);
-			if (parent == null || !SUPERVISORS.containsKey(parent)) {
-				SupervisorInfo tree = describeIfAlive(runtime, pid);
+		for (Pid pid : index.pids()) {
+			SupervisorIndex.Entry entry = index.get(pid);
+			if (entry != null && (entry.parent == null || !runtime.isAlive(entry.parent.pid))) {
+				SupervisorInfo tree = describeIfAlive(runtime, pid, timeout);
 				if (tree != null) {
 					roots.add(tree);
 				}
@@ -107,28 +119,36 @@ public final class SupervisionTree {
 	 */
 	public static List<Pid> supervisors(ProcessRuntime runtime) {
 		List<Pid> pids = new ArrayList<>();
-		SUPERVISORS.forEach((pid, owner) -> {
-			if (owner == runtime && runtime.isAlive(pid)) {
+		for (Pid pid : SupervisorIndex.of(runtime).pids()) {
+			if (runtime.isAlive(pid)) {
 				pids.add(pid);
 			}
-		});
-		pids.sort(null);
+		}
 		return pids;
 	}
 
-	private static final class Untrack extends ExitHook {
+	/**
+	 * Whether a process is a live supervisor of the runtime, answered from the runtime's index
+	 * without a message to the process.
+	 * @param runtime the runtime
+	 * @param pid a process
+	 * @return its kind, or empty when it is no live supervisor of this runtime
+	 */
+	public static Optional<SupervisorInfo.Kind> kindOf(ProcessRuntime runtime, Pid pid) {
+		SupervisorIndex.Entry entry = SupervisorIndex.of(runtime).get(pid);
+		return (entry != null && runtime.isAlive(pid)) ? Optional.of(entry.kind) : Optional.empty();
+	}
 
-		private final Pid pid;
-
-		Untrack(Pid pid) {
-			this.pid = pid;
-		}
-
-		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
-			SUPERVISORS.remove(this.pid);
-		}
-
+	/**
+	 * Restarts a supervisor and every supervisor below it made since it started, counted once,
+	 * where they happen; children that left keep their restarts in the count. Asks no process.
+	 * @param runtime the runtime
+	 * @param pid a supervisor
+	 * @return the count, or empty when it is no live supervisor of this runtime
+	 */
+	public static OptionalLong restarts(ProcessRuntime runtime, Pid pid) {
+		SupervisorIndex.Entry entry = SupervisorIndex.of(runtime).get(pid);
+		return (entry != null) ? OptionalLong.of(entry.subtreeRestarts.get()) : OptionalLong.empty();
 	}
 
 }

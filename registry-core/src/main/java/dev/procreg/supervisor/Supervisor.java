@@ -1,5 +1,6 @@
 package dev.procreg.supervisor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -133,6 +134,33 @@ public final class Supervisor {
 	 */
 	public static ChildCount countChildren(ProcessRuntime runtime, Name supervisor) {
 		return SupervisorServer.call(runtime, supervisor, new SupervisorServer.CountChildren());
+	}
+
+	/**
+	 * {@link #whichChildren(ProcessRuntime, Name)} with a bounded wait, for request threads and
+	 * metrics scrapes.
+	 * @param runtime the runtime
+	 * @param supervisor the supervisor
+	 * @param timeout how long the supervisor may take to answer
+	 * @return the children
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	public static List<ChildInfo> whichChildren(ProcessRuntime runtime, Name supervisor, Duration timeout) {
+		return SupervisorServer.call(runtime, supervisor, new SupervisorServer.WhichChildren(), timeout);
+	}
+
+	/**
+	 * {@link #countChildren(ProcessRuntime, Name)} with a bounded wait.
+	 * @param runtime the runtime
+	 * @param supervisor the supervisor
+	 * @param timeout how long the supervisor may take to answer
+	 * @return its children counted
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	public static ChildCount countChildren(ProcessRuntime runtime, Name supervisor, Duration timeout) {
+		return SupervisorServer.call(runtime, supervisor, new SupervisorServer.CountChildren(), timeout);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Name;
 import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 
@@ -40,6 +41,8 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	private final boolean topLevel;
 
 	private final ArrayDeque<Long> restarts = new ArrayDeque<>();
+
+	private SupervisorIndex.@Nullable Entry indexEntry;
 
 	SupervisorServer(int maxRestarts, int maxSeconds, boolean topLevel) {
 		this.maxRestarts = maxRestarts;
@@ -75,7 +78,22 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	 * @throws IllegalStateException when the supervisor refused the request
 	 */
 	static <R> R call(ProcessRuntime runtime, Name supervisor, Object request) {
-		Object reply = runtime.call(supervisor, request, CALL_TIMEOUT);
+		return call(runtime, supervisor, request, CALL_TIMEOUT);
+	}
+
+	/**
+	 * Calls a supervisor, waiting at most {@code timeout}: what introspection uses, so a busy
+	 * supervisor cannot hold a request thread or a metrics scrape.
+	 * @return the reply
+	 * @throws IllegalStateException when the supervisor refused the request
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	static <R> R call(ProcessRuntime runtime, Name supervisor, Object request, Duration timeout) {
+		Pid pid = supervisor.resolve(runtime);
+		if (pid != null && runtime.isAlive(pid) && SupervisorIndex.of(runtime).get(pid) == null) {
+			throw new IllegalArgumentException(supervisor + " (" + pid + ") is not a supervisor");
+		}
+		Object reply = runtime.call(supervisor, request, timeout);
 		if (reply instanceof Refused(String message)) {
 			throw new IllegalStateException(message);
 		}
@@ -89,7 +107,8 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	@Override
 	protected final Init<SupervisorServer> init(@Nullable Object arg) {
 		context().trapExits(true);
-		SupervisionTree.track(runtime(), self());
+		Pid parent = runtime().processInfo(self()).map(ProcessInfo::parent).orElse(null);
+		this.indexEntry = SupervisorIndex.of(runtime()).track(runtime(), self(), parent, kind());
 		if (this.topLevel) {
 			runtime().stopInOrderOnClose(self(), null);
 		}
@@ -152,6 +171,17 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	abstract List<Child> children();
 
 	abstract SupervisorInfo describe();
+
+	abstract SupervisorInfo.Kind kind();
+
+	/** Counts a restart of the child: in the child's record and in the runtime's supervisor index. */
+	final void restarted(Child child) {
+		child.restartCount++;
+		SupervisorIndex.Entry entry = this.indexEntry;
+		if (entry != null) {
+			entry.restarted();
+		}
+	}
 
 	final ChildCount count() {
 		int specs = 0;

@@ -70,7 +70,7 @@ class SupervisionTreeTests {
 		assertThat(inner.children()).hasSize(1);
 		assertThat(inner.children().get(0).pid()).isNotEqualTo(session);
 
-		assertThat(SupervisionTree.roots(this.runtime)).extracting(SupervisorInfo::pid).containsExactly(top);
+		assertThat(SupervisionTree.roots(this.runtime, java.time.Duration.ofSeconds(5))).extracting(SupervisorInfo::pid).containsExactly(top);
 		assertThat(SupervisionTree.supervisors(this.runtime)).containsExactly(top, sessions2);
 	}
 

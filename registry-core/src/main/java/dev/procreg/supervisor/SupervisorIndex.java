@@ -1,0 +1,85 @@
+package dev.procreg.supervisor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+
+/**
+ * The live supervisors of one runtime, kept as a component of that runtime (never in a static,
+ * JVM-wide map): which pids are supervisors, of which kind, under which supervisor, and how many
+ * restarts each and its subtree made. The one place restarts are counted.
+ *
+ * <p>An entry is added by the supervisor itself before its children start and removed by an
+ * exit listener, so {@link #isSupervisor} answers without asking the process. Restart counts are
+ * monotonic for the life of a supervisor: a child that leaves does not take its restarts with it.
+ */
+final class SupervisorIndex {
+
+	private static final String NAME = "supervisors";
+
+	private final ConcurrentHashMap<Pid, Entry> live = new ConcurrentHashMap<>();
+
+	static SupervisorIndex of(ProcessRuntime runtime) {
+		SupervisorIndex index = runtime.component(SupervisorIndex.class, NAME).orElse(null);
+		if (index != null) {
+			return index;
+		}
+		runtime.addComponent(SupervisorIndex.class, NAME, new SupervisorIndex());
+		return runtime.component(SupervisorIndex.class, NAME).orElseThrow();
+	}
+
+	/** Records a supervisor that just started; called from its own {@code init}. */
+	Entry track(ProcessRuntime runtime, Pid pid, @Nullable Pid parent, SupervisorInfo.Kind kind) {
+		Entry entry = new Entry(pid, (parent != null) ? this.live.get(parent) : null, kind);
+		this.live.put(pid, entry);
+		runtime.onExit(pid, (exited, reason) -> this.live.remove(exited, entry));
+		return entry;
+	}
+
+	@Nullable Entry get(Pid pid) {
+		return this.live.get(pid);
+	}
+
+	List<Pid> pids() {
+		List<Pid> pids = new ArrayList<>(this.live.keySet());
+		pids.sort(null);
+		return pids;
+	}
+
+	/** One live supervisor. */
+	static final class Entry {
+
+		final Pid pid;
+
+		final @Nullable Entry parent;
+
+		final SupervisorInfo.Kind kind;
+
+		/** Restarts this supervisor made. */
+		final AtomicLong restarts = new AtomicLong();
+
+		/** Restarts this supervisor and every supervisor below it made. */
+		final AtomicLong subtreeRestarts = new AtomicLong();
+
+		Entry(Pid pid, @Nullable Entry parent, SupervisorInfo.Kind kind) {
+			this.pid = pid;
+			this.parent = parent;
+			this.kind = kind;
+		}
+
+		void restarted() {
+			this.restarts.incrementAndGet();
+			for (Entry entry = this; entry != null; entry = entry.parent) {
+				entry.subtreeRestarts.incrementAndGet();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.procreg.process;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegistryOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/** Tests for {@link ProcessRuntime#onExit(Pid, ExitListener)} and {@link Pid#parse(String)}. */
+class ExitListenerTests {
+
+	private final ProcessRuntime runtime = ProcessRuntime.start();
+
+	private final List<String> heard = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void close() {
+		this.runtime.close();
+	}
+
+	@Test
+	void theListenerHearsTheExitOnceWithItsReasonAfterTheCleanup() {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("r"));
+		CountDownLatch registered = new CountDownLatch(1);
+		Pid pid = this.runtime.spawn((ctx) -> {
+			registry.register("k", "v");
+			registered.countDown();
+			ctx.receive();
+			throw new IllegalStateException("boom");
+		});
+		Await.latch(registered);
+		this.runtime.onExit(pid, (exited, reason) -> this.heard
+			.add(exited + " " + reason.getClass().getSimpleName() + " key=" + registry.whereis("k").isPresent()));
+		this.runtime.send(pid, "go");
+		await().atMost(Await.LONG).until(() -> !this.heard.isEmpty());
+		assertThat(this.heard).containsExactly(pid + " Crash key=false");
+	}
+
+	@Test
+	void aDeadOrUnknownProcessIsHeardAtOnce() {
+		Pid pid = this.runtime.spawn((ctx) -> {
+		});
+		await().atMost(Await.LONG).until(() -> !this.runtime.isAlive(pid));
+		this.runtime.onExit(pid, (exited, reason) -> this.heard.add("dead " + reason));
+		this.runtime.onExit(Pid.of("elsewhere", 7), (exited, reason) -> this.heard.add("unknown " + reason));
+		assertThat(this.heard).containsExactly("dead normal", "unknown noproc");
+	}
+
+	@Test
+	void aCancelledListenerIsNotCalled() {
+		Pid pid = this.runtime.spawn((ctx) -> ctx.receive());
+		ExitSubscription subscription = this.runtime.onExit(pid, (exited, reason) -> this.heard.add("called"));
+		assertThat(subscription.cancel()).isTrue();
+		assertThat(subscription.cancel()).isFalse();
+		this.runtime.exit(pid, ExitReason.KILL);
+		assertThat(this.runtime.awaitExit(pid, Duration.ofSeconds(5))).isTrue();
+		assertThat(this.heard).isEmpty();
+	}
+
+	@Test
+	void aPidReadsBackFromItsText() {
+		Pid pid = this.runtime.spawn((ctx) -> ctx.receive());
+		assertThat(Pid.parse(pid.toString())).isEqualTo(pid);
+		assertThat(Pid.parse("node.with.dots.42")).isEqualTo(Pid.of("node.with.dots", 42));
+		assertThat(Pid.parse(" <a.1> ")).isEqualTo(Pid.of("a", 1));
+		assertThatIllegalArgumentException().isThrownBy(() -> Pid.parse("<a.b>"))
+			.withMessageContaining("must be a number");
+		assertThatIllegalArgumentException().isThrownBy(() -> Pid.parse("nodot"))
+			.withMessageContaining("expected <node.serial>");
+		assertThatIllegalArgumentException().isThrownBy(() -> Pid.parse("<.5>"))
+			.withMessageContaining("expected <node.serial>");
+	}
+
+}
