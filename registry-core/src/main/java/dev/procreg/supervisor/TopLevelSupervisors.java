@@ -97,7 +97,8 @@ public final class TopLevelSupervisors {
 					throw new IllegalStateException(
 							"Supervisor '" + definition.name() + "' did not start: " + describe(result));
 				}
-				Tracked tracked = new Tracked(definition.name(), pid, Instant.now());
+				Tracked tracked = new Tracked(definition.name(), pid, Instant.now(),
+						SupervisorIndex.of(this.runtime).get(pid));
 				this.started.add(tracked);
 				this.runtime.onExit(pid, (exited, reason) -> tracked.exited(reason));
 				logger.debug("Started supervisor '{}' as {}", definition.name(), pid);
@@ -187,7 +188,7 @@ public final class TopLevelSupervisors {
 					}
 				}
 				statuses.add((tracked != null) ? tracked.status()
-						: new Status(definition.name(), null, null, false, false, null, null));
+						: new Status(definition.name(), null, null, false, false, null, null, 0));
 			}
 		}
 		return statuses;
@@ -213,10 +214,14 @@ public final class TopLevelSupervisors {
 
 		private volatile boolean gaveUp;
 
-		Tracked(String name, Pid pid, Instant startedAt) {
+		/** Its entry in the supervisor index, kept to read its restarts after it exited. */
+		private final SupervisorIndex.@Nullable Entry index;
+
+		Tracked(String name, Pid pid, Instant startedAt, SupervisorIndex.@Nullable Entry index) {
 			this.name = name;
 			this.pid = pid;
 			this.startedAt = startedAt;
+			this.index = index;
 		}
 
 		void exited(ExitReason reason) {
@@ -231,7 +236,7 @@ public final class TopLevelSupervisors {
 		Status status() {
 			ExitReason reason = this.exitReason;
 			return new Status(this.name, this.pid, this.startedAt, reason == null, this.gaveUp, reason,
-					this.exitedAt);
+					this.exitedAt, (this.index != null) ? this.index.subtreeRestarts.get() : 0);
 		}
 
 	}
@@ -247,9 +252,11 @@ public final class TopLevelSupervisors {
 	 * was exceeded and it stopped its children
 	 * @param exitReason why it exited, or {@code null} while it runs
 	 * @param exitedAt when it exited, or {@code null}
+	 * @param restarts restarts it and every supervisor below it made since it started, kept after
+	 * it exited: the count the supervisors keep, read without a message
 	 */
 	public record Status(String name, @Nullable Pid pid, @Nullable Instant startedAt, boolean running, boolean gaveUp,
-			@Nullable ExitReason exitReason, @Nullable Instant exitedAt) {
+			@Nullable ExitReason exitReason, @Nullable Instant exitedAt, long restarts) {
 	}
 
 	/**

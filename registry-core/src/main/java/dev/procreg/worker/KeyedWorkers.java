@@ -1,6 +1,8 @@
 package dev.procreg.worker;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -147,7 +149,24 @@ public final class KeyedWorkers<K> {
 		if (registry.runtime() != runtime) {
 			throw new IllegalArgumentException("registry '" + registry.name() + "' belongs to another runtime");
 		}
-		return new KeyedWorkers<>(runtime, spec, (ProcessRegistry<Object, Object>) registry);
+		KeyedWorkers<K> workers = new KeyedWorkers<>(runtime, spec, (ProcessRegistry<Object, Object>) registry);
+		if (!runtime.addComponent(KeyedWorkers.class, spec.name(), workers)) {
+			throw new IllegalArgumentException("runtime " + runtime.node() + " has a worker type named '" + spec.name()
+					+ "' already");
+		}
+		return workers;
+	}
+
+	/**
+	 * @param runtime a runtime
+	 * @return its worker types, in the order they were created
+	 */
+	public static List<KeyedWorkers<?>> all(ProcessRuntime runtime) {
+		List<KeyedWorkers<?>> all = new ArrayList<>();
+		for (KeyedWorkers<?> workers : runtime.components(KeyedWorkers.class)) {
+			all.add(workers);
+		}
+		return all;
 	}
 
 	// ---- lifecycle

@@ -1,0 +1,674 @@
+package dev.procreg.introspect;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.group.ProcessGroups;
+import dev.procreg.process.CallTimeoutException;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.NoProcessException;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessException;
+import dev.procreg.process.ProcessInfo;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.registry.Keys;
+import dev.procreg.registry.PartitionBy;
+import dev.procreg.registry.PartitionStats;
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegistryEntry;
+import dev.procreg.supervisor.ChildInfo;
+import dev.procreg.supervisor.ChildType;
+import dev.procreg.supervisor.Restart;
+import dev.procreg.supervisor.Strategy;
+import dev.procreg.supervisor.SupervisionTree;
+import dev.procreg.supervisor.Supervisor;
+import dev.procreg.supervisor.SupervisorInfo;
+import dev.procreg.supervisor.TopLevelSupervisors;
+import dev.procreg.worker.KeyedWorkers;
+import dev.procreg.worker.WorkerSpec;
+
+/**
+ * The read model operators see, one for every adapter: the actuator endpoint, the admin page,
+ * health and metrics render what this class returns and describe nothing themselves.
+ *
+ * <pre>{@code
+ * Introspection introspection = new Introspection(runtime, topLevelSupervisors, Introspection.Settings.defaults());
+ * introspection.keys("sessions", 0, 20, "donor-", false, ValueProjection.IDENTITY)
+ *     .ifPresent(page -> page.items().forEach(item -> System.out.println(item.key())));
+ * introspection.terminate(pid, TerminatePolicy.shutdownThenKill(Duration.ofSeconds(5)));
+ * }</pre>
+ *
+ * <h2>Costs</h2>
+ * Every question to a supervisor waits at most {@link Settings#supervisorTimeout()}, so a busy
+ * supervisor never holds a request thread or a metrics scrape; what does not answer in time is
+ * left out (a subtree) or counted as unknown ({@code null}). A page of keys is cut before any
+ * value is projected: projecting (sanitizing) costs one call per entry shown, whatever the size
+ * of the registry.
+ *
+ * <h2>Pids of other nodes</h2>
+ * Views carry {@link Pid}s, which name their node; an entry or member whose pid is not of this
+ * runtime's node is shown with {@code local = false} and without the details only its own node
+ * knows. Terminating such a pid is refused.
+ */
+public final class Introspection {
+
+	/** The largest page of keys. */
+	public static final int MAX_PAGE = 1000;
+
+	private final ProcessRuntime runtime;
+
+	private final @Nullable TopLevelSupervisors topLevel;
+
+	private final Settings settings;
+
+	/**
+	 * @param runtime the runtime shown
+	 * @param topLevel the application's top-level supervisors, or {@code null}
+	 * @param settings bounds and limits
+	 */
+	public Introspection(ProcessRuntime runtime, @Nullable TopLevelSupervisors topLevel, Settings settings) {
+		this.runtime = Objects.requireNonNull(runtime, "runtime must not be null");
+		this.topLevel = topLevel;
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+	}
+
+	/** @return the runtime shown */
+	public ProcessRuntime runtime() {
+		return this.runtime;
+	}
+
+	/** @return the settings */
+	public Settings settings() {
+		return this.settings;
+	}
+
+	// ---- registries
+
+	/** @return every registry of the runtime, in creation order, with its counters */
+	public List<RegistryView> registries() {
+		return ProcessRegistry.all(this.runtime).stream().map(RegistryView::of).toList();
+	}
+
+	/**
+	 * One page of a registry's keys, sorted by their text. The page is cut first; only its
+	 * entries' values go through {@code projection}.
+	 * @param registry the registry's name
+	 * @param offset how many matching keys to skip, at least 0
+	 * @param limit how many keys to return, from 1 to {@value #MAX_PAGE} (larger is cut)
+	 * @param prefix only keys whose text starts with it; {@code null} or empty for all
+	 * @param withProcesses whether each entry carries its process's status and its supervisor's
+	 * record of it (one bounded call per distinct supervisor of the page)
+	 * @param projection what an entry's value is shown as
+	 * @return the page, or empty when there is no such registry
+	 * @throws IllegalArgumentException for a negative offset or a limit below 1
+	 */
+	public Optional<KeyPage> keys(String registry, int offset, int limit, @Nullable String prefix,
+			boolean withProcesses, ValueProjection projection) {
+		if (offset < 0 || limit < 1) {
+			throw new IllegalArgumentException(
+					"offset must be at least 0 and limit at least 1, were " + offset + " and " + limit);
+		}
+		ProcessRegistry<Object, Object> found = registry(registry);
+		if (found == null) {
+			return Optional.empty();
+		}
+		TreeMap<String, List<RegistryEntry<Object, Object>>> byKey = new TreeMap<>();
+		for (RegistryEntry<Object, Object> entry : found.select((entry) -> true, Function.identity())) {
+			String text = String.valueOf(entry.key());
+			if (prefix == null || prefix.isEmpty() || text.startsWith(prefix)) {
+				byKey.computeIfAbsent(text, (key) -> new ArrayList<>(1)).add(entry);
+			}
+		}
+		int size = Math.min(limit, MAX_PAGE);
+		Map<Pid, Map<Pid, ChildInfo>> children = new HashMap<>();
+		List<KeyEntries> items = new ArrayList<>(Math.min(size, byKey.size()));
+		int skipped = 0;
+		for (Map.Entry<String, List<RegistryEntry<Object, Object>>> key : byKey.entrySet()) {
+			if (skipped++ < offset) {
+				continue;
+			}
+			if (items.size() == size) {
+				break;
+			}
+			List<EntryView> entries = new ArrayList<>(key.getValue().size());
+			for (RegistryEntry<Object, Object> entry : key.getValue()) {
+				entries.add(entryView(registry, entry, withProcesses, projection, children));
+			}
+			items.add(new KeyEntries(key.getKey(), entries));
+		}
+		return Optional.of(new KeyPage(registry, found.keys(), byKey.size(), offset, size, items));
+	}
+
+	/**
+	 * One key's entries, each with its process in detail.
+	 * @param registry the registry's name
+	 * @param key the key's text
+	 * @param projection what an entry's value is shown as
+	 * @return the entries of live processes, or empty when there is no such registry or key
+	 */
+	public Optional<List<EntryDetail>> key(String registry, String key, ValueProjection projection) {
+		ProcessRegistry<Object, Object> found = registry(registry);
+		if (found == null) {
+			return Optional.empty();
+		}
+		List<EntryDetail> details = new ArrayList<>();
+		for (RegistryEntry<Object, Object> entry : entriesOf(found, key)) {
+			process(entry.pid()).ifPresent((process) -> details
+				.add(new EntryDetail(process, projection.project(registry, entry.key(), entry.value()))));
+		}
+		return details.isEmpty() ? Optional.empty() : Optional.of(details);
+	}
+
+	private EntryView entryView(String registry, RegistryEntry<Object, Object> entry, boolean withProcesses,
+			ValueProjection projection, Map<Pid, Map<Pid, ChildInfo>> children) {
+		Pid pid = entry.pid();
+		boolean local = isLocal(pid);
+		ProcessInfo.Status status = null;
+		ChildInfo child = null;
+		if (withProcesses && local) {
+			ProcessInfo info = this.runtime.processInfo(pid).orElse(null);
+			status = (info != null) ? info.status() : ProcessInfo.Status.EXITED;
+			child = (info != null) ? childRecord(info, children) : null;
+		}
+		return new EntryView(pid, local, projection.project(registry, entry.key(), entry.value()), status, child);
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private @Nullable ProcessRegistry<Object, Object> registry(String name) {
+		return (ProcessRegistry) ProcessRegistry.named(this.runtime, name).orElse(null);
+	}
+
+	private static List<RegistryEntry<Object, Object>> entriesOf(ProcessRegistry<Object, Object> registry,
+			String key) {
+		return registry.select((entry) -> key.equals(String.valueOf(entry.key())), Function.identity());
+	}
+
+	// ---- processes
+
+	/**
+	 * One process with its supervisor's record of it.
+	 * @param pid the process
+	 * @return the process; for a pid of another node a view without local details; empty when a
+	 * local process is not alive
+	 */
+	public Optional<ProcessView> process(Pid pid) {
+		Objects.requireNonNull(pid, "pid must not be null");
+		if (!isLocal(pid)) {
+			return Optional.of(ProcessView.remote(pid));
+		}
+		ProcessInfo info = this.runtime.processInfo(pid).orElse(null);
+		if (info == null) {
+			return Optional.empty();
+		}
+		ChildInfo child = childRecord(info, new HashMap<>());
+		return Optional.of(new ProcessView(pid, true, info, child,
+				SupervisionTree.kindOf(this.runtime, pid).orElse(null)));
+	}
+
+	/** The supervisor's record of a process, asking each supervisor once per request, bounded. */
+	private @Nullable ChildInfo childRecord(ProcessInfo info, Map<Pid, Map<Pid, ChildInfo>> bySupervisor) {
+		Pid parent = info.parent();
+		if (parent == null || SupervisionTree.kindOf(this.runtime, parent).isEmpty()) {
+			return null;
+		}
+		Map<Pid, ChildInfo> children = bySupervisor.computeIfAbsent(parent, (supervisor) -> {
+			Map<Pid, ChildInfo> byPid = new HashMap<>();
+			try {
+				for (ChildInfo child : Supervisor.whichChildren(this.runtime, supervisor,
+						this.settings.supervisorTimeout())) {
+					if (child.pid() != null) {
+						byPid.put(child.pid(), child);
+					}
+				}
+			}
+			catch (ProcessException | IllegalArgumentException ex) {
+				// exited meanwhile, or busy past the timeout: no record shown
+			}
+			return byPid;
+		});
+		return children.get(info.pid());
+	}
+
+	private boolean isLocal(Pid pid) {
+		return pid.node().equals(this.runtime.node());
+	}
+
+	// ---- supervision
+
+	/**
+	 * The supervision tree, root by root; each node lists at most
+	 * {@link Settings#maxChildren()} children and counts the rest.
+	 * @return the roots
+	 */
+	public List<SupervisorNode> supervisionTree() {
+		Map<Pid, String> topNames = new HashMap<>();
+		for (TopLevelSupervisors.Status status : topLevelStatuses()) {
+			if (status.pid() != null) {
+				topNames.put(status.pid(), status.name());
+			}
+		}
+		List<SupervisorNode> roots = new ArrayList<>();
+		for (SupervisorInfo root : SupervisionTree.roots(this.runtime, this.settings.supervisorTimeout())) {
+			roots.add(node(root, topNames));
+		}
+		return roots;
+	}
+
+	private SupervisorNode node(SupervisorInfo info, Map<Pid, String> topNames) {
+		String name = topNames.get(info.pid());
+		if (name == null) {
+			name = this.runtime.processInfo(info.pid())
+				.map(ProcessInfo::registeredNames)
+				.filter((names) -> !names.isEmpty())
+				.map(List::getFirst)
+				.orElse(null);
+		}
+		List<ChildNode> children = new ArrayList<>();
+		for (ChildInfo child : info.children()) {
+			if (children.size() == this.settings.maxChildren()) {
+				break;
+			}
+			children.add(new ChildNode(String.valueOf(child.id()), child.pid(), child.type(), child.restart(),
+					child.restartCount(), child.lastExitReason(), child.lastExitAt(),
+					(child.subtree() != null) ? node(child.subtree(), topNames) : null));
+		}
+		return new SupervisorNode(info.pid(), name, info.kind(), info.strategy(), info.maxRestarts(),
+				info.maxSeconds(), info.restartsInWindow(), SupervisionTree.restarts(this.runtime, info.pid()).orElse(0),
+				info.children().size(), children);
+	}
+
+	/**
+	 * The application's top-level supervisors in start order, each with its children counted
+	 * (bounded; {@code null} when it does not answer in time) and its restarts.
+	 * @return the supervisors; empty without top-level supervisors
+	 */
+	public List<TopLevelView> topLevel() {
+		List<TopLevelView> views = new ArrayList<>();
+		for (TopLevelSupervisors.Status status : topLevelStatuses()) {
+			Integer children = null;
+			Pid pid = status.pid();
+			if (status.running() && pid != null) {
+				try {
+					children = Supervisor.countChildren(this.runtime, pid, this.settings.supervisorTimeout()).specs();
+				}
+				catch (ProcessException | IllegalArgumentException ex) {
+					// exited meanwhile, or busy past the timeout
+				}
+			}
+			views.add(new TopLevelView(status, children));
+		}
+		return views;
+	}
+
+	/** @return the top-level supervisors' statuses, asking no process */
+	public List<TopLevelSupervisors.Status> topLevelStatuses() {
+		return (this.topLevel != null) ? this.topLevel.statuses() : List.of();
+	}
+
+	/** @return the runtime's keyed worker types, with their running workers counted (bounded) */
+	public List<WorkerTypeView> workerTypes() {
+		List<WorkerTypeView> views = new ArrayList<>();
+		for (KeyedWorkers<?> workers : KeyedWorkers.all(this.runtime)) {
+			WorkerSpec<?> spec = workers.spec();
+			views.add(new WorkerTypeView(spec.name(), spec.supervisorName(), spec.restart(), spec.idleTimeout(),
+					spec.maxInstances(), spec.partitions(), workers.activeWorkers(this.settings.supervisorTimeout()),
+					workers.restarts(), spec.metadata().keySet()));
+		}
+		return views;
+	}
+
+	// ---- groups
+
+	/**
+	 * Every scope's groups sorted by name, each listing at most {@link Settings#maxMembers()}
+	 * members and counting all.
+	 * @return the scopes
+	 */
+	public List<ScopeView> groups() {
+		List<ScopeView> scopes = new ArrayList<>();
+		for (ProcessGroups scope : ProcessGroups.scopes(this.runtime)) {
+			List<GroupView> groups = new ArrayList<>();
+			for (Object group : scope.whichGroups()) {
+				List<Pid> members = scope.members(group);
+				groups.add(new GroupView(String.valueOf(group), members.size(),
+						List.copyOf(members.subList(0, Math.min(members.size(), this.settings.maxMembers())))));
+			}
+			groups.sort(Comparator.comparing(GroupView::name));
+			scopes.add(new ScopeView(scope.name(), groups));
+		}
+		return scopes;
+	}
+
+	// ---- health
+
+	/**
+	 * DOWN when the runtime is closed or a top-level supervisor gave up; asks no process.
+	 * @return the health
+	 */
+	public HealthView health() {
+		List<TopLevelSupervisors.Status> statuses = topLevelStatuses();
+		if (this.runtime.isClosed()) {
+			return new HealthView(false, this.runtime.node(), this.runtime.processCount(),
+					"the process runtime is closed", statuses);
+		}
+		List<String> gaveUp = statuses.stream()
+			.filter(TopLevelSupervisors.Status::gaveUp)
+			.map(TopLevelSupervisors.Status::name)
+			.toList();
+		return new HealthView(gaveUp.isEmpty(), this.runtime.node(), this.runtime.processCount(),
+				gaveUp.isEmpty() ? null : "supervisors gave up: " + String.join(", ", gaveUp), statuses);
+	}
+
+	// ---- actions
+
+	/**
+	 * Terminates a process by a policy. Its supervisor, if any, treats the exit as any other: a
+	 * permanent child comes back with a new pid.
+	 * @param pid the process
+	 * @param policy shutdown then kill, or kill
+	 * @return what was done, or empty when the process is not alive
+	 * @throws IllegalArgumentException when the pid is of another node
+	 */
+	public Optional<Terminated> terminate(Pid pid, TerminatePolicy policy) {
+		Objects.requireNonNull(policy, "policy must not be null");
+		if (!isLocal(Objects.requireNonNull(pid, "pid must not be null"))) {
+			throw new IllegalArgumentException(pid + " runs on node " + pid.node() + "; runtime "
+					+ this.runtime.node() + " terminates only its own processes");
+		}
+		ProcessInfo info = this.runtime.processInfo(pid).orElse(null);
+		if (info == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.of(new Terminated(pid, info.registeredNames(), end(pid, policy)));
+		}
+		catch (NoProcessException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private Terminated.How end(Pid pid, TerminatePolicy policy) {
+		if (policy.killsAtOnce()) {
+			this.runtime.exit(pid, ExitReason.KILL);
+			this.runtime.awaitExit(pid, Duration.ofSeconds(1));
+			return Terminated.How.KILLED;
+		}
+		try {
+			this.runtime.stop(pid, ExitReason.SHUTDOWN, policy.grace());
+			return Terminated.How.SHUTDOWN;
+		}
+		catch (CallTimeoutException ex) {
+			this.runtime.exit(pid, ExitReason.KILL);
+			this.runtime.awaitExit(pid, Duration.ofSeconds(1));
+			return Terminated.How.KILLED_AFTER_GRACE;
+		}
+	}
+
+	/**
+	 * Terminates the processes behind a key: a keyed worker through its supervisor (so it is not
+	 * restarted), any other process by the policy.
+	 * @param registry the registry's name
+	 * @param key the key's text
+	 * @param policy how a process that is no keyed worker ends
+	 * @return what was done, or empty when there is no such registry or key
+	 */
+	@SuppressWarnings("unchecked")
+	public Optional<List<Terminated>> terminateKey(String registry, String key, TerminatePolicy policy) {
+		ProcessRegistry<Object, Object> found = registry(registry);
+		if (found == null) {
+			return Optional.empty();
+		}
+		List<RegistryEntry<Object, Object>> entries = entriesOf(found, key);
+		if (entries.isEmpty()) {
+			return Optional.empty();
+		}
+		KeyedWorkers<Object> workers = (KeyedWorkers<Object>) KeyedWorkers.all(this.runtime)
+			.stream()
+			.filter((candidate) -> candidate.registry() == found)
+			.findFirst()
+			.orElse(null);
+		List<Terminated> done = new ArrayList<>();
+		for (RegistryEntry<Object, Object> entry : entries) {
+			List<String> names = this.runtime.processInfo(entry.pid())
+				.map(ProcessInfo::registeredNames)
+				.orElse(List.of());
+			if (workers != null && workers.stop(entry.key())) {
+				done.add(new Terminated(entry.pid(), names, Terminated.How.STOPPED_BY_SUPERVISOR));
+				continue;
+			}
+			if (isLocal(entry.pid())) {
+				terminate(entry.pid(), policy).ifPresent(done::add);
+			}
+		}
+		return Optional.of(done);
+	}
+
+	// ---- views
+
+	/**
+	 * Bounds and limits of the read model.
+	 *
+	 * @param supervisorTimeout how long one supervisor may take to answer a question
+	 * @param maxChildren the most children of one supervisor a tree node lists
+	 * @param maxMembers the most members of one group a view lists
+	 */
+	public record Settings(Duration supervisorTimeout, int maxChildren, int maxMembers) {
+
+		/**
+		 * @throws IllegalArgumentException for a timeout that is not positive or a limit below 1
+		 */
+		public Settings {
+			Objects.requireNonNull(supervisorTimeout, "supervisorTimeout must not be null");
+			if (supervisorTimeout.isZero() || supervisorTimeout.isNegative()) {
+				throw new IllegalArgumentException("supervisorTimeout must be positive, was " + supervisorTimeout);
+			}
+			if (maxChildren < 1 || maxMembers < 1) {
+				throw new IllegalArgumentException(
+						"maxChildren and maxMembers must be at least 1, were " + maxChildren + " and " + maxMembers);
+			}
+		}
+
+		/** @return 1 second per supervisor, 100 children, 100 members */
+		public static Settings defaults() {
+			return new Settings(Duration.ofSeconds(1), 100, 100);
+		}
+
+	}
+
+	/**
+	 * One registry.
+	 *
+	 * @param name its name
+	 * @param keys unique or duplicate
+	 * @param partitionBy how duplicate entries are partitioned
+	 * @param partitions the number of partitions
+	 * @param keyCount distinct keys held
+	 * @param entryCount entries held
+	 * @param partitionStats each partition's counters
+	 */
+	public record RegistryView(String name, Keys keys, PartitionBy partitionBy, int partitions, long keyCount,
+			long entryCount, List<PartitionStats> partitionStats) {
+
+		static RegistryView of(ProcessRegistry<?, ?> registry) {
+			return new RegistryView(registry.name(), registry.keys(), registry.partitionBy(), registry.partitions(),
+					registry.keyCount(), registry.count(), registry.partitionStats());
+		}
+
+	}
+
+	/**
+	 * One page of a registry's keys.
+	 *
+	 * @param registry the registry's name
+	 * @param keys unique or duplicate
+	 * @param total how many keys match the prefix
+	 * @param offset keys skipped
+	 * @param limit the page size
+	 * @param items the keys of this page
+	 */
+	public record KeyPage(String registry, Keys keys, int total, int offset, int limit, List<KeyEntries> items) {
+	}
+
+	/**
+	 * One key with its entries.
+	 *
+	 * @param key the key's text
+	 * @param entries its entries
+	 */
+	public record KeyEntries(String key, List<EntryView> entries) {
+	}
+
+	/**
+	 * One registry entry.
+	 *
+	 * @param pid the process
+	 * @param local whether the process is of this runtime's node
+	 * @param value its value, projected
+	 * @param status what the process does, when asked for and local
+	 * @param child its supervisor's record of it, when asked for, local and supervised
+	 */
+	public record EntryView(Pid pid, boolean local, @Nullable Object value, ProcessInfo.@Nullable Status status,
+			@Nullable ChildInfo child) {
+	}
+
+	/**
+	 * One entry of a key with its process in detail.
+	 *
+	 * @param process the process
+	 * @param value its value, projected
+	 */
+	public record EntryDetail(ProcessView process, @Nullable Object value) {
+	}
+
+	/**
+	 * One process.
+	 *
+	 * @param pid the process
+	 * @param local whether it is of this runtime's node; a remote process has no details here
+	 * @param info what its runtime knows of it, or {@code null} for a remote process
+	 * @param child its supervisor's record of it, or {@code null}
+	 * @param supervisorKind its kind when it is a supervisor itself, or {@code null}
+	 */
+	public record ProcessView(Pid pid, boolean local, @Nullable ProcessInfo info, @Nullable ChildInfo child,
+			SupervisorInfo.@Nullable Kind supervisorKind) {
+
+		static ProcessView remote(Pid pid) {
+			return new ProcessView(pid, false, null, null, null);
+		}
+
+		/**
+		 * @param now the time to measure from
+		 * @return how long it has run, or {@code null} for a remote process
+		 */
+		public @Nullable Duration uptime(Instant now) {
+			return (this.info != null) ? Duration.between(this.info.startedAt(), now) : null;
+		}
+
+	}
+
+	/**
+	 * A supervisor in the tree.
+	 *
+	 * @param pid its process
+	 * @param name its top-level or registered name, or {@code null}
+	 * @param kind static or dynamic
+	 * @param strategy its strategy
+	 * @param maxRestarts restarts allowed within {@code maxSeconds}
+	 * @param maxSeconds the intensity window
+	 * @param restartsInWindow restarts counted in the current window
+	 * @param restarts restarts it and the supervisors below it made since it started
+	 * @param childCount all its children
+	 * @param children its first children, at most {@link Settings#maxChildren()}
+	 */
+	public record SupervisorNode(Pid pid, @Nullable String name, SupervisorInfo.Kind kind, Strategy strategy,
+			int maxRestarts, int maxSeconds, int restartsInWindow, long restarts, int childCount,
+			List<ChildNode> children) {
+	}
+
+	/**
+	 * A child in the tree.
+	 *
+	 * @param id its id
+	 * @param pid its process, or {@code null} when it does not run
+	 * @param type worker or supervisor
+	 * @param restart its restart type
+	 * @param restartCount how often it was restarted
+	 * @param lastExitReason why it last exited, or {@code null}
+	 * @param lastExitAt when, or {@code null}
+	 * @param subtree a supervisor child's own node
+	 */
+	public record ChildNode(String id, @Nullable Pid pid, ChildType type, Restart restart, int restartCount,
+			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorNode subtree) {
+	}
+
+	/**
+	 * A top-level supervisor.
+	 *
+	 * @param status what is known of it
+	 * @param children its children, or {@code null} when it does not run or did not answer in time
+	 */
+	public record TopLevelView(TopLevelSupervisors.Status status, @Nullable Integer children) {
+	}
+
+	/**
+	 * A keyed worker type.
+	 *
+	 * @param name its name, which is its registry's
+	 * @param supervisor its top-level supervisor's name
+	 * @param restart its restart type
+	 * @param idleTimeout its idle timeout, or {@code null}
+	 * @param maxInstances its limit, 0 for none
+	 * @param partitions its partition supervisors
+	 * @param workers workers running now (partitions that did not answer in time count 0)
+	 * @param restarts restarts its supervisors made since it started
+	 * @param metadataKeys the keys of the metadata every worker registers with (never the values)
+	 */
+	public record WorkerTypeView(String name, String supervisor, Restart restart, @Nullable Duration idleTimeout,
+			int maxInstances, int partitions, int workers, long restarts, Set<String> metadataKeys) {
+	}
+
+	/**
+	 * The groups of one scope.
+	 *
+	 * @param scope the scope's name
+	 * @param groups its groups with members, by name
+	 */
+	public record ScopeView(String scope, List<GroupView> groups) {
+	}
+
+	/**
+	 * A process group.
+	 *
+	 * @param name the group
+	 * @param memberCount all its members
+	 * @param members its first members, at most {@link Settings#maxMembers()}
+	 */
+	public record GroupView(String name, int memberCount, List<Pid> members) {
+	}
+
+	/**
+	 * The runtime's health.
+	 *
+	 * @param up whether it is up
+	 * @param node the node name
+	 * @param processes live processes
+	 * @param error why it is down, or {@code null}
+	 * @param supervisors the top-level supervisors
+	 */
+	public record HealthView(boolean up, String node, int processes, @Nullable String error,
+			List<TopLevelSupervisors.Status> supervisors) {
+	}
+
+}
