@@ -461,16 +461,19 @@ public final class Introspection {
 	 * Bounds and limits of the read model.
 	 *
 	 * @param supervisorTimeout how long one supervisor may take to answer a question
+	 * @param terminateGrace how long a process terminated by an operator may take to run
+	 * {@code terminate} before it is killed: the {@link #terminatePolicy() terminate policy}
 	 * @param maxChildren the most children of one supervisor a tree node lists
 	 * @param maxMembers the most members of one group a view lists
 	 */
-	public record Settings(Duration supervisorTimeout, int maxChildren, int maxMembers) {
+	public record Settings(Duration supervisorTimeout, Duration terminateGrace, int maxChildren, int maxMembers) {
 
 		/**
 		 * @throws IllegalArgumentException for a timeout that is not positive or a limit below 1
 		 */
 		public Settings {
 			Objects.requireNonNull(supervisorTimeout, "supervisorTimeout must not be null");
+			Objects.requireNonNull(terminateGrace, "terminateGrace must not be null");
 			if (supervisorTimeout.isZero() || supervisorTimeout.isNegative()) {
 				throw new IllegalArgumentException("supervisorTimeout must be positive, was " + supervisorTimeout);
 			}
@@ -480,9 +483,14 @@ public final class Introspection {
 			}
 		}
 
-		/** @return 1 second per supervisor, 100 children, 100 members */
+		/** @return 1 second per supervisor, 5 seconds' grace, 100 children, 100 members */
 		public static Settings defaults() {
-			return new Settings(Duration.ofSeconds(1), 100, 100);
+			return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 100, 100);
+		}
+
+		/** @return shutdown, then kill after {@link #terminateGrace()} */
+		public TerminatePolicy terminatePolicy() {
+			return TerminatePolicy.shutdownThenKill(this.terminateGrace);
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.procreg.supervisor;
 
 import java.util.List;
 
+import dev.procreg.process.ExitReason;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 
@@ -33,6 +34,17 @@ public interface ChildStart {
 	 */
 	default StartResult start(ProcessRuntime runtime, List<Object> extraArguments) {
 		return start(runtime);
+	}
+
+	/**
+	 * Whether the child's exit with this reason ends it for good, whatever its restart type: a
+	 * keyed worker that stops itself when idle (passivation) exits with {@code shutdown} and must
+	 * not come back until its key is used again. The default: never, the restart type decides.
+	 * @param reason why the child exited on its own
+	 * @return whether the supervisor drops the child instead of restarting it
+	 */
+	default boolean exitIsFinal(ExitReason reason) {
+		return false;
 	}
 
 }

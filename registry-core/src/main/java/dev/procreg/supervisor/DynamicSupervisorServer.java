@@ -70,7 +70,7 @@ final class DynamicSupervisorServer extends SupervisorServer {
 		this.children.remove(pid);
 		child.exited(reason);
 		logExit(child, reason);
-		if (!child.spec.restart().restartsAfter(reason)) {
+		if (!child.spec.restart().restartsAfter(reason) || child.spec.start().exitIsFinal(reason)) {
 			return true;
 		}
 		for (;;) {

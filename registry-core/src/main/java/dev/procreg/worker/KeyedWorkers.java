@@ -62,8 +62,11 @@ import dev.procreg.supervisor.TopLevelSupervisors;
  * With an idle timeout, each worker runs with the GenServer's own
  * {@linkplain GenServer.Options#idleShutdown() idle shutdown}: any message (a call, a cast, a
  * plain message sent to the pid, a monitor's {@code Down}) keeps it, and a request in flight
- * keeps it too. A request that meets a worker in the instant it stops, or a key that resolves to
- * nothing, is sent again to a new worker.
+ * keeps it too. A passivated worker is not restarted, whatever its restart type (its child start
+ * reports the exit as {@linkplain ChildStart#exitIsFinal final}), so with an idle timeout an exit
+ * with {@code shutdown} always ends a worker until its key is used again. A request that meets a
+ * worker in the instant it stops, or a key that resolves to nothing, is sent again to a new
+ * worker.
  *
  * <h2>Retries</h2>
  * This class is the one place that retries: a call, cast or send is tried at most
@@ -520,6 +523,12 @@ public final class KeyedWorkers<K> {
 				return new StartResult.Ignored();
 			}
 			return result;
+		}
+
+		@Override
+		public boolean exitIsFinal(ExitReason reason) {
+			// passivation: the worker stopped itself when idle; the next use of its key starts it
+			return KeyedWorkers.this.spec.idleTimeout() != null && ExitReason.SHUTDOWN.equals(reason);
 		}
 
 		private void release(@Nullable Semaphore slots) {

@@ -143,6 +143,17 @@ class KeyedWorkersTests {
 	}
 
 	@Test
+	void aPassivatedPermanentWorkerIsNotRestarted() {
+		KeyedWorkers<String> workers = started(
+				echo("echoes").withRestart(dev.procreg.supervisor.Restart.PERMANENT).withIdleTimeout(Duration.ofMillis(100)));
+		Pid first = workers.startOrFind("k");
+		await().atMost(LONG).until(() -> !this.runtime.isAlive(first));
+		assertThat(workers.activeWorkers(LONG)).isZero();
+		assertThat(workers.whereis("k")).isEmpty();
+		assertThat(workers.restarts()).isZero();
+	}
+
+	@Test
 	void messagesSentToThePidItselfKeepTheWorker() {
 		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofMillis(200)));
 		Pid pid = workers.startOrFind("k");
@@ -171,6 +182,26 @@ class KeyedWorkersTests {
 		release.countDown();
 		assertThat(reply.get()).isEqualTo("released");
 		assertThat(this.events).doesNotContain("terminate:busy:shutdown");
+	}
+
+	@Test
+	void aRequestThatMeetsAPassivationIsAnsweredByANewWorker() throws Exception {
+		CountDownLatch terminating = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		KeyedWorkers<String> workers = started(WorkerSpec
+			.of("slow-stop", (String key) -> new SlowStop(terminating, release))
+			.withPartitions(2)
+			.withIdleTimeout(Duration.ofMillis(50)));
+		Pid first = workers.startOrFind("k");
+		awaitLatch(terminating);
+		// the old worker is passivating (its terminate runs) and still holds the key: the call
+		// reaches it, fails with shutdown, and is sent again to a new worker
+		CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> workers.<String>call("k", "key", LONG));
+		await().atMost(LONG).until(() -> this.runtime.processInfo(first).map((info) -> info.mailboxLength() > 0)
+			.orElse(true));
+		release.countDown();
+		assertThat(reply.get()).isEqualTo("k");
+		assertThat(workers.whereis("k")).isPresent().get().isNotEqualTo(first);
 	}
 
 	@Test
@@ -235,6 +266,38 @@ class KeyedWorkersTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** An {@link Echo} whose first terminate waits for a latch. */
+	static final class SlowStop extends GenServer<String> {
+
+		private final CountDownLatch terminating;
+
+		private final CountDownLatch release;
+
+		SlowStop(CountDownLatch terminating, CountDownLatch release) {
+			this.terminating = terminating;
+			this.release = release;
+		}
+
+		@Override
+		protected Init<String> init(Object key) {
+			return ok((String) key);
+		}
+
+		@Override
+		protected Result<String> handleCall(Object request, From from, String key) {
+			return reply(key, key);
+		}
+
+		@Override
+		protected void terminate(ExitReason reason, String key) throws InterruptedException {
+			if (this.terminating.getCount() > 0) {
+				this.terminating.countDown();
+				this.release.await();
+			}
+		}
+
 	}
 
 	/** Answers {@code "key"} with its key, blocks on a latch, crashes on a {@code "crash"} cast. */

@@ -3,67 +3,60 @@ package dev.procreg.boot.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
-
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.supervision.SupervisorStatus;
-import dev.procreg.process.ProcessRuntime;
+import dev.procreg.introspect.Introspection;
+import dev.procreg.introspect.Introspection.HealthView;
+import dev.procreg.supervisor.TopLevelSupervisors;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@link HealthIndicator} for the process runtime: DOWN when the runtime is closed or when a
- * top-level supervisor gave up (its restart intensity was exceeded, so it stopped its children
- * and exited), with every supervisor's state in the details.
+ * {@link HealthIndicator} for the process runtime, rendering core's
+ * {@link Introspection#health()}: DOWN when the runtime is closed or when a top-level supervisor
+ * gave up (its restart intensity was exceeded, so it stopped its children and exited), with
+ * every supervisor's state in the details. Asks no process, so a busy supervisor cannot slow a
+ * health check.
  */
 public class ProcessRegistryHealthIndicator extends AbstractHealthIndicator {
 
-	private final ProcessRuntime runtime;
-
-	private final @Nullable ProcessSupervisors supervisors;
+	private final Introspection introspection;
 
 	/**
-	 * @param runtime the runtime
-	 * @param supervisors the top-level supervisors, or {@code null}
+	 * @param introspection the read model of the runtime
 	 */
-	public ProcessRegistryHealthIndicator(ProcessRuntime runtime, @Nullable ProcessSupervisors supervisors) {
+	public ProcessRegistryHealthIndicator(Introspection introspection) {
 		super("Process registry health check failed");
-		this.runtime = runtime;
-		this.supervisors = supervisors;
+		this.introspection = introspection;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		builder.withDetail("node", this.runtime.node()).withDetail("processes", this.runtime.processCount());
-		if (this.runtime.isClosed()) {
-			builder.down().withDetail("error", "the process runtime is closed");
-			return;
+		HealthView health = this.introspection.health();
+		builder.withDetail("node", health.node()).withDetail("processes", health.processes());
+		if (health.error() != null) {
+			builder.withDetail("error", health.error());
 		}
-		boolean gaveUp = false;
-		if (this.supervisors != null) {
+		if (!health.supervisors().isEmpty()) {
 			Map<String, Object> details = new LinkedHashMap<>();
-			for (SupervisorStatus status : this.supervisors.supervisors()) {
-				gaveUp |= status.gaveUp();
-				details.put(status.name(), describe(status));
-			}
+			health.supervisors().forEach((status) -> details.put(status.name(), describe(status)));
 			builder.withDetail("supervisors", details);
 		}
-		if (gaveUp) {
-			builder.down();
+		if (health.up()) {
+			builder.up();
 		}
 		else {
-			builder.up();
+			builder.down();
 		}
 	}
 
-	private static Map<String, Object> describe(SupervisorStatus status) {
+	private static Map<String, Object> describe(TopLevelSupervisors.Status status) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("status", status.gaveUp() ? "gave up" : status.running() ? "running" : "stopped");
 		if (status.pid() != null) {
 			details.put("pid", status.pid().toString());
 		}
+		details.put("restarts", status.restarts());
 		if (status.exitReason() != null) {
 			details.put("exitReason", status.exitReason().toString());
 		}

@@ -1,7 +1,5 @@
 package dev.procreg.boot.actuate;
 
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -9,18 +7,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.jspecify.annotations.Nullable;
 
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.supervision.SupervisorStatus;
-import dev.procreg.boot.worker.WorkerType;
-import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.process.Pid;
+import dev.procreg.introspect.Introspection;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.registry.PartitionStats;
 import dev.procreg.registry.ProcessRegistry;
-import dev.procreg.supervisor.ChildInfo;
-import dev.procreg.supervisor.Supervisor;
+import dev.procreg.supervisor.TopLevelSupervisors;
 
 /**
  * {@link MeterBinder} for a process runtime. Tags name registries, partitions and supervisors
@@ -33,56 +25,48 @@ import dev.procreg.supervisor.Supervisor;
  * <li>{@code procreg.registry.registrations}, {@code procreg.registry.conflicts},
  * {@code procreg.registry.unregistrations} (tag {@code cause}: {@code normal} when the owner
  * unregistered, {@code exit} when it exited)</li>
- * <li>{@code procreg.supervisor.restarts} (tag {@code supervisor})</li>
+ * <li>{@code procreg.supervisor.restarts} (tag {@code supervisor}): restarts a top-level
+ * supervisor and every supervisor below it made, worker types included, as the supervisors
+ * count them; read without a message, so a scrape never waits on a supervisor</li>
  * </ul>
  * The registries are those of the runtime when the binder is bound.
  */
 public class ProcessRegistryMetrics implements MeterBinder {
 
-	private final ProcessRuntime runtime;
-
-	private final @Nullable WorkerTypes workerTypes;
-
-	private final @Nullable ProcessSupervisors supervisors;
+	private final Introspection introspection;
 
 	/**
-	 * @param runtime the runtime
-	 * @param workerTypes the worker types, or {@code null}
-	 * @param supervisors the top-level supervisors, or {@code null}
+	 * @param introspection the read model of the runtime
 	 */
-	public ProcessRegistryMetrics(ProcessRuntime runtime, @Nullable WorkerTypes workerTypes,
-			@Nullable ProcessSupervisors supervisors) {
-		this.runtime = runtime;
-		this.workerTypes = workerTypes;
-		this.supervisors = supervisors;
+	public ProcessRegistryMetrics(Introspection introspection) {
+		this.introspection = introspection;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
-		Gauge.builder("procreg.processes", this.runtime, ProcessRuntime::processCount)
+		Gauge.builder("procreg.processes", this.introspection.runtime(), ProcessRuntime::processCount)
 			.description("Live processes")
 			.strongReference(true)
 			.register(meters);
-		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.runtime)) {
+		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.introspection.runtime())) {
 			bindRegistry(meters, registry);
 		}
-		if (this.workerTypes != null) {
-			for (WorkerType type : this.workerTypes.all()) {
-				FunctionCounter.builder("procreg.supervisor.restarts", type, WorkerType::restarts)
-					.description("Restarts of children after they exited")
-					.tag("supervisor", type.supervisorName())
-					.register(meters);
+		for (TopLevelSupervisors.Status status : this.introspection.topLevelStatuses()) {
+			String name = status.name();
+			FunctionCounter.builder("procreg.supervisor.restarts", this.introspection, (model) -> restarts(model, name))
+				.description("Restarts of children after they exited, in the supervisor's whole tree")
+				.tag("supervisor", name)
+				.register(meters);
+		}
+	}
+
+	private static long restarts(Introspection introspection, String name) {
+		for (TopLevelSupervisors.Status status : introspection.topLevelStatuses()) {
+			if (status.name().equals(name)) {
+				return status.restarts();
 			}
 		}
-		if (this.supervisors != null) {
-			List<String> workerSupervisors = (this.workerTypes != null)
-					? this.workerTypes.all().stream().map(WorkerType::supervisorName).toList() : List.of();
-			for (SupervisorStatus status : this.supervisors.supervisors()) {
-				if (!workerSupervisors.contains(status.name())) {
-					bindSupervisor(meters, status.name());
-				}
-			}
-		}
+		return 0;
 	}
 
 	private void bindRegistry(MeterRegistry meters, ProcessRegistry<?, ?> registry) {
@@ -126,29 +110,6 @@ public class ProcessRegistryMetrics implements MeterBinder {
 			.description(description)
 			.tags(tags)
 			.register(meters);
-	}
-
-	private void bindSupervisor(MeterRegistry meters, String name) {
-		// children that left take their restart counts with them: keep the highest sum seen
-		AtomicLong highest = new AtomicLong();
-		FunctionCounter.builder("procreg.supervisor.restarts", this, (metrics) -> {
-			long now = metrics.currentRestarts(name);
-			return highest.accumulateAndGet(now, Math::max);
-		}).description("Restarts of children after they exited").tag("supervisor", name).register(meters);
-	}
-
-	private long currentRestarts(String name) {
-		ProcessSupervisors all = this.supervisors;
-		Pid pid = (all != null) ? all.whereis(name).orElse(null) : null;
-		if (pid == null) {
-			return 0;
-		}
-		try {
-			return Supervisor.whichChildren(this.runtime, pid).stream().mapToLong(ChildInfo::restartCount).sum();
-		}
-		catch (RuntimeException ex) {
-			return 0;
-		}
 	}
 
 }

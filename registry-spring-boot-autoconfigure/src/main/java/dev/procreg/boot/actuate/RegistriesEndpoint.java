@@ -7,27 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.supervision.SupervisorStatus;
-import dev.procreg.boot.worker.WorkerType;
 import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.process.CallTimeoutException;
-import dev.procreg.process.ExitReason;
-import dev.procreg.process.NoProcessException;
-import dev.procreg.process.Pid;
+import dev.procreg.introspect.Introspection;
+import dev.procreg.introspect.Introspection.WorkerTypeView;
+import dev.procreg.introspect.Terminated;
+import dev.procreg.introspect.ValueProjection;
 import dev.procreg.process.ProcessInfo;
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.registry.PartitionStats;
-import dev.procreg.registry.ProcessRegistry;
-import dev.procreg.registry.RegistryEntry;
-import dev.procreg.supervisor.ChildInfo;
-import dev.procreg.supervisor.Supervisor;
+import dev.procreg.supervisor.TopLevelSupervisors;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -39,13 +29,15 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows the registries of a process runtime, their keys and the
- * processes behind them, and the worker types and top-level supervisors. Over HTTP,
+ * processes behind them, and the worker types and top-level supervisors: a rendering of core's
+ * {@link Introspection} read model, which does all the describing. Over HTTP,
  * {@link RegistriesEndpointWebExtension} adds one registry's keys (paged, filtered by prefix),
  * one key's entries, and terminating the processes behind a key.
  *
  * <p>Registry values (a worker's metadata) are sanitized as the {@code env} endpoint sanitizes
  * property values: hidden unless {@code management.endpoint.registries.show-values} allows,
- * and then passed through the {@link SanitizingFunction} beans, a map value entry by entry.
+ * and then passed through the {@link SanitizingFunction} beans, a map value entry by entry. Only
+ * the values of the page shown are sanitized.
  */
 @Endpoint(id = "registries", defaultAccess = Access.READ_ONLY)
 public class RegistriesEndpoint {
@@ -54,30 +46,29 @@ public class RegistriesEndpoint {
 	public static final int DEFAULT_LIMIT = 100;
 
 	/** The largest page. */
-	public static final int MAX_LIMIT = 1000;
+	public static final int MAX_LIMIT = Introspection.MAX_PAGE;
 
-	private static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(5);
-
-	private final ProcessRuntime runtime;
+	private final Introspection introspection;
 
 	private final Sanitizer sanitizer;
 
 	private final @Nullable WorkerTypes workerTypes;
 
-	private final @Nullable ProcessSupervisors supervisors;
-
 	/**
-	 * @param runtime the runtime whose registries are shown
+	 * @param introspection the read model of the runtime shown
 	 * @param sanitizingFunctions what sanitizes shown values
-	 * @param workerTypes the worker types, or {@code null}
-	 * @param supervisors the top-level supervisors, or {@code null}
+	 * @param workerTypes the worker types, to name their classes, or {@code null}
 	 */
-	public RegistriesEndpoint(ProcessRuntime runtime, Iterable<SanitizingFunction> sanitizingFunctions,
-			@Nullable WorkerTypes workerTypes, @Nullable ProcessSupervisors supervisors) {
-		this.runtime = runtime;
+	public RegistriesEndpoint(Introspection introspection, Iterable<SanitizingFunction> sanitizingFunctions,
+			@Nullable WorkerTypes workerTypes) {
+		this.introspection = introspection;
 		this.sanitizer = new Sanitizer(sanitizingFunctions);
 		this.workerTypes = workerTypes;
-		this.supervisors = supervisors;
+	}
+
+	/** @return the read model this endpoint renders */
+	public Introspection introspection() {
+		return this.introspection;
 	}
 
 	/**
@@ -87,37 +78,20 @@ public class RegistriesEndpoint {
 	@ReadOperation
 	public RegistriesDescriptor registries() {
 		Map<String, RegistryDescriptor> registries = new LinkedHashMap<>();
-		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.runtime)) {
-			registries.put(registry.name(), RegistryDescriptor.of(registry));
-		}
+		this.introspection.registries().forEach((view) -> registries.put(view.name(), RegistryDescriptor.of(view)));
 		Map<String, WorkerTypeDescriptor> workers = new LinkedHashMap<>();
-		if (this.workerTypes != null) {
-			this.workerTypes.all().forEach((type) -> workers.put(type.name(), WorkerTypeDescriptor.of(type)));
+		for (WorkerTypeView view : this.introspection.workerTypes()) {
+			String type = (this.workerTypes != null)
+					? this.workerTypes.byRegistry(view.name()).map((found) -> found.type().getName()).orElse(null)
+					: null;
+			workers.put(view.name(), WorkerTypeDescriptor.of(view, type));
 		}
-		List<SupervisorDescriptor> supervisors = new ArrayList<>();
-		if (this.supervisors != null) {
-			this.supervisors.supervisors().forEach((status) -> supervisors.add(describe(status)));
-		}
-		return new RegistriesDescriptor(this.runtime.node(), this.runtime.processCount(), registries, workers,
-				supervisors);
-	}
-
-	private SupervisorDescriptor describe(SupervisorStatus status) {
-		Integer children = null;
-		Long restarts = null;
-		Pid pid = status.pid();
-		if (status.running() && pid != null) {
-			try {
-				List<ChildInfo> infos = Supervisor.whichChildren(this.runtime, pid);
-				children = infos.size();
-				restarts = infos.stream().mapToLong(ChildInfo::restartCount).sum();
-			}
-			catch (RuntimeException ex) {
-				// exited meanwhile
-			}
-		}
-		return new SupervisorDescriptor(status.name(), string(pid), status.running(), status.gaveUp(),
-				string(status.exitReason()), status.startedAt(), status.exitedAt(), children, restarts);
+		List<SupervisorDescriptor> supervisors = this.introspection.topLevel()
+			.stream()
+			.map(SupervisorDescriptor::of)
+			.toList();
+		return new RegistriesDescriptor(this.introspection.runtime().node(),
+				this.introspection.runtime().processCount(), registries, workers, supervisors);
 	}
 
 	/**
@@ -131,25 +105,19 @@ public class RegistriesEndpoint {
 	 */
 	public @Nullable RegistryPageDescriptor registry(String name, int offset, int limit, @Nullable String prefix,
 			boolean showUnsanitized) {
-		ProcessRegistry<?, ?> registry = ProcessRegistry.named(this.runtime, name).orElse(null);
-		if (registry == null) {
-			return null;
-		}
-		TreeMap<String, List<EntryDescriptor>> byKey = new TreeMap<>();
-		for (RegistryEntry<?, ?> entry : entries(registry,
-				(key) -> prefix == null || prefix.isEmpty() || key.startsWith(prefix))) {
-			byKey.computeIfAbsent(String.valueOf(entry.key()), (key) -> new ArrayList<>())
-				.add(new EntryDescriptor(entry.pid().toString(), sanitize(entry.value(), showUnsanitized)));
-		}
-		int size = Math.min(Math.max(limit, 1), MAX_LIMIT);
-		int from = Math.max(offset, 0);
-		List<KeyEntriesDescriptor> page = byKey.entrySet()
-			.stream()
-			.skip(from)
-			.limit(size)
-			.map((entry) -> new KeyEntriesDescriptor(entry.getKey(), entry.getValue()))
-			.toList();
-		return new RegistryPageDescriptor(name, lower(registry.keys()), byKey.size(), from, size, page);
+		return this.introspection.keys(name, Math.max(offset, 0), Math.max(limit, 1), prefix, false,
+				projection(showUnsanitized))
+			.map((page) -> new RegistryPageDescriptor(name, lower(page.keys()), page.total(), page.offset(),
+					page.limit(),
+					page.items()
+						.stream()
+						.map((item) -> new KeyEntriesDescriptor(item.key(),
+								item.entries()
+									.stream()
+									.map((entry) -> new EntryDescriptor(entry.pid().toString(), entry.value()))
+									.toList()))
+						.toList()))
+			.orElse(null);
 	}
 
 	/**
@@ -160,70 +128,49 @@ public class RegistriesEndpoint {
 	 * @return the entries, or {@code null} when there is no such registry or key
 	 */
 	public @Nullable KeyDescriptor key(String name, String key, boolean showUnsanitized) {
-		ProcessRegistry<?, ?> registry = ProcessRegistry.named(this.runtime, name).orElse(null);
-		if (registry == null) {
-			return null;
-		}
-		List<ProcessEntryDescriptor> entries = new ArrayList<>();
 		Instant now = Instant.now();
-		for (RegistryEntry<?, ?> entry : entries(registry, key::equals)) {
-			ProcessInfo info = this.runtime.processInfo(entry.pid()).orElse(null);
-			if (info == null) {
-				continue;
+		return this.introspection.key(name, key, projection(showUnsanitized)).map((entries) -> {
+			List<ProcessEntryDescriptor> descriptors = new ArrayList<>();
+			for (Introspection.EntryDetail entry : entries) {
+				ProcessInfo info = entry.process().info();
+				if (info == null) {
+					continue; // a process of another node: nothing more is known here
+				}
+				descriptors.add(new ProcessEntryDescriptor(info.pid().toString(), entry.value(),
+						lower(info.status()), info.mailboxLength(), info.startedAt(),
+						Duration.between(info.startedAt(), now).toMillis(), info.serverClass(), string(info.parent())));
 			}
-			entries.add(new ProcessEntryDescriptor(entry.pid().toString(), sanitize(entry.value(), showUnsanitized),
-					lower(info.status()), info.mailboxLength(), info.startedAt(),
-					Duration.between(info.startedAt(), now).toMillis(), info.serverClass(), string(info.parent())));
-		}
-		return entries.isEmpty() ? null : new KeyDescriptor(name, key, entries);
+			return new KeyDescriptor(name, key, descriptors);
+		}).orElse(null);
 	}
 
 	/**
 	 * Terminates the processes behind a key: a worker through its supervisor (not restarted),
-	 * any other process with {@code shutdown} (a server runs {@code terminate}).
+	 * any other process by the {@linkplain Introspection.Settings#terminatePolicy() terminate policy}: {@code shutdown}
+	 * (a server runs {@code terminate}), then a kill when the grace period passes.
 	 * @param name the registry's name
 	 * @param key the key's text
 	 * @return what was terminated, or {@code null} when there is no such registry or key
 	 */
 	public @Nullable TerminatedDescriptor terminate(String name, String key) {
-		ProcessRegistry<?, ?> registry = ProcessRegistry.named(this.runtime, name).orElse(null);
-		if (registry == null) {
-			return null;
-		}
-		List<? extends RegistryEntry<?, ?>> entries = entries(registry, key::equals);
-		if (entries.isEmpty()) {
-			return null;
-		}
-		WorkerType worker = (this.workerTypes != null) ? this.workerTypes.byRegistry(name).orElse(null) : null;
-		List<String> terminated = new ArrayList<>();
-		for (RegistryEntry<?, ?> entry : entries) {
-			if (worker != null && worker.stop(entry.key())) {
-				terminated.add(entry.pid().toString());
-				continue;
-			}
-			try {
-				this.runtime.stop(entry.pid(), ExitReason.SHUTDOWN, TERMINATE_TIMEOUT);
-				terminated.add(entry.pid().toString());
-			}
-			catch (NoProcessException ex) {
-				// exited meanwhile
-			}
-			catch (CallTimeoutException ex) {
-				this.runtime.exit(entry.pid(), ExitReason.KILL);
-				terminated.add(entry.pid().toString());
-			}
-		}
-		return new TerminatedDescriptor(name, key, terminated);
+		return this.introspection.terminateKey(name, key, this.introspection.settings().terminatePolicy())
+			.map((done) -> new TerminatedDescriptor(name, key,
+					done.stream().map(Terminated::pid).map(Object::toString).toList()))
+			.orElse(null);
 	}
 
-	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private static List<? extends RegistryEntry<?, ?>> entries(ProcessRegistry<?, ?> registry,
-			Predicate<String> keyFilter) {
-		ProcessRegistry<Object, Object> any = (ProcessRegistry) registry;
-		return any.select((entry) -> keyFilter.test(String.valueOf(entry.key())), Function.identity());
+	private ValueProjection projection(boolean showUnsanitized) {
+		return (registry, key, value) -> sanitize(value, showUnsanitized);
 	}
 
-	private @Nullable Object sanitize(@Nullable Object value, boolean showUnsanitized) {
+	/**
+	 * A registry value as this endpoint shows it: hidden, or passed through the sanitizing
+	 * functions, a map value entry by entry.
+	 * @param value the value
+	 * @param showUnsanitized whether values are shown unsanitized
+	 * @return what to show
+	 */
+	public @Nullable Object sanitize(@Nullable Object value, boolean showUnsanitized) {
 		if (value instanceof Map<?, ?> map) {
 			Map<String, @Nullable Object> sanitized = new LinkedHashMap<>();
 			map.forEach((key, item) -> sanitized.put(String.valueOf(key),
@@ -268,9 +215,9 @@ public class RegistriesEndpoint {
 	public record RegistryDescriptor(String keys, String partitionBy, int partitions, long keyCount, long entryCount,
 			List<PartitionStats> partitionStats) {
 
-		static RegistryDescriptor of(ProcessRegistry<?, ?> registry) {
-			return new RegistryDescriptor(lower(registry.keys()), lower(registry.partitionBy()), registry.partitions(),
-					registry.keyCount(), registry.count(), registry.partitionStats());
+		static RegistryDescriptor of(Introspection.RegistryView view) {
+			return new RegistryDescriptor(lower(view.keys()), lower(view.partitionBy()), view.partitions(),
+					view.keyCount(), view.entryCount(), view.partitionStats());
 		}
 
 	}
@@ -278,7 +225,7 @@ public class RegistriesEndpoint {
 	/**
 	 * One {@code @RegisteredProcess} worker type.
 	 *
-	 * @param type the worker class
+	 * @param type the worker class (its type name outside Spring)
 	 * @param supervisor its top-level supervisor's name
 	 * @param restart its restart type
 	 * @param idleTimeout its idle timeout, or {@code null}
@@ -291,17 +238,13 @@ public class RegistriesEndpoint {
 	public record WorkerTypeDescriptor(String type, String supervisor, String restart, @Nullable String idleTimeout,
 			@Nullable Integer maxInstances, int partitions, int workers, long restarts, Map<String, String> metadata) {
 
-		static WorkerTypeDescriptor of(WorkerType type) {
-			return new WorkerTypeDescriptor(type.type().getName(), type.supervisorName(), lower(type.restart()),
-					type.idleTimeout().map(Duration::toString).orElse(null),
-					(type.maxInstances() > 0) ? type.maxInstances() : null, type.partitions(), type.activeWorkers(),
-					type.restarts(), sanitizedKeys(type.metadata()));
-		}
-
-		private static Map<String, String> sanitizedKeys(Map<String, String> metadata) {
-			Map<String, String> keys = new LinkedHashMap<>();
-			metadata.keySet().forEach((key) -> keys.put(key, SanitizableData.SANITIZED_VALUE));
-			return keys;
+		static WorkerTypeDescriptor of(WorkerTypeView view, @Nullable String type) {
+			Map<String, String> metadata = new LinkedHashMap<>();
+			view.metadataKeys().stream().sorted().forEach((key) -> metadata.put(key, SanitizableData.SANITIZED_VALUE));
+			return new WorkerTypeDescriptor((type != null) ? type : view.name(), view.supervisor(),
+					lower(view.restart()), (view.idleTimeout() != null) ? view.idleTimeout().toString() : null,
+					(view.maxInstances() > 0) ? view.maxInstances() : null, view.partitions(), view.workers(),
+					view.restarts(), metadata);
 		}
 
 	}
@@ -316,12 +259,20 @@ public class RegistriesEndpoint {
 	 * @param exitReason why it exited, or {@code null}
 	 * @param startedAt when it started
 	 * @param exitedAt when it exited
-	 * @param children its children, when it runs
-	 * @param restarts restarts of its current children, when it runs
+	 * @param children its children, when it runs and answered in time
+	 * @param restarts restarts it and the supervisors below it made since it started
 	 */
 	public record SupervisorDescriptor(String name, @Nullable String pid, boolean running, boolean gaveUp,
 			@Nullable String exitReason, @Nullable Instant startedAt, @Nullable Instant exitedAt,
-			@Nullable Integer children, @Nullable Long restarts) {
+			@Nullable Integer children, long restarts) {
+
+		static SupervisorDescriptor of(Introspection.TopLevelView view) {
+			TopLevelSupervisors.Status status = view.status();
+			return new SupervisorDescriptor(status.name(), string(status.pid()), status.running(), status.gaveUp(),
+					string(status.exitReason()), status.startedAt(), status.exitedAt(), view.children(),
+					status.restarts());
+		}
+
 	}
 
 	/**

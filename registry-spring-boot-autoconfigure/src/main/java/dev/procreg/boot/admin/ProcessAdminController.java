@@ -15,28 +15,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.procreg.boot.actuate.RegistriesEndpoint;
-import dev.procreg.boot.actuate.RegistriesEndpoint.EntryDescriptor;
-import dev.procreg.boot.actuate.RegistriesEndpoint.KeyEntriesDescriptor;
 import dev.procreg.boot.actuate.RegistriesEndpoint.RegistriesDescriptor;
 import dev.procreg.boot.actuate.RegistriesEndpoint.RegistryDescriptor;
-import dev.procreg.boot.actuate.RegistriesEndpoint.RegistryPageDescriptor;
 import dev.procreg.boot.actuate.RegistriesEndpoint.SupervisorDescriptor;
 import dev.procreg.boot.actuate.RegistriesEndpoint.WorkerTypeDescriptor;
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.supervision.SupervisorStatus;
 import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.group.ProcessGroups;
-import dev.procreg.process.CallTimeoutException;
-import dev.procreg.process.ExitReason;
-import dev.procreg.process.NoProcessException;
+import dev.procreg.introspect.Introspection;
+import dev.procreg.introspect.Introspection.EntryView;
+import dev.procreg.introspect.Introspection.KeyEntries;
+import dev.procreg.introspect.Introspection.KeyPage;
+import dev.procreg.introspect.Introspection.ProcessView;
+import dev.procreg.introspect.TerminatePolicy;
+import dev.procreg.introspect.Terminated;
 import dev.procreg.process.Pid;
-import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessInfo;
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.ChildInfo;
-import dev.procreg.supervisor.SupervisionTree;
-import dev.procreg.supervisor.Supervisor;
-import dev.procreg.supervisor.SupervisorInfo;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
@@ -80,14 +73,6 @@ public class ProcessAdminController {
 	/** The page size of the key table when none is asked for. */
 	public static final int DEFAULT_LIMIT = 20;
 
-	/** The most children of one supervisor the tree lists; the rest are counted. */
-	static final int MAX_CHILDREN = 100;
-
-	/** The most members of one group the overview lists; the rest are counted. */
-	static final int MAX_MEMBERS = 100;
-
-	private static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(5);
-
 	private static final Map<String, MediaType> ASSETS = Map.of("admin.js",
 			MediaType.parseMediaType("text/javascript;charset=UTF-8"), "admin.css",
 			MediaType.parseMediaType("text/css;charset=UTF-8"));
@@ -99,28 +84,23 @@ public class ProcessAdminController {
 	private static final boolean WEB_SECURITY_PRESENT = ClassUtils.isPresent(
 			"org.springframework.security.web.csrf.CsrfToken", ProcessAdminController.class.getClassLoader());
 
-	private final ProcessRuntime runtime;
+	private final Introspection introspection;
 
 	private final RegistriesEndpoint registries;
-
-	private final @Nullable ProcessSupervisors supervisors;
 
 	private final ProcessAdminSettings settings;
 
 	/**
-	 * @param runtime the runtime shown
+	 * @param introspection the read model of the runtime shown
 	 * @param sanitizingFunctions what sanitizes shown values, as for the {@code registries}
 	 * endpoint
 	 * @param workerTypes the worker types, or {@code null}
-	 * @param supervisors the top-level supervisors, or {@code null}
 	 * @param settings how the page behaves
 	 */
-	public ProcessAdminController(ProcessRuntime runtime, Iterable<SanitizingFunction> sanitizingFunctions,
-			@Nullable WorkerTypes workerTypes, @Nullable ProcessSupervisors supervisors,
-			ProcessAdminSettings settings) {
-		this.runtime = runtime;
-		this.registries = new RegistriesEndpoint(runtime, sanitizingFunctions, workerTypes, supervisors);
-		this.supervisors = supervisors;
+	public ProcessAdminController(Introspection introspection, Iterable<SanitizingFunction> sanitizingFunctions,
+			@Nullable WorkerTypes workerTypes, ProcessAdminSettings settings) {
+		this.introspection = introspection;
+		this.registries = new RegistriesEndpoint(introspection, sanitizingFunctions, workerTypes);
 		this.settings = settings;
 	}
 
@@ -188,25 +168,26 @@ public class ProcessAdminController {
 			return ResponseEntity.badRequest().build();
 		}
 		boolean shown = valuesShown(request);
-		RegistryPageDescriptor page = this.registries.registry(name, offset, limit, prefix, shown);
+		KeyPage page = this.introspection
+			.keys(name, offset, limit, prefix, true, (registry, key, value) -> this.registries.sanitize(value, shown))
+			.orElse(null);
 		if (page == null) {
 			return ResponseEntity.notFound().build();
 		}
-		Map<Pid, Map<Pid, ChildInfo>> childrenBySupervisor = new HashMap<>();
 		List<KeyRow> rows = new ArrayList<>(page.items().size());
-		for (KeyEntriesDescriptor item : page.items()) {
+		for (KeyEntries item : page.items()) {
 			List<EntryRow> entries = new ArrayList<>(item.entries().size());
-			for (EntryDescriptor entry : item.entries()) {
-				ProcessInfo info = info(entry.pid());
-				ChildInfo child = (info != null) ? child(info, childrenBySupervisor) : null;
-				entries.add(new EntryRow(entry.pid(), entry.value(), (info != null) ? lower(info.status()) : "exited",
+			for (EntryView entry : item.entries()) {
+				ChildInfo child = entry.child();
+				entries.add(new EntryRow(entry.pid().toString(), entry.value(),
+						(entry.status() != null) ? lower(entry.status()) : (entry.local() ? "exited" : "remote"),
 						(child != null) ? child.restartCount() : null,
 						(child != null) ? string(child.lastExitReason()) : null));
 			}
 			rows.add(new KeyRow(item.key(), entries));
 		}
-		return ResponseEntity.ok(new KeyPageDescriptor(page.name(), page.keys(), page.total(), page.offset(),
-				page.limit(), shown, rows));
+		return ResponseEntity.ok(new KeyPageDescriptor(page.registry(), lower(page.keys()), page.total(),
+				page.offset(), page.limit(), shown, rows));
 	}
 
 	/**
@@ -217,11 +198,12 @@ public class ProcessAdminController {
 	 */
 	@GetMapping("/api/processes/{pid}")
 	public ResponseEntity<ProcessDescriptor> process(@PathVariable String pid) {
-		ProcessInfo info = info(pid);
+		ProcessView view = view(pid);
+		ProcessInfo info = (view != null) ? view.info() : null;
 		if (info == null) {
 			return ResponseEntity.notFound().build();
 		}
-		ChildInfo child = child(info, new HashMap<>());
+		ChildInfo child = view.child();
 		return ResponseEntity.ok(new ProcessDescriptor(info.pid().toString(), lower(info.status()),
 				info.mailboxLength(), info.registeredNames(), strings(info.links()), strings(info.monitors()),
 				strings(info.monitoredBy()), info.trapExits(), info.startedAt(),
@@ -251,42 +233,42 @@ public class ProcessAdminController {
 			logger.warn("Process admin: refused to terminate {} for {}: {}", pid, userName, refusal);
 			return ResponseEntity.status(HttpStatus.FORBIDDEN).body(new ErrorDescriptor(refusal));
 		}
-		ExitReason exitReason = switch (reason) {
-			case "shutdown" -> ExitReason.SHUTDOWN;
-			case "kill" -> ExitReason.KILL;
+		TerminatePolicy policy = switch (reason) {
+			case "shutdown" -> this.introspection.settings().terminatePolicy();
+			case "kill" -> TerminatePolicy.kill();
 			default -> null;
 		};
-		if (exitReason == null) {
+		if (policy == null) {
 			return ResponseEntity.badRequest()
 				.body(new ErrorDescriptor("unknown reason '" + reason + "': use shutdown or kill"));
 		}
-		ProcessInfo info = info(pid);
-		if (info == null) {
-			return ResponseEntity.status(HttpStatus.NOT_FOUND)
-				.body(new ErrorDescriptor("no process " + pid + " is alive"));
-		}
-		Pid target = info.pid();
-		String how = reason;
+		Pid target;
 		try {
-			if (exitReason == ExitReason.KILL) {
-				this.runtime.exit(target, ExitReason.KILL);
-			}
-			else {
-				try {
-					this.runtime.stop(target, ExitReason.SHUTDOWN, TERMINATE_TIMEOUT);
-				}
-				catch (CallTimeoutException ex) {
-					this.runtime.exit(target, ExitReason.KILL);
-					how = "shutdown, then kill after " + TERMINATE_TIMEOUT.toSeconds() + "s";
-				}
-			}
+			target = Pid.parse(pid);
 		}
-		catch (NoProcessException ex) {
+		catch (IllegalArgumentException ex) {
+			return ResponseEntity.badRequest().body(new ErrorDescriptor(ex.getMessage()));
+		}
+		Terminated done;
+		try {
+			done = this.introspection.terminate(target, policy).orElse(null);
+		}
+		catch (IllegalArgumentException ex) {
+			return ResponseEntity.badRequest().body(new ErrorDescriptor(ex.getMessage()));
+		}
+		if (done == null) {
 			return ResponseEntity.status(HttpStatus.NOT_FOUND)
 				.body(new ErrorDescriptor("no process " + pid + " is alive"));
 		}
-		logger.info("Process admin: {} terminated {} {} ({})", userName, target, info.registeredNames(), how);
-		return ResponseEntity.ok(new TerminatedDescriptor(target.toString(), info.registeredNames(), how, userName));
+		String how = switch (done.how()) {
+			case SHUTDOWN -> "shutdown";
+			case KILLED -> "kill";
+			case KILLED_AFTER_GRACE -> "shutdown, then kill after "
+					+ this.introspection.settings().terminateGrace().toMillis() + " ms";
+			case STOPPED_BY_SUPERVISOR -> "stopped by its supervisor";
+		};
+		logger.info("Process admin: {} terminated {} {} ({})", userName, target, done.names(), how);
+		return ResponseEntity.ok(new TerminatedDescriptor(target.toString(), done.names(), how, userName));
 	}
 
 	// ---- helpers
@@ -318,106 +300,41 @@ public class ProcessAdminController {
 		return this.settings.showValues().isShown(new RequestSecurityContext(request), this.settings.showValuesRoles());
 	}
 
-	private @Nullable ProcessInfo info(String pid) {
-		Pid parsed = parsePid(pid);
-		return (parsed != null) ? this.runtime.processInfo(parsed).orElse(null) : null;
-	}
-
-	/**
-	 * @param text {@code <node.serial>} or {@code node.serial}
-	 * @return the pid, or {@code null} when the text is none
-	 */
-	static @Nullable Pid parsePid(String text) {
-		String bare = text.trim();
-		if (bare.startsWith("<") && bare.endsWith(">")) {
-			bare = bare.substring(1, bare.length() - 1);
-		}
-		int dot = bare.lastIndexOf('.');
-		if (dot <= 0 || dot == bare.length() - 1) {
-			return null;
-		}
+	/** @return the process behind a pid's text, or {@code null} when the text is no pid */
+	private @Nullable ProcessView view(String pid) {
 		try {
-			return Pid.of(bare.substring(0, dot), Long.parseLong(bare.substring(dot + 1)));
+			return this.introspection.process(Pid.parse(pid)).orElse(null);
 		}
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
 	}
 
-	/** The supervisor's record of a process, asking each supervisor once per request. */
-	private @Nullable ChildInfo child(ProcessInfo info, Map<Pid, Map<Pid, ChildInfo>> childrenBySupervisor) {
-		Pid parent = info.parent();
-		if (parent == null) {
-			return null;
-		}
-		Map<Pid, ChildInfo> children = childrenBySupervisor.computeIfAbsent(parent, (supervisor) -> {
-			Map<Pid, ChildInfo> byPid = new HashMap<>();
-			try {
-				for (ChildInfo child : Supervisor.whichChildren(this.runtime, supervisor)) {
-					if (child.pid() != null) {
-						byPid.put(child.pid(), child);
-					}
-				}
-			}
-			catch (ProcessException | ClassCastException ex) {
-				// not a supervisor, or it exited meanwhile
-			}
-			return byPid;
-		});
-		return children.get(info.pid());
-	}
-
 	private List<SupervisorNode> supervisionTree() {
-		Map<Pid, String> topLevelNames = new HashMap<>();
-		if (this.supervisors != null) {
-			for (SupervisorStatus status : this.supervisors.supervisors()) {
-				if (status.pid() != null) {
-					topLevelNames.put(status.pid(), status.name());
-				}
-			}
-		}
-		List<SupervisorNode> roots = new ArrayList<>();
-		for (SupervisorInfo root : SupervisionTree.roots(this.runtime)) {
-			roots.add(node(root, topLevelNames));
-		}
-		return roots;
+		return this.introspection.supervisionTree().stream().map(ProcessAdminController::node).toList();
 	}
 
-	private SupervisorNode node(SupervisorInfo info, Map<Pid, String> topLevelNames) {
-		String name = topLevelNames.get(info.pid());
-		if (name == null) {
-			name = this.runtime.processInfo(info.pid())
-				.map(ProcessInfo::registeredNames)
-				.filter((names) -> !names.isEmpty())
-				.map(List::getFirst)
-				.orElse(null);
+	private static SupervisorNode node(Introspection.SupervisorNode node) {
+		List<ChildNode> children = new ArrayList<>(node.children().size());
+		for (Introspection.ChildNode child : node.children()) {
+			children.add(new ChildNode(child.id(), string(child.pid()), lower(child.type()), lower(child.restart()),
+					child.restartCount(), string(child.lastExitReason()), child.lastExitAt(),
+					(child.subtree() != null) ? node(child.subtree()) : null));
 		}
-		List<ChildNode> children = new ArrayList<>();
-		for (ChildInfo child : info.children()) {
-			if (children.size() == MAX_CHILDREN) {
-				break;
-			}
-			children.add(new ChildNode(String.valueOf(child.id()), string(child.pid()), lower(child.type()),
-					lower(child.restart()), child.restartCount(), string(child.lastExitReason()), child.lastExitAt(),
-					(child.subtree() != null) ? node(child.subtree(), topLevelNames) : null));
-		}
-		return new SupervisorNode(info.pid().toString(), name, lower(info.kind()), lower(info.strategy()),
-				info.maxRestarts(), info.maxSeconds(), info.restartsInWindow(), info.children().size(), children);
+		return new SupervisorNode(node.pid().toString(), node.name(), lower(node.kind()), lower(node.strategy()),
+				node.maxRestarts(), node.maxSeconds(), node.restartsInWindow(), node.restarts(), node.childCount(),
+				children);
 	}
 
 	private List<ScopeDescriptor> groups() {
-		List<ScopeDescriptor> scopes = new ArrayList<>();
-		for (ProcessGroups scope : ProcessGroups.scopes(this.runtime)) {
-			List<GroupDescriptor> groups = new ArrayList<>();
-			for (Object group : scope.whichGroups()) {
-				List<Pid> members = scope.members(group);
-				groups.add(new GroupDescriptor(String.valueOf(group), members.size(),
-						strings(members.subList(0, Math.min(members.size(), MAX_MEMBERS)))));
-			}
-			groups.sort((a, b) -> a.name().compareTo(b.name()));
-			scopes.add(new ScopeDescriptor(scope.name(), groups));
-		}
-		return scopes;
+		return this.introspection.groups()
+			.stream()
+			.map((scope) -> new ScopeDescriptor(scope.scope(),
+					scope.groups()
+						.stream()
+						.map((group) -> new GroupDescriptor(group.name(), group.memberCount(), strings(group.members())))
+						.toList()))
+			.toList();
 	}
 
 	private static List<String> strings(List<Pid> pids) {
@@ -498,11 +415,12 @@ public class ProcessAdminController {
 	 * @param maxRestarts restarts allowed within {@code maxSeconds}
 	 * @param maxSeconds the intensity window
 	 * @param restartsInWindow restarts counted in the current window
+	 * @param restarts restarts it and the supervisors below it made since it started
 	 * @param childCount all its children
-	 * @param children its first {@value ProcessAdminController#MAX_CHILDREN} children
+	 * @param children its first children ({@code process-registry.introspection.max-children})
 	 */
 	public record SupervisorNode(String pid, @Nullable String name, String kind, String strategy, int maxRestarts,
-			int maxSeconds, int restartsInWindow, int childCount, List<ChildNode> children) {
+			int maxSeconds, int restartsInWindow, long restarts, int childCount, List<ChildNode> children) {
 	}
 
 	/**
@@ -535,7 +453,7 @@ public class ProcessAdminController {
 	 *
 	 * @param name the group
 	 * @param memberCount all its members
-	 * @param members its first {@value ProcessAdminController#MAX_MEMBERS} members
+	 * @param members its first members ({@code process-registry.introspection.max-members})
 	 */
 	public record GroupDescriptor(String name, int memberCount, List<String> members) {
 	}

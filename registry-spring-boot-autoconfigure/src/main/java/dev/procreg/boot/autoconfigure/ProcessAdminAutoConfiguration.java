@@ -2,9 +2,8 @@ package dev.procreg.boot.autoconfigure;
 
 import dev.procreg.boot.admin.ProcessAdminController;
 import dev.procreg.boot.admin.ProcessAdminSettings;
-import dev.procreg.boot.supervision.ProcessSupervisors;
 import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.process.ProcessRuntime;
+import dev.procreg.introspect.Introspection;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -34,7 +33,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ DispatcherServlet.class, SanitizingFunction.class, ProcessAdminController.class })
 @ConditionalOnBooleanProperty("process-registry.admin.enabled")
-@ConditionalOnBean(ProcessRuntime.class)
+@ConditionalOnBean(Introspection.class)
 @EnableConfigurationProperties({ ProcessAdminProperties.class, RegistriesEndpointProperties.class })
 public final class ProcessAdminAutoConfiguration {
 
@@ -43,16 +42,15 @@ public final class ProcessAdminAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessAdminController processAdminController(ProcessRuntime runtime, ProcessAdminProperties properties,
+	ProcessAdminController processAdminController(Introspection introspection, ProcessAdminProperties properties,
 			RegistriesEndpointProperties endpointProperties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
-			ObjectProvider<WorkerTypes> workerTypes, ObjectProvider<ProcessSupervisors> supervisors,
-			ConfigurableListableBeanFactory beanFactory) {
+			ObjectProvider<WorkerTypes> workerTypes, ConfigurableListableBeanFactory beanFactory) {
 		boolean springSecurity = ClassUtils.isPresent(SECURITY_CONTEXT_HOLDER, beanFactory.getBeanClassLoader());
 		ProcessAdminSettings settings = new ProcessAdminSettings(properties.allowActions(), properties.role(),
 				properties.refreshInterval(), endpointProperties.showValues(), endpointProperties.roles(),
 				springSecurity);
-		return new ProcessAdminController(runtime, sanitizingFunctions.orderedStream().toList(),
-				workerTypes.getIfAvailable(), supervisors.getIfAvailable(), settings);
+		return new ProcessAdminController(introspection, sanitizingFunctions.orderedStream().toList(),
+				workerTypes.getIfAvailable(), settings);
 	}
 
 }

@@ -1,10 +1,8 @@
 package dev.procreg.boot.autoconfigure;
 
 import dev.procreg.boot.actuate.ProcessRegistryHealthIndicator;
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.process.ProcessRuntime;
+import dev.procreg.introspect.Introspection;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = { ProcessRegistryAutoConfiguration.class, ProcessSupervisionAutoConfiguration.class })
 @ConditionalOnClass({ HealthContributor.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(ProcessRuntime.class)
+@ConditionalOnBean(Introspection.class)
 public final class ProcessRegistryHealthContributorAutoConfiguration {
 
 	/** Evaluated only once the classes above are known to be present. */
@@ -32,9 +30,8 @@ public final class ProcessRegistryHealthContributorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = { "processRegistryHealthIndicator", "processRegistryHealthContributor" })
-		HealthContributor processRegistryHealthContributor(ProcessRuntime runtime,
-				ObjectProvider<ProcessSupervisors> supervisors) {
-			return new ProcessRegistryHealthIndicator(runtime, supervisors.getIfAvailable());
+		HealthContributor processRegistryHealthContributor(Introspection introspection) {
+			return new ProcessRegistryHealthIndicator(introspection);
 		}
 
 	}

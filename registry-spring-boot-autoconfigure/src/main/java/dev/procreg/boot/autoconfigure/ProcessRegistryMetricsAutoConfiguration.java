@@ -3,11 +3,8 @@ package dev.procreg.boot.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.procreg.boot.actuate.ProcessRegistryMetrics;
-import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.process.ProcessRuntime;
+import dev.procreg.introspect.Introspection;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -26,14 +23,13 @@ import org.springframework.context.annotation.Bean;
 		SimpleMetricsExportAutoConfiguration.class, ProcessRegistryAutoConfiguration.class,
 		ProcessWorkerAutoConfiguration.class, ProcessSupervisionAutoConfiguration.class })
 @ConditionalOnClass({ MeterRegistry.class, ProcessRegistryMetrics.class })
-@ConditionalOnBean({ MeterRegistry.class, ProcessRuntime.class })
+@ConditionalOnBean({ MeterRegistry.class, Introspection.class })
 public final class ProcessRegistryMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessRegistryMetrics processRegistryMetrics(ProcessRuntime runtime, ObjectProvider<WorkerTypes> workerTypes,
-			ObjectProvider<ProcessSupervisors> supervisors) {
-		return new ProcessRegistryMetrics(runtime, workerTypes.getIfAvailable(), supervisors.getIfAvailable());
+	ProcessRegistryMetrics processRegistryMetrics(Introspection introspection) {
+		return new ProcessRegistryMetrics(introspection);
 	}
 
 }

@@ -31,11 +31,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param registries More registries, each a bean named after its key in this map
  * @param groups The process groups behind the processGroups bean
  * @param workers Defaults for @RegisteredProcess worker types
+ * @param introspection Bounds of what the actuator endpoint, the admin page, health and metrics
+ * read from the runtime
  */
 @ConfigurationProperties("process-registry")
 public record ProcessRegistryProperties(@DefaultValue("local") String node,
 		@DefaultValue("5s") Duration shutdownTimeout, @DefaultValue DefaultRegistry defaultRegistry,
-		@Nullable Map<String, Registry> registries, @DefaultValue Groups groups, @DefaultValue Workers workers) {
+		@Nullable Map<String, Registry> registries, @DefaultValue Groups groups, @DefaultValue Workers workers,
+		@DefaultValue Introspection introspection) {
 
 	public ProcessRegistryProperties {
 		registries = (registries != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(registries)) : Map.of();
@@ -102,6 +105,22 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 	public record Workers(@DefaultValue("0") int partitions, @DefaultValue("3") int maxRestarts,
 			@DefaultValue("5") int maxSeconds, @DefaultValue("5s") Duration callTimeout,
 			@DefaultValue("5s") Duration shutdownTimeout) {
+
+	}
+
+	/**
+	 * Bounds of the read model behind the actuator endpoint, the admin page, health and metrics.
+	 *
+	 * @param supervisorTimeout How long one supervisor may take to answer a question from the
+	 * endpoint, the admin page or a metrics scrape; one that takes longer is left out
+	 * @param terminateGrace How long a terminated process may take to run terminate before it is
+	 * killed
+	 * @param maxChildren The most children of one supervisor the supervision tree lists
+	 * @param maxMembers The most members of one process group a view lists
+	 */
+	public record Introspection(@DefaultValue("1s") Duration supervisorTimeout,
+			@DefaultValue("5s") Duration terminateGrace, @DefaultValue("100") int maxChildren,
+			@DefaultValue("100") int maxMembers) {
 
 	}
 

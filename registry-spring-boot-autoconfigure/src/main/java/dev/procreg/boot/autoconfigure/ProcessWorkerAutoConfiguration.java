@@ -31,7 +31,7 @@ public final class ProcessWorkerAutoConfiguration {
 			ProcessRegistryProperties properties) {
 		Workers workers = properties.workers();
 		return new WorkerTypes(runtime, beanFactory, new WorkerDefaults(workers.partitions(), workers.maxRestarts(),
-				workers.maxSeconds(), workers.shutdownTimeout()));
+				workers.maxSeconds(), workers.shutdownTimeout(), workers.callTimeout()));
 	}
 
 	@Bean

@@ -2,9 +2,8 @@ package dev.procreg.boot.autoconfigure;
 
 import dev.procreg.boot.actuate.RegistriesEndpoint;
 import dev.procreg.boot.actuate.RegistriesEndpointWebExtension;
-import dev.procreg.boot.supervision.ProcessSupervisors;
 import dev.procreg.boot.worker.WorkerTypes;
-import dev.procreg.process.ProcessRuntime;
+import dev.procreg.introspect.Introspection;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -36,13 +35,12 @@ public final class RegistriesEndpointAutoConfiguration {
 	static final class RegistriesEndpointConfiguration {
 
 		@Bean
-		@ConditionalOnBean(ProcessRuntime.class)
+		@ConditionalOnBean(Introspection.class)
 		@ConditionalOnMissingBean
-		RegistriesEndpoint registriesEndpoint(ProcessRuntime runtime,
-				ObjectProvider<SanitizingFunction> sanitizingFunctions, ObjectProvider<WorkerTypes> workerTypes,
-				ObjectProvider<ProcessSupervisors> supervisors) {
-			return new RegistriesEndpoint(runtime, sanitizingFunctions.orderedStream().toList(),
-					workerTypes.getIfAvailable(), supervisors.getIfAvailable());
+		RegistriesEndpoint registriesEndpoint(Introspection introspection,
+				ObjectProvider<SanitizingFunction> sanitizingFunctions, ObjectProvider<WorkerTypes> workerTypes) {
+			return new RegistriesEndpoint(introspection, sanitizingFunctions.orderedStream().toList(),
+					workerTypes.getIfAvailable());
 		}
 
 		@Bean

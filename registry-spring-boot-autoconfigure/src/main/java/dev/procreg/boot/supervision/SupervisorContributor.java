@@ -2,6 +2,8 @@ package dev.procreg.boot.supervision;
 
 import java.util.List;
 
+import dev.procreg.supervisor.TopLevelSupervisors;
+
 /**
  * A bean that contributes top-level supervisors to {@link ProcessSupervisors}, started after the
  * {@link SupervisorDefinition} beans: the worker types of {@code @RegisteredProcess} do.
@@ -10,6 +12,6 @@ import java.util.List;
 public interface SupervisorContributor {
 
 	/** @return the supervisors to start, in start order */
-	List<SupervisorDefinition> supervisorDefinitions();
+	List<TopLevelSupervisors.Definition> supervisorDefinitions();
 
 }

@@ -1,22 +1,18 @@
 package dev.procreg.boot.supervision;
 
 import java.util.List;
-import java.util.Objects;
-import java.util.function.BiFunction;
 
-import dev.procreg.process.Name;
-import dev.procreg.process.ProcessRuntime;
-import dev.procreg.process.RegisteredName;
-import dev.procreg.process.StartResult;
 import dev.procreg.supervisor.ChildSpec;
 import dev.procreg.supervisor.DynamicSupervisor;
 import dev.procreg.supervisor.Strategy;
 import dev.procreg.supervisor.Supervisor;
+import dev.procreg.supervisor.TopLevelSupervisors;
 
 /**
- * A top-level supervisor that {@link ProcessSupervisors} starts with the application context.
- * Declare one as a bean; definitions start in bean order and stop in reverse order. The
- * supervisor is registered in the runtime under its name.
+ * A top-level supervisor that {@link ProcessSupervisors} starts with the application context:
+ * the bean form of core's {@link TopLevelSupervisors.Definition}. Declare one as a bean;
+ * definitions start in bean order and stop in reverse order. The supervisor is registered in
+ * the runtime under its name.
  *
  * <pre>{@code
  * @Bean
@@ -29,16 +25,10 @@ import dev.procreg.supervisor.Supervisor;
  */
 public final class SupervisorDefinition {
 
-	private final String name;
+	private final TopLevelSupervisors.Definition definition;
 
-	private final BiFunction<ProcessRuntime, RegisteredName, StartResult> start;
-
-	private SupervisorDefinition(String name, BiFunction<ProcessRuntime, RegisteredName, StartResult> start) {
-		if (name == null || name.isBlank()) {
-			throw new IllegalArgumentException("a supervisor name must not be null or blank");
-		}
-		this.name = name;
-		this.start = start;
+	private SupervisorDefinition(TopLevelSupervisors.Definition definition) {
+		this.definition = definition;
 	}
 
 	/**
@@ -62,11 +52,7 @@ public final class SupervisorDefinition {
 	 */
 	public static SupervisorDefinition of(String name, Strategy strategy, List<ChildSpec> children,
 			Supervisor.Options options) {
-		Objects.requireNonNull(strategy, "strategy must not be null");
-		List<ChildSpec> specs = List.copyOf(children);
-		Objects.requireNonNull(options, "options must not be null");
-		return new SupervisorDefinition(name,
-				(runtime, registered) -> Supervisor.start(runtime, strategy, specs, options.withName(registered)));
+		return new SupervisorDefinition(TopLevelSupervisors.Definition.of(name, strategy, children, options));
 	}
 
 	/**
@@ -76,28 +62,22 @@ public final class SupervisorDefinition {
 	 * @return the definition
 	 */
 	public static SupervisorDefinition dynamic(String name, DynamicSupervisor.Options options) {
-		Objects.requireNonNull(options, "options must not be null");
-		return new SupervisorDefinition(name,
-				(runtime, registered) -> DynamicSupervisor.start(runtime, options.withName(registered)));
+		return new SupervisorDefinition(TopLevelSupervisors.Definition.dynamic(name, options));
 	}
 
 	/** @return the supervisor's name in the runtime */
 	public String name() {
-		return this.name;
+		return this.definition.name();
 	}
 
-	/**
-	 * Starts the supervisor under its name.
-	 * @param runtime the runtime
-	 * @return the outcome
-	 */
-	StartResult start(ProcessRuntime runtime) {
-		return this.start.apply(runtime, Name.of(this.name));
+	/** @return core's definition */
+	public TopLevelSupervisors.Definition definition() {
+		return this.definition;
 	}
 
 	@Override
 	public String toString() {
-		return "SupervisorDefinition[" + this.name + "]";
+		return "SupervisorDefinition[" + name() + "]";
 	}
 
 }

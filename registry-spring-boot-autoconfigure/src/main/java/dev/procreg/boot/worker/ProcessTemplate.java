@@ -3,20 +3,19 @@ package dev.procreg.boot.worker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 import dev.procreg.process.CallTimeoutException;
-import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
-import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
-import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.worker.KeyedWorkers;
+import dev.procreg.worker.WorkerStartException;
 
 /**
  * Talks to {@link RegisteredProcess} workers by type and key, starting a key's worker on first
- * use: the Spring way to reach one process per session, donor or order.
+ * use: the Spring way to reach one process per session, donor or order. Each method looks the
+ * type up and hands the work to core's {@link KeyedWorkers}.
  *
  * <pre>{@code
  * Receipt receipt = template.call(DonorSession.class, donorId, new Donate(100_000));
@@ -26,15 +25,11 @@ import dev.procreg.process.StartResult;
  *
  * <p>Every method may be called from any thread. A call that meets a worker just passivated or
  * just stopped (it exited with {@code shutdown} before handling the request, or its key resolved
- * to nothing) is sent again, to a worker started anew; after a crash and restart the next call
- * reaches the new worker. A request a worker crashed on is not sent again: the call throws the
- * crash.
+ * to nothing) is sent again, to a worker started anew, by {@link KeyedWorkers}, the one layer
+ * that retries; after a crash and restart the next call reaches the new worker. A request a
+ * worker crashed on is not sent again: the call throws the crash.
  */
 public final class ProcessTemplate {
-
-	private static final int ATTEMPTS = 3;
-
-	private final ProcessRuntime runtime;
 
 	private final WorkerTypes types;
 
@@ -46,7 +41,6 @@ public final class ProcessTemplate {
 	 */
 	public ProcessTemplate(WorkerTypes types, Duration callTimeout) {
 		this.types = Objects.requireNonNull(types, "types must not be null");
-		this.runtime = types.runtime();
 		this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout must not be null");
 	}
 
@@ -78,9 +72,7 @@ public final class ProcessTemplate {
 	 * @throws CallTimeoutException when no reply came in time
 	 */
 	public <R> R call(Class<? extends GenServer<?>> type, Object key, Object request, Duration timeout) {
-		Objects.requireNonNull(request, "request must not be null");
-		Objects.requireNonNull(timeout, "timeout must not be null");
-		return withWorker(type, key, (pid) -> this.runtime.call(pid, request, timeout));
+		return workers(type).call(key, request, timeout);
 	}
 
 	/**
@@ -90,11 +82,7 @@ public final class ProcessTemplate {
 	 * @param request the request
 	 */
 	public void cast(Class<? extends GenServer<?>> type, Object key, Object request) {
-		Objects.requireNonNull(request, "request must not be null");
-		withWorker(type, key, (pid) -> {
-			this.runtime.cast(pid, request);
-			return null;
-		});
+		workers(type).cast(key, request);
 	}
 
 	/**
@@ -105,11 +93,7 @@ public final class ProcessTemplate {
 	 * @param message the message
 	 */
 	public void send(Class<? extends GenServer<?>> type, Object key, Object message) {
-		Objects.requireNonNull(message, "message must not be null");
-		withWorker(type, key, (pid) -> {
-			this.runtime.send(pid, message);
-			return null;
-		});
+		workers(type).send(key, message);
 	}
 
 	/**
@@ -121,7 +105,7 @@ public final class ProcessTemplate {
 	 * @throws WorkerStartException when the worker could not be started
 	 */
 	public Pid startOrFind(Class<? extends GenServer<?>> type, Object key) {
-		return start(type, key).orThrow();
+		return workers(type).startOrFind(key);
 	}
 
 	/**
@@ -134,15 +118,7 @@ public final class ProcessTemplate {
 	 * @throws WorkerStartException when the worker could not be started
 	 */
 	public StartResult start(Class<? extends GenServer<?>> type, Object key) {
-		Objects.requireNonNull(key, "key must not be null");
-		WorkerType worker = this.types.get(type);
-		WorkerType.Activity activity = worker.use(key);
-		try {
-			return worker.start(this.runtime, key);
-		}
-		finally {
-			activity.done();
-		}
+		return workers(type).start(key);
 	}
 
 	/**
@@ -153,7 +129,7 @@ public final class ProcessTemplate {
 	 * @return whether a worker ran
 	 */
 	public boolean stop(Class<? extends GenServer<?>> type, Object key) {
-		return this.types.get(type).stop(Objects.requireNonNull(key, "key must not be null"));
+		return workers(type).stop(key);
 	}
 
 	/**
@@ -162,32 +138,11 @@ public final class ProcessTemplate {
 	 * @return the key's live worker; none is started
 	 */
 	public Optional<Pid> whereis(Class<? extends GenServer<?>> type, Object key) {
-		return this.types.get(type).whereis(Objects.requireNonNull(key, "key must not be null"));
+		return workers(type).whereis(key);
 	}
 
-	private <T> T withWorker(Class<?> type, Object key, Function<Pid, T> action) {
-		Objects.requireNonNull(key, "key must not be null");
-		WorkerType worker = this.types.get(type);
-		for (int attempt = 1;; attempt++) {
-			WorkerType.Activity activity = worker.use(key);
-			try {
-				return action.apply(worker.start(this.runtime, key).orThrow());
-			}
-			catch (NoProcessException ex) {
-				if (attempt == ATTEMPTS) {
-					throw ex;
-				}
-			}
-			catch (ProcessExitException ex) {
-				// shut down (passivated, stopped) before it handled the request: send it again
-				if (attempt == ATTEMPTS || !ExitReason.SHUTDOWN.equals(ex.reason())) {
-					throw ex;
-				}
-			}
-			finally {
-				activity.done();
-			}
-		}
+	private KeyedWorkers<Object> workers(Class<?> type) {
+		return this.types.get(type).workers();
 	}
 
 }

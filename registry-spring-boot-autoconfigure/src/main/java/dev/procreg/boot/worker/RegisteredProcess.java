@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
  * Makes a {@link dev.procreg.process.GenServer GenServer} class a supervised, registered worker
  * type: one process per key (a session, a donor, an order), started on first use through
  * {@link ProcessTemplate} under a partitioned supervisor of its own, and registered under its key
- * in a unique registry named after the type. {@code init} receives the key.
+ * in a unique registry named after the type. {@code init} receives the key. The starter only
+ * reads this annotation: the workers run on core's {@link dev.procreg.worker.KeyedWorkers}, which
+ * a plain Java application uses directly.
  *
  * <p>The class is a Spring bean of prototype scope (a component, found by component scanning or
  * imported): every start, and every restart after a crash, takes a new instance, so constructor
@@ -65,19 +67,21 @@ public @interface RegisteredProcess {
 	Restart restart() default Restart.TRANSIENT;
 
 	/**
-	 * Passivation: a worker stops normally after this long without a call, cast or send through
-	 * {@link ProcessTemplate}, and starts again on the next use of its key. A duration such as
-	 * {@code 30m}, {@code 500ms} or {@code PT1H}; placeholders are resolved. Empty (the default)
-	 * for never.
+	 * Passivation: a worker that receives no message of any kind for this long (a call, cast or
+	 * send through {@link ProcessTemplate}, or any message sent to its pid) stops with
+	 * {@code shutdown}, running {@code terminate}, and starts again on the next use of its key; a
+	 * request in flight keeps it. A duration such as {@code 30m}, {@code 500ms} or {@code PT1H};
+	 * placeholders are resolved. Empty (the default) for never.
 	 * @return the idle timeout
 	 */
 	String idleTimeout() default "";
 
 	/**
-	 * The most workers of this type that may run at once; 0 (the default) for no limit. A start
-	 * beyond it fails with {@link WorkerStartException}. The limit is spread over the type's
-	 * partitions (as Elixir's {@code max_children} under a {@code PartitionSupervisor}), so the
-	 * total never exceeds it, while one full partition may refuse a start another has room for.
+	 * The most workers of this type that may run at once; 0 (the default) for no limit. The limit
+	 * counts the whole worker type, not each partition: whatever partitions the keys hash to,
+	 * exactly this many workers can run, and a start beyond it fails with
+	 * {@link dev.procreg.worker.WorkerStartException}. A worker's slot is free again as soon as its
+	 * exit completes; restarts take a slot like first starts.
 	 * @return the limit
 	 */
 	int maxInstances() default 0;

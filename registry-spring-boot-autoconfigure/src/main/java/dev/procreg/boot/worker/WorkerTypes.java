@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.procreg.boot.supervision.SupervisorContributor;
-import dev.procreg.boot.supervision.SupervisorDefinition;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.ProcessRuntime;
-import dev.procreg.registry.Keys;
 import dev.procreg.registry.ProcessRegistry;
-import dev.procreg.registry.RegistryOptions;
+import dev.procreg.supervisor.TopLevelSupervisors;
+import dev.procreg.worker.KeyedWorkers;
+import dev.procreg.worker.WorkerSpec;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -23,8 +23,9 @@ import org.springframework.util.StringUtils;
 
 /**
  * The {@link RegisteredProcess} worker types of an application context, found among its bean
- * definitions. Contributes each type's supervisor to the context's lifecycle, and runs one small
- * process that passivates idle workers.
+ * definitions and handed to core as {@link KeyedWorkers}: this class reads annotations and
+ * properties, core runs the workers. Contributes each type's supervisor to the context's
+ * lifecycle.
  */
 public final class WorkerTypes implements SupervisorContributor {
 
@@ -42,47 +43,21 @@ public final class WorkerTypes implements SupervisorContributor {
 		this.runtime = runtime;
 		Map<Class<?>, WorkerType> found = new LinkedHashMap<>();
 		for (String beanName : beanFactory.getBeanNamesForAnnotation(RegisteredProcess.class)) {
-			WorkerType type = create(runtime, beanFactory, defaults, beanName);
-			WorkerType previous = found.put(type.type(), type);
+			Class<?> beanType = check(beanFactory, beanName);
+			WorkerType previous = found.get(beanType);
 			if (previous != null) {
-				throw new IllegalStateException("Worker class " + type.type().getName() + " is defined by two beans, '"
+				throw new IllegalStateException("Worker class " + beanType.getName() + " is defined by two beans, '"
 						+ previous.beanName() + "' and '" + beanName + "'");
 			}
+			found.put(beanType, create(runtime, beanFactory, defaults, beanName, beanType));
 		}
 		this.types = found;
-		Duration sweep = found.values()
-			.stream()
-			.flatMap((type) -> type.idleTimeout().stream())
-			.min(Duration::compareTo)
-			.map((shortest) -> clamp(shortest.dividedBy(4)))
-			.orElse(null);
-		if (sweep != null) {
-			runtime.spawn((ctx) -> {
-				for (;;) {
-					ctx.receive(sweep);
-					for (WorkerType type : this.types.values()) {
-						type.passivateIdle(runtime);
-					}
-				}
-			});
-		}
 	}
 
-	private static Duration clamp(Duration interval) {
-		Duration min = Duration.ofMillis(10);
-		Duration max = Duration.ofSeconds(1);
-		return (interval.compareTo(min) < 0) ? min : (interval.compareTo(max) > 0) ? max : interval;
-	}
-
-	private static WorkerType create(ProcessRuntime runtime, ConfigurableListableBeanFactory beanFactory,
-			WorkerDefaults defaults, String beanName) {
+	private static Class<?> check(ConfigurableListableBeanFactory beanFactory, String beanName) {
 		Class<?> beanType = beanFactory.getType(beanName);
 		if (beanType == null) {
 			throw new IllegalStateException("Cannot tell the type of @RegisteredProcess bean '" + beanName + "'");
-		}
-		RegisteredProcess annotation = AnnotatedElementUtils.findMergedAnnotation(beanType, RegisteredProcess.class);
-		if (annotation == null) {
-			throw new IllegalStateException("Bean '" + beanName + "' has no @RegisteredProcess");
 		}
 		if (!GenServer.class.isAssignableFrom(beanType)) {
 			throw new IllegalStateException("@RegisteredProcess class " + beanType.getName() + " must extend GenServer");
@@ -92,21 +67,51 @@ public final class WorkerTypes implements SupervisorContributor {
 					+ ") must be of prototype scope: each worker needs its own instance; a @Bean method needs"
 					+ " @Scope(\"prototype\")");
 		}
+		return beanType;
+	}
+
+	private static WorkerType create(ProcessRuntime runtime, ConfigurableListableBeanFactory beanFactory,
+			WorkerDefaults defaults, String beanName, Class<?> beanType) {
+		RegisteredProcess annotation = AnnotatedElementUtils.findMergedAnnotation(beanType, RegisteredProcess.class);
+		if (annotation == null) {
+			throw new IllegalStateException("Bean '" + beanName + "' has no @RegisteredProcess");
+		}
 		String registryName = StringUtils.hasText(annotation.registry()) ? resolve(beanFactory, annotation.registry())
 				: beanName;
 		int partitions = (annotation.partitions() > 0) ? annotation.partitions()
 				: (defaults.partitions() > 0) ? defaults.partitions() : Runtime.getRuntime().availableProcessors();
-		ProcessRegistry<Object, Object> registry = registry(runtime, beanFactory, registryName, partitions, beanType);
 		Duration idleTimeout = StringUtils.hasText(annotation.idleTimeout())
 				? DurationStyle.detectAndParse(resolve(beanFactory, annotation.idleTimeout())) : null;
-		if (idleTimeout != null && (idleTimeout.isZero() || idleTimeout.isNegative())) {
-			throw new IllegalStateException("@RegisteredProcess " + beanType.getName()
-					+ ": idleTimeout must be positive, was " + idleTimeout);
+		WorkerSpec<Object> spec;
+		try {
+			spec = WorkerSpec.<Object>of(registryName, (key) -> (GenServer<?>) beanFactory.getBean(beanName))
+				.withRestart(annotation.restart())
+				.withIdleTimeout(idleTimeout)
+				.withMaxInstances(annotation.maxInstances())
+				.withPartitions(partitions)
+				.withIntensity(defaults.maxRestarts(), defaults.maxSeconds())
+				.withShutdownTimeout(defaults.shutdownTimeout())
+				.withCallTimeout(defaults.callTimeout())
+				.withMetadata(metadata(beanFactory, annotation, beanType));
 		}
-		if (annotation.maxInstances() < 0) {
-			throw new IllegalStateException("@RegisteredProcess " + beanType.getName()
-					+ ": maxInstances must not be negative, was " + annotation.maxInstances());
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@RegisteredProcess " + beanType.getName() + ": " + ex.getMessage(), ex);
 		}
+		ProcessRegistry<?, ?> declared = (beanFactory.containsBean(registryName)
+				&& beanFactory.isTypeMatch(registryName, ProcessRegistry.class))
+						? beanFactory.getBean(registryName, ProcessRegistry.class) : null;
+		try {
+			KeyedWorkers<Object> workers = (declared != null) ? KeyedWorkers.create(runtime, spec, declared)
+					: KeyedWorkers.create(runtime, spec);
+			return new WorkerType(beanType, beanName, workers);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@RegisteredProcess " + beanType.getName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static Map<String, String> metadata(ConfigurableListableBeanFactory beanFactory,
+			RegisteredProcess annotation, Class<?> beanType) {
 		Map<String, String> metadata = new LinkedHashMap<>();
 		for (String pair : annotation.metadata()) {
 			String resolved = resolve(beanFactory, pair);
@@ -117,28 +122,7 @@ public final class WorkerTypes implements SupervisorContributor {
 			}
 			metadata.put(resolved.substring(0, equals).trim(), resolved.substring(equals + 1).trim());
 		}
-		return new WorkerType(beanType, beanName, registry, () -> (GenServer<?>) beanFactory.getBean(beanName),
-				annotation.restart(), idleTimeout, annotation.maxInstances(), partitions, metadata, defaults);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static ProcessRegistry<Object, Object> registry(ProcessRuntime runtime,
-			ConfigurableListableBeanFactory beanFactory, String name, int partitions, Class<?> beanType) {
-		ProcessRegistry<?, ?> registry = null;
-		if (beanFactory.containsBean(name) && beanFactory.isTypeMatch(name, ProcessRegistry.class)) {
-			registry = beanFactory.getBean(name, ProcessRegistry.class);
-		}
-		if (registry == null) {
-			registry = ProcessRegistry.named(runtime, name).orElse(null);
-		}
-		if (registry == null) {
-			registry = ProcessRegistry.start(runtime, RegistryOptions.unique(name).withPartitions(partitions));
-		}
-		if (registry.keys() != Keys.UNIQUE) {
-			throw new IllegalStateException("@RegisteredProcess " + beanType.getName() + " needs a unique registry, but '"
-					+ name + "' has duplicate keys");
-		}
-		return (ProcessRegistry<Object, Object>) registry;
+		return metadata;
 	}
 
 	private static String resolve(ConfigurableListableBeanFactory beanFactory, String value) {
@@ -179,9 +163,9 @@ public final class WorkerTypes implements SupervisorContributor {
 	}
 
 	@Override
-	public List<SupervisorDefinition> supervisorDefinitions() {
-		List<SupervisorDefinition> definitions = new ArrayList<>();
-		this.types.values().forEach((type) -> definitions.add(type.supervisorDefinition()));
+	public List<TopLevelSupervisors.Definition> supervisorDefinitions() {
+		List<TopLevelSupervisors.Definition> definitions = new ArrayList<>();
+		this.types.values().forEach((type) -> definitions.add(type.workers().definition()));
 		return definitions;
 	}
 

@@ -10,6 +10,7 @@ import dev.procreg.boot.autoconfigure.ProcessAdminAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessRegistryAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessSupervisionAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessWorkerAutoConfiguration;
+import dev.procreg.introspect.Introspection;
 import dev.procreg.process.ProcessRuntime;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -106,7 +107,8 @@ class ProcessAdminAutoConfigurationTests {
 
 		@Bean
 		ProcessAdminController myAdmin(ProcessRuntime runtime) {
-			return new ProcessAdminController(runtime, List.of(), null, null,
+			return new ProcessAdminController(new Introspection(runtime, null, Introspection.Settings.defaults()),
+					List.of(), null,
 					new ProcessAdminSettings(false, "X", Duration.ofSeconds(2), Show.NEVER, Set.of(), false));
 		}
 

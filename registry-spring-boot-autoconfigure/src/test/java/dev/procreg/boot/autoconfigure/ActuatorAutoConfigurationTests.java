@@ -14,6 +14,7 @@ import dev.procreg.boot.actuate.RegistriesEndpoint;
 import dev.procreg.boot.actuate.RegistriesEndpointWebExtension;
 import dev.procreg.boot.supervision.ProcessSupervisors;
 import dev.procreg.boot.supervision.SupervisorDefinition;
+import dev.procreg.introspect.Introspection;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Name;
@@ -199,7 +200,8 @@ class ActuatorAutoConfigurationTests {
 
 		@Bean
 		RegistriesEndpoint myEndpoint(ProcessRuntime runtime) {
-			return new RegistriesEndpoint(runtime, List.of(), null, null);
+			return new RegistriesEndpoint(new Introspection(runtime, null, Introspection.Settings.defaults()), List.of(),
+					null);
 		}
 
 	}
@@ -209,7 +211,7 @@ class ActuatorAutoConfigurationTests {
 
 		@Bean
 		ProcessRegistryMetrics myMetrics(ProcessRuntime runtime) {
-			return new ProcessRegistryMetrics(runtime, null, null);
+			return new ProcessRegistryMetrics(new Introspection(runtime, null, Introspection.Settings.defaults()));
 		}
 
 	}

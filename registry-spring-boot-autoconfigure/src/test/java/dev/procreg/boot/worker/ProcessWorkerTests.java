@@ -33,6 +33,7 @@ import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.supervisor.ChildSpec;
 import dev.procreg.supervisor.Restart;
 import dev.procreg.supervisor.Strategy;
+import dev.procreg.worker.WorkerStartException;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
