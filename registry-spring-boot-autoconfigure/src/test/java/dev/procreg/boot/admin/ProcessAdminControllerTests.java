@@ -2,6 +2,9 @@ package dev.procreg.boot.admin;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +20,7 @@ import dev.procreg.group.ProcessGroups;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.supervisor.Restart;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -145,6 +149,37 @@ class ProcessAdminControllerTests {
 			mvc.perform(get(API + "/registries/admin-sessions/keys?offset=-1")).andExpect(status().isBadRequest());
 			mvc.perform(get(API + "/registries/nope/keys")).andExpect(status().isNotFound());
 		});
+	}
+
+	@Test
+	void aRefreshOfAHundredThousandKeysSanitizesOnlyThePageShown() {
+		AtomicInteger sanitized = new AtomicInteger();
+		this.contextRunner
+			.withPropertyValues("management.endpoint.registries.show-values=always",
+					"process-registry.registries.big.keys=unique", "process-registry.registries.big.partitions=8")
+			.withBean("countingSanitizer", SanitizingFunction.class, () -> (data) -> {
+				sanitized.incrementAndGet();
+				return data;
+			})
+			.run(withMvc((context, mvc) -> {
+				ProcessRegistry<String, String> big = context.getBean("big", ProcessRegistry.class);
+				CountDownLatch registered = new CountDownLatch(1);
+				context.getBean(ProcessRuntime.class).spawn((ctx) -> {
+					for (int i = 0; i < 100_000; i++) {
+						big.register(String.format("key-%06d", i), "value-" + i);
+					}
+					registered.countDown();
+					ctx.receive();
+				});
+				assertThat(registered.await(30, TimeUnit.SECONDS)).isTrue();
+				// what the page does every refresh interval: the overview, then the shown page of keys
+				mvc.perform(get(API + "/overview")).andExpect(status().isOk());
+				mvc.perform(get(API + "/registries/big/keys?offset=500&limit=20"))
+					.andExpect(jsonPath("$.total").value(100_000))
+					.andExpect(jsonPath("$.items[0].key").value("key-000500"))
+					.andExpect(jsonPath("$.items[0].entries[0].value").value("value-500"));
+				assertThat(sanitized).as("one sanitization per value shown, not per value held").hasValue(20);
+			}));
 	}
 
 	@Test
