@@ -256,6 +256,10 @@ class KeyedWorkersTests {
 		KeyedWorkers<String> workers = started(echo("echoes"));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> workers.call(null, "key"))
 			.withMessageContaining("key must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> KeyedWorkers.create(this.runtime, echo("echoes")))
+			.withMessageContaining("has a worker type named 'echoes' already");
+		assertThat(KeyedWorkers.all(this.runtime)).containsExactly(workers);
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {
