@@ -75,6 +75,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/** Set before {@code init}: how long the server may go without a message before it stops. */
 	@Nullable Duration idleShutdown;
 
+	/**
+	 * With an idle shutdown: when the server last finished handling a message. One timer per
+	 * idle period checks it, so a message costs a clock read, not a timer to cancel and re-arm.
+	 */
+	private long lastActive;
+
+	private @Nullable ScheduledFuture<?> shutdownTimer;
+
 	@SuppressWarnings("unchecked")
 	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server) {
 		super(runtime, serial);
@@ -327,15 +335,11 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private void dispatch(Object message) {
 		Object info = message;
 		if (message instanceof IdleTimeout timeout) {
-			if (timeout.generation != this.generation) {
+			if (timeout.shutdown) {
+				idleShutdownDue();
 				return;
 			}
-			if (timeout.shutdown) {
-				// idle for the whole idle shutdown; a message queued behind the timer re-arms it
-				this.idleTimer = null;
-				if (mailboxEmpty()) {
-					terminate(ExitReason.SHUTDOWN);
-				}
+			if (timeout.generation != this.generation) {
 				return;
 			}
 			info = GenServer.Timeout.TIMEOUT;
@@ -442,14 +446,48 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		exit(outcome);
 	}
 
-	/** Arms the callback's idle timeout or, without one, the server's idle shutdown. */
+	/**
+	 * Arms the callback's idle timeout or, without one, marks the server active for its idle
+	 * shutdown, arming the shutdown timer when none runs.
+	 */
 	private void armIdleTimer(@Nullable Duration timeout) {
-		Duration after = (timeout != null) ? timeout : this.idleShutdown;
-		if (after != null) {
-			IdleTimeout message = new IdleTimeout(this.generation, timeout == null);
-			this.idleTimer = runtime().scheduler().schedule(() -> deliver(message), after.toNanos(),
+		if (timeout != null) {
+			IdleTimeout message = new IdleTimeout(this.generation, false);
+			this.idleTimer = runtime().scheduler().schedule(() -> deliver(message), timeout.toNanos(),
 					TimeUnit.NANOSECONDS);
+			return;
 		}
+		Duration idle = this.idleShutdown;
+		if (idle != null) {
+			this.lastActive = System.nanoTime();
+			if (this.shutdownTimer == null) {
+				armShutdownTimer(idle.toNanos());
+			}
+		}
+	}
+
+	private void armShutdownTimer(long nanos) {
+		IdleTimeout message = new IdleTimeout(0, true);
+		this.shutdownTimer = runtime().scheduler().schedule(() -> deliver(message), nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * The shutdown timer fired: stop when no message came for the whole idle shutdown (and no
+	 * callback timeout or queued message is pending); otherwise check again when the period
+	 * counted from the last message ends.
+	 */
+	private void idleShutdownDue() {
+		this.shutdownTimer = null;
+		Duration idle = this.idleShutdown;
+		if (idle == null || this.idleTimer != null || !mailboxEmpty()) {
+			return; // the next message handled, or the callback's timeout, arms it again
+		}
+		long left = idle.toNanos() - (System.nanoTime() - this.lastActive);
+		if (left > 0) {
+			armShutdownTimer(left);
+			return;
+		}
+		terminate(ExitReason.SHUTDOWN);
 	}
 
 	// ---- signals and death
@@ -503,6 +541,10 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		ScheduledFuture<?> timer = this.idleTimer;
 		if (timer != null) {
 			timer.cancel(false);
+		}
+		ScheduledFuture<?> shutdown = this.shutdownTimer;
+		if (shutdown != null) {
+			shutdown.cancel(false);
 		}
 		Thread me = Thread.currentThread();
 		for (;;) {
