@@ -39,7 +39,7 @@ class IdleShutdownTests {
 
 	@Test
 	void everyKindOfMessageKeepsTheServer() {
-		Pid pid = start(Duration.ofMillis(300));
+		Pid pid = start(Duration.ofSeconds(2));
 		// a call, a cast and a plain send, each well inside the idle shutdown of the one before
 		for (int i = 0; i < 3; i++) {
 			this.runtime.call(pid, "ping");

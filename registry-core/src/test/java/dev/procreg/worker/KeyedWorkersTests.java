@@ -155,13 +155,14 @@ class KeyedWorkersTests {
 
 	@Test
 	void messagesSentToThePidItselfKeepTheWorker() {
-		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofMillis(200)));
+		// margins wide enough for a loaded machine: a tick every 50 ms against a one second idle shutdown
+		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofSeconds(1)));
 		Pid pid = workers.startOrFind("k");
 		ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
 		try {
-			sender.scheduleAtFixedRate(() -> this.runtime.send(pid, "tick"), 0, 40, TimeUnit.MILLISECONDS);
-			// five idle timeouts, with only plain messages to the pid, none through KeyedWorkers
-			await().during(Duration.ofSeconds(1)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
+			sender.scheduleAtFixedRate(() -> this.runtime.send(pid, "tick"), 0, 50, TimeUnit.MILLISECONDS);
+			// three idle periods, with only plain messages to the pid, none through KeyedWorkers
+			await().during(Duration.ofSeconds(3)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
 		}
 		finally {
 			sender.shutdownNow();
@@ -172,15 +173,19 @@ class KeyedWorkersTests {
 
 	@Test
 	void aWorkerWithARequestInFlightIsNotPassivated() throws Exception {
-		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofMillis(100)));
-		Pid pid = workers.startOrFind("busy");
+		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofMillis(200)));
 		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<String> reply = CompletableFuture
-			.supplyAsync(() -> workers.<String>call("busy", release, LONG));
-		await().atMost(LONG).until(() -> this.events.contains("blocked:busy"));
-		await().during(Duration.ofMillis(500)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
-		release.countDown();
-		assertThat(reply.get()).isEqualTo("released");
+		CompletableFuture<String> reply;
+		try (var caller = Executors.newVirtualThreadPerTaskExecutor()) {
+			reply = CompletableFuture.supplyAsync(() -> workers.<String>call("busy", release, LONG), caller);
+			await().atMost(LONG).until(() -> this.events.contains("blocked:busy") || reply.isDone());
+			assertThat(reply).as("the call is in flight").isNotDone();
+			Pid pid = workers.whereis("busy").orElseThrow();
+			// several idle timeouts with the request still running: the worker must stay
+			await().during(Duration.ofMillis(800)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
+			release.countDown();
+			assertThat(reply.get()).isEqualTo("released");
+		}
 		assertThat(this.events).doesNotContain("terminate:busy:shutdown");
 	}
 
@@ -220,7 +225,10 @@ class KeyedWorkersTests {
 		assertThat(started).isEqualTo(3);
 		assertThat(workers.activeWorkers(LONG)).isEqualTo(3);
 		workers.stop("key-0");
-		assertThat(workers.startOrFind("another")).isNotNull();
+		// the stopped worker's slot is free as soon as its exit completes
+		await().atMost(LONG)
+			.ignoreExceptionsInstanceOf(WorkerStartException.class)
+			.until(() -> workers.startOrFind("another") != null);
 	}
 
 	@Test
