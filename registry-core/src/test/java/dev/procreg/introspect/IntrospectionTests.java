@@ -43,7 +43,8 @@ class IntrospectionTests {
 	}
 
 	private Introspection introspection(TopLevelSupervisors topLevel) {
-		return new Introspection(this.runtime, topLevel, new Introspection.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 100, 100));
+		return new Introspection(this.runtime, topLevel,
+				new Introspection.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 100, 100));
 	}
 
 	@Test
