@@ -21,9 +21,9 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.IdleServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -56,7 +56,7 @@ public class ProcessGroupsLincheckTests {
 		protected Subject(boolean checkLiveness, boolean undoJoinOnDeath) {
 			this.groups = ProcessGroups.startFaulty(this.runtime, checkLiveness, undoJoinOnDeath);
 			for (int i = 0; i < OWNERS; i++) {
-				this.owners[i] = GenServer.start(this.runtime, new Idle(), null).orThrow();
+				this.owners[i] = IdleServer.start(this.runtime);
 			}
 		}
 
@@ -269,16 +269,6 @@ public class ProcessGroupsLincheckTests {
 				}
 			});
 			return result;
-		}
-
-	}
-
-	/** An owner: a server that does nothing, so no thread runs while the scenario does. */
-	static final class Idle extends GenServer<String> {
-
-		@Override
-		protected Init<String> init(Object arg) {
-			return ok("idle");
 		}
 
 	}

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.GenServer;
 import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.IdleServer;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,16 +45,6 @@ public class RegistryLincheckTests {
 		RegistryFaults.reset();
 	}
 
-	/** An idle server: an owner with no thread, so the scenario needs no virtual thread. */
-	public static final class Idle extends GenServer<Object> {
-
-		@Override
-		protected Init<Object> init(@Nullable Object arg) {
-			return ok("idle");
-		}
-
-	}
-
 	/** What both cores share: a runtime, owners, kill and liveness. */
 	abstract static class Core {
 
@@ -64,7 +54,7 @@ public class RegistryLincheckTests {
 
 		Core() {
 			for (int i = 0; i < OWNERS; i++) {
-				Pid pid = GenServer.start(this.runtime, new Idle(), null).orThrow();
+				Pid pid = IdleServer.start(this.runtime);
 				this.owners[i] = this.runtime.process(pid).orElseThrow();
 			}
 		}
