@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import dev.procreg.process.ExitReason;
@@ -15,14 +16,16 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.RuntimeExtension;
 
 import static dev.procreg.supervisor.TestServers.awaitRestarted;
 import static dev.procreg.supervisor.TestServers.pidOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(RuntimeExtension.class)
 class SupervisionTreeTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final Events events = new Events();
 
@@ -30,9 +33,12 @@ class SupervisionTreeTests {
 
 	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+	SupervisionTreeTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
+
 	@AfterEach
 	void close() {
-		this.runtime.close();
 		this.root.detachAppender(this.logs);
 	}
 
