@@ -29,7 +29,8 @@ class SupervisionTreeTests {
 
 	private final Events events = new Events();
 
-	private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+	/** The runtime's loggers: the test configuration keeps them off the console, not from appenders here. */
+	private final Logger procreg = (Logger) LoggerFactory.getLogger("dev.procreg");
 
 	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
@@ -39,7 +40,7 @@ class SupervisionTreeTests {
 
 	@AfterEach
 	void close() {
-		this.root.detachAppender(this.logs);
+		this.procreg.detachAppender(this.logs);
 	}
 
 	private ChildSpec worker(String id) {
@@ -83,7 +84,7 @@ class SupervisionTreeTests {
 	@Test
 	void eachCrashIsLoggedOnceWithChildIdAndSupervisor() {
 		this.logs.start();
-		this.root.addAppender(this.logs);
+		this.procreg.addAppender(this.logs);
 		Pid sup = Supervisor.start(this.runtime, Strategy.ONE_FOR_ONE, List.of(worker("crasher"), worker("exiter")),
 				Supervisor.Options.defaults()).orThrow();
 		Pid crasher = pidOf(this.runtime, sup, "crasher");
