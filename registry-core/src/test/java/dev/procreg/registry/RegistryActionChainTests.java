@@ -90,13 +90,13 @@ class RegistryActionChainTests {
 		try (World world = new World()) {
 			world.check();
 			for (int i = 0; i < STEPS; i++) {
-				steps.add(world.step(random));
+				world.step(random, steps);
 			}
 		}
 		catch (AssertionError | RuntimeException ex) {
 			throw new AssertionError("action chain with seed " + seed + " failed (replay it with -D" + SEED_PROPERTY
-					+ "=" + seed + ") after these steps:\n  " + String.join("\n  ", steps) + "\n" + ex.getMessage(),
-					ex);
+					+ "=" + seed + ") at the last of these steps:\n  " + String.join("\n  ", steps) + "\n"
+					+ ex.getMessage(), ex);
 		}
 	}
 
@@ -133,14 +133,25 @@ class RegistryActionChainTests {
 			}
 		}
 
-		/** Does one random step and checks the world against the model; returns what it did. */
-		String step(Random random) {
+		/** Does one random step, noted in {@code steps} first, and checks the world against the model. */
+		void step(Random random, List<String> steps) {
 			int slot = random.nextInt(SLOTS);
 			String key = KEYS.get(random.nextInt(KEYS.size()));
 			String group = GROUPS.get(random.nextInt(GROUPS.size()));
 			String value = "v" + (++this.values);
 			Agent agent = this.agents.get(slot);
-			String step = switch (random.nextInt(8)) {
+			int action = random.nextInt(8);
+			steps.add(switch (action) {
+				case 0 -> "unique register " + key + " by " + slot;
+				case 1 -> "unique unregister " + key + " by " + slot;
+				case 2 -> "duplicate register " + key + " by " + slot;
+				case 3 -> "duplicate unregister " + key + " by " + slot;
+				case 4 -> "join " + group + " by " + slot;
+				case 5 -> "leave " + group + " by " + slot;
+				case 6 -> "kill " + slot;
+				default -> "read";
+			});
+			switch (action) {
 				case 0 -> {
 					RegisterResult result = agent.call(() -> this.unique.register(key, value));
 					Slotted holder = this.uniqueModel.get(key);
@@ -152,7 +163,6 @@ class RegistryActionChainTests {
 						assertThat(result).as("register %s", key)
 							.isEqualTo(new RegisterResult.AlreadyRegistered(pid(holder.slot)));
 					}
-					yield "unique register " + key + " by " + slot;
 				}
 				case 1 -> {
 					boolean removed = agent.call(() -> this.unique.unregister(key));
@@ -162,40 +172,33 @@ class RegistryActionChainTests {
 					if (owned) {
 						this.uniqueModel.remove(key);
 					}
-					yield "unique unregister " + key + " by " + slot;
 				}
 				case 2 -> {
 					assertThat(agent.call(() -> this.duplicate.register(key, value))).as("duplicate register %s", key)
 						.isEqualTo(new RegisterResult.Registered());
 					this.duplicateModel.computeIfAbsent(key, (k) -> new ArrayList<>()).add(new Slotted(slot, value));
-					yield "duplicate register " + key + " by " + slot;
 				}
 				case 3 -> {
 					boolean removed = agent.call(() -> this.duplicate.unregister(key));
 					List<Slotted> entries = this.duplicateModel.getOrDefault(key, new ArrayList<>());
 					assertThat(removed).as("duplicate unregister %s", key)
 						.isEqualTo(entries.removeIf((e) -> e.slot == slot));
-					yield "duplicate unregister " + key + " by " + slot;
 				}
 				case 4 -> {
 					this.groups.join(group, agent.pid);
 					this.groupModel.computeIfAbsent(group, (g) -> new ArrayList<>()).add(slot);
-					yield "join " + group + " by " + slot;
 				}
 				case 5 -> {
 					boolean left = this.groups.leave(group, agent.pid);
 					assertThat(left).as("leave %s", group)
 						.isEqualTo(this.groupModel.getOrDefault(group, new ArrayList<>()).remove(Integer.valueOf(slot)));
-					yield "leave " + group + " by " + slot;
 				}
-				case 6 -> {
-					kill(slot);
-					yield "kill " + slot;
+				case 6 -> kill(slot);
+				default -> {
+					// a read only: the check below
 				}
-				default -> "read";
-			};
+			}
 			check();
-			return step;
 		}
 
 		/**
