@@ -1,7 +1,5 @@
 package dev.procreg.process;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,11 +25,9 @@ import org.slf4j.LoggerFactory;
  * tells others. Correctness never waits for that cleanup.
  *
  * <h2>Mailbox</h2>
- * An unbounded multi-producer single-consumer linked queue (Vyukov): a sender swings
- * {@code tail} with one atomic exchange and links the previous node; only the process itself (or
- * whoever runs a server's code) consumes from {@code head}. Messages from one sender arrive in
- * the order sent. After enqueueing, {@link #wake()} lets the subclass unpark its thread or
- * schedule the server.
+ * A {@link Mailbox}: many senders, one consumer (the process itself, or whoever runs a server's
+ * code). After enqueueing, {@link #wake()} lets the subclass unpark its thread or schedule the
+ * server.
  *
  * <h2>Lock</h2>
  * The process's monitor guards hooks, links and outgoing monitors, and the transition to dead.
@@ -54,33 +50,13 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	private static final ConcurrentHashMap<Thread, ThreadProcess> THREADS = new ConcurrentHashMap<>();
 
-	private static final VarHandle TAIL;
-
-	private static final VarHandle HEAD;
-
-	static {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			TAIL = lookup.findVarHandle(LocalProcess.class, "tail", Node.class);
-			HEAD = lookup.findVarHandle(LocalProcess.class, "head", Node.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
 	final Pid pid;
 
 	private final ProcessRuntime runtime;
 
 	private final long startedAt = System.currentTimeMillis();
 
-
-	@SuppressWarnings("unused") // through TAIL
-	private volatile Node tail;
-
-	@SuppressWarnings("unused") // through HEAD
-	private Node head;
+	final Mailbox mailbox = new Mailbox();
 
 	/** Set while this process's thread runs another process's code (an inline call). */
 	volatile boolean lent;
@@ -100,9 +76,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	LocalProcess(ProcessRuntime runtime, long serial) {
 		this.runtime = runtime;
 		this.pid = new Pid(runtime.node(), serial, this);
-		Node stub = new Node(null);
-		this.head = stub;
-		this.tail = stub;
 	}
 
 	/**
@@ -446,16 +419,28 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	// ---- mailbox
 
 	/**
-	 * Enqueues a message and wakes the process. Any thread may call it.
+	 * Enqueues a signal-like message (an exit, a down, a call, a system message) and wakes the
+	 * process: never dropped by the mailbox's bound. Any thread may call it.
 	 * @return false when the process is dead (the message is dropped)
 	 */
 	final boolean deliver(Object message) {
 		if (this.pid.exitReason != null) {
 			return false;
 		}
-		Node node = new Node(message);
-		Node prev = (Node) TAIL.getAndSet(this, node);
-		Node.NEXT.setRelease(prev, node);
+		this.mailbox.offer(message, false);
+		wake();
+		return true;
+	}
+
+	/**
+	 * Enqueues a user message (send, cast) and wakes the process. Any thread may call it.
+	 * @return false when the process is dead, or its bounded mailbox is full (the message is
+	 * dropped and counted)
+	 */
+	final boolean deliverBounded(Object message) {
+		if (this.pid.exitReason != null || !this.mailbox.offer(message, true)) {
+			return false;
+		}
 		wake();
 		return true;
 	}
@@ -463,38 +448,23 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	/** Lets whatever consumes the mailbox know that a message arrived. */
 	abstract void wake();
 
-	/** Takes the oldest message; only the consumer may call it. */
+	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {
-		Node h = (Node) HEAD.get(this);
-		Node next = (Node) Node.NEXT.getAcquire(h);
-		if (next == null) {
-			if (h == TAIL.getVolatile(this)) {
-				return null;
-			}
-			// a producer swung tail but has not linked its node yet: it is about to
-			do {
-				Thread.onSpinWait();
-				next = (Node) Node.NEXT.getAcquire(h);
-			}
-			while (next == null);
-		}
-		Object item = next.item;
-		next.item = null;
-		HEAD.setRelease(this, next);
-		return item;
+		return this.mailbox.poll();
 	}
 
 	final boolean mailboxEmpty() {
-		return HEAD.getAcquire(this) == TAIL.getVolatile(this);
+		return this.mailbox.isEmpty();
 	}
 
+	/** @return the messages waiting, in O(1) */
 	final int mailboxLength() {
-		int count = 0;
-		Node last = (Node) TAIL.getVolatile(this);
-		for (Node n = (Node) HEAD.getAcquire(this); n != last && n != null; n = (Node) Node.NEXT.getAcquire(n)) {
-			count++;
-		}
-		return count;
+		return this.mailbox.length();
+	}
+
+	@Override
+	public final void limitMailbox(int maxMessages) {
+		this.mailbox.limit(maxMessages);
 	}
 
 	// ---- links and monitors
@@ -589,9 +559,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			}
 		}
 		linkedPids.sort(null);
-		return new ProcessInfo(this.pid, status(), mailboxLength(), List.copyOf(names), List.copyOf(linkedPids),
+		return new ProcessInfo(this.pid, status(), this.mailbox.length(), List.copyOf(names), List.copyOf(linkedPids),
 				List.copyOf(monitors), List.copyOf(monitoredBy), this.trapExits, Instant.ofEpochMilli(this.startedAt),
-				serverClass(), this.parent);
+				serverClass(), this.parent, this.mailbox.limit(), this.mailbox.dropped());
 	}
 
 	abstract ProcessInfo.Status status();
@@ -603,31 +573,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	@Override
 	public String toString() {
 		return this.pid.toString();
-	}
-
-	/** A mailbox node. */
-	static final class Node {
-
-		static final VarHandle NEXT;
-
-		static {
-			try {
-				NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
-			}
-			catch (ReflectiveOperationException ex) {
-				throw new ExceptionInInitializerError(ex);
-			}
-		}
-
-		@Nullable Object item;
-
-		@SuppressWarnings("unused") // through NEXT
-		private volatile @Nullable Node next;
-
-		Node(@Nullable Object item) {
-			this.item = item;
-		}
-
 	}
 
 }

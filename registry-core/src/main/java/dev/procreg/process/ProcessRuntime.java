@@ -182,7 +182,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(message, "message must not be null");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
-			process.deliver(message);
+			process.deliverBounded(message);
 		}
 	}
 
@@ -242,7 +242,7 @@ public final class ProcessRuntime implements AutoCloseable {
 			server.cast(request);
 		}
 		else if (process != null) {
-			process.deliver(request);
+			process.deliverBounded(request);
 		}
 	}
 

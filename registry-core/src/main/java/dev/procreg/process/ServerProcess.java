@@ -481,7 +481,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	void cast(Object request) {
-		deliver(new Cast(request));
+		deliverBounded(new Cast(request));
 	}
 
 	@Override
