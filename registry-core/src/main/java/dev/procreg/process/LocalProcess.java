@@ -1,6 +1,7 @@
 package dev.procreg.process;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -288,15 +289,60 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @return whether this call ended the process
 	 */
 	final boolean exit(ExitReason reason, boolean report) {
-		if (reason == ExitReason.KILL) {
-			reason = ExitReason.KILLED;
+		Set<LocalProcess> linked = die((reason == ExitReason.KILL) ? ExitReason.KILLED : reason, report);
+		if (linked == null) {
+			return false;
 		}
+		if (!linked.isEmpty()) {
+			propagate(new Death(this, this.pid.exitReason, linked));
+		}
+		return true;
+	}
+
+	/**
+	 * Tells the linked processes of a death, and theirs of the deaths that causes, with a work
+	 * list instead of recursion: a chain of a million linked processes dies on a constant stack.
+	 * Every process of the chain is dead when this returns.
+	 */
+	private static void propagate(Death first) {
+		ArrayDeque<Death> work = new ArrayDeque<>();
+		work.add(first);
+		for (Death death = work.poll(); death != null; death = work.poll()) {
+			for (LocalProcess other : death.linked) {
+				try {
+					other.unlinkOneSide(death.process);
+					ExitReason reason = other.onExitSignal(death.process.pid, death.reason, true);
+					if (reason != null) {
+						// the crash, if it is one, was logged where it happened
+						Set<LocalProcess> next = other.die(reason, false);
+						if (next != null && !next.isEmpty()) {
+							work.add(new Death(other, reason, next));
+						}
+					}
+				}
+				catch (Throwable ex) {
+					// one failing process must not leave the rest of the chain alive
+					logger.error("Could not deliver the exit signal of {} to {}", death.process.pid, other.pid, ex);
+				}
+			}
+		}
+	}
+
+	/** A process that died, with the processes it was linked to. */
+	private record Death(LocalProcess process, ExitReason reason, Set<LocalProcess> linked) {
+	}
+
+	/**
+	 * The death itself: marks this process dead, runs its exit hooks and releases its monitors.
+	 * @return the processes it was linked to (to signal), or {@code null} when it was already dead
+	 */
+	private @Nullable Set<LocalProcess> die(ExitReason reason, boolean report) {
 		ExitHook hooksToRun;
 		Set<LocalProcess> linked;
 		Set<MonitorRef> monitors;
 		synchronized (this) {
 			if (this.pid.exitReason != null) {
-				return false;
+				return null;
 			}
 			this.pid.exitReason = reason;
 			hooksToRun = this.hooks;
@@ -336,12 +382,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			hook.attachedTo = null;
 			hook = next;
 		}
-		if (linked != null) {
-			for (LocalProcess other : linked) {
-				other.unlinkOneSide(this);
-				other.exitSignal(this.pid, reason, true);
-			}
-		}
 		if (monitors != null) {
 			for (MonitorRef ref : monitors) {
 				LocalProcess target = this.runtime.local(ref.target);
@@ -350,7 +390,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
-		return true;
+		return (linked != null) ? linked : Set.of();
 	}
 
 	private void runHook(ExitHook hook, ExitReason reason) {
@@ -387,28 +427,38 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
-	 * Handles an exit signal, Erlang's semantics: {@code kill} sent directly cannot be trapped; a
-	 * trapping process receives an {@link Exit} message; otherwise {@code normal} is ignored
-	 * (unless the process sent it to itself) and any other reason ends the process.
+	 * Handles an exit signal: ends this process when the signal says so, and tells its linked
+	 * processes in turn (see {@link #propagate}).
 	 */
-	void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+	final void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+		ExitReason death = onExitSignal(from, reason, fromLink);
+		if (death != null) {
+			exit(death, false); // the crash, if it is one, was logged where it happened
+		}
+	}
+
+	/**
+	 * What an exit signal does to this process, Erlang's semantics: {@code kill} sent directly
+	 * cannot be trapped; a trapping process receives an {@link Exit} message; otherwise
+	 * {@code normal} is ignored (unless the process sent it to itself) and any other reason ends
+	 * the process.
+	 * @return the reason this process must exit with, or {@code null} when it lives on
+	 */
+	@Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
 		if (this.pid.exitReason != null) {
-			return;
+			return null;
 		}
 		if (!fromLink && reason == ExitReason.KILL) {
-			exit(ExitReason.KILLED);
+			return ExitReason.KILLED;
 		}
-		else if (this.trapExits) {
+		if (this.trapExits) {
 			deliver(new Exit(from, reason));
+			return null;
 		}
-		else if (reason.equals(ExitReason.NORMAL)) {
-			if (this.pid.equals(from)) {
-				exit(ExitReason.NORMAL);
-			}
+		if (reason.equals(ExitReason.NORMAL)) {
+			return this.pid.equals(from) ? ExitReason.NORMAL : null;
 		}
-		else {
-			exit(reason, false); // the crash, if it is one, was logged where it happened
-		}
+		return reason;
 	}
 
 	/** Asks the process to stop with {@code shutdown}, as a runtime closing does. */

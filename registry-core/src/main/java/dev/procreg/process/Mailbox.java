@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -39,14 +40,11 @@ class Mailbox {
 
 	private static final VarHandle HEAD;
 
-	private static final VarHandle DROPPED;
-
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			TAIL = lookup.findVarHandle(Mailbox.class, "tail", Node.class);
 			HEAD = lookup.findVarHandle(Mailbox.class, "head", Node.class);
-			DROPPED = lookup.findVarHandle(Mailbox.class, "dropped", long.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -60,12 +58,8 @@ class Mailbox {
 	@SuppressWarnings("unused")
 	private Node head;
 
-	/** The bound on messages, or 0 for none. */
-	private volatile int limit;
-
-	/** Bounded offers refused because the mailbox was full; through {@code DROPPED}. */
-	@SuppressWarnings("unused")
-	private volatile long dropped;
+	/** The bound and its drop count, made on first use: most processes never have one. */
+	private volatile @Nullable Bound bound;
 
 	/** Messages a selective receive set aside, oldest first; the consumer's own. */
 	private @Nullable ArrayDeque<Object> saved;
@@ -87,10 +81,10 @@ class Mailbox {
 	 */
 	final boolean offer(Object message, boolean bounded) {
 		Node node = new Node(message);
-		int max = bounded ? this.limit : 0;
-		Node prev = swingTail(node, max);
+		Bound limits = bounded ? this.bound : null;
+		Node prev = swingTail(node, (limits != null) ? limits.limit : 0);
 		if (prev == null) {
-			DROPPED.getAndAdd(this, 1L);
+			limits.dropped.increment();
 			return false;
 		}
 		Node.NEXT.setRelease(prev, node);
@@ -149,7 +143,9 @@ class Mailbox {
 	 * @return the length
 	 */
 	final int length() {
-		// head first: tail only moves forward and head never passes it, so the difference is never negative
+		// head first: tail only moves forward and head never passes it, so the difference is never
+		// negative; messages that move during the two reads may make it off by those, as any
+		// length of a queue that others change is
 		Node h = (Node) HEAD.getAcquire(this);
 		Node t = (Node) TAIL.getVolatile(this);
 		return (t.seq - h.seq) + this.savedCount;
@@ -202,17 +198,40 @@ class Mailbox {
 		if (maxMessages < 0) {
 			throw new IllegalArgumentException("mailbox limit must not be negative: " + maxMessages);
 		}
-		this.limit = maxMessages;
+		synchronized (this) {
+			Bound limits = this.bound;
+			if (limits == null) {
+				this.bound = new Bound(maxMessages);
+			}
+			else {
+				limits.limit = maxMessages;
+			}
+		}
 	}
 
 	/** @return the bound, or 0 for none */
 	final int limit() {
-		return this.limit;
+		Bound limits = this.bound;
+		return (limits != null) ? limits.limit : 0;
 	}
 
 	/** @return how many bounded messages were dropped because the mailbox was full */
 	final long dropped() {
-		return (long) DROPPED.getVolatile(this);
+		Bound limits = this.bound;
+		return (limits != null) ? limits.dropped.sum() : 0L;
+	}
+
+	/** A mailbox's bound. */
+	private static final class Bound {
+
+		volatile int limit;
+
+		final LongAdder dropped = new LongAdder();
+
+		Bound(int limit) {
+			this.limit = limit;
+		}
+
 	}
 
 	/** A mailbox node: a message and its position. */

@@ -587,11 +587,17 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 		for (var stops = this.orderedStops.descendingIterator(); stops.hasNext();) {
 			OrderedStop stop = stops.next();
-			stop.process.shutdown();
-			if (!awaitExit(stop.process.pid, stop.timeout)) {
-				logger.warn("Runtime {}: {} still running after {} ms; killing it", node(), stop.process.pid,
-						stop.timeout.toMillis());
-				stop.process.exit(ExitReason.KILLED);
+			try {
+				stop.process.shutdown();
+				if (!awaitExit(stop.process.pid, stop.timeout)) {
+					logger.warn("Runtime {}: {} still running after {} ms; killing it", node(), stop.process.pid,
+							stop.timeout.toMillis());
+					stop.process.exit(ExitReason.KILLED);
+				}
+			}
+			catch (Throwable ex) {
+				// close always completes: what this stop left alive is killed below
+				logger.error("Runtime {}: could not stop {} in order", node(), stop.process.pid, ex);
 			}
 		}
 		List<LocalProcess> alive = new ArrayList<>(this.processes.values());
@@ -602,7 +608,12 @@ public final class ProcessRuntime implements AutoCloseable {
 			}
 		}
 		for (LocalProcess process : alive) {
-			process.shutdown();
+			try {
+				process.shutdown();
+			}
+			catch (Throwable ex) {
+				logger.error("Runtime {}: could not shut {} down; it will be killed", node(), process.pid, ex);
+			}
 		}
 		boolean orderly;
 		try {
@@ -617,7 +628,12 @@ public final class ProcessRuntime implements AutoCloseable {
 					this.options.shutdownTimeout().toMillis());
 		}
 		for (LocalProcess process : this.processes.values()) {
-			process.exit(ExitReason.KILLED);
+			try {
+				process.exit(ExitReason.KILLED);
+			}
+			catch (Throwable ex) {
+				logger.error("Runtime {}: could not kill {}", node(), process.pid, ex);
+			}
 		}
 		ScheduledThreadPoolExecutor timers = this.scheduler;
 		if (timers != null) {
