@@ -199,6 +199,7 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("join");
 		LocalProcess process = owner(Objects.requireNonNull(pid, "pid must not be null"));
 		join(group, new LocalProcess[] { process });
 	}
@@ -213,6 +214,7 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("join");
 		LocalProcess[] owners = owners(pids);
 		if (owners.length > 0) {
 			join(group, owners);
@@ -258,6 +260,7 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("leave");
 		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
 		return leave(group, new LocalProcess[] { process });
 	}
@@ -270,6 +273,7 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("leave");
 		Objects.requireNonNull(pids, "pids must not be null");
 		LocalProcess[] owners = new LocalProcess[pids.size()];
 		int i = 0;
@@ -453,6 +457,7 @@ public final class ProcessGroups {
 	 */
 	public boolean demonitor(GroupMonitorRef ref) {
 		Objects.requireNonNull(ref, "ref must not be null");
+		LocalProcess.currentAlive("demonitor");
 		if (ref.scope != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of scope '" + ref.scope.name + "', not of '"
 					+ this.name + "'");
@@ -596,7 +601,7 @@ public final class ProcessGroups {
 	}
 
 	private LocalProcess currentProcess(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null || current.runtime() != this.runtime) {
 			throw new IllegalStateException(operation + " must be called from a process of runtime "
 					+ this.runtime.node() + ": the events are sent to the calling process");

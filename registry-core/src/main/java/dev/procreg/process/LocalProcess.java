@@ -105,6 +105,38 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
+	 * The process whose code the calling thread runs, refusing a dead one: every operation that
+	 * acts (send, spawn, call, exit, register, join, lock...) starts here, so a killed process
+	 * whose code swallowed the kill's interrupt gets nothing done in its name. One volatile read
+	 * of the caller's own liveness word on top of finding the caller.
+	 * @param operation what the caller is doing, for the message
+	 * @return the calling process, or {@code null} on a thread that runs no process
+	 * @throws ProcessExitException when the calling process has exited; its reason is the
+	 * process's exit reason ({@code killed} after a kill)
+	 */
+	public static @Nullable LocalProcess currentAlive(String operation) {
+		LocalProcess current = current();
+		if (current != null) {
+			ExitReason reason = current.pid.exitReason;
+			if (reason != null) {
+				throw ProcessExitException.deadCaller(current.pid, reason, operation);
+			}
+		}
+		return current;
+	}
+
+	/**
+	 * Refuses an operation of this process on itself once it is dead.
+	 * @throws ProcessExitException when this process has exited
+	 */
+	final void checkAlive(String operation) {
+		ExitReason reason = this.pid.exitReason;
+		if (reason != null) {
+			throw ProcessExitException.deadCaller(this.pid, reason, operation);
+		}
+	}
+
+	/**
 	 * Makes {@code process} the current process of the calling thread: the thread's own process
 	 * when it has one, another while the thread runs that one's code inline, or none.
 	 */
@@ -150,11 +182,13 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final MonitorRef monitor(Name name) {
+		checkAlive("monitor");
 		return monitor(this.runtime.resolveOrThrow(name));
 	}
 
 	@Override
 	public final boolean demonitor(MonitorRef ref, boolean flush) {
+		checkAlive("demonitor");
 		if (ref.watcher != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of " + ref.watcher.pid + ", not of " + this.pid);
 		}
@@ -169,6 +203,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void link(Name name) {
+		checkAlive("link");
 		Pid other = this.runtime.resolveOrThrow(name);
 		LocalProcess process = this.runtime.local(other);
 		if (process == null) {
@@ -181,6 +216,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void unlink(Name name) {
+		checkAlive("unlink");
 		Pid other = name.resolve(this.runtime);
 		LocalProcess process = (other != null) ? this.runtime.local(other) : null;
 		if (process != null) {
@@ -190,6 +226,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void trapExits(boolean trap) {
+		checkAlive("trapExits");
 		this.trapExits = trap;
 	}
 
@@ -514,6 +551,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void limitMailbox(int maxMessages) {
+		checkAlive("limitMailbox");
 		this.mailbox.limit(maxMessages);
 	}
 

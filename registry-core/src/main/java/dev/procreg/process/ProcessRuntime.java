@@ -101,6 +101,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return its pid
 	 */
 	public Pid spawn(ProcessBody body) {
+		LocalProcess.currentAlive("spawn");
 		ThreadProcess process = newThreadProcess(body);
 		process.start();
 		return process.pid;
@@ -117,6 +118,11 @@ public final class ProcessRuntime implements AutoCloseable {
 		ThreadProcess process = newThreadProcess(body);
 		process.parent = parent.pid;
 		parent.link(process);
+		if (!parent.isAlive()) {
+			// the parent died after the check and before the link: the child would be an orphan
+			process.exit(ExitReason.KILLED);
+			parent.checkAlive("spawnLink");
+		}
 		process.start();
 		return process.pid;
 	}
@@ -147,6 +153,9 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(server, "server must not be null");
 		ensureOpen();
 		LocalProcess parent = link ? requireCurrent("startLink") : null;
+		if (parent == null) {
+			LocalProcess.currentAlive("start");
+		}
 		ServerProcess process = new ServerProcess(this, SERIALS.incrementAndGet(), server);
 		this.processes.put(process.pid, process);
 		if (name != null) {
@@ -180,6 +189,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
+		LocalProcess.currentAlive("send");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
 			process.deliverBounded(message);
@@ -216,6 +226,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public <R> R call(Name name, Object request, Duration timeout) {
 		Objects.requireNonNull(request, "request must not be null");
 		nanos(timeout);
+		LocalProcess.currentAlive("call");
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);
 		if (process == null || !process.isAlive()) {
@@ -236,6 +247,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void cast(Name name, Object request) {
 		Objects.requireNonNull(request, "request must not be null");
+		LocalProcess.currentAlive("cast");
 		Pid pid = Objects.requireNonNull(name, "name must not be null").resolve(this);
 		LocalProcess process = (pid != null) ? local(pid) : null;
 		if (process instanceof ServerProcess server) {
@@ -258,6 +270,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public void stop(Name name, ExitReason reason, Duration timeout) {
 		Objects.requireNonNull(reason, "reason must not be null");
 		Objects.requireNonNull(timeout, "timeout must not be null");
+		LocalProcess.currentAlive("stop");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process == null || !process.isAlive()) {
 			throw new NoProcessException(name, "no process: " + name + " is not alive");
@@ -312,9 +325,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void exit(Name name, ExitReason reason) {
 		Objects.requireNonNull(reason, "reason must not be null");
+		LocalProcess sender = LocalProcess.currentAlive("exit");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
-			LocalProcess sender = LocalProcess.current();
 			process.exitSignal((sender != null) ? sender.pid : null, reason, false);
 		}
 	}
@@ -378,6 +391,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public void register(String name, Pid pid) {
 		RegisteredName checked = new RegisteredName(name);
 		Objects.requireNonNull(pid, "pid must not be null");
+		LocalProcess.currentAlive("register");
 		LocalProcess process = local(pid);
 		if (process == null || !process.isAlive()) {
 			throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not alive");
@@ -394,6 +408,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return whether a live process held it
 	 */
 	public boolean unregister(String name) {
+		LocalProcess.currentAlive("unregister");
 		return this.names.unregister(Objects.requireNonNull(name, "name must not be null"));
 	}
 
@@ -553,7 +568,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	private LocalProcess requireCurrent(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null || current.runtime() != this) {
 			throw new IllegalStateException(operation + " must be called from a process of this runtime");
 		}

@@ -512,12 +512,14 @@ public final class ProcessRegistry<K, V> {
 	 * @param value its value
 	 */
 	public void putMeta(String key, Object value) {
+		LocalProcess.currentAlive("putMeta");
 		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
 	}
 
 	/** @param key a metadata key to remove */
 	public void deleteMeta(String key) {
+		LocalProcess.currentAlive("deleteMeta");
 		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
 	}
 
@@ -651,7 +653,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	private LocalProcess callingProcess(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null) {
 			throw new IllegalStateException(operation + " registers the calling process, but thread '"
 					+ Thread.currentThread().getName() + "' runs no process; call it from a process or a GenServer");
