@@ -64,6 +64,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	volatile boolean trapExits;
 
+	/** The thread running this process's exit of itself, while it does; see {@link #exit}. */
+	private volatile @Nullable Thread exitingOn;
+
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
 
@@ -118,7 +121,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		LocalProcess current = current();
 		if (current != null) {
 			ExitReason reason = current.pid.exitReason;
-			if (reason != null) {
+			if (reason != null && current.exitingOn != Thread.currentThread()) {
 				throw ProcessExitException.deadCaller(current.pid, reason, operation);
 			}
 		}
@@ -326,14 +329,28 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @return whether this call ended the process
 	 */
 	final boolean exit(ExitReason reason, boolean report) {
-		Set<LocalProcess> linked = die((reason == ExitReason.KILL) ? ExitReason.KILLED : reason, report);
-		if (linked == null) {
-			return false;
+		// a process ending itself runs the cleanup on its own thread: exit hooks and the deaths of
+		// linked processes may use the runtime there (a group monitor's event is a send), which
+		// the dead-caller check must let through for the length of this exit only
+		boolean self = current() == this;
+		if (self) {
+			this.exitingOn = Thread.currentThread();
 		}
-		if (!linked.isEmpty()) {
-			propagate(new Death(this, this.pid.exitReason, linked));
+		try {
+			Set<LocalProcess> linked = die((reason == ExitReason.KILL) ? ExitReason.KILLED : reason, report);
+			if (linked == null) {
+				return false;
+			}
+			if (!linked.isEmpty()) {
+				propagate(new Death(this, this.pid.exitReason, linked));
+			}
+			return true;
 		}
-		return true;
+		finally {
+			if (self) {
+				this.exitingOn = null;
+			}
+		}
 	}
 
 	/**
