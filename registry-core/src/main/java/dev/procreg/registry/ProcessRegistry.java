@@ -1,5 +1,6 @@
 package dev.procreg.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -524,20 +525,53 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	/**
+	 * How long {@link #lock(Object, Supplier)} waits for the action of a holder that has exited
+	 * to return before it reports the lock as stuck.
+	 */
+	public static final Duration DEFAULT_LOCK_STUCK_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
 	 * Runs {@code action} while holding a lock on {@code lockKey}, Elixir's
-	 * {@code Registry.lock/3}: one process at a time per lock key; the lock is released when the
-	 * action returns or throws, or when the holding process exits.
+	 * {@code Registry.lock/3}: one action at a time per lock key, ever. The lock is released when
+	 * the action returns or throws. A holder killed inside its action keeps the lock until its
+	 * code actually leaves the action (Java cannot stop a thread that ignores the kill's
+	 * interrupt); a waiter gives up with {@link RegistryLockStuckException} once the dead holder
+	 * has been stuck for {@link #DEFAULT_LOCK_STUCK_TIMEOUT}, rather than run beside it.
+	 *
+	 * <pre>{@code
+	 * Receipt receipt = donations.lock("donor-123", () -> ledger.settle("donor-123"));
+	 * }</pre>
 	 * @param <T> the action's result type
 	 * @param lockKey what to lock
 	 * @param action what to do
 	 * @return what the action returned
 	 * @throws IllegalStateException when not called from a process, or when the calling process
 	 * already holds the lock
+	 * @throws RegistryLockStuckException when the holder exited but its action did not return in time
 	 */
 	public <T> T lock(Object lockKey, Supplier<T> action) {
+		return lock(lockKey, DEFAULT_LOCK_STUCK_TIMEOUT, action);
+	}
+
+	/**
+	 * Runs {@code action} while holding a lock on {@code lockKey}, as {@link #lock(Object, Supplier)},
+	 * with its own bound on how long to wait for the action of a holder that has exited.
+	 * @param <T> the action's result type
+	 * @param lockKey what to lock
+	 * @param stuckAfter how long a holder may stay in its action after it exited before this
+	 * call reports the lock as stuck
+	 * @param action what to do
+	 * @return what the action returned
+	 * @throws RegistryLockStuckException when the holder exited but its action did not return in time
+	 */
+	public <T> T lock(Object lockKey, Duration stuckAfter, Supplier<T> action) {
 		Objects.requireNonNull(lockKey, "lockKey must not be null");
+		Objects.requireNonNull(stuckAfter, "stuckAfter must not be null");
+		if (stuckAfter.isNegative()) {
+			throw new IllegalArgumentException("stuckAfter must not be negative: " + stuckAfter);
+		}
 		Objects.requireNonNull(action, "action must not be null");
-		return this.locks.run(callingProcess("lock"), lockKey, action);
+		return this.locks.run(callingProcess("lock"), lockKey, stuckAfter, action);
 	}
 
 	// ---- via names
