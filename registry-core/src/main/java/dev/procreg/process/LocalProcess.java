@@ -398,6 +398,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			if (this.pid.exitReason != null) {
 				return null;
 			}
+			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
+				hook.ownerDying();
+			}
 			this.pid.exitReason = reason;
 			hooksToRun = this.hooks;
 			linked = this.links;

@@ -338,7 +338,12 @@ public final class ProcessRegistry<K, V> {
 		return selected;
 	}
 
-	/** @return the number of entries; exact once the exit hooks of dead owners have run */
+	/**
+	 * The number of entries, in O(partitions): never counts an entry whose owner is not alive,
+	 * whether or not its exit hooks have run (an owner leaves the count under its lock just
+	 * before it is marked dead).
+	 * @return the number of entries
+	 */
 	public long count() {
 		long total = 0;
 		for (Partition<K, V> partition : this.partitions) {
