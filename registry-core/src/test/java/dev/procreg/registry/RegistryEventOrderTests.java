@@ -73,7 +73,7 @@ class RegistryEventOrderTests {
 
 	@Test
 	void manyReplacementsOfDeadOwnersEachReplayTheTrueHistory() {
-		int trials = 2_000;
+		int trials = 500;
 		List<Pid[]> owners = new ArrayList<>();
 		for (int key = 0; key < trials; key++) {
 			int k = key;
@@ -93,6 +93,8 @@ class RegistryEventOrderTests {
 			this.runtime.exit(p, ExitReason.KILL);
 			owners.add(new Pid[] { p, q });
 		}
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+			.until(() -> this.events.values().stream().mapToInt(List::size).sum() >= 3 * trials);
 		for (int key = 0; key < trials; key++) {
 			Pid p = owners.get(key)[0];
 			Pid q = owners.get(key)[1];
@@ -134,7 +136,7 @@ class RegistryEventOrderTests {
 	}
 
 	private List<RegistryEvent<?, ?>> history(int key, int size) {
-		await().atMost(Duration.ofSeconds(20))
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
 			.until(() -> this.events.getOrDefault(key, List.of()).size() >= size);
 		return List.copyOf(this.events.get(key));
 	}
