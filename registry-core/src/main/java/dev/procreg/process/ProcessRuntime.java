@@ -240,15 +240,25 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/**
 	 * Casts a request to a server: fire and forget. Like Elixir, casting to a name that resolves
-	 * to nothing, or to a dead process, does nothing. A plain process receives the request as a
-	 * message.
+	 * to nothing, or to a dead process, does nothing, and so does a via name whose registry this
+	 * runtime does not have (Elixir's {@code GenServer.cast} returns {@code :ok} there too; a
+	 * {@code send} or {@code call} to it throws). A plain process receives the request as a message.
 	 * @param name the server
 	 * @param request the request, not null
 	 */
 	public void cast(Name name, Object request) {
 		Objects.requireNonNull(request, "request must not be null");
+		Objects.requireNonNull(name, "name must not be null");
 		LocalProcess.currentAlive("cast");
-		Pid pid = Objects.requireNonNull(name, "name must not be null").resolve(this);
+		Pid pid;
+		try {
+			pid = name.resolve(this);
+		}
+		catch (IllegalArgumentException unresolvable) {
+			// an unknown registry in a via name: a cast never fails on its address
+			logger.debug("Cast to {} dropped: {}", name, unresolvable.getMessage());
+			return;
+		}
 		LocalProcess process = (pid != null) ? local(pid) : null;
 		if (process instanceof ServerProcess server) {
 			server.cast(request);
@@ -382,11 +392,13 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/**
 	 * Registers a name for a live process, Erlang's {@code register/2}. The name is released when
-	 * the process exits.
+	 * the process exits. As in Erlang, a process holds at most one registered name; a process that
+	 * needs several names takes them as keys of a {@code ProcessRegistry}.
 	 * @param name the name, not blank
 	 * @param pid a live process of this runtime
 	 * @throws IllegalArgumentException when the process is not alive
-	 * @throws IllegalStateException when another live process holds the name
+	 * @throws IllegalStateException when another live process holds the name, or the process
+	 * already holds another name (Erlang's {@code badarg})
 	 */
 	public void register(String name, Pid pid) {
 		RegisteredName checked = new RegisteredName(name);

@@ -66,7 +66,7 @@ public final class ProcessRegistry<K, V> {
 
 	private final Partition<K, V>[] partitions;
 
-	private final ConcurrentHashMap<String, Object> meta;
+	private final ConcurrentHashMap<Object, Object> meta;
 
 	private final RegistryLocks locks = new RegistryLocks();
 
@@ -238,12 +238,14 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	/**
-	 * Replaces the value of a unique key the calling process owns.
+	 * Replaces the value of a unique key the calling process owns, Elixir's
+	 * {@code Registry.update_value/3}.
 	 * @param key the key
-	 * @param update computes the new value from the old
-	 * @return the new and the old value
-	 * @throws IllegalStateException when the registry has duplicate keys, or the calling process
-	 * does not own the key
+	 * @param update computes the new value from the old; not called when the caller is no owner
+	 * @return {@link ValueUpdate.Updated} with the new and the old value, or
+	 * {@link ValueUpdate.NotOwner} when the calling process does not own the key (Elixir's
+	 * {@code :error})
+	 * @throws IllegalStateException when the registry has duplicate keys
 	 */
 	public ValueUpdate<V> updateValue(K key, UnaryOperator<V> update) {
 		requireKey(key);
@@ -254,13 +256,12 @@ public final class ProcessRegistry<K, V> {
 		LocalProcess owner = callingProcess("updateValue");
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
 		if (entry == null || entry.owner != owner) {
-			throw new IllegalStateException("cannot update key " + key + " in registry '" + name() + "': it is "
-					+ ((entry == null) ? "not registered" : "owned by " + entry.owner.pid() + ", not by " + owner.pid()));
+			return new ValueUpdate.NotOwner<>((entry != null) ? entry.pid : null);
 		}
 		V old = entry.value;
 		V next = Objects.requireNonNull(update.apply(old), "updateValue's function returned null for key " + key);
 		entry.value = next;
-		return new ValueUpdate<>(next, old);
+		return new ValueUpdate.Updated<>(next, old);
 	}
 
 	// ---- reads
@@ -501,30 +502,37 @@ public final class ProcessRegistry<K, V> {
 	// ---- metadata and locks
 
 	/**
-	 * @param key a metadata key
-	 * @return its value, Elixir's {@code Registry.meta/2}
+	 * A registry-level metadata value, Elixir's {@code Registry.meta/2}.
+	 * @param key a metadata key: any value with {@code equals} and {@code hashCode}, as Elixir's
+	 * {@code put_meta} takes any term
+	 * @return its value
 	 */
-	public Optional<Object> meta(String key) {
+	public Optional<Object> meta(Object key) {
 		return Optional.ofNullable(this.meta.get(Objects.requireNonNull(key, "meta key must not be null")));
 	}
 
 	/** @return all registry-level metadata */
-	public Map<String, Object> meta() {
+	public Map<Object, Object> meta() {
 		return Map.copyOf(this.meta);
 	}
 
 	/**
-	 * @param key a metadata key
+	 * Sets a registry-level metadata value, Elixir's {@code Registry.put_meta/3}.
+	 *
+	 * <pre>{@code
+	 * registry.putMeta(new Region("id"), Instant.now());
+	 * }</pre>
+	 * @param key a metadata key: any value with {@code equals} and {@code hashCode}
 	 * @param value its value
 	 */
-	public void putMeta(String key, Object value) {
+	public void putMeta(Object key, Object value) {
 		LocalProcess.currentAlive("putMeta");
 		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
 	}
 
 	/** @param key a metadata key to remove */
-	public void deleteMeta(String key) {
+	public void deleteMeta(Object key) {
 		LocalProcess.currentAlive("deleteMeta");
 		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
 	}
