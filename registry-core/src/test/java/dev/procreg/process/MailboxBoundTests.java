@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The mailbox as an operator sees it (length and drops in {@link ProcessInfo}), its optional
@@ -44,10 +45,12 @@ class MailboxBoundTests {
 			this.runtime.send(pid, i);
 		}
 		assertThat(info(pid).mailboxLength()).isEqualTo(10);
+		assertThat(this.runtime.mailboxLength(pid)).hasValue(10);
 		go.countDown();
 		Await.latch(tookOne);
 		assertThat(info(pid).mailboxLength()).isEqualTo(9);
 		done.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.runtime.mailboxLength(pid).isEmpty());
 	}
 
 	@Test
