@@ -253,17 +253,28 @@ class ProcessGroupsTests {
 	}
 
 	@Test
-	void joiningADeadProcessIsAClearErrorAndNothingChanges() {
+	void joiningAProcessThatJustDiedReturnsNormallyAndItIsNeverAMember() {
 		Pid alive = idle();
 		Pid dead = idle();
 		kill(dead);
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.groups.join("g", dead))
-			.withMessageContaining(dead + " is not alive");
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.groups.join("g", List.of(alive, dead)))
-			.withMessageContaining(dead + " is not alive");
+		this.groups.join("g", dead);
 		assertThat(this.groups.members("g")).isEmpty();
 		assertThat(this.groups.whichGroups()).isEmpty();
+		this.groups.join("g", List.of(alive, dead));
+		assertThat(this.groups.members("g")).containsExactly(alive);
+		assertThat(this.groups.whichGroups()).containsExactly("g");
+	}
+
+	@Test
+	void joinsRacingDeathsNeverFailAndNeverLeaveADeadMember() throws Exception {
+		for (int trial = 0; trial < 200; trial++) {
+			Pid member = idle();
+			Thread killer = Thread.startVirtualThread(() -> kill(member));
+			this.groups.join("race", member);
+			killer.join();
+			assertThat(this.groups.members("race")).as("trial %d", trial).isEmpty();
+		}
+		assertThat(this.groups.whichGroups()).doesNotContain("race");
 	}
 
 	@Test

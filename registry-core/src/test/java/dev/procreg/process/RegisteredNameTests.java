@@ -142,12 +142,19 @@ class RegisteredNameTests {
 	}
 
 	@Test
-	void aProcessCanHoldSeveralNames() {
+	void aProcessHoldsOneRegisteredNameAsInErlang() {
 		Pid pid = idle();
 		this.runtime.register("alias-1", pid);
+		assertThatIllegalStateException().isThrownBy(() -> this.runtime.register("alias-2", pid))
+			.withMessageContaining("already registered as 'alias-1'");
+		assertThat(this.runtime.whereis("alias-2")).isEmpty();
+		assertThatIllegalStateException().isThrownBy(() -> this.runtime.register("alias-1", pid))
+			.withMessageContaining("already registered to " + pid);
+		assertThat(this.runtime.processInfo(pid).orElseThrow().registeredNames()).containsExactly("alias-1");
+		// once the name is released, the process may take another
+		assertThat(this.runtime.unregister("alias-1")).isTrue();
 		this.runtime.register("alias-2", pid);
-		assertThat(this.runtime.processInfo(pid).orElseThrow().registeredNames())
-			.containsExactlyInAnyOrder("alias-1", "alias-2");
+		assertThat(this.runtime.whereis("alias-2")).contains(pid);
 		this.runtime.exit(pid, ExitReason.of("bye"));
 		assertThat(this.runtime.registered()).isEmpty();
 	}

@@ -296,7 +296,7 @@ class ProcessRegistryTests {
 		Agent a = new Agent(this.runtime);
 		a.call(() -> registry.register("k", "v1"));
 		ValueUpdate<String> update = a.call(() -> registry.updateValue("k", (old) -> old + "+"));
-		assertThat(update).isEqualTo(new ValueUpdate<>("v1+", "v1"));
+		assertThat(update).isEqualTo(new ValueUpdate.Updated<>("v1+", "v1"));
 		assertThat(registry.lookup("k")).containsExactly(new RegistryEntry<>("k", a.pid, "v1+"));
 	}
 

@@ -84,17 +84,14 @@ class RegistryBadInputTests {
 	}
 
 	@Test
-	void updateValueOnAKeyTheCallerDoesNotOwn() {
+	void updateValueOnAKeyTheCallerDoesNotOwnIsATypedOutcome() {
 		Agent owner = new Agent(this.runtime);
 		Agent intruder = new Agent(this.runtime);
 		owner.call(() -> this.registry.register("k", "v"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> intruder.call(() -> this.registry.updateValue("k", (v) -> "stolen")))
-			.withMessageContaining("cannot update key k")
-			.withMessageContaining("owned by " + owner.pid);
-		assertThatIllegalStateException()
-			.isThrownBy(() -> intruder.call(() -> this.registry.updateValue("missing", (v) -> "x")))
-			.withMessageContaining("not registered");
+		assertThat(intruder.call(() -> this.registry.updateValue("k", (v) -> "stolen")))
+			.isEqualTo(new ValueUpdate.NotOwner<String>(owner.pid));
+		assertThat(intruder.call(() -> this.registry.updateValue("missing", (v) -> "x")))
+			.isEqualTo(new ValueUpdate.NotOwner<String>(null));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> owner.call(() -> this.flows.updateValue("k", (v) -> "x")))
 			.withMessageContaining("needs unique keys");

@@ -97,9 +97,9 @@ class RegistryFailureIsolationTests {
 		Thread waiterThread;
 		// holding the taker's monitor stops it between putting its holder and attaching it
 		synchronized (taker) {
-			takerThread = Thread.ofPlatform().start(() -> complete(taken, () -> locks.run(taker, "L", () -> "taker ran")));
+			takerThread = Thread.ofPlatform().start(() -> complete(taken, () -> locks.run(taker, "L", ProcessRegistry.DEFAULT_LOCK_STUCK_TIMEOUT, () -> "taker ran")));
 			await().until(() -> takerThread.getState() == Thread.State.BLOCKED);
-			waiterThread = Thread.ofPlatform().start(() -> complete(waited, () -> locks.run(waiter, "L", () -> "waiter ran")));
+			waiterThread = Thread.ofPlatform().start(() -> complete(waited, () -> locks.run(waiter, "L", ProcessRegistry.DEFAULT_LOCK_STUCK_TIMEOUT, () -> "waiter ran")));
 			await().until(() -> waiterThread.getState() == Thread.State.WAITING);
 			this.runtime.exit(taker.pid(), ExitReason.KILL);
 		}
