@@ -8,12 +8,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -42,13 +44,17 @@ import org.springframework.test.context.ContextConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The process admin page in a real browser: headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}, which {@code .ci/run} installs) driven by Selenium. The admin logs in
+ * The process admin page in a real browser: headless Chromium driven by Selenium. The admin logs in
  * through the form, watches a donor session started through the API appear with its metadata,
  * terminates it from the page and sees it go; a permanent worker terminated the same way comes
  * back with a new pid and a restart count of 1.
  *
- * <p>Without Chromium the test fails: it never skips.
+ * <p>Chromium and its driver are found through {@code -Dprocreg.test.chrome=<path>} or the
+ * {@code CHROME_BIN} variable, and {@code -Dwebdriver.chrome.driver=<path>} or the
+ * {@code CHROMEDRIVER} variable; otherwise on the {@code PATH} ({@code chromium},
+ * {@code chromium-browser}, {@code google-chrome}; {@code chromedriver}). {@code .ci/run} installs
+ * Debian's {@code chromium} and {@code chromium-driver} when they are missing. Without them the
+ * test fails: it never skips. Its last screenshot is {@code target/admin-page.png}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.dev.procreg=WARN", "process-registry.admin.refresh-interval=500ms" })
@@ -56,11 +62,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Import(AdminPageBrowserTests.PermanentWorkers.class)
 class AdminPageBrowserTests {
 
-	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-	private static final Path SCREENSHOT = Path.of(System.getProperty("java.io.tmpdir"), "admin.png");
+	private static final Path SCREENSHOT = Path
+		.of(System.getProperty("procreg.test.build-directory", "target"), "admin-page.png");
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -79,24 +82,53 @@ class AdminPageBrowserTests {
 
 	@BeforeAll
 	static void startChromium() throws IOException {
-		for (Path executable : List.of(CHROMIUM, CHROMEDRIVER)) {
-			if (!Files.isExecutable(executable)) {
-				throw new IllegalStateException(executable + " is missing: the admin page is tested in Debian's "
-						+ "Chromium; install it with 'apt-get install -y chromium chromium-driver' (.ci/run does)");
-			}
-		}
+		Path chromium = executable("Chromium", "procreg.test.chrome", "CHROME_BIN",
+				List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"));
+		Path chromedriver = executable("chromedriver", "webdriver.chrome.driver", "CHROMEDRIVER",
+				List.of("chromedriver"));
 		userDataDir = Files.createTempDirectory("admin-chromium-");
 		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
+		options.setBinary(chromium.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
 				"--disable-sync", "--window-size=1400,1100", "--user-data-dir=" + userDataDir.toAbsolutePath());
 		// the driver named explicitly, so that Selenium Manager never looks for (or downloads) one
 		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
 			.build();
 		driver = new ChromeDriver(service, options);
+	}
+
+	/**
+	 * Finds an executable: named by a system property, else by an environment variable, else the
+	 * first of {@code names} on the {@code PATH}.
+	 */
+	private static Path executable(String what, String property, String variable, List<String> names) {
+		String named = System.getProperty(property);
+		if (named == null || named.isBlank()) {
+			named = System.getenv(variable);
+		}
+		if (named != null && !named.isBlank()) {
+			Path path = Path.of(named);
+			if (!Files.isExecutable(path)) {
+				throw new IllegalStateException(what + " at " + path + " (from " + property + " or " + variable
+						+ ") is not an executable file");
+			}
+			return path;
+		}
+		String searchPath = System.getenv("PATH");
+		for (String dir : (searchPath != null) ? searchPath.split(File.pathSeparator) : new String[0]) {
+			for (String name : names) {
+				Path candidate = Path.of(dir, name);
+				if (Files.isExecutable(candidate)) {
+					return candidate;
+				}
+			}
+		}
+		throw new IllegalStateException(what + " not found: the admin page is tested in a real browser. Put one of "
+				+ names + " on the PATH, or name it with -D" + property + "=<path> or " + variable
+				+ "=<path> (on Debian: apt-get install -y chromium chromium-driver, as .ci/run does)");
 	}
 
 	@AfterAll
@@ -138,7 +170,7 @@ class AdminPageBrowserTests {
 		wait.until((d) -> text(d, sessionRow, ".metadata").contains("kind=donor-session"));
 
 		// terminated from the page, the (transient) session is gone and stays gone
-		terminate(browser, wait, sessionRow);
+		terminate(wait, sessionRow);
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "terminated " + sessionPid));
 		wait.until(ExpectedConditions.numberOfElementsToBe(sessionRow, 0));
 		assertThat(this.sessions.whereis(donor)).isEmpty();
@@ -151,7 +183,7 @@ class AdminPageBrowserTests {
 		wait.until((d) -> text(d, workerRow, ".pid").equals(first.toString()));
 		wait.until((d) -> text(d, workerRow, ".metadata").contains("kind=permanent-test-worker"));
 		assertThat(text(browser, workerRow, ".restarts")).isEqualTo("0");
-		terminate(browser, wait, workerRow);
+		terminate(wait, workerRow);
 		wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-pid='" + first + "']"), 0));
 		wait.until((d) -> !List.of("", first.toString()).contains(text(d, workerRow, ".pid")));
 		wait.until((d) -> text(d, workerRow, ".restarts").equals("1"));
@@ -159,7 +191,7 @@ class AdminPageBrowserTests {
 		assertThat(this.template.whereis(PermanentWorker.class, key)).map(Pid::toString).contains(second);
 
 		// its process view and the supervision tree tell the same
-		browser.findElement(workerRow).findElement(By.cssSelector("a.pid")).click();
+		click(wait, (d) -> d.findElement(workerRow).findElement(By.cssSelector("a.pid")));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("process-pid"), second));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#process dd.restarts"), "1"));
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#process dd.names"), key));
@@ -182,9 +214,17 @@ class AdminPageBrowserTests {
 				return false; // re-rendered meanwhile
 			}
 		});
-		WebElement search = wait.until(ExpectedConditions.elementToBeClickable(By.id("key-search")));
-		search.clear();
-		search.sendKeys(prefix);
+		wait.until((d) -> {
+			try {
+				WebElement search = d.findElement(By.id("key-search"));
+				search.clear();
+				search.sendKeys(prefix);
+				return true;
+			}
+			catch (StaleElementReferenceException ex) {
+				return false; // re-rendered meanwhile: type again into the new one
+			}
+		});
 		wait.until(ExpectedConditions.attributeContains(By.cssSelector(".card.selected"), "data-registry", registry));
 	}
 
@@ -207,21 +247,30 @@ class AdminPageBrowserTests {
 		}
 	}
 
-	private static void terminate(WebDriver browser, WebDriverWait wait, By row) {
+	private static void terminate(WebDriverWait wait, By row) {
+		click(wait, (d) -> d.findElement(row).findElement(By.cssSelector("button.terminate")));
+		wait.until(ExpectedConditions.alertIsPresent()).accept();
+	}
+
+	/**
+	 * Clicks an element looked up afresh on each try: the page re-renders on every refresh, so an
+	 * element found a moment ago may be gone by the click; then it is found again and clicked.
+	 */
+	private static void click(WebDriverWait wait, Function<WebDriver, WebElement> element) {
 		wait.until((d) -> {
 			try {
-				d.findElement(row).findElement(By.cssSelector("button.terminate")).click();
+				element.apply(d).click();
 				return true;
 			}
-			catch (StaleElementReferenceException ex) {
+			catch (StaleElementReferenceException | NoSuchElementException ex) {
 				return false;
 			}
 		});
-		wait.until(ExpectedConditions.alertIsPresent()).accept();
 	}
 
 	private static void screenshot(WebDriver browser) throws IOException {
 		File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
+		Files.createDirectories(SCREENSHOT.getParent());
 		Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
 	}
 

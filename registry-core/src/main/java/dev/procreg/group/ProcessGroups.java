@@ -192,27 +192,35 @@ public final class ProcessGroups {
 	/**
 	 * Makes a process join a group, Erlang's {@code pg:join/3}. A process may join a group more
 	 * than once; it then appears that many times in {@link #members} and must leave as many times.
+	 * A process that has already exited joins nothing and the call returns normally, as
+	 * {@code pg:join} of a dead local pid does: a join racing a death is no mistake, and the
+	 * member is never visible.
 	 * @param group the group, any value with {@code equals} and {@code hashCode}
-	 * @param pid a live process of this runtime
+	 * @param pid a process of this runtime
 	 * @throws NullPointerException when {@code group} or {@code pid} is null
-	 * @throws IllegalArgumentException when the process is not alive, or not of this runtime
+	 * @throws IllegalArgumentException when the process is not of this runtime
 	 */
 	public void join(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess process = owner(Objects.requireNonNull(pid, "pid must not be null"));
-		join(group, new LocalProcess[] { process });
+		LocalProcess.currentAlive("join");
+		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		if (process.isAlive()) {
+			join(group, new LocalProcess[] { process });
+		}
 	}
 
 	/**
 	 * Makes several processes join a group in one step; a pid listed twice joins twice. Either
-	 * all are checked and join, or none does.
+	 * all are checked and the live ones join, or none does; processes that have exited are
+	 * skipped, as in {@link #join(Object, Pid)}.
 	 * @param group the group
-	 * @param pids live processes of this runtime
+	 * @param pids processes of this runtime
 	 * @throws NullPointerException when {@code group}, {@code pids} or one of the pids is null
-	 * @throws IllegalArgumentException when a process is not alive or not of this runtime
+	 * @throws IllegalArgumentException when a process is not of this runtime
 	 */
 	public void join(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("join");
 		LocalProcess[] owners = owners(pids);
 		if (owners.length > 0) {
 			join(group, owners);
@@ -258,6 +266,7 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("leave");
 		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
 		return leave(group, new LocalProcess[] { process });
 	}
@@ -270,6 +279,7 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
+		LocalProcess.currentAlive("leave");
 		Objects.requireNonNull(pids, "pids must not be null");
 		LocalProcess[] owners = new LocalProcess[pids.size()];
 		int i = 0;
@@ -453,6 +463,7 @@ public final class ProcessGroups {
 	 */
 	public boolean demonitor(GroupMonitorRef ref) {
 		Objects.requireNonNull(ref, "ref must not be null");
+		LocalProcess.currentAlive("demonitor");
 		if (ref.scope != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of scope '" + ref.scope.name + "', not of '"
 					+ this.name + "'");
@@ -563,15 +574,6 @@ public final class ProcessGroups {
 
 	// ---- input checks
 
-	/** A live process of this runtime, or a clear error. */
-	private LocalProcess owner(Pid pid) {
-		LocalProcess process = known(pid);
-		if (!process.isAlive()) {
-			throw new IllegalArgumentException("cannot join: " + pid + " is not alive");
-		}
-		return process;
-	}
-
 	/** A process of this runtime, alive or not, or a clear error. */
 	private LocalProcess known(Pid pid) {
 		LocalProcess process = this.runtime.process(pid).orElse(null);
@@ -590,13 +592,14 @@ public final class ProcessGroups {
 		LocalProcess[] owners = new LocalProcess[pids.size()];
 		int i = 0;
 		for (Pid pid : pids) {
-			owners[i++] = owner(Objects.requireNonNull(pid, "pids must not contain null"));
+			// a dead one is kept: the core skips it under the group's lock
+			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
 		}
 		return owners;
 	}
 
 	private LocalProcess currentProcess(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null || current.runtime() != this.runtime) {
 			throw new IllegalStateException(operation + " must be called from a process of runtime "
 					+ this.runtime.node() + ": the events are sent to the calling process");

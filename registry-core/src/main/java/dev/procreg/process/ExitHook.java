@@ -31,6 +31,14 @@ public abstract class ExitHook {
 	protected abstract void processExited(LocalProcess process, ExitReason reason);
 
 	/**
+	 * Runs once under the process's lock just before the process is marked dead, for
+	 * bookkeeping that must be done by the moment the death is visible, such as a registry's
+	 * entry count. Must be short, must not block, take locks or throw.
+	 */
+	protected void ownerDying() {
+	}
+
+	/**
 	 * Whether this hook tells someone of the exit (a monitor's {@code Down}, a waiting caller, a
 	 * latch) rather than cleaning up after the process. Telling hooks run after every cleaning
 	 * one, so whoever learns of an exit finds the process gone from registries and names.

@@ -1,8 +1,7 @@
 package dev.procreg.process;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,11 +26,9 @@ import org.slf4j.LoggerFactory;
  * tells others. Correctness never waits for that cleanup.
  *
  * <h2>Mailbox</h2>
- * An unbounded multi-producer single-consumer linked queue (Vyukov): a sender swings
- * {@code tail} with one atomic exchange and links the previous node; only the process itself (or
- * whoever runs a server's code) consumes from {@code head}. Messages from one sender arrive in
- * the order sent. After enqueueing, {@link #wake()} lets the subclass unpark its thread or
- * schedule the server.
+ * A {@link Mailbox}: many senders, one consumer (the process itself, or whoever runs a server's
+ * code). After enqueueing, {@link #wake()} lets the subclass unpark its thread or schedule the
+ * server.
  *
  * <h2>Lock</h2>
  * The process's monitor guards hooks, links and outgoing monitors, and the transition to dead.
@@ -54,38 +51,21 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	private static final ConcurrentHashMap<Thread, ThreadProcess> THREADS = new ConcurrentHashMap<>();
 
-	private static final VarHandle TAIL;
-
-	private static final VarHandle HEAD;
-
-	static {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			TAIL = lookup.findVarHandle(LocalProcess.class, "tail", Node.class);
-			HEAD = lookup.findVarHandle(LocalProcess.class, "head", Node.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
-
 	final Pid pid;
 
 	private final ProcessRuntime runtime;
 
 	private final long startedAt = System.currentTimeMillis();
 
-
-	@SuppressWarnings("unused") // through TAIL
-	private volatile Node tail;
-
-	@SuppressWarnings("unused") // through HEAD
-	private Node head;
+	final Mailbox mailbox = new Mailbox();
 
 	/** Set while this process's thread runs another process's code (an inline call). */
 	volatile boolean lent;
 
 	volatile boolean trapExits;
+
+	/** The thread running this process's exit of itself, while it does; see {@link #exit}. */
+	private volatile @Nullable Thread exitingOn;
 
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
@@ -100,9 +80,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	LocalProcess(ProcessRuntime runtime, long serial) {
 		this.runtime = runtime;
 		this.pid = new Pid(runtime.node(), serial, this);
-		Node stub = new Node(null);
-		this.head = stub;
-		this.tail = stub;
 	}
 
 	/**
@@ -128,6 +105,38 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			}
 		}
 		return CURRENT.get();
+	}
+
+	/**
+	 * The process whose code the calling thread runs, refusing a dead one: every operation that
+	 * acts (send, spawn, call, exit, register, join, lock...) starts here, so a killed process
+	 * whose code swallowed the kill's interrupt gets nothing done in its name. One volatile read
+	 * of the caller's own liveness word on top of finding the caller.
+	 * @param operation what the caller is doing, for the message
+	 * @return the calling process, or {@code null} on a thread that runs no process
+	 * @throws ProcessExitException when the calling process has exited; its reason is the
+	 * process's exit reason ({@code killed} after a kill)
+	 */
+	public static @Nullable LocalProcess currentAlive(String operation) {
+		LocalProcess current = current();
+		if (current != null) {
+			ExitReason reason = current.pid.exitReason;
+			if (reason != null && current.exitingOn != Thread.currentThread()) {
+				throw ProcessExitException.deadCaller(current.pid, reason, operation);
+			}
+		}
+		return current;
+	}
+
+	/**
+	 * Refuses an operation of this process on itself once it is dead.
+	 * @throws ProcessExitException when this process has exited
+	 */
+	final void checkAlive(String operation) {
+		ExitReason reason = this.pid.exitReason;
+		if (reason != null) {
+			throw ProcessExitException.deadCaller(this.pid, reason, operation);
+		}
 	}
 
 	/**
@@ -176,11 +185,13 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final MonitorRef monitor(Name name) {
+		checkAlive("monitor");
 		return monitor(this.runtime.resolveOrThrow(name));
 	}
 
 	@Override
 	public final boolean demonitor(MonitorRef ref, boolean flush) {
+		checkAlive("demonitor");
 		if (ref.watcher != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of " + ref.watcher.pid + ", not of " + this.pid);
 		}
@@ -195,6 +206,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void link(Name name) {
+		checkAlive("link");
 		Pid other = this.runtime.resolveOrThrow(name);
 		LocalProcess process = this.runtime.local(other);
 		if (process == null) {
@@ -207,6 +219,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void unlink(Name name) {
+		checkAlive("unlink");
 		Pid other = name.resolve(this.runtime);
 		LocalProcess process = (other != null) ? this.runtime.local(other) : null;
 		if (process != null) {
@@ -216,6 +229,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Override
 	public final void trapExits(boolean trap) {
+		checkAlive("trapExits");
 		this.trapExits = trap;
 	}
 
@@ -315,15 +329,77 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @return whether this call ended the process
 	 */
 	final boolean exit(ExitReason reason, boolean report) {
-		if (reason == ExitReason.KILL) {
-			reason = ExitReason.KILLED;
+		// a process ending itself runs the cleanup on its own thread: exit hooks and the deaths of
+		// linked processes may use the runtime there (a group monitor's event is a send), which
+		// the dead-caller check must let through for the length of this exit only
+		boolean self = current() == this;
+		if (self) {
+			this.exitingOn = Thread.currentThread();
 		}
+		try {
+			Set<LocalProcess> linked = die((reason == ExitReason.KILL) ? ExitReason.KILLED : reason, report);
+			if (linked == null) {
+				return false;
+			}
+			if (!linked.isEmpty()) {
+				propagate(new Death(this, this.pid.exitReason, linked));
+			}
+			return true;
+		}
+		finally {
+			if (self) {
+				this.exitingOn = null;
+			}
+		}
+	}
+
+	/**
+	 * Tells the linked processes of a death, and theirs of the deaths that causes, with a work
+	 * list instead of recursion: a chain of a million linked processes dies on a constant stack.
+	 * Every process of the chain is dead when this returns.
+	 */
+	private static void propagate(Death first) {
+		ArrayDeque<Death> work = new ArrayDeque<>();
+		work.add(first);
+		for (Death death = work.poll(); death != null; death = work.poll()) {
+			for (LocalProcess other : death.linked) {
+				try {
+					other.unlinkOneSide(death.process);
+					ExitReason reason = other.onExitSignal(death.process.pid, death.reason, true);
+					if (reason != null) {
+						// the crash, if it is one, was logged where it happened
+						Set<LocalProcess> next = other.die(reason, false);
+						if (next != null && !next.isEmpty()) {
+							work.add(new Death(other, reason, next));
+						}
+					}
+				}
+				catch (Throwable ex) {
+					// one failing process must not leave the rest of the chain alive
+					logger.error("Could not deliver the exit signal of {} to {}", death.process.pid, other.pid, ex);
+				}
+			}
+		}
+	}
+
+	/** A process that died, with the processes it was linked to. */
+	private record Death(LocalProcess process, ExitReason reason, Set<LocalProcess> linked) {
+	}
+
+	/**
+	 * The death itself: marks this process dead, runs its exit hooks and releases its monitors.
+	 * @return the processes it was linked to (to signal), or {@code null} when it was already dead
+	 */
+	private @Nullable Set<LocalProcess> die(ExitReason reason, boolean report) {
 		ExitHook hooksToRun;
 		Set<LocalProcess> linked;
 		Set<MonitorRef> monitors;
 		synchronized (this) {
 			if (this.pid.exitReason != null) {
-				return false;
+				return null;
+			}
+			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
+				hook.ownerDying();
 			}
 			this.pid.exitReason = reason;
 			hooksToRun = this.hooks;
@@ -363,12 +439,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			hook.attachedTo = null;
 			hook = next;
 		}
-		if (linked != null) {
-			for (LocalProcess other : linked) {
-				other.unlinkOneSide(this);
-				other.exitSignal(this.pid, reason, true);
-			}
-		}
 		if (monitors != null) {
 			for (MonitorRef ref : monitors) {
 				LocalProcess target = this.runtime.local(ref.target);
@@ -377,7 +447,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
-		return true;
+		return (linked != null) ? linked : Set.of();
 	}
 
 	private void runHook(ExitHook hook, ExitReason reason) {
@@ -414,28 +484,38 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
-	 * Handles an exit signal, Erlang's semantics: {@code kill} sent directly cannot be trapped; a
-	 * trapping process receives an {@link Exit} message; otherwise {@code normal} is ignored
-	 * (unless the process sent it to itself) and any other reason ends the process.
+	 * Handles an exit signal: ends this process when the signal says so, and tells its linked
+	 * processes in turn (see {@link #propagate}).
 	 */
-	void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+	final void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+		ExitReason death = onExitSignal(from, reason, fromLink);
+		if (death != null) {
+			exit(death, false); // the crash, if it is one, was logged where it happened
+		}
+	}
+
+	/**
+	 * What an exit signal does to this process, Erlang's semantics: {@code kill} sent directly
+	 * cannot be trapped; a trapping process receives an {@link Exit} message; otherwise
+	 * {@code normal} is ignored (unless the process sent it to itself) and any other reason ends
+	 * the process.
+	 * @return the reason this process must exit with, or {@code null} when it lives on
+	 */
+	@Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
 		if (this.pid.exitReason != null) {
-			return;
+			return null;
 		}
 		if (!fromLink && reason == ExitReason.KILL) {
-			exit(ExitReason.KILLED);
+			return ExitReason.KILLED;
 		}
-		else if (this.trapExits) {
+		if (this.trapExits) {
 			deliver(new Exit(from, reason));
+			return null;
 		}
-		else if (reason.equals(ExitReason.NORMAL)) {
-			if (this.pid.equals(from)) {
-				exit(ExitReason.NORMAL);
-			}
+		if (reason.equals(ExitReason.NORMAL)) {
+			return this.pid.equals(from) ? ExitReason.NORMAL : null;
 		}
-		else {
-			exit(reason, false); // the crash, if it is one, was logged where it happened
-		}
+		return reason;
 	}
 
 	/** Asks the process to stop with {@code shutdown}, as a runtime closing does. */
@@ -446,16 +526,28 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	// ---- mailbox
 
 	/**
-	 * Enqueues a message and wakes the process. Any thread may call it.
+	 * Enqueues a signal-like message (an exit, a down, a call, a system message) and wakes the
+	 * process: never dropped by the mailbox's bound. Any thread may call it.
 	 * @return false when the process is dead (the message is dropped)
 	 */
 	final boolean deliver(Object message) {
 		if (this.pid.exitReason != null) {
 			return false;
 		}
-		Node node = new Node(message);
-		Node prev = (Node) TAIL.getAndSet(this, node);
-		Node.NEXT.setRelease(prev, node);
+		this.mailbox.offer(message, false);
+		wake();
+		return true;
+	}
+
+	/**
+	 * Enqueues a user message (send, cast) and wakes the process. Any thread may call it.
+	 * @return false when the process is dead, or its bounded mailbox is full (the message is
+	 * dropped and counted)
+	 */
+	final boolean deliverBounded(Object message) {
+		if (this.pid.exitReason != null || !this.mailbox.offer(message, true)) {
+			return false;
+		}
 		wake();
 		return true;
 	}
@@ -463,38 +555,24 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	/** Lets whatever consumes the mailbox know that a message arrived. */
 	abstract void wake();
 
-	/** Takes the oldest message; only the consumer may call it. */
+	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {
-		Node h = (Node) HEAD.get(this);
-		Node next = (Node) Node.NEXT.getAcquire(h);
-		if (next == null) {
-			if (h == TAIL.getVolatile(this)) {
-				return null;
-			}
-			// a producer swung tail but has not linked its node yet: it is about to
-			do {
-				Thread.onSpinWait();
-				next = (Node) Node.NEXT.getAcquire(h);
-			}
-			while (next == null);
-		}
-		Object item = next.item;
-		next.item = null;
-		HEAD.setRelease(this, next);
-		return item;
+		return this.mailbox.poll();
 	}
 
 	final boolean mailboxEmpty() {
-		return HEAD.getAcquire(this) == TAIL.getVolatile(this);
+		return this.mailbox.isEmpty();
 	}
 
+	/** @return the messages waiting, in O(1) */
 	final int mailboxLength() {
-		int count = 0;
-		Node last = (Node) TAIL.getVolatile(this);
-		for (Node n = (Node) HEAD.getAcquire(this); n != last && n != null; n = (Node) Node.NEXT.getAcquire(n)) {
-			count++;
-		}
-		return count;
+		return this.mailbox.length();
+	}
+
+	@Override
+	public final void limitMailbox(int maxMessages) {
+		checkAlive("limitMailbox");
+		this.mailbox.limit(maxMessages);
 	}
 
 	// ---- links and monitors
@@ -589,9 +667,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			}
 		}
 		linkedPids.sort(null);
-		return new ProcessInfo(this.pid, status(), mailboxLength(), List.copyOf(names), List.copyOf(linkedPids),
+		return new ProcessInfo(this.pid, status(), this.mailbox.length(), List.copyOf(names), List.copyOf(linkedPids),
 				List.copyOf(monitors), List.copyOf(monitoredBy), this.trapExits, Instant.ofEpochMilli(this.startedAt),
-				serverClass(), this.parent);
+				serverClass(), this.parent, this.mailbox.limit(), this.mailbox.dropped());
 	}
 
 	abstract ProcessInfo.Status status();
@@ -603,31 +681,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	@Override
 	public String toString() {
 		return this.pid.toString();
-	}
-
-	/** A mailbox node. */
-	static final class Node {
-
-		static final VarHandle NEXT;
-
-		static {
-			try {
-				NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
-			}
-			catch (ReflectiveOperationException ex) {
-				throw new ExceptionInInitializerError(ex);
-			}
-		}
-
-		@Nullable Object item;
-
-		@SuppressWarnings("unused") // through NEXT
-		private volatile @Nullable Node next;
-
-		Node(@Nullable Object item) {
-			this.item = item;
-		}
-
 	}
 
 }

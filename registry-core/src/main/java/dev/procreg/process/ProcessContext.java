@@ -117,4 +117,22 @@ public interface ProcessContext {
 	 */
 	void trapExits(boolean trap);
 
+	/**
+	 * Bounds this process's mailbox, a process flag like Erlang's {@code max_heap_size}: while
+	 * {@code maxMessages} messages wait, a further {@code send} or {@code cast} to this process
+	 * is dropped (drop newest) and counted in {@link ProcessInfo#droppedMessages()}; the sender
+	 * is never blocked and never fails, as an Erlang send never does. Exit signals, monitors'
+	 * {@link Down} messages and calls are never dropped. Unbounded by default.
+	 *
+	 * <pre>{@code
+	 * runtime.spawn(ctx -> {
+	 *     ctx.limitMailbox(10_000);   // shed load rather than grow without bound
+	 *     for (;;) handle(ctx.receive());
+	 * });
+	 * }</pre>
+	 * @param maxMessages the bound, or 0 for none
+	 * @throws IllegalArgumentException when negative
+	 */
+	void limitMailbox(int maxMessages);
+
 }

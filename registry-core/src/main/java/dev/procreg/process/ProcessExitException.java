@@ -2,8 +2,10 @@ package dev.procreg.process;
 
 /**
  * Thrown when the process a caller waits on exits before answering (a call whose server dies
- * fails at once with the server's reason), and inside a process that was killed while it was
- * blocked, to unwind its body.
+ * fails at once with the server's reason); inside a process that was killed while it was
+ * blocked, to unwind its body; and to a process that has exited but whose code still runs (it
+ * swallowed the kill's interrupt) at every operation it attempts: send, spawn, call, cast, exit,
+ * register, join, lock. {@link #reason()} is then the dead process's own exit reason.
  */
 public class ProcessExitException extends ProcessException {
 
@@ -28,6 +30,15 @@ public class ProcessExitException extends ProcessException {
 	 */
 	static ProcessExitException unwinding(Pid pid, ExitReason reason) {
 		return new ProcessExitException(pid, reason, pid + " exited: " + reason, false);
+	}
+
+	/**
+	 * The exception that refuses an operation of a process that has exited but whose code still
+	 * runs (it swallowed the kill's interrupt): nothing is done in a dead process's name.
+	 */
+	static ProcessExitException deadCaller(Pid pid, ExitReason reason, String operation) {
+		return new ProcessExitException(pid, reason,
+				operation + " refused: the calling process " + pid + " has exited (" + reason + ")");
 	}
 
 	/** @return the process that exited */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -101,6 +102,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return its pid
 	 */
 	public Pid spawn(ProcessBody body) {
+		LocalProcess.currentAlive("spawn");
 		ThreadProcess process = newThreadProcess(body);
 		process.start();
 		return process.pid;
@@ -117,6 +119,11 @@ public final class ProcessRuntime implements AutoCloseable {
 		ThreadProcess process = newThreadProcess(body);
 		process.parent = parent.pid;
 		parent.link(process);
+		if (!parent.isAlive()) {
+			// the parent died after the check and before the link: the child would be an orphan
+			process.exit(ExitReason.KILLED);
+			parent.checkAlive("spawnLink");
+		}
 		process.start();
 		return process.pid;
 	}
@@ -152,6 +159,9 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(server, "server must not be null");
 		ensureOpen();
 		LocalProcess parent = link ? requireCurrent("startLink") : null;
+		if (parent == null) {
+			LocalProcess.currentAlive("start");
+		}
 		ServerProcess process = new ServerProcess(this, SERIALS.incrementAndGet(), server);
 		process.idleShutdown = idleShutdown;
 		this.processes.put(process.pid, process);
@@ -186,9 +196,10 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
+		LocalProcess.currentAlive("send");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
-			process.deliver(message);
+			process.deliverBounded(message);
 		}
 	}
 
@@ -222,6 +233,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public <R> R call(Name name, Object request, Duration timeout) {
 		Objects.requireNonNull(request, "request must not be null");
 		nanos(timeout);
+		LocalProcess.currentAlive("call");
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);
 		if (process == null || !process.isAlive()) {
@@ -235,20 +247,31 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/**
 	 * Casts a request to a server: fire and forget. Like Elixir, casting to a name that resolves
-	 * to nothing, or to a dead process, does nothing. A plain process receives the request as a
-	 * message.
+	 * to nothing, or to a dead process, does nothing, and so does a via name whose registry this
+	 * runtime does not have (Elixir's {@code GenServer.cast} returns {@code :ok} there too; a
+	 * {@code send} or {@code call} to it throws). A plain process receives the request as a message.
 	 * @param name the server
 	 * @param request the request, not null
 	 */
 	public void cast(Name name, Object request) {
 		Objects.requireNonNull(request, "request must not be null");
-		Pid pid = Objects.requireNonNull(name, "name must not be null").resolve(this);
+		Objects.requireNonNull(name, "name must not be null");
+		LocalProcess.currentAlive("cast");
+		Pid pid;
+		try {
+			pid = name.resolve(this);
+		}
+		catch (IllegalArgumentException unresolvable) {
+			// an unknown registry in a via name: a cast never fails on its address
+			logger.debug("Cast to {} dropped: {}", name, unresolvable.getMessage());
+			return;
+		}
 		LocalProcess process = (pid != null) ? local(pid) : null;
 		if (process instanceof ServerProcess server) {
 			server.cast(request);
 		}
 		else if (process != null) {
-			process.deliver(request);
+			process.deliverBounded(request);
 		}
 	}
 
@@ -264,6 +287,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public void stop(Name name, ExitReason reason, Duration timeout) {
 		Objects.requireNonNull(reason, "reason must not be null");
 		Objects.requireNonNull(timeout, "timeout must not be null");
+		LocalProcess.currentAlive("stop");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process == null || !process.isAlive()) {
 			throw new NoProcessException(name, "no process: " + name + " is not alive");
@@ -338,9 +362,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void exit(Name name, ExitReason reason) {
 		Objects.requireNonNull(reason, "reason must not be null");
+		LocalProcess sender = LocalProcess.currentAlive("exit");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
-			LocalProcess sender = LocalProcess.current();
 			process.exitSignal((sender != null) ? sender.pid : null, reason, false);
 		}
 	}
@@ -363,6 +387,17 @@ public final class ProcessRuntime implements AutoCloseable {
 	public Optional<ProcessInfo> processInfo(Pid pid) {
 		LocalProcess process = local(pid);
 		return (process != null && process.isAlive()) ? Optional.of(process.info()) : Optional.empty();
+	}
+
+	/**
+	 * The number of messages waiting in a process's mailbox, in O(1) and without building a
+	 * {@link ProcessInfo}: what a metrics gauge reads.
+	 * @param pid a process
+	 * @return its mailbox length, or empty when it is not alive
+	 */
+	public OptionalInt mailboxLength(Pid pid) {
+		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
+		return (process != null && process.isAlive()) ? OptionalInt.of(process.mailboxLength()) : OptionalInt.empty();
 	}
 
 	/** @return the live processes, in pid order */
@@ -395,15 +430,18 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/**
 	 * Registers a name for a live process, Erlang's {@code register/2}. The name is released when
-	 * the process exits.
+	 * the process exits. As in Erlang, a process holds at most one registered name; a process that
+	 * needs several names takes them as keys of a {@code ProcessRegistry}.
 	 * @param name the name, not blank
 	 * @param pid a live process of this runtime
 	 * @throws IllegalArgumentException when the process is not alive
-	 * @throws IllegalStateException when another live process holds the name
+	 * @throws IllegalStateException when another live process holds the name, or the process
+	 * already holds another name (Erlang's {@code badarg})
 	 */
 	public void register(String name, Pid pid) {
 		RegisteredName checked = new RegisteredName(name);
 		Objects.requireNonNull(pid, "pid must not be null");
+		LocalProcess.currentAlive("register");
 		LocalProcess process = local(pid);
 		if (process == null || !process.isAlive()) {
 			throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not alive");
@@ -420,6 +458,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return whether a live process held it
 	 */
 	public boolean unregister(String name) {
+		LocalProcess.currentAlive("unregister");
 		return this.names.unregister(Objects.requireNonNull(name, "name must not be null"));
 	}
 
@@ -579,7 +618,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	private LocalProcess requireCurrent(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null || current.runtime() != this) {
 			throw new IllegalStateException(operation + " must be called from a process of this runtime");
 		}
@@ -613,11 +652,17 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 		for (var stops = this.orderedStops.descendingIterator(); stops.hasNext();) {
 			OrderedStop stop = stops.next();
-			stop.process.shutdown();
-			if (!awaitExit(stop.process.pid, stop.timeout)) {
-				logger.warn("Runtime {}: {} still running after {} ms; killing it", node(), stop.process.pid,
-						stop.timeout.toMillis());
-				stop.process.exit(ExitReason.KILLED);
+			try {
+				stop.process.shutdown();
+				if (!awaitExit(stop.process.pid, stop.timeout)) {
+					logger.warn("Runtime {}: {} still running after {} ms; killing it", node(), stop.process.pid,
+							stop.timeout.toMillis());
+					stop.process.exit(ExitReason.KILLED);
+				}
+			}
+			catch (Throwable ex) {
+				// close always completes: what this stop left alive is killed below
+				logger.error("Runtime {}: could not stop {} in order", node(), stop.process.pid, ex);
 			}
 		}
 		List<LocalProcess> alive = new ArrayList<>(this.processes.values());
@@ -628,7 +673,12 @@ public final class ProcessRuntime implements AutoCloseable {
 			}
 		}
 		for (LocalProcess process : alive) {
-			process.shutdown();
+			try {
+				process.shutdown();
+			}
+			catch (Throwable ex) {
+				logger.error("Runtime {}: could not shut {} down; it will be killed", node(), process.pid, ex);
+			}
 		}
 		boolean orderly;
 		try {
@@ -643,7 +693,12 @@ public final class ProcessRuntime implements AutoCloseable {
 					this.options.shutdownTimeout().toMillis());
 		}
 		for (LocalProcess process : this.processes.values()) {
-			process.exit(ExitReason.KILLED);
+			try {
+				process.exit(ExitReason.KILLED);
+			}
+			catch (Throwable ex) {
+				logger.error("Runtime {}: could not kill {}", node(), process.pid, ex);
+			}
 		}
 		ScheduledThreadPoolExecutor timers = this.scheduler;
 		if (timers != null) {

@@ -499,28 +499,26 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * OTP; trapped signals from others arrive as {@link Exit} messages.
 	 */
 	@Override
-	void exitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+	@Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
 		if (!isAlive()) {
-			return;
+			return null;
 		}
 		if (!fromLink && reason == ExitReason.KILL) {
-			exit(ExitReason.KILLED);
+			return ExitReason.KILLED;
 		}
-		else if (this.trapExits) {
+		if (this.trapExits) {
 			boolean fromParent = from != null && from.equals(this.parent);
 			deliver(fromParent ? new SystemStop(reason) : new Exit(from, reason));
+			return null;
 		}
-		else if (reason.equals(ExitReason.SHUTDOWN)) {
+		if (reason.equals(ExitReason.SHUTDOWN)) {
 			deliver(new SystemStop(reason));
+			return null;
 		}
-		else if (reason.equals(ExitReason.NORMAL)) {
-			if (this.pid.equals(from)) {
-				exit(ExitReason.NORMAL);
-			}
+		if (reason.equals(ExitReason.NORMAL)) {
+			return this.pid.equals(from) ? ExitReason.NORMAL : null;
 		}
-		else {
-			exit(reason, false); // the crash, if it is one, was logged where it happened
-		}
+		return reason;
 	}
 
 	@Override
@@ -533,7 +531,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	void cast(Object request) {
-		deliver(new Cast(request));
+		deliverBounded(new Cast(request));
 	}
 
 	@Override

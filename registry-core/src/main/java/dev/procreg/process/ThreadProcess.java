@@ -1,8 +1,6 @@
 package dev.procreg.process;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
@@ -32,9 +30,6 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	/** The server whose code this process's thread runs inline now, if any; only its thread uses it. */
 	@Nullable LocalProcess runningFor;
-
-	/** Messages looked at by a selective receive and left for later, oldest first. */
-	private @Nullable ArrayDeque<Object> saved;
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -96,28 +91,13 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 		if (Thread.currentThread() != this.thread) {
 			throw new IllegalStateException("receive must be called by the process " + this.pid + " itself");
 		}
-		ArrayDeque<Object> skipped = this.saved;
-		if (skipped != null && matcher != null) {
-			for (Iterator<Object> it = skipped.iterator(); it.hasNext();) {
-				Object message = it.next();
-				if (message instanceof Down down && down.ref().flushed) {
-					// set aside before a flushing demonitor: dropped like a queued one
-					it.remove();
-				}
-				else if (matcher.test(message)) {
-					it.remove();
-					return message;
-				}
-			}
-		}
-		else if (skipped != null) {
-			for (Object message = skipped.pollFirst(); message != null; message = skipped.pollFirst()) {
-				if (!(message instanceof Down down && down.ref().flushed)) {
-					return message;
-				}
-			}
+		Object aside = this.mailbox.takeSetAside(matcher, ThreadProcess::flushedDown);
+		if (aside != null) {
+			return aside;
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
+		// a zero timeout looks at what is waiting now, not at a stream that keeps coming
+		int budget = (nanos == 0) ? mailboxLength() : Integer.MAX_VALUE;
 		for (;;) {
 			ExitReason reason = exitReason();
 			if (reason != null) {
@@ -125,13 +105,17 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 			}
 			Object message = poll();
 			if (message != null) {
-				if (message instanceof Down down && down.ref().flushed) {
+				if (flushedDown(message)) {
 					continue;
 				}
 				if (matcher == null || matcher.test(message)) {
 					return message;
 				}
-				save(message);
+				this.mailbox.setAside(message);
+				if ((nanos == 0 && --budget <= 0) || (nanos > 0 && deadline - System.nanoTime() <= 0)) {
+					// the deadline holds however many non-matching messages keep arriving
+					return null;
+				}
 				continue;
 			}
 			long remaining = (nanos < 0) ? Long.MAX_VALUE : deadline - System.nanoTime();
@@ -156,11 +140,9 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 		}
 	}
 
-	private void save(Object message) {
-		if (this.saved == null) {
-			this.saved = new ArrayDeque<>();
-		}
-		this.saved.addLast(message);
+	private static boolean flushedDown(Object message) {
+		// set aside or queued before a flushing demonitor: dropped wherever it is
+		return message instanceof Down down && down.ref().flushed;
 	}
 
 	@Override

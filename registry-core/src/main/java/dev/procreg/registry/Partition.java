@@ -24,8 +24,14 @@ import dev.procreg.process.Pid;
  * process, no read returns it, whether or not its exit hooks have run yet.</li>
  * <li>An entry is attached to its owner as an exit hook after it is written. If the owner died
  * in between, the attach fails and the writer removes the entry itself; otherwise the hook
- * removes it after the owner's death. Either way it leaves the table exactly once, and
- * {@code entries} counts it in once and out once.</li>
+ * removes it after the owner's death, or a new owner replaces it first. Whoever takes it out of
+ * the table tells its end, exactly once.</li>
+ * <li>Events are published under the key's bin lock, at the step that makes them true, so a
+ * key's listeners hear its true owner history: a dead owner's {@code Unregistered} always comes
+ * before the {@code Registered} of the owner that replaced it.</li>
+ * <li>{@code entries} counts the attached entries of live owners: one in after a successful
+ * attach, one out at an explicit unregister or just before the owner is marked dead (under its
+ * lock, see {@link Registration#ownerDying}), so {@code count()} never counts a dead owner.</li>
  * </ul>
  *
  * @param <K> the key type
@@ -60,21 +66,37 @@ final class Partition<K, V> {
 	/** @return null when registered, or the live owner that holds the key */
 	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
-		Object current = this.table.compute(key,
-				(k, existing) -> (existing != null && ((Registration<?, ?>) existing).owner.isAlive()) ? existing
-						: entry);
+		Object current = this.table.compute(key, (k, existing) -> {
+			if (existing != null) {
+				@SuppressWarnings("unchecked")
+				Registration<K, V> old = (Registration<K, V>) existing;
+				if (old.owner.isAlive()) {
+					return existing;
+				}
+				// a dead owner's entry whose exit hook has not run yet: its end is told now, so
+				// that the key's events replay its true history (the old owner leaves, then the new comes)
+				ended(old, deathReason(old));
+			}
+			registered(entry);
+			return entry;
+		});
 		if (current != entry) {
 			this.conflicts.increment();
 			return ((Registration<?, ?>) current).owner.pid();
 		}
 		RegistryFaults.afterWrite();
-		// counted and published before the attach, so that the Unregistered event of a death
-		// right after the attach (published by the exit hook) can never overtake it
-		added(entry);
-		if (!owner.attach(entry)) {
+		if (owner.attach(entry)) {
+			this.entries.increment();
+		}
+		else {
 			// the owner died after the write: no reader saw it alive with this entry; undo
-			this.table.remove(key, entry);
-			removed(entry, owner.exitReason());
+			this.table.computeIfPresent(key, (k, existing) -> {
+				if (existing != entry) {
+					return existing; // replaced already, and its end told by the replacer
+				}
+				ended(entry, deathReason(entry));
+				return null;
+			});
 		}
 		return null;
 	}
@@ -91,8 +113,14 @@ final class Partition<K, V> {
 		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
 			return false;
 		}
-		this.table.remove(key, entry);
-		removed(entry, null);
+		this.entries.decrement();
+		this.table.computeIfPresent(key, (k, existing) -> {
+			if (existing != entry) {
+				return existing;
+			}
+			ended(entry, null);
+			return null;
+		});
 		return true;
 	}
 
@@ -104,13 +132,15 @@ final class Partition<K, V> {
 			@SuppressWarnings("unchecked")
 			Bucket<K, V> bucket = (existing != null) ? (Bucket<K, V>) existing : new Bucket<>();
 			bucket.append(entry);
+			registered(entry);
 			return bucket;
 		});
 		RegistryFaults.afterWrite();
-		added(entry);
-		if (!owner.attach(entry)) {
-			unlink(entry);
-			removed(entry, owner.exitReason());
+		if (owner.attach(entry)) {
+			this.entries.increment();
+		}
+		else {
+			unlink(entry, deathReason(entry));
 		}
 	}
 
@@ -173,42 +203,66 @@ final class Partition<K, V> {
 		if (!entry.owner.detach(entry)) {
 			return false;
 		}
-		unlink(entry);
-		removed(entry, null);
+		this.entries.decrement();
+		unlink(entry, null);
 		return true;
 	}
 
-	private void unlink(Registration.Duplicate<K, V> entry) {
+	/** Takes an entry out of its bucket and tells its end, under the key's bin lock. */
+	private void unlink(Registration.Duplicate<K, V> entry, @Nullable ExitReason reason) {
 		this.table.computeIfPresent(entry.key, (k, existing) -> {
 			@SuppressWarnings("unchecked")
 			Bucket<K, V> bucket = (Bucket<K, V>) existing;
-			bucket.remove(entry);
+			if (bucket.remove(entry)) {
+				ended(entry, reason);
+			}
 			return (bucket.size == 0) ? null : bucket;
 		});
 	}
 
 	// ---- both
 
-	/** Runs as the owner's exit hook: the owner is already dead for every reader. */
+	/**
+	 * Runs as the owner's exit hook: the owner is already dead for every reader, and
+	 * {@link #ownerDying} already took the entry out of {@link #entries}.
+	 */
 	void removeAfterExit(Registration<K, V> entry, ExitReason reason) {
 		RegistryFaults.beforeCleanup();
 		if (entry instanceof Registration.Duplicate<K, V> duplicate) {
-			unlink(duplicate);
+			unlink(duplicate, reason);
 		}
 		else {
-			this.table.remove(entry.key, entry);
+			this.table.computeIfPresent(entry.key, (k, existing) -> {
+				if (existing != entry) {
+					return existing; // replaced by a new owner, which told this entry's end
+				}
+				ended(entry, reason);
+				return null;
+			});
 		}
-		removed(entry, reason);
 	}
 
-	private void added(Registration<K, V> entry) {
-		this.entries.increment();
+	/**
+	 * Runs under the owner's lock just before it is marked dead: from then on {@link #entries}
+	 * no longer counts the entry, so {@code count()} never counts an owner that is not alive.
+	 */
+	void ownerDying() {
+		this.entries.decrement();
+	}
+
+	private static ExitReason deathReason(Registration<?, ?> entry) {
+		ExitReason reason = entry.owner.exitReason();
+		return (reason != null) ? reason : ExitReason.NORMAL;
+	}
+
+	/** Under the key's bin lock, so that a key's events are published in the order of its history. */
+	private void registered(Registration<K, V> entry) {
 		this.registrations.increment();
 		this.registry.registered(entry);
 	}
 
-	private void removed(Registration<K, V> entry, @Nullable ExitReason reason) {
-		this.entries.decrement();
+	/** Under the key's bin lock; once per entry, by whoever takes it out of the table. */
+	private void ended(Registration<K, V> entry, @Nullable ExitReason reason) {
 		this.unregistrations.increment();
 		if (reason != null) {
 			this.unregistrationsByExit.increment();

@@ -1,5 +1,6 @@
 package dev.procreg.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class ProcessRegistry<K, V> {
 
 	private final Partition<K, V>[] partitions;
 
-	private final ConcurrentHashMap<String, Object> meta;
+	private final ConcurrentHashMap<Object, Object> meta;
 
 	private final RegistryLocks locks = new RegistryLocks();
 
@@ -238,12 +239,14 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	/**
-	 * Replaces the value of a unique key the calling process owns.
+	 * Replaces the value of a unique key the calling process owns, Elixir's
+	 * {@code Registry.update_value/3}.
 	 * @param key the key
-	 * @param update computes the new value from the old
-	 * @return the new and the old value
-	 * @throws IllegalStateException when the registry has duplicate keys, or the calling process
-	 * does not own the key
+	 * @param update computes the new value from the old; not called when the caller is no owner
+	 * @return {@link ValueUpdate.Updated} with the new and the old value, or
+	 * {@link ValueUpdate.NotOwner} when the calling process does not own the key (Elixir's
+	 * {@code :error})
+	 * @throws IllegalStateException when the registry has duplicate keys
 	 */
 	public ValueUpdate<V> updateValue(K key, UnaryOperator<V> update) {
 		requireKey(key);
@@ -254,13 +257,12 @@ public final class ProcessRegistry<K, V> {
 		LocalProcess owner = callingProcess("updateValue");
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
 		if (entry == null || entry.owner != owner) {
-			throw new IllegalStateException("cannot update key " + key + " in registry '" + name() + "': it is "
-					+ ((entry == null) ? "not registered" : "owned by " + entry.owner.pid() + ", not by " + owner.pid()));
+			return new ValueUpdate.NotOwner<>((entry != null) ? entry.pid : null);
 		}
 		V old = entry.value;
 		V next = Objects.requireNonNull(update.apply(old), "updateValue's function returned null for key " + key);
 		entry.value = next;
-		return new ValueUpdate<>(next, old);
+		return new ValueUpdate.Updated<>(next, old);
 	}
 
 	// ---- reads
@@ -338,7 +340,12 @@ public final class ProcessRegistry<K, V> {
 		return selected;
 	}
 
-	/** @return the number of entries; exact once the exit hooks of dead owners have run */
+	/**
+	 * The number of entries, in O(partitions): never counts an entry whose owner is not alive,
+	 * whether or not its exit hooks have run (an owner leaves the count under its lock just
+	 * before it is marked dead).
+	 * @return the number of entries
+	 */
 	public long count() {
 		long total = 0;
 		for (Partition<K, V> partition : this.partitions) {
@@ -496,47 +503,89 @@ public final class ProcessRegistry<K, V> {
 	// ---- metadata and locks
 
 	/**
-	 * @param key a metadata key
-	 * @return its value, Elixir's {@code Registry.meta/2}
+	 * A registry-level metadata value, Elixir's {@code Registry.meta/2}.
+	 * @param key a metadata key: any value with {@code equals} and {@code hashCode}, as Elixir's
+	 * {@code put_meta} takes any term
+	 * @return its value
 	 */
-	public Optional<Object> meta(String key) {
+	public Optional<Object> meta(Object key) {
 		return Optional.ofNullable(this.meta.get(Objects.requireNonNull(key, "meta key must not be null")));
 	}
 
 	/** @return all registry-level metadata */
-	public Map<String, Object> meta() {
+	public Map<Object, Object> meta() {
 		return Map.copyOf(this.meta);
 	}
 
 	/**
-	 * @param key a metadata key
+	 * Sets a registry-level metadata value, Elixir's {@code Registry.put_meta/3}.
+	 *
+	 * <pre>{@code
+	 * registry.putMeta(new Region("id"), Instant.now());
+	 * }</pre>
+	 * @param key a metadata key: any value with {@code equals} and {@code hashCode}
 	 * @param value its value
 	 */
-	public void putMeta(String key, Object value) {
+	public void putMeta(Object key, Object value) {
+		LocalProcess.currentAlive("putMeta");
 		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
 	}
 
 	/** @param key a metadata key to remove */
-	public void deleteMeta(String key) {
+	public void deleteMeta(Object key) {
+		LocalProcess.currentAlive("deleteMeta");
 		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
 	}
 
 	/**
+	 * How long {@link #lock(Object, Supplier)} waits for the action of a holder that has exited
+	 * to return before it reports the lock as stuck.
+	 */
+	public static final Duration DEFAULT_LOCK_STUCK_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
 	 * Runs {@code action} while holding a lock on {@code lockKey}, Elixir's
-	 * {@code Registry.lock/3}: one process at a time per lock key; the lock is released when the
-	 * action returns or throws, or when the holding process exits.
+	 * {@code Registry.lock/3}: one action at a time per lock key, ever. The lock is released when
+	 * the action returns or throws. A holder killed inside its action keeps the lock until its
+	 * code actually leaves the action (Java cannot stop a thread that ignores the kill's
+	 * interrupt); a waiter gives up with {@link RegistryLockStuckException} once the dead holder
+	 * has been stuck for {@link #DEFAULT_LOCK_STUCK_TIMEOUT}, rather than run beside it.
+	 *
+	 * <pre>{@code
+	 * Receipt receipt = donations.lock("donor-123", () -> ledger.settle("donor-123"));
+	 * }</pre>
 	 * @param <T> the action's result type
 	 * @param lockKey what to lock
 	 * @param action what to do
 	 * @return what the action returned
 	 * @throws IllegalStateException when not called from a process, or when the calling process
 	 * already holds the lock
+	 * @throws RegistryLockStuckException when the holder exited but its action did not return in time
 	 */
 	public <T> T lock(Object lockKey, Supplier<T> action) {
+		return lock(lockKey, DEFAULT_LOCK_STUCK_TIMEOUT, action);
+	}
+
+	/**
+	 * Runs {@code action} while holding a lock on {@code lockKey}, as {@link #lock(Object, Supplier)},
+	 * with its own bound on how long to wait for the action of a holder that has exited.
+	 * @param <T> the action's result type
+	 * @param lockKey what to lock
+	 * @param stuckAfter how long a holder may stay in its action after it exited before this
+	 * call reports the lock as stuck
+	 * @param action what to do
+	 * @return what the action returned
+	 * @throws RegistryLockStuckException when the holder exited but its action did not return in time
+	 */
+	public <T> T lock(Object lockKey, Duration stuckAfter, Supplier<T> action) {
 		Objects.requireNonNull(lockKey, "lockKey must not be null");
+		Objects.requireNonNull(stuckAfter, "stuckAfter must not be null");
+		if (stuckAfter.isNegative()) {
+			throw new IllegalArgumentException("stuckAfter must not be negative: " + stuckAfter);
+		}
 		Objects.requireNonNull(action, "action must not be null");
-		return this.locks.run(callingProcess("lock"), lockKey, action);
+		return this.locks.run(callingProcess("lock"), lockKey, stuckAfter, action);
 	}
 
 	// ---- via names
@@ -648,7 +697,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	private LocalProcess callingProcess(String operation) {
-		LocalProcess current = LocalProcess.current();
+		LocalProcess current = LocalProcess.currentAlive(operation);
 		if (current == null) {
 			throw new IllegalStateException(operation + " registers the calling process, but thread '"
 					+ Thread.currentThread().getName() + "' runs no process; call it from a process or a GenServer");

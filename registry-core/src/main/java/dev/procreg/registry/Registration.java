@@ -46,6 +46,11 @@ class Registration<K, V> extends ExitHook {
 	}
 
 	@Override
+	protected final void ownerDying() {
+		this.partition.ownerDying();
+	}
+
+	@Override
 	protected final void processExited(LocalProcess process, ExitReason reason) {
 		this.partition.removeAfterExit(this, reason);
 	}

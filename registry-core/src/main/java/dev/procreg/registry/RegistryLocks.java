@@ -1,6 +1,8 @@
 package dev.procreg.registry;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -11,9 +13,16 @@ import dev.procreg.process.LocalProcess;
 import dev.procreg.process.ProcessExitException;
 
 /**
- * The locks of {@link ProcessRegistry#lock}: a lock key is held by at most one live process. The
- * holder is also an exit hook of its process, so a holder that dies releases the lock, and a lock
- * whose holder is dead counts as free even before that hook runs.
+ * The locks of {@link ProcessRegistry#lock}.
+ *
+ * <h2>Invariant: at most one action runs per lock key, ever</h2>
+ * A lock key maps to its {@link Holder} from the moment the holder is admitted until its action
+ * has returned (or thrown): only the holder's own {@code finally} removes it. A holder that is
+ * killed inside its action keeps the lock until its code actually leaves the action, because a
+ * killed thread that swallows the interrupt may go on running it; admitting a waiter at the
+ * death would run two actions at once. The holder's exit hook only wakes the waiters, so that
+ * each starts counting how long the dead holder has been stuck; after its stuck timeout a waiter
+ * gives up with a {@link RegistryLockStuckException} instead of entering.
  */
 final class RegistryLocks {
 
@@ -23,20 +32,21 @@ final class RegistryLocks {
 
 	private final Condition released = this.waiting.newCondition();
 
-	<T> T run(LocalProcess process, Object lockKey, Supplier<T> action) {
-		Holder holder = acquire(process, lockKey);
+	<T> T run(LocalProcess process, Object lockKey, Duration stuckAfter, Supplier<T> action) {
+		Holder holder = acquire(process, lockKey, stuckAfter);
 		try {
 			return action.get();
 		}
 		finally {
-			if (process.detach(holder)) {
-				release(holder);
-			}
+			process.detach(holder);
+			release(holder);
 		}
 	}
 
-	private Holder acquire(LocalProcess process, Object lockKey) {
+	private Holder acquire(LocalProcess process, Object lockKey, Duration stuckAfter) {
 		Holder mine = new Holder(this, lockKey, process);
+		long deadSince = 0L;
+		Holder deadHolder = null;
 		for (;;) {
 			Holder current = this.held.putIfAbsent(lockKey, mine);
 			if (current == null) {
@@ -52,14 +62,23 @@ final class RegistryLocks {
 			if (current.process == process) {
 				throw new IllegalStateException(process.pid() + " already holds registry lock " + lockKey);
 			}
-			if (!current.process.isAlive()) {
-				this.held.remove(lockKey, current);
-				continue;
-			}
 			this.waiting.lock();
 			try {
-				while (this.held.get(lockKey) == current && current.process.isAlive()) {
-					this.released.await();
+				while (this.held.get(lockKey) == current) {
+					if (current.process.isAlive()) {
+						this.released.await();
+						continue;
+					}
+					// the holder is dead but its action has not returned: wait for it, up to stuckAfter
+					if (deadHolder != current) {
+						deadHolder = current;
+						deadSince = System.nanoTime();
+					}
+					long remaining = stuckAfter.toNanos() - (System.nanoTime() - deadSince);
+					if (remaining <= 0) {
+						throw new RegistryLockStuckException(lockKey, current.process.pid(), stuckAfter);
+					}
+					this.released.awaitNanos(remaining);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -76,6 +95,10 @@ final class RegistryLocks {
 
 	private void release(Holder holder) {
 		this.held.remove(holder.lockKey, holder);
+		wakeWaiters();
+	}
+
+	private void wakeWaiters() {
 		this.waiting.lock();
 		try {
 			this.released.signalAll();
@@ -100,8 +123,14 @@ final class RegistryLocks {
 		}
 
 		@Override
+		protected boolean notifies() {
+			return true;
+		}
+
+		@Override
 		protected void processExited(LocalProcess exited, ExitReason reason) {
-			this.locks.release(this);
+			// not a release: the action may still be running on the killed thread (see the class comment)
+			this.locks.wakeWaiters();
 		}
 
 	}

@@ -20,10 +20,10 @@ import java.util.Objects;
  * @param partitionBy how a duplicate registry spreads entries over partitions
  * @param partitions the number of partitions, at least 1
  * @param listeners who is told of registrations and unregistrations
- * @param meta registry-level metadata, readable with {@link ProcessRegistry#meta(String)}
+ * @param meta registry-level metadata, readable with {@link ProcessRegistry#meta(Object)}
  */
 public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, int partitions,
-		List<RegistryListener<?, ?>> listeners, Map<String, Object> meta) {
+		List<RegistryListener<?, ?>> listeners, Map<Object, Object> meta) {
 
 	public RegistryOptions {
 		if (name == null || name.isBlank()) {
@@ -87,8 +87,8 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @param value its value
 	 * @return these options with the metadata added
 	 */
-	public RegistryOptions withMeta(String key, Object value) {
-		Map<String, Object> all = new LinkedHashMap<>(this.meta);
+	public RegistryOptions withMeta(Object key, Object value) {
+		Map<Object, Object> all = new LinkedHashMap<>(this.meta);
 		all.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null"));
 		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all);

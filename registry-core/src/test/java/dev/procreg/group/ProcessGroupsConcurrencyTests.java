@@ -1,6 +1,5 @@
 package dev.procreg.group;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,12 +8,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,16 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real threads against the real runtime: joins, leaves and kills race, and in the end the groups
  * equal a model, and no read ever returns a dead pid (promise 1).
  */
+@ExtendWith(RuntimeExtension.class)
 class ProcessGroupsConcurrencyTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	private final ProcessGroups groups = ProcessGroups.start(this.runtime);
+	private final ProcessGroups groups;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	ProcessGroupsConcurrencyTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+		this.groups = ProcessGroups.start(runtime);
 	}
 
 	private Pid idle() {

@@ -1,6 +1,5 @@
 package dev.procreg.group;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +9,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,16 +24,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * Process groups, Erlang's {@code :pg}: every behaviour, and the source document's worker group.
  */
+@ExtendWith(RuntimeExtension.class)
 class ProcessGroupsTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	private final ProcessGroups groups = ProcessGroups.start(this.runtime);
+	private final ProcessGroups groups;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	ProcessGroupsTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+		this.groups = ProcessGroups.start(runtime);
 	}
 
 	/** A process that waits until told to stop (any message) and then returns. */
@@ -253,17 +253,28 @@ class ProcessGroupsTests {
 	}
 
 	@Test
-	void joiningADeadProcessIsAClearErrorAndNothingChanges() {
+	void joiningAProcessThatJustDiedReturnsNormallyAndItIsNeverAMember() {
 		Pid alive = idle();
 		Pid dead = idle();
 		kill(dead);
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> this.groups.join("g", dead))
-			.withMessageContaining(dead + " is not alive");
-		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> this.groups.join("g", List.of(alive, dead)))
-			.withMessageContaining(dead + " is not alive");
+		this.groups.join("g", dead);
 		assertThat(this.groups.members("g")).isEmpty();
 		assertThat(this.groups.whichGroups()).isEmpty();
+		this.groups.join("g", List.of(alive, dead));
+		assertThat(this.groups.members("g")).containsExactly(alive);
+		assertThat(this.groups.whichGroups()).containsExactly("g");
+	}
+
+	@Test
+	void joinsRacingDeathsNeverFailAndNeverLeaveADeadMember() throws Exception {
+		for (int trial = 0; trial < 200; trial++) {
+			Pid member = idle();
+			Thread killer = Thread.startVirtualThread(() -> kill(member));
+			this.groups.join("race", member);
+			killer.join();
+			assertThat(this.groups.members("race")).as("trial %d", trial).isEmpty();
+		}
+		assertThat(this.groups.whichGroups()).doesNotContain("race");
 	}
 
 	@Test

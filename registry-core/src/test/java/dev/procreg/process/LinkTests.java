@@ -1,26 +1,27 @@
 package dev.procreg.process;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(RuntimeExtension.class)
 class LinkTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
+	private final ProcessRuntime runtime;
 
 	sealed interface Order permits Crash, Finish {
+	}
+
+	LinkTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	record Crash(String why) implements Order {

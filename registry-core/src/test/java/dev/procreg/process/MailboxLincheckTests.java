@@ -15,13 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Linearizability of the mailbox hand-off, checked by Lincheck against a FIFO queue: any number
- * of senders deliver concurrently, one consumer polls (the process itself, or whoever holds a
- * server's runner word). The process is never started, so the scenario threads are plain
- * platform threads and {@code deliver} never has anyone to wake.
+ * of senders offer concurrently, one consumer polls (the process itself, or whoever holds a
+ * server's runner word). The suite drives the real {@link Mailbox} class, the one every process
+ * holds, from plain platform threads.
  *
- * <p>The suite proves its power on a planted bug: the same queue with the tail swing done as a
- * read followed by a write instead of one atomic exchange, which loses messages when two senders
- * interleave.
+ * <p>The suite proves its power on a planted bug: a subclass of the real mailbox whose tail swing
+ * is a read followed by a write instead of one compare-and-set, which loses messages when two
+ * senders interleave.
  */
 public class MailboxLincheckTests {
 
@@ -56,62 +56,51 @@ public class MailboxLincheckTests {
 			.sequentialSpecification(FifoModel.class);
 	}
 
-	/** The real mailbox of a process that is never started. */
+	/** The real {@link Mailbox}, driven from plain threads. */
 	@Param(name = "value", gen = IntGen.class, conf = "1:9")
 	public static class RealMailbox {
 
-		private final ThreadProcess process = new ThreadProcess(ProcessRuntime.start(), 1, (ctx) -> {
-		});
+		private final Mailbox mailbox = new Mailbox();
 
 		@Operation
 		public void send(@Param(name = "value") int value) {
-			this.process.deliver(value);
+			this.mailbox.offer(value, true);
 		}
 
 		@Operation(nonParallelGroup = "consumer")
 		public @Nullable Object poll() {
-			return this.process.poll();
+			return this.mailbox.poll();
 		}
 
 	}
 
-	/** A planted bug: the same linked queue with a tail swing that is not atomic. */
+	/**
+	 * A planted bug in the real mailbox: its tail swing done as a read followed by a write instead
+	 * of one compare-and-set, which loses a message when two senders interleave.
+	 */
 	@Param(name = "value", gen = IntGen.class, conf = "1:9")
 	public static class NonAtomicTail {
 
-		private static final class Node {
+		private final Mailbox mailbox = new Mailbox() {
 
-			@Nullable Object item;
-
-			volatile @Nullable Node next;
-
-			Node(@Nullable Object item) {
-				this.item = item;
+			@Override
+			Mailbox.Node swingTail(Mailbox.Node node, int limit) {
+				Mailbox.Node last = this.tail;
+				node.seq = last.seq + 1;
+				this.tail = node;
+				return last;
 			}
 
-		}
-
-		private volatile Node head = new Node(null);
-
-		private volatile Node tail = this.head;
+		};
 
 		@Operation
 		public void send(@Param(name = "value") int value) {
-			Node node = new Node(value);
-			Node prev = this.tail;
-			this.tail = node;
-			prev.next = node;
+			this.mailbox.offer(value, true);
 		}
 
 		@Operation(nonParallelGroup = "consumer")
 		public @Nullable Object poll() {
-			Node next = this.head.next;
-			if (next == null) {
-				return null;
-			}
-			Object item = next.item;
-			this.head = next;
-			return item;
+			return this.mailbox.poll();
 		}
 
 	}

@@ -9,8 +9,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -19,17 +22,16 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(RuntimeExtension.class)
 class MailboxTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
+	private final ProcessRuntime runtime;
 
 	sealed interface Msg permits Numbered, Done, Urgent, Plain {
+	}
+
+	MailboxTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	record Numbered(String sender, int seq) implements Msg {

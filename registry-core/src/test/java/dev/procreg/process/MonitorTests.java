@@ -7,24 +7,26 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(RuntimeExtension.class)
 class MonitorTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
+	private final ProcessRuntime runtime;
 
 	sealed interface Probe permits Check, Count {
+	}
+
+	MonitorTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	record Check() implements Probe {

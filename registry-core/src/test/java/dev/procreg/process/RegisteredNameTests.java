@@ -1,12 +1,14 @@
 package dev.procreg.process;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -15,14 +17,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(RuntimeExtension.class)
 class RegisteredNameTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegisteredNameTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private Pid idle() {
@@ -141,12 +142,19 @@ class RegisteredNameTests {
 	}
 
 	@Test
-	void aProcessCanHoldSeveralNames() {
+	void aProcessHoldsOneRegisteredNameAsInErlang() {
 		Pid pid = idle();
 		this.runtime.register("alias-1", pid);
+		assertThatIllegalStateException().isThrownBy(() -> this.runtime.register("alias-2", pid))
+			.withMessageContaining("already registered as 'alias-1'");
+		assertThat(this.runtime.whereis("alias-2")).isEmpty();
+		assertThatIllegalStateException().isThrownBy(() -> this.runtime.register("alias-1", pid))
+			.withMessageContaining("already registered to " + pid);
+		assertThat(this.runtime.processInfo(pid).orElseThrow().registeredNames()).containsExactly("alias-1");
+		// once the name is released, the process may take another
+		assertThat(this.runtime.unregister("alias-1")).isTrue();
 		this.runtime.register("alias-2", pid);
-		assertThat(this.runtime.processInfo(pid).orElseThrow().registeredNames())
-			.containsExactlyInAnyOrder("alias-1", "alias-2");
+		assertThat(this.runtime.whereis("alias-2")).contains(pid);
 		this.runtime.exit(pid, ExitReason.of("bye"));
 		assertThat(this.runtime.registered()).isEmpty();
 	}

@@ -4,13 +4,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,13 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whoever learns of an exit (a monitor's Down, {@code awaitExit}) finds the cleanup done: the
  * process's registry entries are counted out and its registered name is free.
  */
+@ExtendWith(RuntimeExtension.class)
 class ExitOrderTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	ExitOrderTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@RepeatedTest(20)

@@ -1,37 +1,35 @@
 package dev.procreg.registry;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.registry.RegistryTestSupport.Agent;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
-import static dev.procreg.registry.RegistryTestSupport.await;
-import static dev.procreg.registry.RegistryTestSupport.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /** Every operation of the registry, on unique and duplicate keys. */
+@ExtendWith(RuntimeExtension.class)
 class ProcessRegistryTests {
 
-	private final ProcessRuntime runtime = RegistryTestSupport.runtime();
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	ProcessRegistryTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private ProcessRegistry<String, String> unique() {
@@ -298,7 +296,7 @@ class ProcessRegistryTests {
 		Agent a = new Agent(this.runtime);
 		a.call(() -> registry.register("k", "v1"));
 		ValueUpdate<String> update = a.call(() -> registry.updateValue("k", (old) -> old + "+"));
-		assertThat(update).isEqualTo(new ValueUpdate<>("v1+", "v1"));
+		assertThat(update).isEqualTo(new ValueUpdate.Updated<>("v1+", "v1"));
 		assertThat(registry.lookup("k")).containsExactly(new RegistryEntry<>("k", a.pid, "v1+"));
 	}
 
@@ -337,7 +335,7 @@ class ProcessRegistryTests {
 				done.countDown();
 			});
 		}
-		await(done);
+		Await.latch(done);
 		assertThat(maxInside.get()).isEqualTo(1);
 		assertThat(otherKeyRuns.get()).isEqualTo(workers);
 	}
@@ -351,17 +349,17 @@ class ProcessRegistryTests {
 			ctx.receive();
 			return null;
 		}));
-		await(holding);
+		Await.latch(holding);
 		CompletableFuture<String> second = new CompletableFuture<>();
 		CountDownLatch waiting = new CountDownLatch(1);
 		this.runtime.spawn((ctx) -> {
 			waiting.countDown();
 			second.complete(registry.lock("L", () -> "got it"));
 		});
-		await(waiting);
+		Await.latch(waiting);
 		assertThat(second).isNotDone();
 		this.runtime.exit(holder, ExitReason.KILL);
-		assertThat(join(second)).isEqualTo("got it");
+		assertThat(Await.result(second)).isEqualTo("got it");
 	}
 
 	@Test
@@ -408,7 +406,7 @@ class ProcessRegistryTests {
 		assertThat(ProcessRegistry.named(this.runtime, "unique")).containsSame(registry);
 		assertThat(ProcessRegistry.named(this.runtime, "nope")).isEmpty();
 		assertThat(ProcessRegistry.all(this.runtime)).containsExactly(registry, flows);
-		try (ProcessRuntime other = RegistryTestSupport.runtime()) {
+		try (ProcessRuntime other = ProcessRuntime.start()) {
 			assertThat(ProcessRegistry.named(other, "unique")).isEmpty();
 			assertThat(ProcessRegistry.start(other, RegistryOptions.unique("unique")).name()).isEqualTo("unique");
 		}

@@ -1,13 +1,14 @@
 package dev.procreg.registry;
 
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.registry.RegistryTestSupport.Agent;
+import dev.procreg.testing.IdleServer;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -16,19 +17,19 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Promise 6: each mistake gets an exception that names it, and nothing is half-written. */
+@ExtendWith(RuntimeExtension.class)
 class RegistryBadInputTests {
 
-	private final ProcessRuntime runtime = RegistryTestSupport.runtime();
+	private final ProcessRuntime runtime;
 
-	private final ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
-			RegistryOptions.unique("sessions"));
+	private final ProcessRegistry<String, String> registry;
 
-	private final ProcessRegistry<String, String> flows = ProcessRegistry.start(this.runtime,
-			RegistryOptions.duplicate("flows"));
+	private final ProcessRegistry<String, String> flows;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegistryBadInputTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+		this.registry = ProcessRegistry.start(runtime, RegistryOptions.unique("sessions"));
+		this.flows = ProcessRegistry.start(runtime, RegistryOptions.duplicate("flows"));
 	}
 
 	private void assertUntouched() {
@@ -74,7 +75,7 @@ class RegistryBadInputTests {
 
 	@Test
 	void registeringFromAProcessOfAnotherRuntimeIsRefused() {
-		try (ProcessRuntime other = RegistryTestSupport.runtime()) {
+		try (ProcessRuntime other = ProcessRuntime.start()) {
 			Agent foreign = new Agent(other);
 			assertThatIllegalStateException().isThrownBy(() -> foreign.call(() -> this.registry.register("k", "v")))
 				.withMessageContaining("another runtime");
@@ -83,32 +84,20 @@ class RegistryBadInputTests {
 	}
 
 	@Test
-	void updateValueOnAKeyTheCallerDoesNotOwn() {
+	void updateValueOnAKeyTheCallerDoesNotOwnIsATypedOutcome() {
 		Agent owner = new Agent(this.runtime);
 		Agent intruder = new Agent(this.runtime);
 		owner.call(() -> this.registry.register("k", "v"));
-		assertThatIllegalStateException()
-			.isThrownBy(() -> intruder.call(() -> this.registry.updateValue("k", (v) -> "stolen")))
-			.withMessageContaining("cannot update key k")
-			.withMessageContaining("owned by " + owner.pid);
-		assertThatIllegalStateException()
-			.isThrownBy(() -> intruder.call(() -> this.registry.updateValue("missing", (v) -> "x")))
-			.withMessageContaining("not registered");
+		assertThat(intruder.call(() -> this.registry.updateValue("k", (v) -> "stolen")))
+			.isEqualTo(new ValueUpdate.NotOwner<String>(owner.pid));
+		assertThat(intruder.call(() -> this.registry.updateValue("missing", (v) -> "x")))
+			.isEqualTo(new ValueUpdate.NotOwner<String>(null));
 		assertThatIllegalStateException()
 			.isThrownBy(() -> owner.call(() -> this.flows.updateValue("k", (v) -> "x")))
 			.withMessageContaining("needs unique keys");
 		assertThatNullPointerException().isThrownBy(() -> owner.call(() -> this.registry.updateValue("k", (v) -> null)))
 			.withMessageContaining("returned null");
 		assertThat(this.registry.lookup("k")).containsExactly(new RegistryEntry<>("k", owner.pid, "v"));
-	}
-
-	static final class Idle extends GenServer<Object> {
-
-		@Override
-		protected Init<Object> init(@Nullable Object arg) {
-			return ok("idle");
-		}
-
 	}
 
 	@Test
@@ -120,7 +109,7 @@ class RegistryBadInputTests {
 			.withMessageContaining("duplicate keys");
 		int processes = this.runtime.processCount();
 		assertThatIllegalStateException()
-			.isThrownBy(() -> GenServer.start(this.runtime, new Idle(), null, ViaName.of("flows", "k")))
+			.isThrownBy(() -> GenServer.start(this.runtime, new IdleServer(), null, ViaName.of("flows", "k")))
 			.withMessageContaining("registry 'flows' has duplicate keys");
 		assertThat(this.runtime.processCount()).as("the would-be server is gone").isEqualTo(processes);
 		assertThatIllegalStateException().isThrownBy(() -> this.runtime.send(ViaName.of("flows", "k"), "m"))
@@ -136,7 +125,7 @@ class RegistryBadInputTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.runtime.call(name, "m"))
 			.withMessageContaining("unknown registry 'nosuch'");
 		int processes = this.runtime.processCount();
-		assertThatIllegalArgumentException().isThrownBy(() -> GenServer.start(this.runtime, new Idle(), null, name))
+		assertThatIllegalArgumentException().isThrownBy(() -> GenServer.start(this.runtime, new IdleServer(), null, name))
 			.withMessageContaining("unknown registry 'nosuch'");
 		assertThat(this.runtime.processCount()).isEqualTo(processes);
 		assertThatIllegalArgumentException().isThrownBy(() -> ViaName.of(" ", "k"))
@@ -145,7 +134,7 @@ class RegistryBadInputTests {
 
 	@Test
 	void aViaNameOfAnotherRuntimesRegistryIsRefused() {
-		try (ProcessRuntime other = RegistryTestSupport.runtime()) {
+		try (ProcessRuntime other = ProcessRuntime.start()) {
 			assertThatIllegalArgumentException().isThrownBy(() -> other.send(this.registry.via("k"), "m"))
 				.withMessageContaining("belongs to runtime");
 		}
@@ -172,7 +161,7 @@ class RegistryBadInputTests {
 
 	@Test
 	void aDeadOwnersRegisterThroughTheCoreLeavesNothing() {
-		Pid pid = GenServer.start(this.runtime, new Idle(), null).orThrow();
+		Pid pid = IdleServer.start(this.runtime);
 		var owner = this.runtime.process(pid).orElseThrow();
 		this.runtime.exit(pid, dev.procreg.process.ExitReason.KILL);
 		assertThat(this.registry.register(owner, "k", "v")).isNull();

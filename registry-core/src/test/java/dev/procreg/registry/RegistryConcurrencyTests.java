@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
@@ -27,25 +28,31 @@ import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.IdleServer;
+import dev.procreg.testing.RuntimeExtension;
 
-import static dev.procreg.registry.RegistryTestSupport.await;
 import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Promises 1, 2 and 5 under concurrency, and the fault points that pin the dangerous steps. */
+@ExtendWith(RuntimeExtension.class)
 class RegistryConcurrencyTests {
 
-	private final ProcessRuntime runtime = RegistryTestSupport.runtime();
+	private final ProcessRuntime runtime;
 
 	private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+	RegistryConcurrencyTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
 
 	@AfterEach
 	void close() throws InterruptedException {
 		RegistryFaults.reset();
 		this.pool.shutdownNow();
 		assertThat(this.pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
-		this.runtime.close();
 	}
 
 	/** Every read of the registry that could return {@code pid}: the list of what they returned that is {@code pid}. */
@@ -202,7 +209,7 @@ class RegistryConcurrencyTests {
 			CountDownLatch written = new CountDownLatch(1);
 			RegistryFaults.afterWrite = written::countDown;
 			Future<?> kill = this.pool.submit(() -> {
-				await(written);
+				Await.latch(written);
 				this.runtime.exit(owner.pid(), ExitReason.KILL);
 			});
 			registry.register(owner, "k" + (i % 4), "v");
@@ -223,15 +230,6 @@ class RegistryConcurrencyTests {
 		}
 		assertThat(wrong).as("event sequences that lie").isEmpty();
 		assertThat(registry.count()).isZero();
-	}
-
-	static final class Idle extends GenServer<Object> {
-
-		@Override
-		protected Init<Object> init(@Nullable Object arg) {
-			return ok("idle");
-		}
-
 	}
 
 	@Test
@@ -294,7 +292,7 @@ class RegistryConcurrencyTests {
 								registry.unregister(owner, key);
 							}
 							case 3 -> {
-								StartResult started = GenServer.start(this.runtime, new Idle(), null, registry.via(key));
+								StartResult started = GenServer.start(this.runtime, new IdleServer(), null, registry.via(key));
 								if (started instanceof StartResult.Started(Pid pid)) {
 									LocalProcess server = this.runtime.process(pid).orElseThrow();
 									claims.get(key).add(server);

@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
@@ -16,6 +16,7 @@ import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,14 +26,13 @@ import static org.awaitility.Awaitility.await;
  * {@code toString} throws while its owner's crash is reported, a listener that throws an
  * {@code Error}, a lock taker that dies between taking and holding the lock.
  */
+@ExtendWith(RuntimeExtension.class)
 class RegistryFailureIsolationTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofMillis(300)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegistryFailureIsolationTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@Test
@@ -97,9 +97,9 @@ class RegistryFailureIsolationTests {
 		Thread waiterThread;
 		// holding the taker's monitor stops it between putting its holder and attaching it
 		synchronized (taker) {
-			takerThread = Thread.ofPlatform().start(() -> complete(taken, () -> locks.run(taker, "L", () -> "taker ran")));
+			takerThread = Thread.ofPlatform().start(() -> complete(taken, () -> locks.run(taker, "L", ProcessRegistry.DEFAULT_LOCK_STUCK_TIMEOUT, () -> "taker ran")));
 			await().until(() -> takerThread.getState() == Thread.State.BLOCKED);
-			waiterThread = Thread.ofPlatform().start(() -> complete(waited, () -> locks.run(waiter, "L", () -> "waiter ran")));
+			waiterThread = Thread.ofPlatform().start(() -> complete(waited, () -> locks.run(waiter, "L", ProcessRegistry.DEFAULT_LOCK_STUCK_TIMEOUT, () -> "waiter ran")));
 			await().until(() -> waiterThread.getState() == Thread.State.WAITING);
 			this.runtime.exit(taker.pid(), ExitReason.KILL);
 		}

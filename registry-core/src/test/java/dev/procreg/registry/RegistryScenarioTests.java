@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.From;
@@ -19,20 +19,20 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.registry.RegistryTestSupport.Agent;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
-import static dev.procreg.registry.RegistryTestSupport.await;
-import static dev.procreg.registry.RegistryTestSupport.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The donation platform of the source document, told again with this library. */
+@ExtendWith(RuntimeExtension.class)
 class RegistryScenarioTests {
 
-	private final ProcessRuntime runtime = RegistryTestSupport.runtime();
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegistryScenarioTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	record SessionInfo(Instant connectedAt) {
@@ -90,7 +90,7 @@ class RegistryScenarioTests {
 			registered.countDown();
 			ctx.receive();
 		});
-		await(registered);
+		Await.latch(registered);
 		assertThat(sessions.whereis("donor-123")).contains(session);
 		assertThat(sessions.lookup("donor-123")).singleElement().extracting(RegistryEntry::pid).isEqualTo(session);
 		assertThat(sessions.whereis("donor-456")).isEmpty();
@@ -120,15 +120,15 @@ class RegistryScenarioTests {
 			flows.register("donor-999", Map.of("flow_id", "flow-9"));
 			ctx.receive();
 		});
-		await(registered);
+		Await.latch(registered);
 		assertThat(flows.lookup("donor-123")).extracting(RegistryEntry::pid, (e) -> e.value().get("flow_id"))
 			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(flow1, "flow-1"),
 					org.assertj.core.groups.Tuple.tuple(flow2, "flow-2"));
 		record Update(String data) {
 		}
 		flows.dispatch("donor-123", (entries) -> entries.forEach((e) -> this.runtime.send(e.pid(), new Update("new"))));
-		assertThat(join(flow1Got)).isEqualTo(new Update("new"));
-		assertThat(join(flow2Got)).isEqualTo(new Update("new"));
+		assertThat(Await.result(flow1Got)).isEqualTo(new Update("new"));
+		assertThat(Await.result(flow2Got)).isEqualTo(new Update("new"));
 		assertThat(this.runtime.isAlive(otherDonor)).isTrue();
 		assertThat(flows.lookup("donor-999")).hasSize(1);
 	}

@@ -1,87 +1,26 @@
 package dev.procreg.registry;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import org.jspecify.annotations.Nullable;
-
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.GenServer;
 import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.IdleServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Helpers for the registry tests: processes that run test code on request, bounded waits. */
+/** Helpers for the registry tests: owner tokens for the package-private cores, and agents that register on request. */
 final class RegistryTestSupport {
-
-	static final Duration LONG = Duration.ofSeconds(20);
 
 	private RegistryTestSupport() {
 	}
 
-	static ProcessRuntime runtime() {
-		return ProcessRuntime.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
-	}
-
-	static <T> T join(CompletableFuture<T> future) {
-		try {
-			return future.orTimeout(LONG.toMillis(), TimeUnit.MILLISECONDS).join();
-		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtimeException) {
-				throw runtimeException;
-			}
-			if (ex.getCause() instanceof Error error) {
-				throw error;
-			}
-			throw ex;
-		}
-	}
-
-	static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(LONG.toMillis(), TimeUnit.MILLISECONDS)).as("latch released in time").isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
-	}
-
-	/** Runs {@code action} once in a new short-lived process and returns its result (the process then exits). */
-	static <T> T inProcess(ProcessRuntime runtime, Supplier<T> action) {
-		CompletableFuture<T> result = new CompletableFuture<>();
-		runtime.spawn((ctx) -> {
-			try {
-				result.complete(action.get());
-			}
-			catch (Throwable ex) {
-				result.completeExceptionally(ex);
-			}
-		});
-		return join(result);
-	}
-
 	/** A live process of the runtime with no behaviour: an owner token for the package-private cores. */
 	static LocalProcess idleOwner(ProcessRuntime runtime) {
-		Pid pid = GenServer.start(runtime, new Idle(), null).orThrow();
-		return runtime.process(pid).orElseThrow();
-	}
-
-	/** A GenServer that does nothing; registrations are made for it through the cores. */
-	static final class Idle extends GenServer<Object> {
-
-		@Override
-		protected Init<Object> init(@Nullable Object arg) {
-			return ok("idle");
-		}
-
+		return runtime.process(IdleServer.start(runtime)).orElseThrow();
 	}
 
 	/**
@@ -121,7 +60,7 @@ final class RegistryTestSupport {
 		<T> T call(Supplier<T> action) {
 			CompletableFuture<T> result = new CompletableFuture<>();
 			this.runtime.send(this.pid, new Task<>(action, result));
-			return join(result);
+			return Await.result(result);
 		}
 
 		void run(Runnable action) {

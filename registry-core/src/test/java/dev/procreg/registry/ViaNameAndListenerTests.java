@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
@@ -19,23 +19,24 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.registry.RegistryTestSupport.Agent;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
-import static dev.procreg.registry.RegistryTestSupport.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** Via names accepted wherever a name is; listeners told every registration and unregistration. */
+@ExtendWith(RuntimeExtension.class)
 class ViaNameAndListenerTests {
 
-	private final ProcessRuntime runtime = RegistryTestSupport.runtime();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
-	}
+	private final ProcessRuntime runtime;
 
 	/** Counts its inits; echoes calls; records casts and infos. */
+	ViaNameAndListenerTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
+
 	static final class Echo extends GenServer<List<Object>> {
 
 		static final AtomicInteger inits = new AtomicInteger();
@@ -90,7 +91,7 @@ class ViaNameAndListenerTests {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.runtime.processInfo(pid).orElseThrow().monitoredBy().contains(receiver));
 		this.runtime.exit(registry.via("s1"), ExitReason.of("bye"));
-		assertThat(join(message)).isInstanceOfSatisfying(Down.class, (d) -> {
+		assertThat(Await.result(message)).isInstanceOfSatisfying(Down.class, (d) -> {
 			assertThat(d.pid()).isEqualTo(pid);
 			assertThat(d.reason()).isEqualTo(ExitReason.of("bye"));
 		});
@@ -167,7 +168,7 @@ class ViaNameAndListenerTests {
 				new RegistryEvent.Unregistered<>("audited", "k2", a.pid, ExitReason.KILLED));
 		await().atMost(Duration.ofSeconds(10)).until(() -> callback.size() == 4);
 		assertThat(callback).containsExactlyElementsOf(expected);
-		assertThat(join(received)).containsExactlyElementsOf(expected);
+		assertThat(Await.result(received)).containsExactlyElementsOf(expected);
 		assertThat(((RegistryEvent.Unregistered<String, String>) callback.get(3)).byExit()).isTrue();
 		assertThat(((RegistryEvent.Unregistered<String, String>) callback.get(2)).byExit()).isFalse();
 	}

@@ -18,8 +18,8 @@ import dev.procreg.process.StartResult;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.Await;
 
-import static dev.procreg.supervisor.TestServers.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +69,7 @@ class DynamicSupervisorTests extends SupervisorTestSupport {
 		Pid t = DynamicSupervisor.startChild(this.runtime, sup, worker("t").withRestart(Restart.TRANSIENT)).orThrow();
 		this.runtime.exit(p, ExitReason.of("boom"));
 		this.runtime.call(t, "stop-normal");
-		await().atMost(LONG).until(() -> {
+		await().atMost(Await.LONG).until(() -> {
 			List<ChildInfo> children = DynamicSupervisor.whichChildren(this.runtime, sup);
 			return children.size() == 1 && children.get(0).id().equals("p") && !p.equals(children.get(0).pid());
 		});
@@ -154,7 +154,7 @@ class DynamicSupervisorTests extends SupervisorTestSupport {
 		Pid first = sessions.partition(0);
 		// a supervisor traps exits: only kill ends it from outside
 		this.runtime.exit(first, ExitReason.KILL);
-		await().atMost(LONG).until(() -> !sessions.partition(0).equals(first) && this.runtime.isAlive(sessions.partition(0)));
+		await().atMost(Await.LONG).until(() -> !sessions.partition(0).equals(first) && this.runtime.isAlive(sessions.partition(0)));
 		assertThat(sessions.startChild(0, worker("w"))).isInstanceOf(StartResult.Started.class);
 		assertThat(Supervisor.whichChildren(this.runtime, top)).extracting(ChildInfo::id).containsExactly(0, 1);
 	}
@@ -171,7 +171,7 @@ class DynamicSupervisorTests extends SupervisorTestSupport {
 			.hasSize(results.size() - 1)
 			.allMatch((r) -> r.orThrow().equals(winner));
 		assertThat(this.events.starts()).as("only the winner ran init").hasSize(1);
-		await().atMost(LONG).untilAsserted(() -> {
+		await().atMost(Await.LONG).untilAsserted(() -> {
 			Set<Pid> now = new HashSet<>(this.runtime.processes());
 			now.removeAll(before);
 			assertThat(now).containsExactly(winner);

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import dev.procreg.process.ExitReason;
@@ -15,25 +16,31 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.RuntimeExtension;
 
 import static dev.procreg.supervisor.TestServers.awaitRestarted;
 import static dev.procreg.supervisor.TestServers.pidOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(RuntimeExtension.class)
 class SupervisionTreeTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final Events events = new Events();
 
-	private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+	/** The runtime's loggers: the test configuration keeps them off the console, not from appenders here. */
+	private final Logger procreg = (Logger) LoggerFactory.getLogger("dev.procreg");
 
 	private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
 
+	SupervisionTreeTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
+
 	@AfterEach
 	void close() {
-		this.runtime.close();
-		this.root.detachAppender(this.logs);
+		this.procreg.detachAppender(this.logs);
 	}
 
 	private ChildSpec worker(String id) {
@@ -77,7 +84,7 @@ class SupervisionTreeTests {
 	@Test
 	void eachCrashIsLoggedOnceWithChildIdAndSupervisor() {
 		this.logs.start();
-		this.root.addAppender(this.logs);
+		this.procreg.addAppender(this.logs);
 		Pid sup = Supervisor.start(this.runtime, Strategy.ONE_FOR_ONE, List.of(worker("crasher"), worker("exiter")),
 				Supervisor.Options.defaults()).orThrow();
 		Pid crasher = pidOf(this.runtime, sup, "crasher");

@@ -11,8 +11,8 @@ import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.supervisor.TestServers.Stubborn;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.Await;
 
-import static dev.procreg.supervisor.TestServers.LONG;
 import static dev.procreg.supervisor.TestServers.awaitRestarted;
 import static dev.procreg.supervisor.TestServers.child;
 import static dev.procreg.supervisor.TestServers.exitReason;
@@ -28,7 +28,7 @@ class SupervisorShutdownTests extends SupervisorTestSupport {
 		Pid sup = Supervisor.start(this.runtime, Strategy.ONE_FOR_ONE, List.of(worker("a"), worker("b"), worker("c")),
 				Supervisor.Options.defaults()).orThrow();
 		Pid a = pidOf(this.runtime, sup, "a");
-		this.runtime.stop(sup, ExitReason.SHUTDOWN, LONG);
+		this.runtime.stop(sup, ExitReason.SHUTDOWN, Await.LONG);
 		assertThat(this.events.stops()).containsExactly("stop:c:shutdown", "stop:b:shutdown", "stop:a:shutdown");
 		assertThat(this.runtime.isAlive(a)).isFalse();
 	}
@@ -118,7 +118,7 @@ class SupervisorShutdownTests extends SupervisorTestSupport {
 
 		assertThat(this.events.stops()).containsExactly("stop:b2:shutdown", "stop:b1:shutdown", "stop:a2:shutdown",
 				"stop:a1:shutdown", "stop:loose:shutdown");
-		await().atMost(LONG).until(() -> this.runtime.processCount() == 0);
+		await().atMost(Await.LONG).until(() -> this.runtime.processCount() == 0);
 	}
 
 	@Test
@@ -132,7 +132,7 @@ class SupervisorShutdownTests extends SupervisorTestSupport {
 		assertThat(stubborn.terminating.getCount()).isZero();
 		assertThat(stubborn.terminateFinished).isFalse();
 		assertThat(this.events.stops()).containsExactly("stop:a:shutdown");
-		await().atMost(LONG).until(() -> this.runtime.processCount() == 0);
+		await().atMost(Await.LONG).until(() -> this.runtime.processCount() == 0);
 	}
 
 }

@@ -12,8 +12,8 @@ import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
 import dev.procreg.process.StartResult;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.Await;
 
-import static dev.procreg.supervisor.TestServers.LONG;
 import static dev.procreg.supervisor.TestServers.awaitRestarted;
 import static dev.procreg.supervisor.TestServers.child;
 import static dev.procreg.supervisor.TestServers.pidOf;
@@ -66,7 +66,7 @@ class SupervisorStrategyTests extends SupervisorTestSupport {
 		Pid c = pidOf(this.runtime, sup, "c");
 		crash(b);
 		awaitRestarted(this.runtime, sup, "c", c);
-		await().atMost(LONG).until(() -> this.events.starts().size() == 6);
+		await().atMost(Await.LONG).until(() -> this.events.starts().size() == 6);
 		assertThat(this.runtime.isAlive(a)).isFalse();
 		assertThat(this.runtime.isAlive(c)).isFalse();
 		assertThat(pidOf(this.runtime, sup, "a")).isNotEqualTo(a);
@@ -84,7 +84,7 @@ class SupervisorStrategyTests extends SupervisorTestSupport {
 		Pid d = pidOf(this.runtime, sup, "d");
 		crash(b);
 		awaitRestarted(this.runtime, sup, "d", d);
-		await().atMost(LONG).until(() -> this.events.starts().size() == 7);
+		await().atMost(Await.LONG).until(() -> this.events.starts().size() == 7);
 		assertThat(pidOf(this.runtime, sup, "a")).isEqualTo(a);
 		assertThat(this.runtime.isAlive(a)).isTrue();
 		assertThat(this.runtime.isAlive(c)).isFalse();
@@ -101,7 +101,7 @@ class SupervisorStrategyTests extends SupervisorTestSupport {
 		Pid a = pidOf(this.runtime, sup, "a");
 		Pid t = pidOf(this.runtime, sup, "t");
 		assertThat((String) this.runtime.call(t, "stop-normal")).isEqualTo("bye");
-		await().atMost(LONG).until(() -> child(this.runtime, sup, "t").pid() == null);
+		await().atMost(Await.LONG).until(() -> child(this.runtime, sup, "t").pid() == null);
 		ChildInfo info = child(this.runtime, sup, "t");
 		assertThat(info.lastExitReason()).isEqualTo(ExitReason.NORMAL);
 		assertThat(info.restartCount()).isZero();
@@ -126,7 +126,7 @@ class SupervisorStrategyTests extends SupervisorTestSupport {
 				List.of(worker("a"), worker("tmp").withRestart(Restart.TEMPORARY)), Supervisor.Options.defaults())
 				.orThrow();
 		crash(pidOf(this.runtime, sup, "tmp"));
-		await().atMost(LONG)
+		await().atMost(Await.LONG)
 				.until(() -> Supervisor.whichChildren(this.runtime, sup).stream().map(ChildInfo::id).toList(),
 						(ids) -> ids.equals(List.of("a")));
 		assertThat(this.events.starts()).containsExactly("start:a", "start:tmp");
@@ -214,12 +214,12 @@ class SupervisorStrategyTests extends SupervisorTestSupport {
 		assertThat(this.runtime.whereis("svc").filter(first::equals)).isEmpty();
 
 		Pid[] answered = new Pid[1];
-		await().atMost(LONG).ignoreException(NoProcessException.class).until(() -> {
+		await().atMost(Await.LONG).ignoreException(NoProcessException.class).until(() -> {
 			answered[0] = this.runtime.call(Name.of("svc"), "pid");
 			return true;
 		});
 		stop.set(true);
-		reader.join(LONG.toMillis());
+		reader.join(Await.LONG.toMillis());
 		assertThat(answered[0]).isNotEqualTo(first);
 		assertThat(this.runtime.whereis("svc")).contains(answered[0]);
 		assertThat(answered[0]).isEqualTo(pidOf(this.runtime, sup, "svc"));

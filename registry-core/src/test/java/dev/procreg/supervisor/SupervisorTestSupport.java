@@ -1,21 +1,24 @@
 package dev.procreg.supervisor;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.RuntimeExtension;
 
-/** A runtime closed after each test, the events its workers record, and a worker spec. */
+/** The test's runtime (the shared fixture's, closed after each test), the events its workers record, and a worker spec. */
+@ExtendWith(RuntimeExtension.class)
 abstract class SupervisorTestSupport {
 
-	protected final ProcessRuntime runtime = ProcessRuntime.start();
+	protected ProcessRuntime runtime;
 
 	protected final Events events = new Events();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	@BeforeEach
+	void runtime(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	protected ChildSpec worker(String id) {

@@ -17,14 +17,13 @@ import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.Await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Servers and helpers shared by the supervisor tests. */
 final class TestServers {
-
-	static final Duration LONG = Duration.ofSeconds(10);
 
 	private TestServers() {
 	}
@@ -125,24 +124,18 @@ final class TestServers {
 			ready.countDown();
 			ctx.receive(Down.class, Duration.ofMinutes(1)).ifPresent((down) -> reason.complete(down.reason()));
 		});
-		try {
-			assertThat(ready.await(LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		Await.latch(ready);
 		return reason;
 	}
 
 	static ExitReason exitReason(CompletableFuture<ExitReason> reason) {
-		return reason.orTimeout(LONG.toMillis(), TimeUnit.MILLISECONDS).join();
+		return Await.result(reason);
 	}
 
 	/** Waits until the child with this id runs with a pid other than {@code old}; returns it. */
 	static Pid awaitRestarted(ProcessRuntime runtime, Pid supervisor, Object id, Pid old) {
 		Pid[] found = new Pid[1];
-		await().atMost(LONG).until(() -> {
+		await().atMost(Await.LONG).until(() -> {
 			for (ChildInfo child : Supervisor.whichChildren(runtime, supervisor)) {
 				if (child.id().equals(id) && child.pid() != null && !child.pid().equals(old)) {
 					found[0] = child.pid();

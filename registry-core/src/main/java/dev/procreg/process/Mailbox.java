@@ -1,0 +1,265 @@
+package dev.procreg.process;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A process's mailbox: any number of senders, one consumer (the process itself, or whoever holds
+ * a server's runner word).
+ *
+ * <h2>Invariants</h2>
+ * <ul>
+ * <li>A linked queue (Vyukov's multi-producer single-consumer): {@code head} is a consumed stub,
+ * the messages are the nodes after it up to {@code tail}. A sender swings {@code tail} to its
+ * node with one compare-and-set, then links the previous node to it; the consumer only ever
+ * moves {@code head}. Messages from one sender arrive in the order sent.</li>
+ * <li>Every node carries its position: {@code node.seq == prev.seq + 1}, fixed before the swing
+ * that publishes it. So {@code tail.seq - head.seq} is the number of queued messages at any
+ * moment: the length is O(1), and a bounded mailbox checks its bound in the same step that
+ * enqueues, without a second atomic counter on the hot path.</li>
+ * <li>Messages a selective receive looked at and left stay in a side queue of the consumer's,
+ * oldest first, and still count in {@link #length()}.</li>
+ * <li>With a limit, a bounded {@link #offer} never makes {@link #length()} exceed it: a message
+ * that would is dropped and counted (drop newest). Unbounded offers (signals, monitors' downs,
+ * calls) ignore the limit, so a full mailbox never loses an exit signal.</li>
+ * </ul>
+ *
+ * <p>The class is not final so that a test can plant a non-atomic tail swing in a subclass and
+ * prove that the linearizability suite catches it; production code never subclasses it, so the
+ * one virtual call stays monomorphic.
+ */
+class Mailbox {
+
+	private static final VarHandle TAIL;
+
+	private static final VarHandle HEAD;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			TAIL = lookup.findVarHandle(Mailbox.class, "tail", Node.class);
+			HEAD = lookup.findVarHandle(Mailbox.class, "head", Node.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	/** Written by senders, through {@code TAIL}; package-private for a test's planted bug. */
+	volatile Node tail;
+
+	/** Written by the consumer only, through {@code HEAD}; read by senders and observers. */
+	@SuppressWarnings("unused")
+	private Node head;
+
+	/** The bound and its drop count, made on first use: most processes never have one. */
+	private volatile @Nullable Bound bound;
+
+	/** Messages a selective receive set aside, oldest first; the consumer's own. */
+	private @Nullable ArrayDeque<Object> saved;
+
+	/** The size of {@code saved}, for observers on other threads. */
+	private volatile int savedCount;
+
+	Mailbox() {
+		Node stub = new Node(null);
+		this.head = stub;
+		this.tail = stub;
+	}
+
+	/**
+	 * Enqueues a message. Any thread may call it.
+	 * @param message the message
+	 * @param bounded whether the limit applies: true for user messages
+	 * @return false when the message was dropped because the mailbox is full
+	 */
+	final boolean offer(Object message, boolean bounded) {
+		Node node = new Node(message);
+		Bound limits = bounded ? this.bound : null;
+		Node prev = swingTail(node, (limits != null) ? limits.limit : 0);
+		if (prev == null) {
+			limits.dropped.increment();
+			return false;
+		}
+		Node.NEXT.setRelease(prev, node);
+		return true;
+	}
+
+	/**
+	 * Makes {@code node} the tail, numbered after the current one, unless {@code limit} is
+	 * positive and the mailbox holds that many messages.
+	 * @return the previous tail, for the caller to link; null when full
+	 */
+	@Nullable Node swingTail(Node node, int limit) {
+		for (;;) {
+			Node last = (Node) TAIL.getVolatile(this);
+			if (limit > 0 && last.seq - ((Node) HEAD.getAcquire(this)).seq + this.savedCount >= limit) {
+				return null;
+			}
+			node.seq = last.seq + 1;
+			if (TAIL.compareAndSet(this, last, node)) {
+				return last;
+			}
+		}
+	}
+
+	/**
+	 * Takes the oldest queued message (not looking at set-aside ones); only the consumer may call it.
+	 * @return the message, or null when the queue is empty
+	 */
+	final @Nullable Object poll() {
+		Node h = (Node) HEAD.get(this);
+		Node next = (Node) Node.NEXT.getAcquire(h);
+		if (next == null) {
+			if (h == TAIL.getVolatile(this)) {
+				return null;
+			}
+			// a sender swung tail but has not linked its node yet: it is about to
+			do {
+				Thread.onSpinWait();
+				next = (Node) Node.NEXT.getAcquire(h);
+			}
+			while (next == null);
+		}
+		Object item = next.item;
+		next.item = null;
+		HEAD.setRelease(this, next);
+		return item;
+	}
+
+	/** @return whether no message is queued (set-aside ones aside) */
+	final boolean isEmpty() {
+		return HEAD.getAcquire(this) == TAIL.getVolatile(this);
+	}
+
+	/**
+	 * The number of messages waiting, queued or set aside, in O(1). Any thread may call it.
+	 * @return the length
+	 */
+	final int length() {
+		// head first: tail only moves forward and head never passes it, so the difference is never
+		// negative; messages that move during the two reads may make it off by those, as any
+		// length of a queue that others change is
+		Node h = (Node) HEAD.getAcquire(this);
+		Node t = (Node) TAIL.getVolatile(this);
+		return (t.seq - h.seq) + this.savedCount;
+	}
+
+	/** Keeps a message a selective receive looked at and did not take; only the consumer may call it. */
+	final void setAside(Object message) {
+		ArrayDeque<Object> aside = this.saved;
+		if (aside == null) {
+			aside = new ArrayDeque<>();
+			this.saved = aside;
+		}
+		aside.addLast(message);
+		this.savedCount = aside.size();
+	}
+
+	/**
+	 * Takes the oldest set-aside message that matches; only the consumer may call it.
+	 * @param matcher which message; null for any
+	 * @param discard messages to drop wherever they are met (a flushed monitor's down)
+	 * @return the message, or null
+	 */
+	final @Nullable Object takeSetAside(@Nullable Predicate<Object> matcher, Predicate<Object> discard) {
+		ArrayDeque<Object> aside = this.saved;
+		if (aside == null || aside.isEmpty()) {
+			return null;
+		}
+		Object found = null;
+		for (Iterator<Object> it = aside.iterator(); it.hasNext();) {
+			Object message = it.next();
+			if (discard.test(message)) {
+				it.remove();
+			}
+			else if (matcher == null || matcher.test(message)) {
+				it.remove();
+				found = message;
+				break;
+			}
+		}
+		this.savedCount = aside.size();
+		return found;
+	}
+
+	/**
+	 * Bounds the mailbox: a user message sent while {@code maxMessages} are waiting is dropped
+	 * and counted. Messages already waiting stay.
+	 * @param maxMessages the bound, or 0 for none
+	 */
+	final void limit(int maxMessages) {
+		if (maxMessages < 0) {
+			throw new IllegalArgumentException("mailbox limit must not be negative: " + maxMessages);
+		}
+		synchronized (this) {
+			Bound limits = this.bound;
+			if (limits == null) {
+				this.bound = new Bound(maxMessages);
+			}
+			else {
+				limits.limit = maxMessages;
+			}
+		}
+	}
+
+	/** @return the bound, or 0 for none */
+	final int limit() {
+		Bound limits = this.bound;
+		return (limits != null) ? limits.limit : 0;
+	}
+
+	/** @return how many bounded messages were dropped because the mailbox was full */
+	final long dropped() {
+		Bound limits = this.bound;
+		return (limits != null) ? limits.dropped.sum() : 0L;
+	}
+
+	/** A mailbox's bound. */
+	private static final class Bound {
+
+		volatile int limit;
+
+		final LongAdder dropped = new LongAdder();
+
+		Bound(int limit) {
+			this.limit = limit;
+		}
+
+	}
+
+	/** A mailbox node: a message and its position. */
+	static final class Node {
+
+		static final VarHandle NEXT;
+
+		static {
+			try {
+				NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		@Nullable Object item;
+
+		/** The position in the queue; written before the swing that publishes the node. */
+		int seq;
+
+		@SuppressWarnings("unused") // through NEXT
+		private volatile @Nullable Node next;
+
+		Node(@Nullable Object item) {
+			this.item = item;
+		}
+
+	}
+
+}
