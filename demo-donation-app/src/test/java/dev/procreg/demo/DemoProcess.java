@@ -48,7 +48,19 @@ final class DemoProcess implements AutoCloseable {
 	 * @return the running demo
 	 */
 	static DemoProcess start(String datasourceUrl, Path log, List<String> arguments) {
-		int port = freePort();
+		return start(freePort(), datasourceUrl, log, arguments);
+	}
+
+	/**
+	 * Starts the demo on a given port (to restart it where its clients expect it) and waits until
+	 * its health answers UP.
+	 * @param port the port
+	 * @param datasourceUrl where it stores donations
+	 * @param log where its output goes (appended)
+	 * @param arguments more application arguments ({@code --name=value})
+	 * @return the running demo
+	 */
+	static DemoProcess start(int port, String datasourceUrl, Path log, List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.add("-Xmx256m");
@@ -107,6 +119,28 @@ final class DemoProcess implements AutoCloseable {
 	/** @return the file its output goes to */
 	Path log() {
 		return this.log;
+	}
+
+	/**
+	 * Runs a full garbage collection in it ({@code jcmd <pid> GC.run}), so that the heap it
+	 * reports afterwards is what is alive.
+	 */
+	void collectGarbage() {
+		Path jcmd = Path.of(javaExecutable()).resolveSibling("jcmd");
+		try {
+			Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(pid(), 10), "GC.run").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			if (!gc.waitFor(60, TimeUnit.SECONDS)) {
+				gc.destroyForcibly();
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** @return the process, to wait for its exit */

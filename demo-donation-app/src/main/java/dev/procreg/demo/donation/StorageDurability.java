@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,8 +44,8 @@ public class StorageDurability {
 
 	private final Database database;
 
-	public StorageDurability(DataSource dataSource) {
-		this.database = enforce(dataSource);
+	public StorageDurability(DataSource dataSource, Environment environment) {
+		this.database = enforce(dataSource, environment.getProperty("spring.datasource.url", ""));
 	}
 
 	/** @return the kind of database the donations are stored in */
@@ -52,13 +53,13 @@ public class StorageDurability {
 		return this.database;
 	}
 
-	private static Database enforce(DataSource dataSource) {
+	private static Database enforce(DataSource dataSource, String configuredUrl) {
 		try (Connection connection = dataSource.getConnection()) {
 			DatabaseMetaData meta = connection.getMetaData();
 			String product = meta.getDatabaseProductName();
 			String url = String.valueOf(meta.getURL());
 			if ("H2".equals(product)) {
-				enforceH2(connection, url);
+				enforceH2(connection, configuredUrl.isBlank() ? url : configuredUrl, url + " " + configuredUrl);
 				return Database.H2;
 			}
 			if ("PostgreSQL".equals(product)) {
@@ -74,14 +75,14 @@ public class StorageDurability {
 		}
 	}
 
-	private static void enforceH2(Connection connection, String url) throws SQLException {
-		String lower = url.toLowerCase(Locale.ROOT);
+	private static void enforceH2(Connection connection, String url, String urls) throws SQLException {
+		String lower = urls.toLowerCase(Locale.ROOT);
 		if (lower.startsWith("jdbc:h2:mem:") || lower.contains(":mem:")) {
 			throw new IllegalStateException("spring.datasource.url " + url
 					+ " is an in-memory H2 database: donations would not survive a restart; use a file "
 					+ "(jdbc:h2:./data/donations) or PostgreSQL");
 		}
-		Matcher urlDelay = URL_WRITE_DELAY.matcher(url);
+		Matcher urlDelay = URL_WRITE_DELAY.matcher(urls);
 		if (urlDelay.find() && Integer.parseInt(urlDelay.group(1)) != 0) {
 			// H2 applies a URL's settings to every connection it opens: the pool would undo the 0 below
 			throw new IllegalStateException("spring.datasource.url " + url + " sets WRITE_DELAY="
@@ -96,7 +97,7 @@ public class StorageDurability {
 					+ "admin of the database): without it a commit reaches the file up to half a second after "
 					+ "the 201, and a crash loses it. " + ex.getMessage(), ex);
 		}
-		String delay = setting(connection,
+		String delay = settings(connection,
 				"SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'");
 		if (!"0".equals(delay)) {
 			throw new IllegalStateException("H2's WRITE_DELAY is " + delay + " after setting it to 0 (" + url + ")");
@@ -112,6 +113,17 @@ public class StorageDurability {
 		}
 		logger.info("Donations are stored in PostgreSQL with fsync on and synchronous_commit on for each insert "
 				+ "(server default: {})", setting(connection, "SHOW synchronous_commit"));
+	}
+
+	/** @return the distinct values of the query's first column, joined by commas */
+	private static String settings(Connection connection, String sql) throws SQLException {
+		java.util.Set<String> values = new java.util.TreeSet<>();
+		try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+			while (rs.next()) {
+				values.add(String.valueOf(rs.getString(1)));
+			}
+		}
+		return values.isEmpty() ? "unknown" : String.join(",", values);
 	}
 
 	private static String setting(Connection connection, String sql) throws SQLException {

@@ -42,6 +42,15 @@ class GiveUpPolicy {
 		this.context = context;
 	}
 
+	private void exit() {
+		try {
+			SpringApplication.exit(this.context, () -> 1);
+		}
+		finally {
+			System.exit(1);
+		}
+	}
+
 	@Scheduled(fixedDelay = 250)
 	void check() {
 		if (this.acted.get() || !this.context.isActive()) {
@@ -57,7 +66,7 @@ class GiveUpPolicy {
 		if (this.properties.onGiveUp() == SupervisionProperties.OnGiveUp.EXIT) {
 			logger.error("Top-level supervisor {} gave up: stopping the application with exit status 1 "
 					+ "(demo.supervision.on-give-up=exit); whatever runs it should start it again", which);
-			Thread.ofPlatform().name("give-up-exit").start(() -> System.exit(SpringApplication.exit(this.context, () -> 1)));
+			Thread.ofPlatform().name("give-up-exit").start(this::exit);
 		}
 		else {
 			logger.error("Top-level supervisor {} gave up: the application stays up with health DOWN and answers "

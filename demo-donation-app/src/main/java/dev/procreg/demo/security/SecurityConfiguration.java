@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
@@ -70,7 +70,7 @@ public class SecurityConfiguration {
 			.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"))
 			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)))
-			.addFilterBefore(throttle, UsernamePasswordAuthenticationFilter.class);
+			.addFilterBefore(throttle, CsrfFilter.class);
 		return http.build();
 	}
 

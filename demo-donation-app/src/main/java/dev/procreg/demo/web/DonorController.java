@@ -60,6 +60,7 @@ public class DonorController {
 			return ResponseEntity.noContent().build();
 		}
 		return ResponseEntity.status(HttpStatus.NOT_FOUND)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(Problems.of(HttpStatus.NOT_FOUND, "No session", "donor " + donorId + " has no running session"));
 	}
 

@@ -1,15 +1,13 @@
 package dev.procreg.demo.web;
 
-import java.io.File;
-
-import org.apache.catalina.Host;
 import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.startup.Tomcat;
 import tools.jackson.core.StreamReadFeature;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -41,11 +39,11 @@ class WebConfiguration {
 		return new TomcatServletWebServerFactory() {
 
 			@Override
-			protected void prepareContext(Host host, ServletContextInitializer[] initializers) {
+			protected TomcatWebServer getTomcatWebServer(Tomcat tomcat) {
 				// Tomcat's own error page (HTML, with the server's version) for what it rejects
-				// before a servlet runs: a problem detail instead
-				((StandardHost) host).setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-				super.prepareContext(host, initializers);
+				// before a servlet runs: a problem detail instead (the host adds it when it starts)
+				((StandardHost) tomcat.getHost()).setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+				return super.getTomcatWebServer(tomcat);
 			}
 
 		};
