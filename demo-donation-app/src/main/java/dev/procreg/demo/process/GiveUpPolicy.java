@@ -66,7 +66,7 @@ class GiveUpPolicy {
 		if (this.properties.onGiveUp() == SupervisionProperties.OnGiveUp.EXIT) {
 			logger.error("Top-level supervisor {} gave up: stopping the application with exit status 1 "
 					+ "(demo.supervision.on-give-up=exit); whatever runs it should start it again", which);
-			Thread.ofPlatform().name("give-up-exit").start(this::exit);
+			Thread.ofPlatform().name("give-up-exit").daemon(false).start(this::exit);
 		}
 		else {
 			logger.error("Top-level supervisor {} gave up: the application stays up with health DOWN and answers "
