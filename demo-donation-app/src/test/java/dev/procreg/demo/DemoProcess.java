@@ -181,11 +181,8 @@ final class DemoProcess implements AutoCloseable {
 		}
 	}
 
+	/** @return the java launcher of this JVM (the build's toolchain JDK) */
 	static String javaExecutable() {
-		String java = System.getProperty("demo.java");
-		if (java != null && !java.isBlank()) {
-			return java;
-		}
 		return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 	}
 
