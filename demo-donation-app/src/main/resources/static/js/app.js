@@ -131,7 +131,7 @@
 	$('session-form').addEventListener('submit', (event) => {
 		event.preventDefault();
 		action(async () => {
-			const result = await send('POST', api('/session'));
+			const result = await send('POST', api('/session'), {});
 			return (result.status === 201 ? 'Started session ' : 'Found running session ') + result.json.pid;
 		});
 	});

@@ -52,8 +52,26 @@ final class Api {
 			.POST(HttpRequest.BodyPublishers.ofString(text)));
 	}
 
+	/** A POST with an empty JSON object, as the donor page sends to start a session. */
 	Response post(String path) {
-		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+		return post(path, "{}");
+	}
+
+	/**
+	 * Any request, for the tests of odd ones.
+	 * @param method the method
+	 * @param path the path (not checked: may hold what {@link URI} accepts)
+	 * @param body the body, or null for none
+	 * @param headers name, value, name, value...
+	 * @return the answer
+	 */
+	Response request(String method, String path, String body, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		for (int i = 0; i < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request);
 	}
 
 	Response postForm(String path, Map<String, String> form) {
@@ -70,6 +88,10 @@ final class Api {
 	Response donate(String donorId, Object amount, String currency, String key) {
 		return post("/api/donors/" + donorId + "/donations",
 				Map.of("amount", amount, "currency", currency, "idempotencyKey", key));
+	}
+
+	String base() {
+		return this.base;
 	}
 
 	private URI uri(String path) {

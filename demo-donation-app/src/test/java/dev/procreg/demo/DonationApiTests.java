@@ -140,7 +140,19 @@ class DonationApiTests {
 				Arguments.of("{\"amount\": 10, \"currency\": \"IDR\", \"idempotencyKey\": \" \"}", "idempotencyKey"),
 				Arguments.of("{\"amount\": 10, \"currency\": \"IDR\", \"idempotencyKey\": \"has space\"}",
 						"idempotencyKey"),
-				Arguments.of("[1, 2]", "body"));
+				Arguments.of("[1, 2]", "body"),
+				// strict money: a JSON number, no string, no exponent; text fields are strings
+				Arguments.of("{\"amount\": \"100\", \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}", "amount"),
+				Arguments.of("{\"amount\": \" 5 \", \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}", "amount"),
+				Arguments.of("{\"amount\": \"1e2\", \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}", "amount"),
+				Arguments.of("{\"amount\": 1e2, \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}", "amount"),
+				Arguments.of("{\"amount\": true, \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}", "amount"),
+				Arguments.of("{\"amount\": 1, \"amount\": 99999999, \"currency\": \"IDR\", \"idempotencyKey\": \"k\"}",
+						"amount"),
+				Arguments.of("{\"amount\": 10, \"currency\": \"IDR\", \"idempotencyKey\": 123}", "idempotencyKey"),
+				Arguments.of("{\"amount\": 10, \"currency\": \"IDR\", \"idempotencyKey\": true}", "idempotencyKey"),
+				Arguments.of("{\"amount\": 10, \"currency\": 5, \"idempotencyKey\": \"k\"}", "currency"),
+				Arguments.of("{\"amount\": 10, \"currency\": \"IDR\", \"idempotencyKey\": \"k\"", "body"));
 	}
 
 	@ParameterizedTest

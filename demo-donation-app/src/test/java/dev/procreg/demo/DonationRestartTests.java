@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -62,6 +63,39 @@ class DonationRestartTests {
 			assertThat(replay.text("id")).isEqualTo(confirmedId);
 			assertThat(api.get("/api/donors/" + donor).json().path("totals").path("IDR").decimalValue())
 				.isEqualByComparingTo("310000");
+		}
+	}
+
+	@Test
+	void everyPendingDonationIsTakenUpAtStartupNotAHundredAMinute() throws Exception {
+		try (ConfigurableApplicationContext first = start()) {
+			// the schema
+		}
+		int pending = 350;
+		try (Connection connection = DriverManager.getConnection(TempDatabase.url(this.directory), "sa", "");
+				PreparedStatement insert = connection.prepareStatement(
+						"insert into donation (id, donor_id, amount, currency, idempotency_key, status, created_at) "
+								+ "values (?, ?, ?, ?, ?, ?, ?)")) {
+			for (int i = 0; i < pending; i++) {
+				insert.setString(1, UUID.randomUUID().toString());
+				insert.setString(2, "pending-donor-" + (i % 7));
+				insert.setBigDecimal(3, new BigDecimal(1000 + i));
+				insert.setString(4, "IDR");
+				insert.setString(5, "left-pending-" + i);
+				insert.setString(6, "PENDING");
+				insert.setObject(7, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(5));
+				insert.executeUpdate();
+			}
+		}
+		try (ConfigurableApplicationContext second = start()) {
+			JdbcClient jdbc = second.getBean(JdbcClient.class);
+			// the periodic recovery runs a minute after the start: only the startup run can do this
+			await().atMost(Duration.ofSeconds(45))
+				.untilAsserted(() -> assertThat(jdbc.sql("select count(*) from donation where status = 'PENDING'")
+					.query(Long.class)
+					.single()).isZero());
+			assertThat(jdbc.sql("select count(*) from donation where status = 'CONFIRMED'").query(Long.class).single())
+				.isEqualTo(pending);
 		}
 	}
 

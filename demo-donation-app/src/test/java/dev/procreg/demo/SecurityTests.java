@@ -44,19 +44,22 @@ class SecurityTests {
 	}
 
 	@Test
-	void everythingElseRedirectsToTheLoginForm() {
+	void everythingElseRedirectsABrowserToTheLoginFormAndAnswersAScript401() {
 		for (String path : new String[] { "/actuator/metrics", "/actuator/registries", "/actuator",
 				"/process-admin", "/process-admin/anything", "/actuator/env" }) {
-			Api.Response response = this.api.get(path);
-			assertThat(response.status()).as(path).isEqualTo(302);
-			assertThat(response.header("Location")).as(path).endsWith("/login");
+			Api.Response browser = this.api.request("GET", path, null, "Accept", "text/html");
+			assertThat(browser.status()).as(path).isEqualTo(302);
+			assertThat(browser.header("Location")).as(path).endsWith("/login");
+			Api.Response script = this.api.get(path);
+			HardeningTests.assertProblem(script, 401);
+			assertThat(script.header("WWW-Authenticate")).as(path).startsWith("Basic");
 		}
 	}
 
 	@Test
 	void theAdminLogsInAndSeesMetrics() {
 		assertThat(login("admin", "wrong").header("Location")).contains("error");
-		assertThat(this.api.get("/actuator/metrics").status()).isEqualTo(302);
+		assertThat(this.api.get("/actuator/metrics").status()).isEqualTo(401);
 
 		Api.Response loggedIn = login("admin", "admin");
 		assertThat(loggedIn.status()).isEqualTo(302);

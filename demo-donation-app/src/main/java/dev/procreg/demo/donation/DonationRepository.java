@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores donations in the {@code donation} table (schema by Flyway, H2 or PostgreSQL).
@@ -28,22 +30,36 @@ public class DonationRepository {
 
 	private final JdbcClient jdbc;
 
-	public DonationRepository(JdbcClient jdbc) {
+	private final TransactionTemplate transactions;
+
+	private final boolean postgres;
+
+	public DonationRepository(JdbcClient jdbc, PlatformTransactionManager transactionManager,
+			StorageDurability durability) {
 		this.jdbc = jdbc;
+		this.transactions = new TransactionTemplate(transactionManager);
+		this.postgres = durability.database() == StorageDurability.Database.POSTGRESQL;
 	}
 
 	/**
-	 * Inserts a new donation.
+	 * Inserts a new donation; when this returns, the donation is on disk (see
+	 * {@link StorageDurability}): on PostgreSQL the transaction commits with
+	 * {@code synchronous_commit} on whatever the server's or the role's setting.
 	 * @param donation the donation
 	 * @throws org.springframework.dao.DuplicateKeyException when the donor already used its
 	 * idempotency key
 	 */
 	public void insert(Donation donation) {
-		this.jdbc.sql("insert into donation (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.params(donation.id(), donation.donorId(), donation.amount(), donation.currency(),
-					donation.idempotencyKey(), donation.status().name(), donation.paymentReference(),
-					toTimestamp(donation.createdAt()), toTimestamp(donation.confirmedAt()))
-			.update();
+		this.transactions.executeWithoutResult((status) -> {
+			if (this.postgres) {
+				this.jdbc.sql("set local synchronous_commit to on").update();
+			}
+			this.jdbc.sql("insert into donation (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				.params(donation.id(), donation.donorId(), donation.amount(), donation.currency(),
+						donation.idempotencyKey(), donation.status().name(), donation.paymentReference(),
+						toTimestamp(donation.createdAt()), toTimestamp(donation.confirmedAt()))
+				.update();
+		});
 	}
 
 	/**
@@ -81,29 +97,37 @@ public class DonationRepository {
 	 * @return the donor's donations, newest first
 	 */
 	public List<Donation> findByDonor(String donorId, int limit) {
-		return this.jdbc.sql("select " + COLUMNS + " from donation where donor_id = ? order by created_at desc, id")
-			.param(donorId)
+		return this.jdbc
+			.sql("select " + COLUMNS + " from donation where donor_id = ? order by created_at desc, id limit ?")
+			.params(donorId, limit)
 			.query(DonationRepository::map)
-			.list()
-			.stream()
-			.limit(limit)
-			.toList();
+			.list();
 	}
 
 	/**
+	 * One page of the pending donations, oldest first, in (created_at, id) order: pass the last
+	 * donation of a page as {@code after} to get the next one.
 	 * @param before only donations recorded before this
+	 * @param after only donations after this one in that order, or null for the first page
 	 * @param limit how many at most
 	 * @return pending donations, oldest first
 	 */
-	public List<Donation> findPending(Instant before, int limit) {
+	public List<Donation> findPending(Instant before, @Nullable Donation after, int limit) {
+		if (after == null) {
+			return this.jdbc
+				.sql("select " + COLUMNS + " from donation where status = ? and created_at < ? "
+						+ "order by created_at, id limit ?")
+				.params(DonationStatus.PENDING.name(), toTimestamp(before), limit)
+				.query(DonationRepository::map)
+				.list();
+		}
+		OffsetDateTime afterTime = toTimestamp(after.createdAt());
 		return this.jdbc
-			.sql("select " + COLUMNS + " from donation where status = ? and created_at < ? order by created_at")
-			.params(DonationStatus.PENDING.name(), toTimestamp(before))
+			.sql("select " + COLUMNS + " from donation where status = ? and created_at < ? "
+					+ "and (created_at > ? or (created_at = ? and id > ?)) order by created_at, id limit ?")
+			.params(DonationStatus.PENDING.name(), toTimestamp(before), afterTime, afterTime, after.id(), limit)
 			.query(DonationRepository::map)
-			.list()
-			.stream()
-			.limit(limit)
-			.toList();
+			.list();
 	}
 
 	/**

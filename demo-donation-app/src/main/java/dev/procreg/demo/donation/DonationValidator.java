@@ -27,6 +27,10 @@ public class DonationValidator {
 		this.properties = properties;
 	}
 
+	private static String echo(String value) {
+		return (value.length() <= 16) ? value : value.substring(0, 16) + "… (" + value.length() + " characters)";
+	}
+
 	/**
 	 * @param donorId a donor id from a request
 	 * @return the donor id
@@ -65,7 +69,7 @@ public class DonationValidator {
 		BigDecimal maximum = this.properties.currencies().get(code);
 		if (maximum == null) {
 			throw new InvalidInputException("currency",
-					"currency must be one of " + this.properties.currencies().keySet() + ", not '" + currency + "'");
+					"currency must be one of " + this.properties.currencies().keySet() + ", not '" + echo(currency) + "'");
 		}
 		if (amount.compareTo(maximum) > 0) {
 			throw new InvalidInputException("amount",

@@ -1,6 +1,7 @@
 package dev.procreg.demo.donor;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,6 +18,7 @@ import dev.procreg.demo.flow.DonationFlows;
 import dev.procreg.demo.flow.DonationUpdate;
 import dev.procreg.demo.flow.FlowInfo;
 import dev.procreg.demo.payment.PaymentWorkers;
+import dev.procreg.demo.process.UnavailableException;
 import dev.procreg.demo.ratelimit.RateLimitProperties;
 import dev.procreg.demo.session.DonorSession;
 import dev.procreg.demo.session.DonorSessions;
@@ -33,6 +35,10 @@ import org.springframework.stereotype.Service;
 public class DonorService {
 
 	private static final int LIST_LIMIT = 100;
+
+	private static final Duration WORKER_PATIENCE = Duration.ofMillis(500);
+
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
 	private final DonorSessions sessions;
 
@@ -106,10 +112,15 @@ public class DonorService {
 	 * @throws InvalidInputException for invalid input
 	 * @throws RateLimitedException when the donor submitted too many
 	 * @throws IdempotencyKeyReusedException when the key was used for another donation
+	 * @throws UnavailableException when a process it needs is not there (nothing is recorded then)
 	 */
 	public SubmitResult submit(String donorId, @Nullable BigDecimal amount, @Nullable String currency,
 			@Nullable String idempotencyKey) {
 		DonationSubmission submission = this.validator.validate(donorId, amount, currency, idempotencyKey);
+		if (!this.payments.awaitWorker(WORKER_PATIENCE)) {
+			throw new UnavailableException("payment-workers",
+					"no payment worker is running, so no donation is taken now; nothing was recorded", RETRY_AFTER);
+		}
 		SubmitOutcome outcome = this.sessions.call(donorId, new DonorSession.Submit(submission));
 		this.meters.counter("donation.submissions", "outcome", outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT))
 			.increment();
@@ -126,6 +137,8 @@ public class DonorService {
 				new SubmitResult(this.donations.findById(donation.id()).orElse(donation), true);
 			case SubmitOutcome.KeyReused(Donation donation) -> throw new IdempotencyKeyReusedException(donation);
 			case SubmitOutcome.RateLimited(var retryAfter) -> throw new RateLimitedException(donorId, retryAfter);
+			case SubmitOutcome.Unavailable(String dependency, String reason) ->
+				throw new UnavailableException(dependency, reason + "; nothing was recorded", RETRY_AFTER);
 		};
 	}
 

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 
+import dev.procreg.demo.process.UnavailableException;
+
+import dev.procreg.process.CallTimeoutException;
 import dev.procreg.process.Name;
 import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
@@ -36,6 +40,11 @@ public class DonationFlows {
 
 	private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+	/** Striped per-donor locks that make the per-donor limit exact. */
+	private final ReentrantLock[] donorLocks = new ReentrantLock[64];
+
 	private final ProcessRuntime runtime;
 
 	private final ProcessRegistry<String, Map<String, String>> flows;
@@ -50,6 +59,9 @@ public class DonationFlows {
 		this.flows = flows;
 		this.flowFactory = flowFactory;
 		this.properties = properties;
+		for (int i = 0; i < this.donorLocks.length; i++) {
+			this.donorLocks[i] = new ReentrantLock();
+		}
 	}
 
 	/**
@@ -60,17 +72,41 @@ public class DonationFlows {
 	 * @throws TooManyFlowsException when the donor runs the maximum already
 	 */
 	public FlowInfo start(String donorId, String campaign) {
-		int running = this.flows.lookup(donorId).size();
-		if (running >= this.properties.maxPerDonor()) {
-			throw new TooManyFlowsException(donorId, this.properties.maxPerDonor());
+		ReentrantLock lock = this.donorLocks[Math.floorMod(donorId.hashCode(), this.donorLocks.length)];
+		lock.lock();
+		try {
+			// counted and started under the donor's lock: simultaneous requests cannot both see room
+			// for one more (a flow registers in init, so it is counted once startChild returns)
+			if (this.flows.lookup(donorId).size() >= this.properties.maxPerDonor()) {
+				throw new TooManyFlowsException(donorId, this.properties.maxPerDonor());
+			}
+			return startChild(donorId, campaign);
 		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private FlowInfo startChild(String donorId, String campaign) {
 		String flowId = "flow-" + UUID.randomUUID().toString().substring(0, 8);
 		ChildSpec spec = ChildSpec
 			.worker(flowId, this.flowFactory::getObject, new DonationFlow.Start(donorId, flowId, campaign))
 			.withRestart(Restart.TEMPORARY);
-		if (!(DynamicSupervisor.startChild(this.runtime, SUPERVISOR, spec) instanceof StartResult.Started(Pid pid))) {
-			throw new IllegalStateException("The flow " + flowId + " of donor " + donorId + " did not start");
+		StartResult result;
+		try {
+			result = DynamicSupervisor.startChild(this.runtime, SUPERVISOR, spec);
 		}
+		catch (NoProcessException | ProcessExitException | CallTimeoutException ex) {
+			throw new UnavailableException("donation-flows", "flows cannot be started now: the flows' supervisor "
+					+ "is not running (" + ex.getMessage() + ")", RETRY_AFTER);
+		}
+		Pid pid = switch (result) {
+			case StartResult.Started(Pid started) -> started;
+			case StartResult.MaxChildren(int limit) -> throw new UnavailableException("donation-flows", limit
+					+ " flows run, the most allowed (demo.flows.max); try again when some have ended", RETRY_AFTER);
+			default -> throw new UnavailableException("donation-flows",
+					"the flow " + flowId + " of donor " + donorId + " did not start: " + result, RETRY_AFTER);
+		};
 		return this.flows.lookup(donorId)
 			.stream()
 			.filter((entry) -> entry.pid().equals(pid))
@@ -89,8 +125,8 @@ public class DonationFlows {
 			try {
 				infos.add(this.runtime.call(entry.pid(), new DonationFlow.Describe(), CALL_TIMEOUT));
 			}
-			catch (NoProcessException | ProcessExitException ex) {
-				// ended meanwhile
+			catch (NoProcessException | ProcessExitException | CallTimeoutException ex) {
+				// ended meanwhile, or too busy to describe itself
 			}
 		}
 		infos.sort((a, b) -> a.metadata().get("startedAt").compareTo(b.metadata().get("startedAt")));
@@ -120,8 +156,13 @@ public class DonationFlows {
 	public int stopAll(String donorId) {
 		int stopped = 0;
 		for (RegistryEntry<String, Map<String, String>> entry : this.flows.lookup(donorId)) {
-			if (DynamicSupervisor.terminateChild(this.runtime, SUPERVISOR, entry.pid())) {
-				stopped++;
+			try {
+				if (DynamicSupervisor.terminateChild(this.runtime, SUPERVISOR, entry.pid())) {
+					stopped++;
+				}
+			}
+			catch (NoProcessException | ProcessExitException | CallTimeoutException ex) {
+				// the supervisor is gone, and its children with it
 			}
 		}
 		return stopped;

@@ -15,10 +15,11 @@ class FlowConfiguration {
 
 	@Bean
 	@Order(3)
-	ChildSpec donationFlowsSupervisor() {
+	ChildSpec donationFlowsSupervisor(FlowProperties properties) {
 		return DynamicSupervisor.childSpec("donation-flows", DynamicSupervisor.Options.defaults()
 			.withMaxRestarts(100)
 			.withMaxSeconds(10)
+			.withMaxChildren(properties.max())
 			.withName(DonationFlows.SUPERVISOR));
 	}
 

@@ -2,7 +2,12 @@ package dev.procreg.demo.payment;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,12 +59,47 @@ public class PaymentRecovery {
 		recover(this.clock.instant().minus(this.properties.recoveryAge()));
 	}
 
-	private void recover(Instant before) {
-		List<Donation> pending = this.donations.findPending(before, BATCH);
-		if (!pending.isEmpty()) {
-			logger.info("Taking up {} pending donation(s)", pending.size());
-			pending.forEach(this.payments::pay);
+	/**
+	 * Hands every donation pending since before {@code before} to the payment workers, a page of
+	 * {@value #BATCH} at a time (the limit is in the query), each page paid concurrently: the workers
+	 * are the bottleneck, not this loop. A donation that stays pending (no worker took it) is left
+	 * for the next run; paging by (created_at, id) never reads it twice in one run.
+	 * @param before only donations recorded before this
+	 * @return how many donations were handed out
+	 */
+	int recover(Instant before) {
+		int total = 0;
+		Donation last = null;
+		try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+			for (;;) {
+				List<Donation> page = this.donations.findPending(before, last, BATCH);
+				if (page.isEmpty()) {
+					break;
+				}
+				if (total == 0) {
+					logger.info("Taking up pending donations recorded before {}", before);
+				}
+				List<Future<Donation>> paid = new ArrayList<>(page.size());
+				for (Donation donation : page) {
+					paid.add(executor.submit(() -> this.payments.pay(donation)));
+				}
+				for (Future<Donation> result : paid) {
+					result.get();
+				}
+				total += page.size();
+				last = page.get(page.size() - 1);
+			}
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			logger.warn("Recovery of pending donations stopped: {}", ex.getCause().toString());
+		}
+		if (total > 0) {
+			logger.info("Took up {} pending donation(s)", total);
+		}
+		return total;
 	}
 
 }

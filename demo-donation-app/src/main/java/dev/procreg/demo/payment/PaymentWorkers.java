@@ -84,6 +84,23 @@ public class PaymentWorkers {
 		return this.donations.findById(donation.id()).orElse(donation);
 	}
 
+	/**
+	 * Waits a moment for a payment worker (one being restarted by its supervisor is back within
+	 * milliseconds).
+	 * @param patience how long to wait at most
+	 * @return whether a worker is a member of the group
+	 */
+	public boolean awaitWorker(Duration patience) {
+		long deadline = System.nanoTime() + patience.toNanos();
+		while (this.groups.members(PaymentWorker.GROUP).isEmpty()) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+		}
+		return true;
+	}
+
 	/** @return the members of the payment workers' group */
 	public List<Pid> members() {
 		return this.groups.members(PaymentWorker.GROUP);

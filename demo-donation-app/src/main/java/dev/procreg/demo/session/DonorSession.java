@@ -15,9 +15,13 @@ import dev.procreg.demo.donation.DonationStatus;
 import dev.procreg.demo.donation.DonationSubmission;
 import dev.procreg.demo.ratelimit.RateLimiter;
 import dev.procreg.boot.worker.RegisteredProcess;
+import dev.procreg.process.CallTimeoutException;
 import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
+import dev.procreg.process.NoProcessException;
+import dev.procreg.process.ProcessExitException;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
@@ -68,7 +72,25 @@ public class DonorSession extends GenServer<DonorSession.State> {
 		};
 	}
 
+	/**
+	 * Records a submission. Another process being gone (the rate limiter restarting, or its
+	 * supervisor having given up) or the storage failing is an answer, not a crash of this
+	 * session: the donor gets a 503 and the session keeps serving the donor's other requests.
+	 */
 	private SubmitOutcome submit(String donorId, DonationSubmission submission, Instant now) {
+		try {
+			return record(donorId, submission, now);
+		}
+		catch (NoProcessException | ProcessExitException | CallTimeoutException ex) {
+			return new SubmitOutcome.Unavailable("rate-limiter", "the rate limiter did not answer: " + ex.getMessage());
+		}
+		catch (DataAccessException ex) {
+			return new SubmitOutcome.Unavailable("storage", "the donation could not be stored: "
+					+ ex.getMostSpecificCause().getClass().getSimpleName());
+		}
+	}
+
+	private SubmitOutcome record(String donorId, DonationSubmission submission, Instant now) {
 		Optional<Donation> existing = this.donations.findByIdempotencyKey(donorId, submission.idempotencyKey());
 		if (existing.isPresent()) {
 			return replay(existing.get(), submission);

@@ -1,13 +1,21 @@
 package dev.procreg.demo.session;
 
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.procreg.boot.worker.ProcessTemplate;
+import dev.procreg.boot.worker.WorkerStartException;
+import dev.procreg.demo.process.UnavailableException;
+import dev.procreg.process.CallTimeoutException;
 import dev.procreg.process.NoProcessException;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.registry.ProcessRegistry;
+
+import org.springframework.beans.factory.annotation.Qualifier;
 
 import org.springframework.stereotype.Service;
 
@@ -21,23 +29,61 @@ public class DonorSessions {
 
 	private static final int ATTEMPTS = 2;
 
+	private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
 	private final ProcessTemplate template;
 
 	private final ProcessRuntime runtime;
 
-	public DonorSessions(ProcessTemplate template, ProcessRuntime runtime) {
+	private final ProcessRegistry<String, Map<String, String>> registry;
+
+	private final int max;
+
+	public DonorSessions(ProcessTemplate template, ProcessRuntime runtime,
+			@Qualifier("sessions") ProcessRegistry<String, Map<String, String>> registry, SessionProperties properties) {
 		this.template = template;
 		this.runtime = runtime;
+		this.registry = registry;
+		this.max = properties.max();
 	}
 
 	/**
 	 * Starts the donor's session unless it runs.
 	 * @param donorId the donor
 	 * @return the session's pid, and whether none ran when this was asked
+	 * @throws UnavailableException when {@code demo.sessions.max} sessions run, or sessions
+	 * cannot be started
 	 */
 	public SessionStart startOrFind(String donorId) {
-		StartResult start = this.template.start(DonorSession.class, donorId);
-		return new SessionStart(start.orThrow(), start instanceof StartResult.Started);
+		checkBound(donorId);
+		StartResult start;
+		try {
+			start = this.template.start(DonorSession.class, donorId);
+		}
+		catch (WorkerStartException ex) {
+			throw unavailable(ex);
+		}
+		if (start instanceof StartResult.Started(Pid pid)) {
+			return new SessionStart(pid, true);
+		}
+		if (start instanceof StartResult.AlreadyStarted(Pid pid)) {
+			return new SessionStart(pid, false);
+		}
+		throw new UnavailableException("sessions", "the session of donor " + donorId + " did not start: " + start,
+				RETRY_AFTER);
+	}
+
+	private void checkBound(String donorId) {
+		if (this.registry.count() >= this.max && whereis(donorId).isEmpty()) {
+			throw new UnavailableException("sessions", this.max
+					+ " donor sessions run, the most allowed (demo.sessions.max); try again when some have ended",
+					RETRY_AFTER);
+		}
+	}
+
+	private static UnavailableException unavailable(RuntimeException ex) {
+		return new UnavailableException("sessions", "the donor session is not available: " + ex.getMessage(),
+				RETRY_AFTER);
 	}
 
 	/**
@@ -50,14 +96,18 @@ public class DonorSessions {
 	 * @return the reply
 	 */
 	public <R> R call(String donorId, DonorSession.SessionRequest request) {
+		checkBound(donorId);
 		for (int attempt = 1;; attempt++) {
 			try {
 				return this.template.call(DonorSession.class, donorId, request);
 			}
 			catch (ProcessExitException ex) {
 				if (attempt >= ATTEMPTS) {
-					throw ex;
+					throw unavailable(ex);
 				}
+			}
+			catch (WorkerStartException | NoProcessException | CallTimeoutException ex) {
+				throw unavailable(ex);
 			}
 		}
 	}
@@ -82,7 +132,7 @@ public class DonorSessions {
 		try {
 			return Optional.of(this.runtime.call(session.get(), new DonorSession.Describe()));
 		}
-		catch (NoProcessException | ProcessExitException ex) {
+		catch (NoProcessException | ProcessExitException | CallTimeoutException ex) {
 			return Optional.empty();
 		}
 	}

@@ -41,4 +41,14 @@ public sealed interface SubmitOutcome {
 	record RateLimited(Duration retryAfter) implements SubmitOutcome {
 	}
 
+	/**
+	 * A process or the storage the submission needs did not answer; nothing was recorded, and the
+	 * session carries on.
+	 *
+	 * @param dependency what did not answer, such as {@code rate-limiter} or {@code storage}
+	 * @param reason why, for the log and the donor
+	 */
+	record Unavailable(String dependency, String reason) implements SubmitOutcome {
+	}
+
 }

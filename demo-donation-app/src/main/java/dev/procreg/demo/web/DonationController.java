@@ -8,6 +8,7 @@ import dev.procreg.demo.donation.Donation;
 import dev.procreg.demo.donation.InvalidInputException;
 import dev.procreg.demo.donor.DonorService;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,7 +29,7 @@ public class DonationController {
 	 * @param donorId the donor, required
 	 * @return the donor's latest 100 donations, newest first
 	 */
-	@GetMapping("/api/donations")
+	@GetMapping(path = "/api/donations", produces = MediaType.APPLICATION_JSON_VALUE)
 	public List<Donation> donations(@RequestParam(required = false) @Nullable String donorId) {
 		if (donorId == null) {
 			throw new InvalidInputException("donorId", "donorId is required");

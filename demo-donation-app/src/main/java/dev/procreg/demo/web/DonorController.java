@@ -10,6 +10,7 @@ import dev.procreg.demo.flow.FlowInfo;
 import dev.procreg.demo.session.DonorSessions;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * The donor API: sessions, flows, donations and the donor's state.
  */
 @RestController
-@RequestMapping("/api/donors/{donorId}")
+@RequestMapping(path = "/api/donors/{donorId}", produces = MediaType.APPLICATION_JSON_VALUE)
 public class DonorController {
 
 	private final DonorService donors;
@@ -34,11 +35,14 @@ public class DonorController {
 	}
 
 	/**
-	 * Starts the donor's session, or finds it running.
+	 * Starts the donor's session, or finds it running. Like every POST of the API it takes
+	 * {@code Content-Type: application/json} only (a body is optional here): a web page of another
+	 * site cannot send that without the browser asking this server first (CORS preflight, which
+	 * it refuses), so it cannot start processes here.
 	 * @param donorId the donor
 	 * @return 201 with the pid when started, 200 when it was running
 	 */
-	@PostMapping("/session")
+	@PostMapping(path = "/session", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<SessionResponse> startSession(@PathVariable String donorId) {
 		DonorSessions.SessionStart start = this.donors.startSession(donorId);
 		return ResponseEntity.status(start.started() ? HttpStatus.CREATED : HttpStatus.OK)
@@ -48,24 +52,27 @@ public class DonorController {
 	/**
 	 * Ends the donor's session and flows.
 	 * @param donorId the donor
-	 * @return 204, or 404 when no session ran
+	 * @return 204, or 404 with a problem detail when no session ran
 	 */
 	@DeleteMapping("/session")
-	public ResponseEntity<Void> endSession(@PathVariable String donorId) {
-		return this.donors.endSession(donorId) ? ResponseEntity.noContent().build()
-				: ResponseEntity.notFound().build();
+	public ResponseEntity<?> endSession(@PathVariable String donorId) {
+		if (this.donors.endSession(donorId)) {
+			return ResponseEntity.noContent().build();
+		}
+		return ResponseEntity.status(HttpStatus.NOT_FOUND)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(Problems.of(HttpStatus.NOT_FOUND, "No session", "donor " + donorId + " has no running session"));
 	}
 
 	/**
 	 * Starts a donation flow.
 	 * @param donorId the donor
-	 * @param request the campaign, optional
+	 * @param request the campaign, a JSON object ({@code {}} for the default)
 	 * @return 201 with the flow
 	 */
-	@PostMapping("/flows")
-	public ResponseEntity<FlowInfo> startFlow(@PathVariable String donorId,
-			@RequestBody(required = false) @Nullable FlowRequest request) {
-		FlowInfo flow = this.donors.startFlow(donorId, (request != null) ? request.campaign() : null);
+	@PostMapping(path = "/flows", consumes = MediaType.APPLICATION_JSON_VALUE)
+	public ResponseEntity<FlowInfo> startFlow(@PathVariable String donorId, @RequestBody FlowRequest request) {
+		FlowInfo flow = this.donors.startFlow(donorId, request.campaign());
 		return ResponseEntity.status(HttpStatus.CREATED).body(flow);
 	}
 
@@ -77,7 +84,7 @@ public class DonorController {
 	 * when the body has none
 	 * @return 201 when recorded, 200 when the key was submitted before
 	 */
-	@PostMapping("/donations")
+	@PostMapping(path = "/donations", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<Donation> donate(@PathVariable String donorId, @RequestBody DonationRequest request,
 			@RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKeyHeader) {
 		String key = (request.idempotencyKey() != null) ? request.idempotencyKey() : idempotencyKeyHeader;
