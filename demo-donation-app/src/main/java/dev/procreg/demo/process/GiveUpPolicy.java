@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.procreg.boot.supervision.ProcessSupervisors;
-import dev.procreg.boot.supervision.SupervisorStatus;
+import dev.procreg.supervisor.TopLevelSupervisors;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,7 +56,9 @@ class GiveUpPolicy {
 		if (this.acted.get() || !this.context.isActive()) {
 			return;
 		}
-		List<SupervisorStatus> gaveUp = this.supervisors.supervisors().stream().filter(SupervisorStatus::gaveUp).toList();
+		List<TopLevelSupervisors.Status> gaveUp = this.supervisors.topLevel().statuses().stream()
+			.filter(TopLevelSupervisors.Status::gaveUp)
+			.toList();
 		if (gaveUp.isEmpty() || !this.acted.compareAndSet(false, true)) {
 			return;
 		}

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.procreg.boot.worker.ProcessTemplate;
-import dev.procreg.boot.worker.WorkerStartException;
+import dev.procreg.worker.WorkerStartException;
 import dev.procreg.demo.process.UnavailableException;
 import dev.procreg.process.CallTimeoutException;
 import dev.procreg.process.NoProcessException;
@@ -26,8 +26,6 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class DonorSessions {
-
-	private static final int ATTEMPTS = 2;
 
 	private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -87,9 +85,10 @@ public class DonorSessions {
 	}
 
 	/**
-	 * Calls the donor's session, starting it when it does not run. When the session crashes on
-	 * the request, the request goes once more to the restarted session: requests must be safe to
-	 * repeat (a submission is, by its idempotency key).
+	 * Calls the donor's session, starting it when it does not run. Retries are the keyed
+	 * workers' business alone (a request that meets a session in the instant it stops goes to a
+	 * new one); a request the session crashed on is not repeated here: the donor gets a 503 with
+	 * {@code Retry-After} and repeats it with the same idempotency key.
 	 * @param <R> the reply type
 	 * @param donorId the donor
 	 * @param request the request
@@ -97,18 +96,11 @@ public class DonorSessions {
 	 */
 	public <R> R call(String donorId, DonorSession.SessionRequest request) {
 		checkBound(donorId);
-		for (int attempt = 1;; attempt++) {
-			try {
-				return this.template.call(DonorSession.class, donorId, request);
-			}
-			catch (ProcessExitException ex) {
-				if (attempt >= ATTEMPTS) {
-					throw unavailable(ex);
-				}
-			}
-			catch (WorkerStartException | NoProcessException | CallTimeoutException ex) {
-				throw unavailable(ex);
-			}
+		try {
+			return this.template.call(DonorSession.class, donorId, request);
+		}
+		catch (WorkerStartException | NoProcessException | ProcessExitException | CallTimeoutException ex) {
+			throw unavailable(ex);
 		}
 	}
 

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.procreg.boot.worker.WorkerStartException;
+import dev.procreg.worker.WorkerStartException;
 import dev.procreg.demo.donation.InvalidInputException;
 import dev.procreg.demo.donor.IdempotencyKeyReusedException;
 import dev.procreg.demo.donor.RateLimitedException;
