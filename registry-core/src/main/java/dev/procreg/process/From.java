@@ -32,6 +32,9 @@ public final class From extends ExitHook {
 
 	private static final Object TIMED_OUT = new Object();
 
+	/** The caller was interrupted while waiting and gave up; a later reply is dropped. */
+	private static final Object ABANDONED = new Object();
+
 	final Object request;
 
 	private final @Nullable Pid caller;
@@ -86,7 +89,7 @@ public final class From extends ExitHook {
 	/** @return whether the call was settled by a reply (not by a failure or a timeout) */
 	boolean replied() {
 		Object result = this.outcome;
-		return result != null && result != TIMED_OUT && !(result instanceof Failure);
+		return result != null && result != TIMED_OUT && result != ABANDONED && !(result instanceof Failure);
 	}
 
 	@Override
@@ -136,13 +139,17 @@ public final class From extends ExitHook {
 			}
 			LockSupport.parkNanos(this, remaining);
 			if (Thread.interrupted()) {
-				LocalProcess self = LocalProcess.current();
-				ExitReason own = (self != null) ? self.exitReason() : null;
+				// the interrupt is the caller's own: it never reaches the server, the caller keeps it
 				Thread.currentThread().interrupt();
-				if (own != null && self != null) {
-					throw new ProcessExitException(self.pid, own, self.pid + " exited while waiting for a reply: " + own);
+				if (OUTCOME.compareAndSet(this, null, ABANDONED)) {
+					LocalProcess self = LocalProcess.current();
+					ExitReason own = (self != null) ? self.exitReason() : null;
+					if (own != null && self != null) {
+						throw new ProcessExitException(self.pid, own,
+								self.pid + " exited while waiting for a reply: " + own);
+					}
+					throw new ProcessException("interrupted while waiting for a reply");
 				}
-				throw new ProcessException("interrupted while waiting for a reply");
 			}
 		}
 		return result;
