@@ -82,6 +82,34 @@ public final class From extends ExitHook {
 		return false;
 	}
 
+	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
+	boolean expire() {
+		return OUTCOME.compareAndSet(this, null, TIMED_OUT);
+	}
+
+	/** The caller was interrupted and gives up: settles the call, unless something came first. */
+	boolean abandon() {
+		return OUTCOME.compareAndSet(this, null, ABANDONED);
+	}
+
+	/** @return how the call stands: pending, replied with its value, failed, timed out, abandoned */
+	String state() {
+		Object result = this.outcome;
+		if (result == null) {
+			return "pending";
+		}
+		if (result == TIMED_OUT) {
+			return "timed out";
+		}
+		if (result == ABANDONED) {
+			return "abandoned";
+		}
+		if (result instanceof Failure failure) {
+			return "failed: " + failure.reason;
+		}
+		return "replied: " + ((result == NULL_REPLY) ? null : result);
+	}
+
 	boolean settled() {
 		return this.outcome != null;
 	}
@@ -107,11 +135,8 @@ public final class From extends ExitHook {
 	 * @return the reply
 	 */
 	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
+		// no spinning: on a loaded machine a spinning caller takes the core the server needs
 		Object result = this.outcome;
-		for (int spins = 0; result == null && spins < 256; spins++) {
-			Thread.onSpinWait();
-			result = this.outcome;
-		}
 		if (result == null) {
 			result = parkUntilSettled(start, nanos);
 		}
@@ -132,7 +157,7 @@ public final class From extends ExitHook {
 		while ((result = this.outcome) == null) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
-				if (OUTCOME.compareAndSet(this, null, TIMED_OUT)) {
+				if (expire()) {
 					return TIMED_OUT;
 				}
 				continue;
@@ -141,7 +166,7 @@ public final class From extends ExitHook {
 			if (Thread.interrupted()) {
 				// the interrupt is the caller's own: it never reaches the server, the caller keeps it
 				Thread.currentThread().interrupt();
-				if (OUTCOME.compareAndSet(this, null, ABANDONED)) {
+				if (abandon()) {
 					LocalProcess self = LocalProcess.current();
 					ExitReason own = (self != null) ? self.exitReason() : null;
 					if (own != null && self != null) {
@@ -157,7 +182,7 @@ public final class From extends ExitHook {
 
 	@Override
 	public String toString() {
-		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + "]";
+		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + ", " + state() + "]";
 	}
 
 	private record Failure(Pid server, ExitReason reason) {

@@ -55,9 +55,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(
 			Long.getLong("procreg.server.linger-micros", 1_000));
 
-	/** Spins of a lingering thread before it parks: a reply's caller often calls again at once. */
-	private static final int LINGER_SPINS = 128;
-
 	private static final VarHandle RUNNER;
 
 	private static final VarHandle LEFT;
@@ -266,12 +263,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	/** @return whether a message arrived (or the server died) within the linger time */
 	private boolean linger(Thread me) {
-		for (int i = 0; i < LINGER_SPINS; i++) {
-			if (!mailboxEmpty()) {
-				return true;
-			}
-			Thread.onSpinWait();
-		}
 		long deadline = System.nanoTime() + LINGER_NANOS;
 		this.lingering = me;
 		try {

@@ -229,28 +229,39 @@ class CallIsolationTests {
 	}
 
 	@Test
-	void killingAServerDuringACallLeavesTheCallersChannelOpen() throws Exception {
-		Pid pid = start(new Server());
-		Hold hold = new Hold();
+	void killingAServerDuringACallFailsTheCallAtOnceAndLeavesTheCallersThreadAndChannelAlone() throws Exception {
+		Server server = new Server();
+		Pid pid = start(server);
+		ReentrantLock lock = new ReentrantLock();
+		CountDownLatch entered = new CountDownLatch(1);
 		CompletableFuture<List<Object>> outcome = new CompletableFuture<>();
-		Thread.ofVirtual().start(() -> {
-			try (Pipe.SourceChannel channel = Pipe.open().source()) {
-				Object result;
-				try {
-					result = this.runtime.call(pid, hold, Await.LONG);
+		lock.lock();
+		try {
+			Thread caller = Thread.ofVirtual().start(() -> {
+				try (Pipe.SourceChannel channel = Pipe.open().source()) {
+					Object result;
+					try {
+						// the handler blocks where no interrupt reaches it (lock), like non-interruptible I/O
+						result = this.runtime.call(pid, new NeedLock(lock, entered), Await.LONG);
+					}
+					catch (ProcessExitException ex) {
+						result = ex.reason();
+					}
+					outcome.complete(List.of(result, channel.isOpen(), Thread.currentThread().isInterrupted()));
 				}
-				catch (ProcessExitException ex) {
-					result = ex.reason();
+				catch (IOException ex) {
+					outcome.completeExceptionally(ex);
 				}
-				outcome.complete(List.of(result, channel.isOpen(), Thread.currentThread().isInterrupted()));
-			}
-			catch (IOException ex) {
-				outcome.completeExceptionally(ex);
-			}
-		});
-		Await.latch(hold.entered());
-		this.runtime.exit(pid, ExitReason.KILL);
-		assertThat(Await.result(outcome)).containsExactly(ExitReason.KILLED, true, false);
+			});
+			Await.latch(entered);
+			this.runtime.exit(pid, ExitReason.KILL);
+			// the call fails with the kill while the killed handler is still stuck on the lock
+			assertThat(Await.result(outcome)).containsExactly(ExitReason.KILLED, true, false);
+			assertThat(server.threads.get(new NeedLock(lock, entered))).isNotSameAs(caller);
+		}
+		finally {
+			lock.unlock();
+		}
 	}
 
 	@Test
