@@ -216,16 +216,22 @@ class CallIsolationTests {
 	@Test
 	void anInterruptedCallerGivesUpAndTheServersLaterReplyIsDropped() {
 		Pid pid = start(new Server());
+		Hold hold = new Hold();
+		this.runtime.cast(pid, "busy");
 		Thread.currentThread().interrupt();
 		try {
-			assertThatExceptionOfType(ProcessException.class).isThrownBy(() -> this.runtime.call(pid, new Peek()))
+			// the server cannot reply before the caller looks: its handler holds until released
+			assertThatExceptionOfType(ProcessException.class)
+				.isThrownBy(() -> this.runtime.call(pid, hold, Await.LONG))
 				.withMessageContaining("interrupted");
 			assertThat(Thread.interrupted()).as("the caller's interrupt stays with the caller").isTrue();
 		}
 		finally {
 			Thread.interrupted();
 		}
-		assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo(2);
+		hold.release().countDown();
+		assertThat(Await.result(hold.returned())).as("the handler ran uninterrupted").isTrue();
+		assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo(3);
 	}
 
 	@Test
@@ -313,6 +319,20 @@ class CallIsolationTests {
 		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ProcessExitException.class);
 		assertThat(this.runtime.whereis("orphan")).as("the name is free again").isEmpty();
 		await().untilAsserted(() -> assertThat(this.runtime.processes()).isEmpty());
+	}
+
+	@Test
+	void awaitThreadLeftRefusesBadInputClearly() {
+		Pid pid = start(new Server());
+		assertThatExceptionOfType(NullPointerException.class)
+			.isThrownBy(() -> this.runtime.awaitThreadLeft(null, Duration.ZERO))
+			.withMessage("pid must not be null");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.runtime.awaitThreadLeft(pid, Duration.ofMillis(-1)))
+			.withMessageContaining("timeout must not be negative");
+		assertThat(this.runtime.awaitThreadLeft(pid, Duration.ZERO)).as("a live server has not left").isFalse();
+		this.runtime.exit(pid, ExitReason.KILL);
+		assertThat(this.runtime.awaitThreadLeft(pid, Await.LONG)).isTrue();
 	}
 
 	@Test
