@@ -522,6 +522,11 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 	}
 
+	/** @return whether a thread runs this server's code or lingers for its next message now */
+	boolean holdsThread() {
+		return RUNNER.getVolatile(this) instanceof Thread;
+	}
+
 	@Override
 	String describeForCrash() {
 		return " in " + this.server.getClass().getName();

@@ -322,6 +322,20 @@ class CallIsolationTests {
 	}
 
 	@Test
+	void anIdleServerLetsGoOfItsThreadAfterLingeringAndAWakesForEveryMessage() {
+		Pid pid = start(new Server());
+		ServerProcess process = (ServerProcess) this.runtime.process(pid).orElseThrow();
+		for (int round = 0; round < 20; round++) {
+			for (int i = 0; i < 50; i++) {
+				this.runtime.cast(pid, "cast-" + round + "-" + i);
+			}
+			assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo((round + 1) * 51);
+			// no message is stranded at the release: the next round finds the server, thread or not
+			await().until(() -> !process.holdsThread());
+		}
+	}
+
+	@Test
 	void awaitThreadLeftRefusesBadInputClearly() {
 		Pid pid = start(new Server());
 		assertThatExceptionOfType(NullPointerException.class)
