@@ -42,8 +42,10 @@ import org.openjdk.jmh.annotations.Threads;
  * thread), as Elixir's benchmark does: each invocation sends the client process a go message,
  * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits.
  *
- * <p>The GenServer is allowed to beat both: a call to an idle server runs {@code handleCall} on the
- * caller's thread, which the baselines cannot do without giving up one-message-at-a-time.
+ * <p>All three do the same work: the request crosses to the server's own thread and the reply
+ * comes back ({@code handleCall} never runs on the caller's thread). The server's thread lingers
+ * for {@code procreg.server.linger-micros} (1 ms by default) after its mailbox empties; run with
+ * {@code -jvmArgsAppend -Dprocreg.server.linger-micros=0} to measure a thread start per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * (platform) JMH thread once per unfinished thread, which is why it can be slower than
  * {@code spawnAndExit}, whose {@code awaitExit} finds most processes already gone.
  *
- * <p>{@code genServerStartStop} starts a GenServer ({@code init} runs on the caller's thread) and
- * stops it with {@code stop}, which waits for {@code terminate} and the exit. Its baseline is the
+ * <p>{@code genServerStartStop} starts a GenServer ({@code init} runs on the server's own thread
+ * while the caller parks) and stops it with {@code stop}, which waits for {@code terminate} and
+ * the exit. Its baseline is the
  * hand-rolled server a user would write: a virtual thread taking from a
  * {@code LinkedTransferQueue} until it takes a stop message, started and joined.
  */

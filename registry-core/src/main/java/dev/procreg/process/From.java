@@ -32,6 +32,9 @@ public final class From extends ExitHook {
 
 	private static final Object TIMED_OUT = new Object();
 
+	/** The caller was interrupted while waiting and gave up; a later reply is dropped. */
+	private static final Object ABANDONED = new Object();
+
 	final Object request;
 
 	private final @Nullable Pid caller;
@@ -79,6 +82,34 @@ public final class From extends ExitHook {
 		return false;
 	}
 
+	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
+	boolean expire() {
+		return OUTCOME.compareAndSet(this, null, TIMED_OUT);
+	}
+
+	/** The caller was interrupted and gives up: settles the call, unless something came first. */
+	boolean abandon() {
+		return OUTCOME.compareAndSet(this, null, ABANDONED);
+	}
+
+	/** @return how the call stands: pending, replied with its value, failed, timed out, abandoned */
+	String state() {
+		Object result = this.outcome;
+		if (result == null) {
+			return "pending";
+		}
+		if (result == TIMED_OUT) {
+			return "timed out";
+		}
+		if (result == ABANDONED) {
+			return "abandoned";
+		}
+		if (result instanceof Failure failure) {
+			return "failed: " + failure.reason;
+		}
+		return "replied: " + ((result == NULL_REPLY) ? null : result);
+	}
+
 	boolean settled() {
 		return this.outcome != null;
 	}
@@ -86,7 +117,7 @@ public final class From extends ExitHook {
 	/** @return whether the call was settled by a reply (not by a failure or a timeout) */
 	boolean replied() {
 		Object result = this.outcome;
-		return result != null && result != TIMED_OUT && !(result instanceof Failure);
+		return result != null && result != TIMED_OUT && result != ABANDONED && !(result instanceof Failure);
 	}
 
 	@Override
@@ -104,11 +135,8 @@ public final class From extends ExitHook {
 	 * @return the reply
 	 */
 	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
+		// no spinning: on a loaded machine a spinning caller takes the core the server needs
 		Object result = this.outcome;
-		for (int spins = 0; result == null && spins < 256; spins++) {
-			Thread.onSpinWait();
-			result = this.outcome;
-		}
 		if (result == null) {
 			result = parkUntilSettled(start, nanos);
 		}
@@ -129,20 +157,24 @@ public final class From extends ExitHook {
 		while ((result = this.outcome) == null) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
-				if (OUTCOME.compareAndSet(this, null, TIMED_OUT)) {
+				if (expire()) {
 					return TIMED_OUT;
 				}
 				continue;
 			}
 			LockSupport.parkNanos(this, remaining);
 			if (Thread.interrupted()) {
-				LocalProcess self = LocalProcess.current();
-				ExitReason own = (self != null) ? self.exitReason() : null;
+				// the interrupt is the caller's own: it never reaches the server, the caller keeps it
 				Thread.currentThread().interrupt();
-				if (own != null && self != null) {
-					throw new ProcessExitException(self.pid, own, self.pid + " exited while waiting for a reply: " + own);
+				if (abandon()) {
+					LocalProcess self = LocalProcess.current();
+					ExitReason own = (self != null) ? self.exitReason() : null;
+					if (own != null && self != null) {
+						throw new ProcessExitException(self.pid, own,
+								self.pid + " exited while waiting for a reply: " + own);
+					}
+					throw new ProcessException("interrupted while waiting for a reply");
 				}
-				throw new ProcessException("interrupted while waiting for a reply");
 			}
 		}
 		return result;
@@ -150,7 +182,7 @@ public final class From extends ExitHook {
 
 	@Override
 	public String toString() {
-		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + "]";
+		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + ", " + state() + "]";
 	}
 
 	private record Failure(Pid server, ExitReason reason) {

@@ -34,11 +34,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>How it runs</h2>
- * A server holds no thread while its mailbox is empty: a message schedules it on a virtual
- * thread, which handles what has arrived and lets go. A call to an idle server with an empty
- * mailbox runs {@code handleCall} directly on the caller's thread, with the server as the current
- * process, so a call costs no thread switch; everything else (one message at a time, order per
- * sender, links, monitors, exit reasons) is as if the request had gone through the mailbox.
+ * Every callback ({@code init}, {@code handleCall}, {@code handleCast}, {@code handleInfo},
+ * {@code terminate}) runs on a virtual thread the server owns, one message at a time; never on a
+ * caller's or starter's thread. A server holds no thread while idle: a message starts its
+ * thread, which handles what has arrived and lingers briefly (1 ms, system property
+ * {@code procreg.server.linger-micros}) for the next message before it ends. {@code start}
+ * parks its caller until {@code init} has run; a call parks its caller until the reply, the
+ * server's exit or the call's deadline. So nothing of a caller's thread (thread-locals, MDC,
+ * interrupt, held locks) reaches the server, and a kill interrupts only the server's own thread.
  *
  * <p>One instance serves one process: create a new instance for each start.
  *

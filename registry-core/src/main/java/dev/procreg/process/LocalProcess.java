@@ -39,8 +39,8 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
 	/**
-	 * The process whose code a thread runs, for threads that are no process's own: platform
-	 * threads calling a server inline, and the virtual threads that drain servers.
+	 * The process whose code a thread runs, for threads that are no spawned process's own: the
+	 * virtual threads that run servers.
 	 */
 	private static final ThreadLocal<@Nullable LocalProcess> CURRENT = new ThreadLocal<>();
 
@@ -58,9 +58,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	private final long startedAt = System.currentTimeMillis();
 
 	final Mailbox mailbox = new Mailbox();
-
-	/** Set while this process's thread runs another process's code (an inline call). */
-	volatile boolean lent;
 
 	volatile boolean trapExits;
 
@@ -101,7 +98,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		if (thread.isVirtual()) {
 			ThreadProcess own = THREADS.get(thread);
 			if (own != null) {
-				return (own.runningFor != null) ? own.runningFor : own;
+				return own;
 			}
 		}
 		return CURRENT.get();
@@ -139,19 +136,8 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		}
 	}
 
-	/**
-	 * Makes {@code process} the current process of the calling thread: the thread's own process
-	 * when it has one, another while the thread runs that one's code inline, or none.
-	 */
+	/** Makes {@code process} the current process of a server's thread, or none. */
 	static void setCurrent(@Nullable LocalProcess process) {
-		Thread thread = Thread.currentThread();
-		if (thread.isVirtual()) {
-			ThreadProcess own = THREADS.get(thread);
-			if (own != null) {
-				own.runningFor = (process == own) ? null : process;
-				return;
-			}
-		}
 		if (process != null) {
 			CURRENT.set(process);
 		}
@@ -459,8 +445,19 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		}
 	}
 
-	/** Stops whatever runs this process's code, after it was marked dead. */
+	/**
+	 * Stops whatever runs this process's code, after it was marked dead: interrupts the thread
+	 * the process owns, never another.
+	 */
 	abstract void stopRunning();
+
+	/**
+	 * Waits until no thread runs this dead process's code any more: the thread it owns has left
+	 * the body or callback it was in when the process died.
+	 * @param nanos how long to wait at most
+	 * @return whether it left in time
+	 */
+	abstract boolean awaitCodeLeft(long nanos);
 
 	private void logCrash(ExitReason.Crash crash, @Nullable ExitHook hooksToRun) {
 		List<String> names = new ArrayList<>();

@@ -224,9 +224,11 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return the reply
 	 * @throws NoProcessException at once, when the name resolves to no live process
 	 * @throws ProcessExitException at once, when the server exits before replying
-	 * @throws CallTimeoutException when no reply came in time; a later reply is dropped. When the
-	 * call ran {@code handleCall} on this thread (the server was idle) it cannot be cut short, so
-	 * a handler that outlasts the timeout makes the call throw this once it returns
+	 * @throws CallTimeoutException at the deadline when no reply came in time, whatever the
+	 * handler is doing; a later reply is dropped. The handler runs on the server's own thread, so
+	 * nothing of the calling thread (its thread-locals, MDC, interrupt, locks) reaches it
+	 * @throws ProcessException when the calling thread is interrupted while it waits; the
+	 * interrupt stays set on the caller and never reaches the server, and a later reply is dropped
 	 * @throws IllegalArgumentException when the process is not a {@link GenServer}
 	 */
 	@SuppressWarnings("unchecked")
@@ -350,6 +352,29 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(pid, "pid must not be null");
 		Objects.requireNonNull(listener, "listener must not be null");
 		return ExitSubscription.attach(this, pid, listener);
+	}
+
+	/**
+	 * Waits until the thread of an exited process has left the process's code. A process is dead
+	 * for every observer from the moment it exits, but a killed process's thread may still be
+	 * inside its code (a handler that ignores interrupts, or blocks in non-interruptible I/O or
+	 * on a lock) until that code returns. A supervisor waits for this before it restarts a child,
+	 * so that a killed singleton and its replacement never run at the same time.
+	 * @param pid an exited process (for a live one this waits for it to exit and leave)
+	 * @param timeout how long to wait at most
+	 * @return whether no thread runs the process's code any more
+	 */
+	public boolean awaitThreadLeft(Pid pid, Duration timeout) {
+		long nanos = nanos(timeout);
+		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
+		if (process == null) {
+			return true;
+		}
+		long start = System.nanoTime();
+		if (!awaitExit(pid, timeout)) {
+			return false;
+		}
+		return process.awaitCodeLeft(Math.max(0, nanos - (System.nanoTime() - start)));
 	}
 
 	/**

@@ -4,53 +4,66 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The process behind a {@link GenServer}. It holds no thread while its mailbox is empty.
+ * The process behind a {@link GenServer}. Its callbacks run only on a virtual thread of its own,
+ * started when a message arrives; an idle server holds no thread.
  *
  * <h2>The runner word</h2>
- * {@code runner} says who may run the server's code: {@link #IDLE} (nobody; the next message
- * schedules it), {@link #SCHEDULED} (a virtual thread is about to), a {@link Thread} (that thread
- * runs it now: a drain thread, a starter running {@code init}, or a caller running
- * {@code handleCall} inline), or, once the process is dead, {@link #STOPPED} or
- * {@link #INTERRUPTED}. Only the thread named in it touches the state and consumes the mailbox.
+ * {@code runner} says who runs the server's code: {@link #STARTING} (made, {@code init} not yet
+ * scheduled), {@link #IDLE} (nobody; the next message schedules a thread), {@link #SCHEDULED} (a
+ * virtual thread is about to), the server's own {@link Thread} (it runs callbacks, or lingers for
+ * the next message), or {@link #STOPPED} (dead, and no thread runs its code any more). Only the
+ * thread named in it touches the state and consumes the mailbox. Callers never run server code:
+ * a call is a message carrying a {@link From}, and the caller parks on it.
  *
- * <p>A runner lets go with one compare-and-set back to {@code IDLE}, then re-checks the mailbox,
- * so a message sent in between is never stranded. A process that kills the server while another
- * thread runs its code swaps that thread out ({@code INTERRUPTING}), interrupts it (unless it is
- * lent to a further inline call) and publishes {@code INTERRUPTED}; the runner's release then
- * fails, and it clears the interrupt before its thread goes back to the caller, so the kill never
- * leaks into the caller's own code.
+ * <p>The thread lets go with one compare-and-set back to {@code IDLE}, then re-checks the
+ * mailbox, so a message sent in between is never stranded. Before letting go it lingers: it
+ * parks up to {@link #LINGER_NANOS} with {@code lingering} naming it, and a sender that sees
+ * {@code lingering} unparks it (the sender enqueues, then reads {@code lingering}; the thread
+ * writes {@code lingering}, then reads the mailbox: one of them sees the other). A chatty client
+ * thus pays one unpark per call, not one thread start.
+ *
+ * <p>A kill marks the process dead (the moment it dies for everyone), then interrupts the
+ * server's own thread if one runs its code; never any other thread. That thread publishes
+ * {@code STOPPED} when it leaves, and {@link #awaitCodeLeft} waits for that moment, so a
+ * supervisor can restart a singleton only once its killed instance has stopped running.
  */
 final class ServerProcess extends LocalProcess implements Runnable {
+
+	private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
+	private static final Object STARTING = new Marker("starting");
 
 	private static final Object IDLE = new Marker("idle");
 
 	private static final Object SCHEDULED = new Marker("scheduled");
 
-	private static final Object INTERRUPTING = new Marker("interrupting");
-
 	private static final Object STOPPED = new Marker("stopped");
 
-	/** Stopped by a process that interrupted the thread running this server's code. */
-	private static final Object INTERRUPTED = new Marker("interrupted");
-
-	/** Messages a drain thread handles before it lets other virtual threads run. */
+	/** Messages a server thread handles before it lets other virtual threads run. */
 	private static final int BATCH = 64;
 
-	/** Queued messages an inline caller handles for others before going back to its own code. */
-	private static final int COMBINE = 16;
+	/** How long an idle server's thread waits for the next message before it ends. */
+	static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(
+			Long.getLong("procreg.server.linger-micros", 1_000));
 
 	private static final VarHandle RUNNER;
 
+	private static final VarHandle LEFT;
+
 	static {
 		try {
-			RUNNER = MethodHandles.lookup().findVarHandle(ServerProcess.class, "runner", Object.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			RUNNER = lookup.findVarHandle(ServerProcess.class, "runner", Object.class);
+			LEFT = lookup.findVarHandle(ServerProcess.class, "left", CountDownLatch.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -58,7 +71,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	@SuppressWarnings("unused") // through RUNNER
-	private volatile Object runner;
+	private volatile Object runner = STARTING;
+
+	/** The server's thread while it parks waiting for the next message; a sender unparks it. */
+	private volatile @Nullable Thread lingering;
+
+	/** Opened once no thread runs this dead server's code; made only when someone waits. */
+	@SuppressWarnings("unused") // through LEFT
+	private volatile @Nullable CountDownLatch left;
 
 	private final GenServer<Object> server;
 
@@ -66,9 +86,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private @Nullable Object state;
 
 	private long generation;
-
-	/** Set by this server's runner when it interrupted itself after a nested inline call. */
-	private boolean interruptedByLending;
 
 	private @Nullable ScheduledFuture<?> idleTimer;
 
@@ -83,69 +100,98 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private @Nullable ScheduledFuture<?> shutdownTimer;
 
+	/** The pending init's argument and the starter's hand-off; set before the first thread runs. */
+	private @Nullable Object initArg;
+
+	private @Nullable From initFrom;
+
+	/** init returned ignore; read by the starter after the exit settled its wait. */
+	private boolean ignored;
+
 	@SuppressWarnings("unchecked")
 	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server) {
 		super(runtime, serial);
 		this.server = (GenServer<Object>) server;
-		this.runner = Thread.currentThread();
 		server.bind(this);
 	}
 
 	// ---- start
 
-	/** Runs {@code init} on the starting thread, which owns the runner word until it returns. */
+	/**
+	 * Runs {@code init} on the server's own thread; the starter parks until it returned (or the
+	 * server died). Messages sent meanwhile wait in the mailbox.
+	 */
 	StartResult init(@Nullable Object arg) {
-		Thread me = Thread.currentThread();
-		LocalProcess caller = current();
-		try {
-			enterLending(caller);
-		}
-		catch (ProcessExitException ex) {
+		LocalProcess starter = current();
+		if (starter != null && !starter.isAlive()) {
 			// the starter died before init could run: the new process must not outlive the start
 			exit(ExitReason.NORMAL);
-			release(me);
+			ExitReason reason = starter.exitReason();
+			throw ProcessExitException.unwinding(starter.pid, (reason != null) ? reason : ExitReason.KILLED);
+		}
+		From from = new From(Init.INSTANCE, (starter != null) ? starter.pid : null);
+		if (!attach(from)) {
+			return new StartResult.Failed(exitReasonOrNormal());
+		}
+		this.initArg = arg;
+		this.initFrom = from;
+		if (!RUNNER.compareAndSet(this, STARTING, SCHEDULED)) {
+			detach(from);
+			return new StartResult.Failed(exitReasonOrNormal());
+		}
+		runtime().schedule(this);
+		try {
+			return (StartResult) from.await(this.pid, System.nanoTime(), Long.MAX_VALUE, FOREVER);
+		}
+		catch (ProcessExitException ex) {
+			if (ex.pid().equals(this.pid)) {
+				return this.ignored ? new StartResult.Ignored() : new StartResult.Failed(ex.reason());
+			}
+			exit(ExitReason.KILLED); // the starter died while init ran: abandon the start
 			throw ex;
 		}
-		setCurrent(this);
-		StartResult result;
+		catch (ProcessException ex) {
+			exit(ExitReason.KILLED); // the starter was interrupted: abandon the start
+			throw ex;
+		}
+		finally {
+			detach(from);
+		}
+	}
+
+	private void runInit() {
+		From from = this.initFrom;
+		Object arg = this.initArg;
+		this.initFrom = null;
+		this.initArg = null;
+		if (from == null) {
+			return;
+		}
 		try {
 			GenServer.Init<Object> init = this.server.init(arg);
 			if (init == null) {
 				throw new IllegalStateException(this.server.getClass().getName() + ".init returned null");
 			}
-			result = switch (init) {
+			switch (init) {
 				case GenServer.Init.Ok<Object> ok -> {
 					this.state = ok.state();
 					armIdleTimer(ok.timeout());
-					yield new StartResult.Started(this.pid);
+					if (isAlive()) {
+						from.reply(new StartResult.Started(this.pid));
+					}
 				}
-				case GenServer.Init.Stop<Object> stop -> {
-					exit(stop.reason());
-					yield new StartResult.Failed(stop.reason());
-				}
+				// the exit settles the starter's wait (its hook), after the runtime forgot the process
+				case GenServer.Init.Stop<Object> stop -> exit(stop.reason());
 				case GenServer.Init.Ignore<Object> ignore -> {
+					this.ignored = true;
 					exit(ExitReason.NORMAL);
-					yield new StartResult.Ignored();
 				}
-			};
+			}
 		}
 		catch (Throwable ex) {
+			// killed during init: the kill already settled the starter's wait
 			exit(isAlive() ? ExitReason.crash(ex) : exitReasonOrNormal());
-			result = new StartResult.Failed(exitReasonOrNormal());
 		}
-		finally {
-			setCurrent(caller);
-		}
-		return leaveInit(me, caller, result);
-	}
-
-	private StartResult leaveInit(Thread me, @Nullable LocalProcess caller, StartResult result) {
-		release(me);
-		exitLending(caller);
-		if (result instanceof StartResult.Started && !isAlive()) {
-			return new StartResult.Failed(exitReasonOrNormal());
-		}
-		return result;
 	}
 
 	private ExitReason exitReasonOrNormal() {
@@ -156,9 +202,8 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	// ---- calls
 
 	/**
-	 * A call from any thread. When the server is idle with an empty mailbox, the caller takes
-	 * the runner word and runs {@code handleCall} itself; otherwise the request is queued and the
-	 * caller waits for the outcome.
+	 * A call from any thread: the request goes through the mailbox and the caller parks on its
+	 * {@link From} until the reply, the server's exit or the deadline, whichever comes first.
 	 */
 	@Nullable Object call(Object request, Name name, Duration timeout) {
 		LocalProcess caller = current();
@@ -168,124 +213,27 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		long nanos = ProcessRuntime.nanos(timeout);
 		long start = System.nanoTime();
 		From from = new From(request, (caller != null) ? caller.pid : null);
-		boolean attached = false;
-		Thread me = Thread.currentThread();
-		if (RUNNER.getAcquire(this) == IDLE && mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, me)) {
-			if (mailboxEmpty() && isAlive()) {
-				runInline(me, caller, from, start, nanos);
-				if (from.replied() && System.nanoTime() - start >= nanos) {
-					// the handler outlasted the caller's timeout: as with a queued call, the server did
-					// the work and the caller gets a timeout, never the late reply
-					throw new CallTimeoutException(name, timeout);
-				}
-				if (!from.settled()) {
-					// a deferred reply: wait for it like a queued call, failing if the server is gone
-					attached = attach(from);
-					if (!attached) {
-						from.fail(this.pid, exitReasonOrNormal());
-					}
-				}
-			}
-			else {
-				release(me);
-			}
-		}
-		if (!attached && !from.settled()) {
-			if (!attach(from)) {
-				throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
-			}
-			attached = true;
-			deliver(from);
+		if (!attach(from)) {
+			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 		}
 		try {
+			deliver(from);
 			return from.await(name, start, nanos, timeout);
 		}
 		finally {
-			if (attached) {
-				detach(from);
-			}
+			detach(from);
 		}
 	}
 
-	/**
-	 * Runs the caller's request on the caller's thread. It cannot be cut short: a handler that
-	 * outlasts the caller's timeout still finishes, and then the call times out (the reply is
-	 * dropped, {@link From#await} sees the deadline passed). Queued requests of others are
-	 * handled too while the deadline allows, so a busy caller does not strand them.
-	 */
-	private void runInline(Thread me, @Nullable LocalProcess caller, From from, long start, long nanos) {
-		try {
-			enterLending(caller);
-		}
-		catch (ProcessExitException ex) {
-			release(me);
-			throw ex;
-		}
-		setCurrent(this);
-		try {
-			dispatch(from);
-			// the clock is read only when others' messages are waiting
-			for (int i = 0; i < COMBINE && !mailboxEmpty() && System.nanoTime() - start < nanos; i++) {
-				if (drain(1) == 0) {
-					break;
-				}
-			}
-		}
-		finally {
-			setCurrent(caller);
-			release(me);
-			exitLending(caller);
-		}
-	}
-
-	private static void enterLending(@Nullable LocalProcess caller) {
-		if (caller != null) {
-			caller.lent = true;
-			ExitReason reason = caller.exitReason();
-			if (reason != null) {
-				caller.lent = false;
-				throw ProcessExitException.unwinding(caller.pid, reason);
-			}
-		}
-	}
-
-	private static void exitLending(@Nullable LocalProcess caller) {
-		if (caller != null) {
-			caller.lent = false;
-			if (!caller.isAlive()) {
-				// killed while its thread ran this server's code: the kill skipped the interrupt
-				Thread.currentThread().interrupt();
-				if (caller instanceof ServerProcess server) {
-					server.interruptedByLending = true;
-				}
-			}
-		}
-	}
-
-	/** Lets go of the runner word; reschedules when messages came in meanwhile. */
-	private void release(Thread me) {
-		if (RUNNER.compareAndSet(this, me, IDLE)) {
-			if (!mailboxEmpty() && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
-				runtime().schedule(this);
-			}
-			return;
-		}
-		Object now;
-		while ((now = RUNNER.getVolatile(this)) == INTERRUPTING) {
-			Thread.onSpinWait();
-		}
-		if (now == INTERRUPTED || this.interruptedByLending) {
-			// the process died while this thread ran its code, and an interrupt was sent to that
-			// code (by the kill, or by exitLending after a nested inline call): not the thread's own
-			Thread.interrupted();
-		}
-	}
-
-	// ---- the drain thread
+	// ---- the server's thread
 
 	@Override
 	void wake() {
-		if (RUNNER.getAcquire(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+		Thread parked = this.lingering;
+		if (parked != null) {
+			LockSupport.unpark(parked);
+		}
+		else if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			runtime().schedule(this);
 		}
 	}
@@ -298,22 +246,51 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		setCurrent(this);
 		try {
-			for (;;) {
-				int handled = drain(BATCH);
-				if (!RUNNER.compareAndSet(this, me, IDLE)) {
-					release(me);
-					return;
+			runInit();
+			while (isAlive()) {
+				if (drain(BATCH) == BATCH) {
+					Thread.yield();
+					continue;
 				}
+				if (!isAlive() || linger(me)) {
+					continue;
+				}
+				if (!RUNNER.compareAndSet(this, me, IDLE)) {
+					break;
+				}
+				// a message sent after the last look and before the release scheduled nobody
 				if (mailboxEmpty() || !RUNNER.compareAndSet(this, IDLE, me)) {
 					return;
 				}
-				if (handled == BATCH) {
-					Thread.yield();
-				}
 			}
+			// dead: no one else changes the runner word while it names this thread
+			RUNNER.setVolatile(this, STOPPED);
+			codeLeft();
 		}
 		finally {
 			setCurrent(null);
+		}
+	}
+
+	/** @return whether a message arrived (or the server died) within the linger time */
+	private boolean linger(Thread me) {
+		long deadline = System.nanoTime() + LINGER_NANOS;
+		this.lingering = me;
+		try {
+			while (mailboxEmpty()) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0 || !isAlive()) {
+					return !isAlive();
+				}
+				LockSupport.parkNanos(this, remaining);
+				if (Thread.interrupted() && !isAlive()) {
+					return true; // the kill's interrupt: this thread is the server's own
+				}
+			}
+			return true;
+		}
+		finally {
+			this.lingering = null;
 		}
 	}
 
@@ -328,6 +305,42 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			handled++;
 		}
 		return handled;
+	}
+
+	/**
+	 * Waits until no thread runs this dead server's code any more.
+	 * @return whether that happened within the time
+	 */
+	@Override
+	boolean awaitCodeLeft(long nanos) {
+		if (RUNNER.getVolatile(this) == STOPPED) {
+			return true;
+		}
+		CountDownLatch latch = (CountDownLatch) LEFT.getVolatile(this);
+		if (latch == null) {
+			CountDownLatch made = new CountDownLatch(1);
+			latch = (CountDownLatch) LEFT.compareAndExchange(this, null, made);
+			if (latch == null) {
+				latch = made;
+			}
+		}
+		if (RUNNER.getVolatile(this) == STOPPED) {
+			return true;
+		}
+		try {
+			return latch.await(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return RUNNER.getVolatile(this) == STOPPED;
+		}
+	}
+
+	private void codeLeft() {
+		CountDownLatch latch = (CountDownLatch) LEFT.getVolatile(this);
+		if (latch != null) {
+			latch.countDown();
+		}
 	}
 
 	// ---- dispatch
@@ -544,26 +557,28 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (shutdown != null) {
 			shutdown.cancel(false);
 		}
-		Thread me = Thread.currentThread();
 		for (;;) {
 			Object current = RUNNER.getVolatile(this);
-			if (current == STOPPED || current == INTERRUPTING || current == INTERRUPTED) {
+			if (current == STOPPED) {
 				return;
 			}
-			if (current instanceof Thread thread && thread != me) {
-				if (RUNNER.compareAndSet(this, thread, INTERRUPTING)) {
-					boolean interrupt = !this.lent;
-					if (interrupt) {
-						thread.interrupt();
-					}
-					RUNNER.setVolatile(this, interrupt ? INTERRUPTED : STOPPED);
-					return;
+			if (current instanceof Thread thread) {
+				// the server's own thread: it publishes STOPPED itself when it leaves
+				if (thread != Thread.currentThread()) {
+					thread.interrupt();
 				}
+				return;
 			}
-			else if (RUNNER.compareAndSet(this, current, STOPPED)) {
+			if (RUNNER.compareAndSet(this, current, STOPPED)) {
+				codeLeft();
 				return;
 			}
 		}
+	}
+
+	/** @return whether a thread runs this server's code or lingers for its next message now */
+	boolean holdsThread() {
+		return RUNNER.getVolatile(this) instanceof Thread;
 	}
 
 	@Override
@@ -582,7 +597,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!isAlive()) {
 			return ProcessInfo.Status.EXITED;
 		}
-		if (current == IDLE) {
+		if (current == IDLE || current == STARTING || this.lingering != null) {
 			return ProcessInfo.Status.WAITING;
 		}
 		return (current == SCHEDULED) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;
@@ -618,6 +633,13 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	private record Marker(String name) {
+	}
+
+	/** The request of a starter's hand-off, for {@link From#toString()} and debugging. */
+	private enum Init {
+
+		INSTANCE
+
 	}
 
 }

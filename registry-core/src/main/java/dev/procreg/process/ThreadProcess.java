@@ -28,8 +28,6 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	private volatile boolean waiting;
 
-	/** The server whose code this process's thread runs inline now, if any; only its thread uses it. */
-	@Nullable LocalProcess runningFor;
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -61,9 +59,25 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 
 	@Override
 	void stopRunning() {
-		// a thread lent to a server must not be interrupted: it interrupts itself once it is back
-		if (!this.lent && Thread.currentThread() != this.thread) {
+		if (Thread.currentThread() != this.thread) {
 			this.thread.interrupt();
+		}
+	}
+
+	@Override
+	boolean awaitCodeLeft(long nanos) {
+		if (Thread.currentThread() == this.thread) {
+			return false;
+		}
+		if (this.thread.getState() == Thread.State.NEW) {
+			return true; // a body that never started: it sees the death before it runs anything
+		}
+		try {
+			return this.thread.join(Duration.ofNanos(nanos));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return !this.thread.isAlive();
 		}
 	}
 

@@ -138,6 +138,7 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 				// a child this supervisor stopped or replaced already, or an unrelated signal
 				return noReply(this);
 			}
+			awaitThreadLeft(child, from, bound(child.spec.shutdown()));
 			if (!childExited(from, child, reason)) {
 				return stop(ExitReason.SHUTDOWN, this);
 			}
@@ -296,29 +297,59 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		runtime().exit(pid, (shutdown == Shutdown.brutalKill()) ? ExitReason.KILL : ExitReason.SHUTDOWN);
 	}
 
-	/** Waits for a child sent its shutdown at {@code since}; kills it when its timeout passes. */
+	/**
+	 * Waits for a child sent its shutdown at {@code since}; kills it when its timeout passes. Then
+	 * waits until the child's thread has left its code, so that a restart never overlaps it.
+	 */
 	final ExitReason awaitShutdown(Child child, Pid pid, long since) {
 		ProcessRuntime runtime = runtime();
-		switch (child.spec.shutdown()) {
+		ExitReason reason = switch (child.spec.shutdown()) {
 			case Shutdown.BrutalKill kill -> {
 				runtime.awaitExit(pid, FOREVER);
-				return ExitReason.KILLED;
+				yield ExitReason.KILLED;
 			}
 			case Shutdown.Infinity infinity -> {
 				runtime.awaitExit(pid, FOREVER);
-				return ExitReason.SHUTDOWN;
+				yield ExitReason.SHUTDOWN;
 			}
 			case Shutdown.Timeout(Duration timeout) -> {
 				long left = timeout.toNanos() - (System.nanoTime() - since);
 				if (runtime.awaitExit(pid, Duration.ofNanos(Math.max(0, left)))) {
-					return ExitReason.SHUTDOWN;
+					yield ExitReason.SHUTDOWN;
 				}
 				logger.warn("Child '{}' ({}) of supervisor {} did not shut down within {} ms; killing it",
 						child.spec.id(), pid, self(), timeout.toMillis());
 				runtime.exit(pid, ExitReason.KILL);
 				runtime.awaitExit(pid, FOREVER);
-				return ExitReason.KILLED;
+				yield ExitReason.KILLED;
 			}
+		};
+		awaitThreadLeft(child, pid, bound(child.spec.shutdown()));
+		return reason;
+	}
+
+	/**
+	 * How long a supervisor waits for an exited child's thread to leave the child's code: the
+	 * child's shutdown timeout; for {@code brutalKill}, which has none, the default worker timeout.
+	 */
+	private static Duration bound(Shutdown shutdown) {
+		return switch (shutdown) {
+			case Shutdown.Timeout(Duration timeout) -> timeout;
+			case Shutdown.Infinity infinity -> FOREVER;
+			case Shutdown.BrutalKill kill -> Shutdown.DEFAULT_WORKER_TIMEOUT;
+		};
+	}
+
+	/**
+	 * Waits until an exited child's thread has left its code (a killed handler blocked in
+	 * non-interruptible I/O or on a lock runs on until that returns): the child is dead for every
+	 * observer at once, but its replacement starts only after this, so a supervised singleton never
+	 * runs twice at once. Past the bound the restart goes ahead, with a warning naming the child.
+	 */
+	private void awaitThreadLeft(Child child, Pid pid, Duration bound) {
+		if (!runtime().awaitThreadLeft(pid, bound)) {
+			logger.warn("Child '{}' ({}) of supervisor {} exited but its thread was still in its code after {} ms;"
+					+ " going on without waiting longer", child.spec.id(), pid, self(), bound.toMillis());
 		}
 	}
 
