@@ -24,8 +24,6 @@ import dev.procreg.process.ProcessRuntime;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
@@ -46,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 				"demo.security.max-failed-logins=3", "demo.rate-limit.per-minute=1000" })
 @ContextConfiguration(initializers = TempDatabase.class)
 @DirtiesContext
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(LogCapture.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainmentTests {
 
@@ -123,7 +121,7 @@ class ContainmentTests {
 
 	@Test
 	@Order(3)
-	void aTopLevelSupervisorThatGivesUpIsReportedOnceAndDonorsGet503(CapturedOutput output) {
+	void aTopLevelSupervisorThatGivesUpIsReportedOnceAndDonorsGet503(LogCapture logs) {
 		String donor = DonationApiTests.newDonor();
 		assertThat(this.api.donate(donor, 10, "IDR", "before").status()).isEqualTo(201);
 		Pid session = this.sessions.whereis(donor).orElseThrow();
@@ -134,7 +132,7 @@ class ContainmentTests {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> this.runtime.whereis(RateLimiter.NAME.name()).map((pid) -> !pid.equals(limiter)).orElse(true));
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().contains("Top-level supervisor 'donation-app'"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> logs.text().contains("Top-level supervisor 'donation-app'"));
 
 		Api.Response donation = this.api.donate(donor, 10, "IDR", "after");
 		assertProblem(donation, 503);
@@ -151,20 +149,20 @@ class ContainmentTests {
 		assertThat(supervisor.path("status").asString()).isEqualTo("gave up");
 		assertThat(supervisor.path("exitReason").asString()).isNotBlank();
 
-		assertThat(count(output.getOut(), "Top-level supervisor 'donation-app'")).as("said once").isEqualTo(1);
-		assertThat(count(output.getOut(), "Supervisor 'donation-app'")).as("said once").isEqualTo(1);
-		assertThat(output.getOut()).doesNotContain("Unexpected failure of a request");
+		assertThat(count(logs.text(), "Top-level supervisor 'donation-app'")).as("said once").isEqualTo(1);
+		assertThat(count(logs.text(), "Supervisor 'donation-app'")).as("said once").isEqualTo(1);
+		assertThat(logs.text()).doesNotContain("Unexpected failure of a request");
 	}
 
 	@Test
 	@Order(4)
-	void failedLoginsAreLoggedAndThrottled(CapturedOutput output) {
+	void failedLoginsAreLoggedAndThrottled(LogCapture logs) {
 		for (int i = 0; i < 3; i++) {
 			Api.Response wrong = this.api.request("GET", "/actuator/metrics", null, "Authorization",
 					basic("admin", "guess-" + i));
 			assertThat(wrong.status()).isEqualTo(401);
 		}
-		assertThat(count(output.getOut(), "Failed login for user 'admin' from 127.0.0.1")).isEqualTo(3);
+		assertThat(count(logs.text(), "Failed login for user 'admin' from 127.0.0.1")).isEqualTo(3);
 		Api.Response throttled = this.api.request("GET", "/actuator/metrics", null, "Authorization",
 				basic("admin", "admin"));
 		assertProblem(throttled, 429);
