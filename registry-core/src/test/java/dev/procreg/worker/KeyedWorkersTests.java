@@ -89,7 +89,7 @@ class KeyedWorkersTests {
 			try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
 				for (int i = 0; i < callers; i++) {
 					results.add(CompletableFuture.supplyAsync(() -> {
-						awaitLatch(go);
+						Await.latch(go);
 						return workers.start(key);
 					}, threads));
 				}
@@ -198,7 +198,7 @@ class KeyedWorkersTests {
 			.withPartitions(2)
 			.withIdleTimeout(Duration.ofMillis(50)));
 		Pid first = workers.startOrFind("k");
-		awaitLatch(terminating);
+		Await.latch(terminating);
 		// the old worker is passivating (its terminate runs) and still holds the key: the call
 		// reaches it, fails with shutdown, and is sent again to a new worker
 		CompletableFuture<String> reply = CompletableFuture
@@ -269,16 +269,6 @@ class KeyedWorkersTests {
 			.isThrownBy(() -> KeyedWorkers.create(this.runtime, echo("echoes")))
 			.withMessageContaining("has a worker type named 'echoes' already");
 		assertThat(KeyedWorkers.all(this.runtime)).containsExactly(workers);
-	}
-
-	private static void awaitLatch(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** An {@link Echo} whose first terminate waits for a latch. */
