@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.From;
@@ -23,6 +23,8 @@ import dev.procreg.supervisor.DynamicSupervisor;
 import dev.procreg.supervisor.Strategy;
 import dev.procreg.supervisor.Supervisor;
 import dev.procreg.supervisor.TopLevelSupervisors;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 import dev.procreg.worker.KeyedWorkers;
 import dev.procreg.worker.WorkerSpec;
 
@@ -31,15 +33,13 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /** Tests for the operators' read model, {@link Introspection}. */
+@ExtendWith(RuntimeExtension.class)
 class IntrospectionTests {
 
-	private static final Duration LONG = Duration.ofSeconds(10);
+	private final ProcessRuntime runtime;
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
-
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	IntrospectionTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private Introspection introspection(TopLevelSupervisors topLevel) {
@@ -117,7 +117,7 @@ class IntrospectionTests {
 				List.of(TopLevelSupervisors.Definition.of("app", Strategy.ONE_FOR_ONE,
 						List.of(ChildSpec.worker("w", () -> new Server(false), null)), Supervisor.Options.defaults()),
 						TopLevelSupervisors.Definition.dynamic("busy", DynamicSupervisor.Options.defaults())));
-		app.start(LONG);
+		app.start(Await.LONG);
 		Introspection introspection = introspection(app);
 		Pid worker = introspection.supervisionTree().getFirst().children().getFirst().pid();
 		assertThat(introspection.supervisionTree()).extracting(Introspection.SupervisorNode::name)
@@ -128,7 +128,7 @@ class IntrospectionTests {
 		CountDownLatch release = new CountDownLatch(1);
 		CompletableFuture<?> blockedStart = CompletableFuture.runAsync(() -> DynamicSupervisor.startChild(this.runtime,
 				Name.of("busy"), ChildSpec.worker("slow", () -> new SlowInit(release), null)));
-		await().atMost(LONG).until(() -> SlowInit.entered.get() > 0);
+		await().atMost(Await.LONG).until(() -> SlowInit.entered.get() > 0);
 		// the busy supervisor does not answer within the read model's timeout: it is left out
 		assertThat(introspection.supervisionTree()).extracting(Introspection.SupervisorNode::name)
 			.containsExactly("app");
@@ -143,12 +143,12 @@ class IntrospectionTests {
 				List.of(TopLevelSupervisors.Definition.of("fragile", Strategy.ONE_FOR_ONE,
 						List.of(ChildSpec.worker("w", () -> new Server(false), null)),
 						Supervisor.Options.defaults().withMaxRestarts(0))));
-		app.start(LONG);
+		app.start(Await.LONG);
 		Introspection introspection = introspection(app);
 		assertThat(introspection.health().up()).isTrue();
 		Pid worker = introspection.supervisionTree().getFirst().children().getFirst().pid();
 		this.runtime.exit(worker, ExitReason.of("boom"));
-		await().atMost(LONG).until(() -> !introspection.health().up());
+		await().atMost(Await.LONG).until(() -> !introspection.health().up());
 		assertThat(introspection.health().error()).contains("fragile");
 	}
 
@@ -162,7 +162,7 @@ class IntrospectionTests {
 		assertThat(introspection.workerTypes()).singleElement()
 			.satisfies((type) -> assertThat(type.workers()).isEqualTo(1));
 		List<Terminated> done = introspection
-			.terminateKey("sessions", "donor-1", TerminatePolicy.shutdownThenKill(LONG))
+			.terminateKey("sessions", "donor-1", TerminatePolicy.shutdownThenKill(Await.LONG))
 			.orElseThrow();
 		assertThat(done).extracting(Terminated::how).containsExactly(Terminated.How.STOPPED_BY_SUPERVISOR);
 		assertThat(this.runtime.isAlive(pid)).isFalse();

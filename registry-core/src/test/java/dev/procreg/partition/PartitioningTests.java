@@ -3,15 +3,18 @@ package dev.procreg.partition;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.DynamicSupervisor;
 import dev.procreg.supervisor.PartitionSupervisor;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Tests for {@link Partitioning}, the one function registries, supervisors and workers share. */
+@ExtendWith(RuntimeExtension.class)
 class PartitioningTests {
 
 	@Test
@@ -31,12 +34,10 @@ class PartitioningTests {
 	}
 
 	@Test
-	void thePartitionSupervisorRoutesByTheSameFunction() {
-		try (ProcessRuntime runtime = ProcessRuntime.start()) {
-			PartitionSupervisor supervisor = PartitionSupervisor.create(runtime, 8, DynamicSupervisor.Options.defaults());
-			for (String key : new String[] { "donor-1", "donor-2", "order-77" }) {
-				assertThat(supervisor.partitionIndex(key)).isEqualTo(Partitioning.index(key, 8));
-			}
+	void thePartitionSupervisorRoutesByTheSameFunction(ProcessRuntime runtime) {
+		PartitionSupervisor supervisor = PartitionSupervisor.create(runtime, 8, DynamicSupervisor.Options.defaults());
+		for (String key : new String[] { "donor-1", "donor-2", "order-77" }) {
+			assertThat(supervisor.partitionIndex(key)).isEqualTo(Partitioning.index(key, 8));
 		}
 	}
 

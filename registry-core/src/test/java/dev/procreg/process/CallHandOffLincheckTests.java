@@ -8,6 +8,9 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.LincheckProgress;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -21,9 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * <p>The suite proves its power on a planted bug: the same hand-off settled by a check followed
  * by a write instead of one compare-and-set, which lets a reply and a timeout both win.
  */
+@ExtendWith(LincheckProgress.class)
 public class CallHandOffLincheckTests {
 
-	/** A pid for the failures; the process is never started. */
+	/**
+	 * A pid for the failures; the process is never started. Its runtime is built here, not by
+	 * RuntimeExtension: Lincheck instantiates the tested classes itself.
+	 */
 	private static final Pid SERVER = new ThreadProcess(ProcessRuntime.start(), 1, (ctx) -> {
 	}).pid;
 

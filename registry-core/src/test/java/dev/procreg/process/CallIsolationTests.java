@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,18 +34,21 @@ import static org.awaitility.Awaitility.await;
  * MDC, interrupt, locks) reaches the server, nor anything of the server's thread the caller.
  * Each test here failed when an idle server ran {@code handleCall} on the caller's thread.
  */
+@ExtendWith(RuntimeExtension.class)
 class CallIsolationTests {
 
 	private static final ThreadLocal<String> USER = new ThreadLocal<>();
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofMillis(300)));
+	private final ProcessRuntime runtime;
+
+	CallIsolationTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
 
 	@AfterEach
-	void close() {
+	void clearTheTestThread() {
 		USER.remove();
 		MDC.clear();
-		this.runtime.close();
 	}
 
 	/** Blocks in its handler until released; records on which thread each callback ran. */
@@ -296,7 +303,7 @@ class CallIsolationTests {
 	}
 
 	@Test
-	void aStartWhoseStarterIsAlreadyDeadLeavesNoServerBehind() throws Exception {
+	void aStartWhoseStarterIsAlreadyDeadLeavesNoServerBehind() {
 		CountDownLatch spinning = new CountDownLatch(1);
 		CountDownLatch go = new CountDownLatch(1);
 		CompletableFuture<Object> outcome = new CompletableFuture<>();
@@ -313,10 +320,10 @@ class CallIsolationTests {
 				outcome.complete(ex);
 			}
 		});
-		spinning.await();
+		Await.latch(spinning);
 		this.runtime.exit(starter, ExitReason.KILL);
 		go.countDown();
-		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOf(ProcessExitException.class);
+		assertThat(Await.result(outcome)).isInstanceOf(ProcessExitException.class);
 		assertThat(this.runtime.whereis("orphan")).as("the name is free again").isEmpty();
 		await().untilAsserted(() -> assertThat(this.runtime.processes()).isEmpty());
 	}

@@ -11,13 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.group.ProcessGroups;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryEvent;
 import dev.procreg.registry.RegistryOptions;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,14 +29,13 @@ import static org.awaitility.Awaitility.await;
  * gets a {@link ProcessExitException} (with its own exit reason, {@code killed}) from every
  * operation it attempts, and nothing observable is done in its name.
  */
+@ExtendWith(RuntimeExtension.class)
 class DeadProcessTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	DeadProcessTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@Test
@@ -117,7 +118,7 @@ class DeadProcessTests {
 			registry.register("marker", "m");
 			ctx.receive();
 		});
-		await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch((e) -> e.pid().equals(marker)));
+		await().atMost(Await.LONG).until(() -> events.stream().anyMatch((e) -> e.pid().equals(marker)));
 		assertThat(events).noneMatch((event) -> event.pid().equals(zombie));
 	}
 

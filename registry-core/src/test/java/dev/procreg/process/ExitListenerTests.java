@@ -1,30 +1,31 @@
 package dev.procreg.process;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /** Tests for {@link ProcessRuntime#onExit(Pid, ExitListener)} and {@link Pid#parse(String)}. */
+@ExtendWith(RuntimeExtension.class)
 class ExitListenerTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final List<String> heard = new CopyOnWriteArrayList<>();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	ExitListenerTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@Test
@@ -62,7 +63,7 @@ class ExitListenerTests {
 		assertThat(subscription.cancel()).isTrue();
 		assertThat(subscription.cancel()).isFalse();
 		this.runtime.exit(pid, ExitReason.KILL);
-		assertThat(this.runtime.awaitExit(pid, Duration.ofSeconds(5))).isTrue();
+		assertThat(this.runtime.awaitExit(pid, Await.LONG)).isTrue();
 		assertThat(this.heard).isEmpty();
 	}
 

@@ -14,23 +14,25 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(RuntimeExtension.class)
 class GenServerTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	GenServerTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	// ---- a counter, Java 21 style

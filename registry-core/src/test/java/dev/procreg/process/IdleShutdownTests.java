@@ -4,23 +4,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /** Tests for a GenServer's idle shutdown ({@link GenServer.Options#idleShutdown()}). */
+@ExtendWith(RuntimeExtension.class)
 class IdleShutdownTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final List<String> events = new CopyOnWriteArrayList<>();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	IdleShutdownTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private Pid start(Duration idle) {

@@ -39,6 +39,7 @@ class LinkChainTests {
 	}
 
 	private void killTheChain(int length) throws InterruptedException {
+		// its own runtime, not RuntimeExtension's: a longer shutdown for the chain, and the test asserts after close
 		ProcessRuntime runtime = ProcessRuntime
 			.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(5)));
 		Pid bystander;

@@ -8,8 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -19,14 +22,13 @@ import static org.awaitility.Awaitility.await;
  * The mailbox as an operator sees it (length and drops in {@link ProcessInfo}), its optional
  * bound with the drop-newest policy, and the deadline of a selective receive.
  */
+@ExtendWith(RuntimeExtension.class)
 class MailboxBoundTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	MailboxBoundTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	@Test
@@ -37,7 +39,7 @@ class MailboxBoundTests {
 		Pid pid = this.runtime.spawn((ctx) -> {
 			Await.blockOn(go);
 			// takes the 5th message: the four before it are set aside and still count
-			ctx.receive((m) -> m.equals(5), Duration.ofSeconds(5)).orElseThrow();
+			ctx.receive((m) -> m.equals(5), Await.LONG).orElseThrow();
 			tookOne.countDown();
 			Await.blockOn(done);
 		});
@@ -50,7 +52,7 @@ class MailboxBoundTests {
 		Await.latch(tookOne);
 		assertThat(info(pid).mailboxLength()).isEqualTo(9);
 		done.countDown();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.runtime.mailboxLength(pid).isEmpty());
+		await().atMost(Await.LONG).until(() -> this.runtime.mailboxLength(pid).isEmpty());
 	}
 
 	@Test
@@ -92,7 +94,7 @@ class MailboxBoundTests {
 			limited.countDown();
 			Await.blockOn(drain);
 			ctx.receive();
-			lastSeen.complete(ctx.receive(Down.class, Duration.ofSeconds(5)).orElse(null));
+			lastSeen.complete(ctx.receive(Down.class, Await.LONG).orElse(null));
 		});
 		Await.latch(limited);
 		this.runtime.send(watcher, "fills the mailbox");

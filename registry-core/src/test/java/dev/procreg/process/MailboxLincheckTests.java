@@ -10,6 +10,9 @@ import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.LincheckProgress;
 
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -23,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * is a read followed by a write instead of one compare-and-set, which loses messages when two
  * senders interleave.
  */
+@ExtendWith(LincheckProgress.class)
 public class MailboxLincheckTests {
 
 	@Test

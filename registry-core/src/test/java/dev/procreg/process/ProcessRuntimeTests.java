@@ -74,6 +74,7 @@ class ProcessRuntimeTests {
 
 	@Test
 	void pidsCarryTheNodeAndReadLikeErlangPids() {
+		// a runtime of its own: another node name
 		try (ProcessRuntime other = ProcessRuntime.start(ProcessRuntime.Options.defaults().withNode("berlin"))) {
 			assertThat(other.node()).isEqualTo("berlin");
 			assertThat(this.runtime.node()).isEqualTo("local");

@@ -161,6 +161,7 @@ class RegisteredNameTests {
 
 	@Test
 	void namesArePerRuntime() {
+		// a second runtime beside the injected one: names are per runtime
 		try (ProcessRuntime other = ProcessRuntime.start()) {
 			Pid here = idle();
 			Pid there = other.spawn((ctx) -> ctx.receive());

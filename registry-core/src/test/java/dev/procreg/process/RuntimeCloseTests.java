@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
+// each test builds and closes its own runtime, not RuntimeExtension's: closing it is what they test
 class RuntimeCloseTests {
 
 	sealed interface Job permits Work, Hang {

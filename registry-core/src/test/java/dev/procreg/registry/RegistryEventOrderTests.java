@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,22 +27,26 @@ import static org.awaitility.Awaitility.await;
  * Listener events replay each key's true owner history, and {@code count()} agrees with the
  * lookups, also in the window between an owner's death and its cleanup.
  */
+@ExtendWith(RuntimeExtension.class)
 class RegistryEventOrderTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
 	private final Map<Object, List<RegistryEvent<?, ?>>> events = new ConcurrentHashMap<>();
 
-	private final ProcessRegistry<Integer, String> registry = ProcessRegistry.start(this.runtime,
-			RegistryOptions.unique("order").withListener((event) -> this.events
-				.computeIfAbsent(event.key(), (key) -> new CopyOnWriteArrayList<>())
-				.add(event)));
+	private final ProcessRegistry<Integer, String> registry;
+
+	RegistryEventOrderTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+		this.registry = ProcessRegistry.start(runtime,
+				RegistryOptions.unique("order").withListener((event) -> this.events
+					.computeIfAbsent(event.key(), (key) -> new CopyOnWriteArrayList<>())
+					.add(event)));
+	}
 
 	@AfterEach
-	void close() {
+	void resetFaults() {
 		RegistryFaults.reset();
-		this.runtime.close();
 	}
 
 	@Test

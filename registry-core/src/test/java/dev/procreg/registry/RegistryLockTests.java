@@ -6,12 +6,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,21 +22,20 @@ import static org.awaitility.Awaitility.await;
  * {@link ProcessRegistry#lock}: at most one action runs per key, ever, even when the holder is
  * killed inside its action and its code ignores the kill.
  */
+@ExtendWith(RuntimeExtension.class)
 class RegistryLockTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	private final ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
-			RegistryOptions.unique("locks"));
+	private final ProcessRegistry<String, String> registry;
 
 	private final AtomicInteger inside = new AtomicInteger();
 
 	private final AtomicInteger maxInside = new AtomicInteger();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegistryLockTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+		this.registry = ProcessRegistry.start(runtime, RegistryOptions.unique("locks"));
 	}
 
 	@Test
@@ -62,7 +63,7 @@ class RegistryLockTests {
 		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !second.isDone());
 
 		finish.countDown();
-		assertThat(second.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("got it");
+		assertThat(Await.result(second)).isEqualTo("got it");
 		assertThat(this.maxInside).hasValue(1);
 	}
 
@@ -93,7 +94,7 @@ class RegistryLockTests {
 				second.complete(ex);
 			}
 		});
-		assertThat(second.orTimeout(10, TimeUnit.SECONDS).join())
+		assertThat(Await.result(second))
 			.isInstanceOfSatisfying(RegistryLockStuckException.class, (ex) -> {
 				assertThat(ex.holder()).isEqualTo(holder);
 				assertThat(ex.lockKey()).isEqualTo("L");
@@ -106,7 +107,7 @@ class RegistryLockTests {
 		finish.countDown();
 		CompletableFuture<String> third = new CompletableFuture<>();
 		this.runtime.spawn((ctx) -> third.complete(this.registry.lock("L", () -> "free")));
-		assertThat(third.orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo("free");
+		assertThat(Await.result(third)).isEqualTo("free");
 		assertThat(this.maxInside).hasValue(1);
 	}
 
@@ -130,21 +131,6 @@ class RegistryLockTests {
 				// ignored on purpose
 			}
 		}
-	}
-
-	/** Bounded waits. */
-	private static final class Await {
-
-		static void latch(CountDownLatch latch) {
-			try {
-				assertThat(latch.await(10, TimeUnit.SECONDS)).as("latch released in time").isTrue();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-
 	}
 
 }

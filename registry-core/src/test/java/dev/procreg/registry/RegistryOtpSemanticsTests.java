@@ -1,28 +1,27 @@
 package dev.procreg.registry;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Where the registry follows Elixir and Erlang: metadata keys, update by a non-owner, casts. */
+@ExtendWith(RuntimeExtension.class)
 class RegistryOtpSemanticsTests {
 
-	private final ProcessRuntime runtime = ProcessRuntime
-		.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ofSeconds(2)));
+	private final ProcessRuntime runtime;
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	RegistryOtpSemanticsTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	record Region(String code) {
@@ -49,10 +48,10 @@ class RegistryOtpSemanticsTests {
 			owner.complete(ctx.self());
 			ctx.receive();
 		});
-		Pid ownerPid = owner.get(10, TimeUnit.SECONDS);
+		Pid ownerPid = Await.result(owner);
 		CompletableFuture<ValueUpdate<String>> outcome = new CompletableFuture<>();
 		this.runtime.spawn((ctx) -> outcome.complete(registry.updateValue("k", (v) -> "stolen")));
-		assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(new ValueUpdate.NotOwner<String>(ownerPid));
+		assertThat(Await.result(outcome)).isEqualTo(new ValueUpdate.NotOwner<String>(ownerPid));
 		assertThat(registry.lookup("k")).containsExactly(new RegistryEntry<>("k", ownerPid, "v"));
 	}
 

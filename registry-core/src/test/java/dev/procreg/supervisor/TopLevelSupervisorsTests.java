@@ -3,8 +3,8 @@ package dev.procreg.supervisor;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
@@ -12,6 +12,8 @@ import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.supervisor.TestServers.Events;
 import dev.procreg.supervisor.TestServers.Worker;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -22,17 +24,17 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link TopLevelSupervisors}, the supervisor index ({@link SupervisionTree#kindOf},
  * {@link SupervisionTree#restarts}) and bounded introspection calls.
  */
+@ExtendWith(RuntimeExtension.class)
 class TopLevelSupervisorsTests {
 
 	private static final Duration BUDGET = Duration.ofSeconds(5);
 
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final Events events = new Events();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	TopLevelSupervisorsTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private TopLevelSupervisors.Definition supervisor(String name, String... workers) {
@@ -76,7 +78,7 @@ class TopLevelSupervisorsTests {
 			.getFirst()
 			.pid();
 		this.runtime.exit(worker, ExitReason.of("boom"));
-		await().atMost(Duration.ofSeconds(10)).until(() -> app.gaveUp().contains("fragile"));
+		await().atMost(Await.LONG).until(() -> app.gaveUp().contains("fragile"));
 		assertThat(app.statuses().getFirst().exitReason()).isEqualTo(ExitReason.SHUTDOWN);
 	}
 
@@ -99,9 +101,10 @@ class TopLevelSupervisorsTests {
 		assertThat(SupervisionTree.kindOf(this.runtime, top)).contains(SupervisorInfo.Kind.SUPERVISOR);
 		assertThat(SupervisionTree.kindOf(this.runtime, worker)).isEmpty();
 		this.runtime.exit(worker, ExitReason.of("boom"));
-		await().atMost(Duration.ofSeconds(10))
+		await().atMost(Await.LONG)
 			.until(() -> SupervisionTree.restarts(this.runtime, top).orElse(0) == 1);
 		assertThat(SupervisionTree.restarts(this.runtime, nested)).hasValue(1);
+		// a second runtime beside the injected one
 		try (ProcessRuntime other = ProcessRuntime.start()) {
 			assertThat(SupervisionTree.supervisors(other)).isEmpty();
 			assertThat(SupervisionTree.kindOf(other, top)).isEmpty();

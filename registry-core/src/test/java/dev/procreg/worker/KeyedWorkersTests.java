@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.From;
@@ -26,6 +26,8 @@ import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -35,17 +37,15 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link KeyedWorkers}: one worker per key, start on first use, passivation by the
  * GenServer's own idle shutdown, a limit over the whole type, restarts counted by the supervisors.
  */
+@ExtendWith(RuntimeExtension.class)
 class KeyedWorkersTests {
 
-	private static final Duration LONG = Duration.ofSeconds(10);
-
-	private final ProcessRuntime runtime = ProcessRuntime.start();
+	private final ProcessRuntime runtime;
 
 	private final Queue<String> events = new ConcurrentLinkedQueue<>();
 
-	@AfterEach
-	void close() {
-		this.runtime.close();
+	KeyedWorkersTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
 	}
 
 	private KeyedWorkers<String> started(WorkerSpec<String> spec) {
@@ -75,7 +75,7 @@ class KeyedWorkersTests {
 		KeyedWorkers<String> workers = started(echo("echoes"));
 		workers.cast("a", "note");
 		workers.send("b", "note");
-		await().atMost(LONG).until(() -> this.events.containsAll(List.of("cast:a:note", "info:b:note")));
+		await().atMost(Await.LONG).until(() -> this.events.containsAll(List.of("cast:a:note", "info:b:note")));
 	}
 
 	@Test
@@ -89,7 +89,7 @@ class KeyedWorkersTests {
 			try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
 				for (int i = 0; i < callers; i++) {
 					results.add(CompletableFuture.supplyAsync(() -> {
-						awaitLatch(go);
+						Await.latch(go);
 						return workers.start(key);
 					}, threads));
 				}
@@ -113,7 +113,7 @@ class KeyedWorkersTests {
 		KeyedWorkers<String> workers = started(echo("echoes"));
 		Pid first = workers.startOrFind("k");
 		workers.cast("k", "crash");
-		await().atMost(LONG).until(() -> workers.whereis("k").filter((pid) -> !pid.equals(first)).isPresent());
+		await().atMost(Await.LONG).until(() -> workers.whereis("k").filter((pid) -> !pid.equals(first)).isPresent());
 		assertThat(workers.<String>call("k", "key")).isEqualTo("k");
 		assertThat(workers.restarts()).isEqualTo(1);
 	}
@@ -134,7 +134,7 @@ class KeyedWorkersTests {
 	void anIdleWorkerIsPassivatedWithShutdownAndStartsAgainOnNextUse() {
 		KeyedWorkers<String> workers = started(echo("echoes").withIdleTimeout(Duration.ofMillis(100)));
 		Pid first = workers.startOrFind("k");
-		await().atMost(LONG).until(() -> !this.runtime.isAlive(first));
+		await().atMost(Await.LONG).until(() -> !this.runtime.isAlive(first));
 		assertThat(this.events).contains("terminate:k:shutdown");
 		assertThat(workers.whereis("k")).isEmpty();
 		assertThat(workers.<String>call("k", "key")).isEqualTo("k");
@@ -147,8 +147,8 @@ class KeyedWorkersTests {
 		KeyedWorkers<String> workers = started(
 				echo("echoes").withRestart(dev.procreg.supervisor.Restart.PERMANENT).withIdleTimeout(Duration.ofMillis(100)));
 		Pid first = workers.startOrFind("k");
-		await().atMost(LONG).until(() -> !this.runtime.isAlive(first));
-		assertThat(workers.activeWorkers(LONG)).isZero();
+		await().atMost(Await.LONG).until(() -> !this.runtime.isAlive(first));
+		assertThat(workers.activeWorkers(Await.LONG)).isZero();
 		assertThat(workers.whereis("k")).isEmpty();
 		assertThat(workers.restarts()).isZero();
 	}
@@ -162,12 +162,12 @@ class KeyedWorkersTests {
 		try {
 			sender.scheduleAtFixedRate(() -> this.runtime.send(pid, "tick"), 0, 50, TimeUnit.MILLISECONDS);
 			// three idle periods, with only plain messages to the pid, none through KeyedWorkers
-			await().during(Duration.ofSeconds(3)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
+			await().during(Duration.ofSeconds(3)).atMost(Await.LONG).until(() -> this.runtime.isAlive(pid));
 		}
 		finally {
 			sender.shutdownNow();
 		}
-		await().atMost(LONG).until(() -> !this.runtime.isAlive(pid));
+		await().atMost(Await.LONG).until(() -> !this.runtime.isAlive(pid));
 		assertThat(this.events).contains("terminate:k:shutdown");
 	}
 
@@ -177,12 +177,12 @@ class KeyedWorkersTests {
 		CountDownLatch release = new CountDownLatch(1);
 		CompletableFuture<String> reply;
 		try (var caller = Executors.newVirtualThreadPerTaskExecutor()) {
-			reply = CompletableFuture.supplyAsync(() -> workers.<String>call("busy", release, LONG), caller);
-			await().atMost(LONG).until(() -> this.events.contains("blocked:busy") || reply.isDone());
+			reply = CompletableFuture.supplyAsync(() -> workers.<String>call("busy", release, Await.LONG), caller);
+			await().atMost(Await.LONG).until(() -> this.events.contains("blocked:busy") || reply.isDone());
 			assertThat(reply).as("the call is in flight").isNotDone();
 			Pid pid = workers.whereis("busy").orElseThrow();
 			// several idle timeouts with the request still running: the worker must stay
-			await().during(Duration.ofMillis(800)).atMost(LONG).until(() -> this.runtime.isAlive(pid));
+			await().during(Duration.ofMillis(800)).atMost(Await.LONG).until(() -> this.runtime.isAlive(pid));
 			release.countDown();
 			assertThat(reply.get()).isEqualTo("released");
 		}
@@ -198,11 +198,12 @@ class KeyedWorkersTests {
 			.withPartitions(2)
 			.withIdleTimeout(Duration.ofMillis(50)));
 		Pid first = workers.startOrFind("k");
-		awaitLatch(terminating);
+		Await.latch(terminating);
 		// the old worker is passivating (its terminate runs) and still holds the key: the call
 		// reaches it, fails with shutdown, and is sent again to a new worker
-		CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> workers.<String>call("k", "key", LONG));
-		await().atMost(LONG).until(() -> this.runtime.processInfo(first).map((info) -> info.mailboxLength() > 0)
+		CompletableFuture<String> reply = CompletableFuture
+			.supplyAsync(() -> workers.<String>call("k", "key", Await.LONG));
+		await().atMost(Await.LONG).until(() -> this.runtime.processInfo(first).map((info) -> info.mailboxLength() > 0)
 			.orElse(true));
 		release.countDown();
 		assertThat(reply.get()).isEqualTo("k");
@@ -223,10 +224,10 @@ class KeyedWorkersTests {
 			}
 		}
 		assertThat(started).isEqualTo(3);
-		assertThat(workers.activeWorkers(LONG)).isEqualTo(3);
+		assertThat(workers.activeWorkers(Await.LONG)).isEqualTo(3);
 		workers.stop("key-0");
 		// the stopped worker's slot is free as soon as its exit completes
-		await().atMost(LONG)
+		await().atMost(Await.LONG)
 			.ignoreExceptionsInstanceOf(WorkerStartException.class)
 			.until(() -> workers.startOrFind("another") != null);
 	}
@@ -268,16 +269,6 @@ class KeyedWorkersTests {
 			.isThrownBy(() -> KeyedWorkers.create(this.runtime, echo("echoes")))
 			.withMessageContaining("has a worker type named 'echoes' already");
 		assertThat(KeyedWorkers.all(this.runtime)).containsExactly(workers);
-	}
-
-	private static void awaitLatch(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** An {@link Echo} whose first terminate waits for a latch. */
