@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -61,6 +62,21 @@ final class DemoProcess implements AutoCloseable {
 	 * @return the running demo
 	 */
 	static DemoProcess start(int port, String datasourceUrl, Path log, List<String> arguments) {
+		return start(port, datasourceUrl, Map.of(), log, arguments);
+	}
+
+	/**
+	 * Starts the demo with more environment variables, such as the datasource's user and
+	 * password, and waits until its health answers UP.
+	 * @param port the port
+	 * @param datasourceUrl where it stores donations
+	 * @param environment variables added to this JVM's environment
+	 * @param log where its output goes (appended)
+	 * @param arguments more application arguments ({@code --name=value})
+	 * @return the running demo
+	 */
+	static DemoProcess start(int port, String datasourceUrl, Map<String, String> environment, Path log,
+			List<String> arguments) {
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.add("-Xmx256m");
@@ -75,9 +91,10 @@ final class DemoProcess implements AutoCloseable {
 		command.addAll(arguments);
 		try {
 			Files.createDirectories(log.getParent());
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			DemoProcess demo = new DemoProcess(process, port, log);
 			demo.awaitUp();
 			return demo;
