@@ -33,12 +33,7 @@ import dev.procreg.supervisor.ChildInfo;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.core.io.Resource;
-import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,9 +44,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The web admin page at {@value #PATH} and its JSON API under {@code /process-admin/api}: what
- * the page polls (the overview, a page of a registry's keys, one process) and the one action,
- * terminating a process.
+ * The JSON API of the web admin page ({@link ProcessAdminPage}) under
+ * {@code /process-admin/api}: what the page polls (the overview, a page of a registry's keys, one
+ * process) and the one action, terminating a process.
  *
  * <p>Registry values (a worker's metadata) are sanitized exactly as the {@code registries}
  * endpoint sanitizes them, by the endpoint's own code: hidden unless
@@ -72,12 +67,6 @@ public class ProcessAdminController {
 
 	/** The page size of the key table when none is asked for. */
 	public static final int DEFAULT_LIMIT = 20;
-
-	private static final Map<String, MediaType> ASSETS = Map.of("admin.js",
-			MediaType.parseMediaType("text/javascript;charset=UTF-8"), "admin.css",
-			MediaType.parseMediaType("text/css;charset=UTF-8"));
-
-	private static final String STATIC = "dev/procreg/boot/admin/static/";
 
 	private static final Logger logger = LoggerFactory.getLogger(ProcessAdminController.class);
 
@@ -102,31 +91,6 @@ public class ProcessAdminController {
 		this.introspection = introspection;
 		this.registries = new RegistriesEndpoint(introspection, sanitizingFunctions, workerTypes);
 		this.settings = settings;
-	}
-
-	// ---- the page
-
-	@GetMapping
-	ResponseEntity<Void> redirectToPage(HttpServletRequest request) {
-		return ResponseEntity.status(HttpStatus.FOUND)
-			.header(HttpHeaders.LOCATION, request.getContextPath() + PATH + "/")
-			.build();
-	}
-
-	@GetMapping("/")
-	ResponseEntity<Resource> page() {
-		return asset("index.html", MediaType.parseMediaType("text/html;charset=UTF-8"));
-	}
-
-	@GetMapping("/assets/{name}")
-	ResponseEntity<Resource> asset(@PathVariable String name) {
-		MediaType type = ASSETS.get(name);
-		return (type != null) ? asset(name, type) : ResponseEntity.notFound().build();
-	}
-
-	private static ResponseEntity<Resource> asset(String name, MediaType type) {
-		Resource resource = new ClassPathResource(STATIC + name, ProcessAdminController.class.getClassLoader());
-		return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noCache()).body(resource);
 	}
 
 	// ---- the API

@@ -1,6 +1,7 @@
 package dev.procreg.boot.autoconfigure;
 
 import dev.procreg.boot.admin.ProcessAdminController;
+import dev.procreg.boot.admin.ProcessAdminPage;
 import dev.procreg.boot.admin.ProcessAdminSettings;
 import dev.procreg.boot.worker.WorkerTypes;
 import dev.procreg.introspect.Introspection;
@@ -22,8 +23,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
- * {@link EnableAutoConfiguration Auto-configuration} for the web admin page,
- * {@link ProcessAdminController}, at {@code /process-admin}: only with
+ * {@link EnableAutoConfiguration Auto-configuration} for the web admin page at
+ * {@code /process-admin}: the page and its login page ({@link ProcessAdminPage}) and its JSON API
+ * ({@link ProcessAdminController}): only with
  * {@code process-registry.admin.enabled=true}, in a servlet web application with Spring MVC, and
  * with the actuator on the classpath (the page sanitizes values with the {@code registries}
  * endpoint's code and {@link SanitizingFunction} beans).
@@ -51,6 +53,13 @@ public final class ProcessAdminAutoConfiguration {
 				springSecurity);
 		return new ProcessAdminController(introspection, sanitizingFunctions.orderedStream().toList(),
 				workerTypes.getIfAvailable(), settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProcessAdminPage processAdminPage(ConfigurableListableBeanFactory beanFactory) {
+		return new ProcessAdminPage(ClassUtils.isPresent("org.springframework.security.web.csrf.CsrfToken",
+				beanFactory.getBeanClassLoader()));
 	}
 
 }

@@ -37,7 +37,6 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -54,8 +53,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -78,25 +75,6 @@ class ProcessAdminControllerTests {
 	@AfterEach
 	void clearAuthentication() {
 		SecurityContextHolder.clearContext();
-	}
-
-	@Test
-	void servesThePageAndItsAssets() {
-		run((context, mvc) -> {
-			mvc.perform(get("/process-admin"))
-				.andExpect(status().isFound())
-				.andExpect(header().string("Location", "/process-admin/"));
-			mvc.perform(get("/process-admin/"))
-				.andExpect(status().isOk())
-				.andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
-				.andExpect(content().string(containsString("<title>Process admin</title>")));
-			mvc.perform(get("/process-admin/assets/admin.js"))
-				.andExpect(status().isOk())
-				.andExpect(content().string(containsString("api/overview")));
-			mvc.perform(get("/process-admin/assets/admin.css")).andExpect(status().isOk());
-			mvc.perform(get("/process-admin/assets/ProcessAdminController.class")).andExpect(status().isNotFound());
-			mvc.perform(get("/process-admin/assets/..%2Findex.html")).andExpect(status().isNotFound());
-		});
 	}
 
 	@Test
