@@ -7,14 +7,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -23,15 +30,18 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.procreg.boot.worker.ProcessTemplate;
 import dev.procreg.boot.worker.RegisteredProcess;
-import dev.procreg.demo.session.DonorSessions;
+import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
 import dev.procreg.supervisor.Restart;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -44,32 +54,42 @@ import org.springframework.test.context.ContextConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The process admin page in a real browser: headless Chromium driven by Selenium. The admin logs in
- * through the form, watches a donor session started through the API appear with its metadata,
- * terminates it from the page and sees it go; a permanent worker terminated the same way comes
- * back with a new pid and a restart count of 1.
+ * The operator console in a real browser: headless Chromium driven by Selenium, against the whole
+ * demo application. The admin signs in on the console's own login page (a deep link survives it),
+ * visits every view (each with its screenshot under {@code target/screenshots/}), follows deep
+ * links through reload, back and forward, terminates a registered process after typing its name
+ * (a refusal stays on screen, the audit lists both), watches a kill arrive in the live feed,
+ * and uses the console at phone width without sideways scrolling.
+ *
+ * <p>Every wait is for a condition in the page; every lookup is made afresh on each try, since
+ * the page re-renders on every refresh (no stale element is ever clicked or read).
  *
  * <p>Chromium and its driver are found through {@code -Dprocreg.test.chrome=<path>} or the
  * {@code CHROME_BIN} variable, and {@code -Dwebdriver.chrome.driver=<path>} or the
  * {@code CHROMEDRIVER} variable; otherwise on the {@code PATH} ({@code chromium},
  * {@code chromium-browser}, {@code google-chrome}; {@code chromedriver}). {@code .ci/run} installs
  * Debian's {@code chromium} and {@code chromium-driver} when they are missing. Without them the
- * test fails: it never skips. Its last screenshot is {@code target/admin-page.png}.
+ * test fails: it never skips.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.dev.procreg=WARN", "process-registry.admin.refresh-interval=500ms" })
 @ContextConfiguration(initializers = TempDatabase.class)
 @Import(AdminPageBrowserTests.PermanentWorkers.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminPageBrowserTests {
 
-	private static final Path SCREENSHOT = Path
-		.of(System.getProperty("procreg.test.build-directory", "target"), "admin-page.png");
+	private static final Path SCREENSHOTS = Path.of(System.getProperty("procreg.test.build-directory", "target"),
+			"screenshots");
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static @Nullable WebDriver driver;
+	private static final List<String> VIEWS = List.of("overview", "registries", "processes", "supervision", "groups",
+			"events", "metrics", "audit");
 
-	private static @Nullable Path userDataDir;
+	private @Nullable ChromeDriver driver;
+
+	private @Nullable Path userDataDir;
 
 	@LocalServerPort
 	int port;
@@ -78,26 +98,31 @@ class AdminPageBrowserTests {
 	ProcessTemplate template;
 
 	@Autowired
-	DonorSessions sessions;
+	ProcessRuntime runtime;
 
 	@BeforeAll
-	static void startChromium() throws IOException {
+	void startChromium() throws IOException {
 		Path chromium = executable("Chromium", "procreg.test.chrome", "CHROME_BIN",
 				List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"));
 		Path chromedriver = executable("chromedriver", "webdriver.chrome.driver", "CHROMEDRIVER",
 				List.of("chromedriver"));
-		userDataDir = Files.createTempDirectory("admin-chromium-");
+		this.userDataDir = Files.createTempDirectory("admin-chromium-");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1400,1100", "--user-data-dir=" + userDataDir.toAbsolutePath());
+				"--disable-sync", "--window-size=1400,1000", "--hide-scrollbars",
+				"--user-data-dir=" + this.userDataDir.toAbsolutePath());
+		LoggingPreferences logs = new LoggingPreferences();
+		logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+		options.setCapability("goog:loggingPrefs", logs);
 		// the driver named explicitly, so that Selenium Manager never looks for (or downloads) one
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(chromedriver.toFile())
 			.usingAnyFreePort()
 			.build();
-		driver = new ChromeDriver(service, options);
+		this.driver = new ChromeDriver(service, options);
+		Files.createDirectories(SCREENSHOTS);
 	}
 
 	/**
@@ -132,134 +157,334 @@ class AdminPageBrowserTests {
 	}
 
 	@AfterAll
-	static void stopChromium() {
-		if (driver != null) {
-			driver.quit();
-			driver = null;
+	void stopChromium() {
+		if (this.driver != null) {
+			this.driver.quit();
+			this.driver = null;
 		}
-		if (userDataDir != null) {
-			TempDatabase.delete(userDataDir);
+		if (this.userDataDir != null) {
+			TempDatabase.delete(this.userDataDir);
 		}
 	}
 
 	@Test
-	void theAdminWatchesSessionsAndTerminatesThemFromThePage() throws IOException {
-		WebDriver browser = browser();
-		WebDriverWait wait = new WebDriverWait(browser, WAIT);
-		wait.ignoring(StaleElementReferenceException.class); // the page re-renders on every refresh
+	@Order(1)
+	void theConsolesOwnLoginPageBringsTheAdminToTheDeepLinkAsked() throws IOException {
+		// a deep link asks for a login first, on the console's own page
+		open("/process-admin/processes?sort=mailbox&dir=desc");
+		until(ExpectedConditions.urlContains("/process-admin/login"));
+		until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#login-form input[name=_csrf]")));
+		assertThat(browser().getTitle()).contains("procreg console");
+		screenshot("login");
 
-		// the page asks for a login first; the form brings the admin back to it
-		browser.get(url("/process-admin"));
-		wait.until(ExpectedConditions.urlContains("/login"));
-		browser.findElement(By.id("username")).sendKeys("admin");
-		browser.findElement(By.id("password")).sendKeys("admin");
-		browser.findElement(By.cssSelector("button[type=submit]")).click();
-		wait.until(ExpectedConditions.urlContains("/process-admin/"));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "signed in as admin"));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("summary"), "actions allowed"));
+		// a wrong password is said on the page, which stays
+		type(By.id("username"), "admin");
+		type(By.id("password"), "wrong");
+		click(By.id("sign-in"));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("login-message"), "Wrong user name or password"));
+		assertThat(browser().getCurrentUrl()).contains("/process-admin/login");
 
-		// a donor session started through the API appears with its metadata
+		// the right one lands on the view asked for, sorted as asked
+		type(By.id("password"), "admin");
+		click(By.id("sign-in"));
+		until(ExpectedConditions.urlContains("/process-admin/processes?sort=mailbox&dir=desc"));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-name"), "admin"));
+		until(ExpectedConditions.attributeContains(By.cssSelector("#tabs a[data-view=processes]"), "class", "active"));
+		until((d) -> text(By.cssSelector("#processes-table th.sorted")).startsWith("mailbox"));
+		assertNoScriptErrors();
+	}
+
+	@Test
+	@Order(2)
+	void everyViewRendersWhatTheServerHas() throws IOException {
 		String donor = "browser-" + UUID.randomUUID().toString().substring(0, 8);
 		Api.Response started = new Api(this.port).post("/api/donors/" + donor + "/session");
 		assertThat(started.status()).as(started.toString()).isEqualTo(201);
 		String sessionPid = started.text("pid");
-		show(wait, "sessions", donor);
-		By sessionRow = row(donor);
-		wait.until(ExpectedConditions.presenceOfElementLocated(sessionRow));
-		wait.until((d) -> text(d, sessionRow, ".pid").equals(sessionPid));
-		wait.until((d) -> text(d, sessionRow, ".metadata").contains("kind=donor-session"));
 
-		// terminated from the page, the (transient) session is gone and stays gone
-		terminate(wait, sessionRow);
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "terminated " + sessionPid));
-		wait.until(ExpectedConditions.numberOfElementsToBe(sessionRow, 0));
-		assertThat(this.sessions.whereis(donor)).isEmpty();
+		open("/process-admin/");
+		for (String view : VIEWS) {
+			click(By.cssSelector("#tabs a[data-view=" + view + "]"));
+			until(ExpectedConditions.urlMatches("/process-admin/" + view + "$"));
+			until(ExpectedConditions.attributeContains(By.cssSelector("#tabs a[data-view=" + view + "]"), "class",
+					"active"));
+			switch (view) {
+				case "overview" -> {
+					until((d) -> text(By.cssSelector("[data-figure=processes] .figure-value")).matches("[0-9,]+"));
+					until(ExpectedConditions.numberOfElementsToBe(By.cssSelector(".chart-box[data-ready=true] canvas"), 5));
+					until(ExpectedConditions.presenceOfElementLocated(
+							By.cssSelector("#overview-supervisors tr[data-supervisor]")));
+				}
+				case "registries" -> {
+					until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".card[data-registry=sessions]")));
+					click(By.cssSelector(".card[data-registry=sessions] a"));
+					until(ExpectedConditions.urlContains("registry=sessions"));
+					until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#keys tr[data-key='" + donor + "']")));
+					until((d) -> text(By.cssSelector("#keys tr[data-key='" + donor + "'] .metadata"))
+						.contains("kind=donor-session"));
+				}
+				case "processes" -> until(ExpectedConditions
+					.presenceOfElementLocated(By.cssSelector("#processes tr[data-pid] a.pid")));
+				case "supervision" -> {
+					until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#supervision details[data-name]")));
+					until((d) -> text(By.cssSelector("#supervision .budget")).matches(".*\\d+ of \\d+ in \\d+ s.*"));
+				}
+				case "groups" -> until(ExpectedConditions
+					.presenceOfElementLocated(By.cssSelector("#groups tr[data-group=payment-workers] a.pid")));
+				case "events" -> until(ExpectedConditions.presenceOfElementLocated(
+						By.cssSelector("#events tr[data-type=registered][data-pid='" + sessionPid + "']")));
+				case "metrics" -> {
+					until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#meters tr[data-meter='procreg.processes']")));
+					until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#health-view [data-component]")));
+				}
+				case "audit" -> until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit tr")));
+				default -> throw new IllegalStateException(view);
+			}
+			screenshot(view);
+		}
 
-		// a permanent worker terminated from the page comes back with a new pid, restarted once
-		String key = "permanent-" + UUID.randomUUID().toString().substring(0, 8);
-		Pid first = this.template.startOrFind(PermanentWorker.class, key);
-		show(wait, PermanentWorker.REGISTRY, key);
-		By workerRow = row(key);
-		wait.until((d) -> text(d, workerRow, ".pid").equals(first.toString()));
-		wait.until((d) -> text(d, workerRow, ".metadata").contains("kind=permanent-test-worker"));
-		assertThat(text(browser, workerRow, ".restarts")).isEqualTo("0");
-		terminate(wait, workerRow);
-		wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-pid='" + first + "']"), 0));
-		wait.until((d) -> !List.of("", first.toString()).contains(text(d, workerRow, ".pid")));
-		wait.until((d) -> text(d, workerRow, ".restarts").equals("1"));
-		String second = text(browser, workerRow, ".pid");
-		assertThat(this.template.whereis(PermanentWorker.class, key)).map(Pid::toString).contains(second);
-
-		// its process view and the supervision tree tell the same
-		click(wait, (d) -> d.findElement(workerRow).findElement(By.cssSelector("a.pid")));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("process-pid"), second));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#process dd.restarts"), "1"));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#process dd.names"), key));
-		wait.until(ExpectedConditions.textToBePresentInElementLocated(
-				By.cssSelector("#supervision li[data-child-pid='" + second + "']"), "1 restarts"));
-
-		screenshot(browser);
+		// a process's drawer, opened from the processes view by its pid, found by the search
+		open("/process-admin/processes");
+		type(By.id("process-search"), donor);
+		until(ExpectedConditions.urlContains("q=" + donor));
+		By row = By.cssSelector("#processes tr[data-pid='" + sessionPid + "']");
+		until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#processes tr[data-pid]"), 1));
+		click(By.cssSelector("#processes tr[data-pid='" + sessionPid + "'] a.pid"));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), sessionPid));
+		until((d) -> text(By.cssSelector("#drawer-details dd.keys")).contains(donor));
+		assertThat(text(row)).contains(donor);
+		screenshot("process-drawer");
+		assertNoScriptErrors();
 	}
 
-	/** Shows a registry's keys that start with {@code prefix}, as a user does: select and type. */
-	private static void show(WebDriverWait wait, String registry, String prefix) {
-		wait.until(ExpectedConditions.presenceOfElementLocated(
-				By.cssSelector("#registry-select option[value='" + registry + "']")));
-		wait.until((d) -> {
-			try {
-				new Select(d.findElement(By.id("registry-select"))).selectByValue(registry);
-				return true;
+	@Test
+	@Order(3)
+	void deepLinksSurviveReloadBackAndForward() throws IOException {
+		String key = "deep-" + UUID.randomUUID().toString().substring(0, 8);
+		Pid worker = this.template.startOrFind(PermanentWorker.class, key);
+		String link = "/process-admin/registries?registry=" + PermanentWorker.REGISTRY + "&prefix=" + key;
+		open(link);
+		By row = By.cssSelector("#keys tr[data-key='" + key + "']");
+		until(ExpectedConditions.presenceOfElementLocated(row));
+		until(ExpectedConditions.attributeToBe(By.id("key-search"), "value", key));
+
+		browser().navigate().refresh();
+		until(ExpectedConditions.presenceOfElementLocated(row));
+		until(ExpectedConditions.attributeToBe(By.id("key-search"), "value", key));
+		until(ExpectedConditions.attributeContains(By.cssSelector(".card.selected"), "data-registry",
+				PermanentWorker.REGISTRY));
+
+		// the drawer is part of the address: open it, go back and it closes, forward and it opens
+		click(By.cssSelector("#keys tr[data-key='" + key + "'] a.pid"));
+		until(ExpectedConditions.urlContains("pid=" + worker.toString().replaceAll("[<>]", "")));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), worker.toString()));
+		click(By.cssSelector("#tabs a[data-view=supervision]"));
+		until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#supervision details")));
+		until(ExpectedConditions.invisibilityOfElementLocated(By.id("drawer")));
+
+		browser().navigate().back();
+		until(ExpectedConditions.urlContains("/process-admin/registries?"));
+		until(ExpectedConditions.presenceOfElementLocated(row));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), worker.toString()));
+		until(ExpectedConditions.visibilityOfElementLocated(By.id("drawer")));
+		browser().navigate().back();
+		until(ExpectedConditions.invisibilityOfElementLocated(By.id("drawer")));
+		until(ExpectedConditions.attributeToBe(By.id("key-search"), "value", key));
+		browser().navigate().forward();
+		until(ExpectedConditions.visibilityOfElementLocated(By.id("drawer")));
+		browser().navigate().forward();
+		until(ExpectedConditions.urlMatches("/process-admin/supervision$"));
+		until(ExpectedConditions.attributeContains(By.cssSelector("#tabs a[data-view=supervision]"), "class", "active"));
+		until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#supervision details")));
+
+		// a link to a process in another tab opens its drawer over the processes view
+		open("/process-admin/processes?pid=" + worker.toString().replaceAll("[<>]", ""));
+		until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), worker.toString()));
+		until((d) -> text(By.cssSelector("#drawer-details dd.keys")).contains(key));
+		assertNoScriptErrors();
+	}
+
+	@Test
+	@Order(4)
+	void terminatingARegisteredProcessNeedsItsNameTypedAndIsAudited() throws IOException {
+		String name = "browser-singleton-" + UUID.randomUUID().toString().substring(0, 6);
+		Pid singleton = spawnRegistered(name);
+		open("/process-admin/processes?q=" + name);
+		By button = By.cssSelector("#processes tr[data-pid='" + singleton + "'] button.terminate");
+		click(button);
+		until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-input")));
+		assertThat(text(By.cssSelector("#confirm .confirm-expected"))).isEqualTo(name);
+		assertThat(browser().findElement(By.id("confirm-go")).isEnabled()).as("not before the name is typed").isFalse();
+		type(By.id("confirm-input"), name.substring(0, 5));
+		assertThat(browser().findElement(By.id("confirm-go")).isEnabled()).as("not with half the name").isFalse();
+		screenshot("confirm");
+		type(By.id("confirm-input"), name);
+		until(ExpectedConditions.elementToBeClickable(By.id("confirm-go")));
+		click(By.id("confirm-go"));
+		By accepted = By.cssSelector("#outcomes .outcome[data-kind=ok]");
+		until(ExpectedConditions.textToBePresentInElementLocated(accepted, "Terminated " + singleton));
+		until((d) -> !this.runtime.isAlive(singleton));
+
+		// a process gone while its confirmation was open: the 404 stays on screen until dismissed
+		String other = "browser-gone-" + UUID.randomUUID().toString().substring(0, 6);
+		Pid gone = spawnRegistered(other);
+		open("/process-admin/processes?q=" + other);
+		click(By.cssSelector("#processes tr[data-pid='" + gone + "'] button.terminate"));
+		until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-input")));
+		this.runtime.exit(gone, ExitReason.KILL);
+		until((d) -> !this.runtime.isAlive(gone));
+		type(By.id("confirm-input"), other);
+		click(By.id("confirm-go"));
+		By refused = By.cssSelector("#outcomes .outcome[data-kind=error]");
+		until(ExpectedConditions.textToBePresentInElementLocated(refused, "404"));
+		int refreshes = refreshes();
+		until((d) -> refreshes() > refreshes + 2);
+		assertThat(text(refused)).as("still there after refreshes").contains("404");
+		screenshot("outcomes");
+		click(By.cssSelector("#outcomes .outcome[data-kind=error] button.dismiss"));
+		until(ExpectedConditions.numberOfElementsToBe(refused, 0));
+		assertThat(browser().findElements(accepted)).as("only the one dismissed went").hasSize(1);
+
+		// the audit lists both, with the user
+		click(By.cssSelector("#tabs a[data-view=audit]"));
+		By auditRow = By.cssSelector("#audit tr[data-target='" + singleton + "']");
+		until(ExpectedConditions.presenceOfElementLocated(auditRow));
+		until((d) -> text(auditRow).contains("admin") && text(auditRow).contains("accepted"));
+		until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit tr[data-target='" + gone + "']")));
+		screenshot("audit");
+		assertNoScriptErrors();
+	}
+
+	@Test
+	@Order(5)
+	void theLiveFeedShowsAKill() throws IOException {
+		open("/process-admin/events?type=exit");
+		until(ExpectedConditions.attributeContains(By.id("feed"), "class", "open"));
+		String name = "browser-victim-" + UUID.randomUUID().toString().substring(0, 6);
+		Pid victim = spawnRegistered(name);
+		this.runtime.exit(victim, ExitReason.KILL);
+		By row = By.cssSelector("#events tr[data-type=exit][data-pid='" + victim + "']");
+		until(ExpectedConditions.presenceOfElementLocated(row));
+		until((d) -> text(row).contains("killed"));
+		assertThat(browser().findElements(By.cssSelector("#events tr:not([data-type=exit])")))
+			.as("filtered to exits").isEmpty();
+		screenshot("events-kill");
+		assertNoScriptErrors();
+	}
+
+	@Test
+	@Order(6)
+	void keysAndNamesAreShownAsTextNeverAsMarkup() {
+		String key = "<img src=x onerror=\"window.__xss=1\">" + UUID.randomUUID().toString().substring(0, 4);
+		this.template.startOrFind(PermanentWorker.class, key);
+		open("/process-admin/registries?registry=" + PermanentWorker.REGISTRY);
+		type(By.id("key-search"), "<img");
+		until((d) -> text(By.id("keys")).contains(key));
+		assertThat(browser().findElements(By.cssSelector("#keys img"))).isEmpty();
+		assertThat(((JavascriptExecutor) browser()).executeScript("return window.__xss === undefined")).isEqualTo(true);
+	}
+
+	@Test
+	@Order(7)
+	void atPhoneWidthNoViewScrollsSideways() throws IOException {
+		ChromeDriver chrome = browser();
+		chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", 375, "height", 812, "deviceScaleFactor", 1, "mobile", true));
+		try {
+			for (String view : VIEWS) {
+				open("/process-admin/" + view);
+				until(ExpectedConditions.attributeContains(By.cssSelector("#tabs a[data-view=" + view + "]"), "class",
+						"active"));
+				int refreshes = refreshes();
+				until((d) -> refreshes() > refreshes);
+				until((d) -> ((Long) chrome.executeScript("return window.innerWidth")) == 375L);
+				Object overflow = chrome.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+				assertThat((Long) overflow).as(view + " scrolls sideways by so many pixels").isLessThanOrEqualTo(0L);
+				screenshot("phone-" + view);
 			}
-			catch (StaleElementReferenceException ex) {
-				return false; // re-rendered meanwhile
+			Pid pid = this.runtime.processes().getFirst();
+			open("/process-admin/processes?pid=" + pid.toString().replaceAll("[<>]", ""));
+			until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), pid.toString()));
+			assertThat((Long) chrome.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
+				.isLessThanOrEqualTo(0L);
+			screenshot("phone-drawer");
+		}
+		finally {
+			chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+		}
+	}
+
+	@Test
+	@Order(8)
+	void theFaviconsAnswer() {
+		open("/process-admin/");
+		String icon = browser().findElement(By.cssSelector("link[rel=icon]")).getDomProperty("href");
+		assertThat(icon).endsWith("/process-admin/assets/favicon.svg");
+		Object status = ((JavascriptExecutor) browser()).executeAsyncScript(
+				"const done = arguments[arguments.length - 1];"
+						+ "Promise.all([fetch(arguments[0]), fetch('/favicon.svg')]).then((r) => done(r.map((x) => x.status)));",
+				icon);
+		assertThat(status).isEqualTo(List.of(200L, 200L));
+	}
+
+	// ---- helpers: every lookup is made afresh on each try; every wait is for a condition
+
+	private Pid spawnRegistered(String name) {
+		Pid pid = this.runtime.spawn((ctx) -> {
+			while (true) {
+				ctx.receive();
 			}
 		});
-		wait.until((d) -> {
-			try {
-				WebElement search = d.findElement(By.id("key-search"));
-				search.clear();
-				search.sendKeys(prefix);
-				return true;
-			}
-			catch (StaleElementReferenceException ex) {
-				return false; // re-rendered meanwhile: type again into the new one
-			}
-		});
-		wait.until(ExpectedConditions.attributeContains(By.cssSelector(".card.selected"), "data-registry", registry));
+		this.runtime.register(name, pid);
+		return pid;
 	}
 
-	private static By row(String key) {
-		return By.cssSelector("#keys tr[data-key='" + key + "']");
+	private void open(String path) {
+		browser().get("http://localhost:" + this.port + path);
 	}
 
-	/** The text of a cell of a row, read afresh: the page re-renders every refresh. */
-	private static String text(WebDriver browser, By row, String cell) {
+	private <T> T until(Function<? super WebDriver, T> condition) {
+		WebDriverWait wait = new WebDriverWait(browser(), WAIT);
+		wait.ignoring(StaleElementReferenceException.class);
+		wait.ignoring(NoSuchElementException.class);
+		return wait.until(condition);
+	}
+
+	/** The text of an element, read afresh: empty when it is not there. */
+	private String text(By element) {
 		for (int attempt = 0;; attempt++) {
 			try {
-				List<WebElement> rows = browser.findElements(row);
-				return rows.isEmpty() ? "" : rows.getFirst().findElement(By.cssSelector(cell)).getText().trim();
+				List<WebElement> found = browser().findElements(element);
+				return found.isEmpty() ? "" : found.getFirst().getText().trim();
 			}
 			catch (StaleElementReferenceException ex) {
-				if (attempt == 5) {
+				if (attempt == 10) {
 					throw ex;
 				}
 			}
 		}
 	}
 
-	private static void terminate(WebDriverWait wait, By row) {
-		click(wait, (d) -> d.findElement(row).findElement(By.cssSelector("button.terminate")));
-		wait.until(ExpectedConditions.alertIsPresent()).accept();
+	/** Clicks an element looked up afresh on each try, until a click lands. */
+	private void click(By element) {
+		until((d) -> {
+			try {
+				d.findElement(element).click();
+				return true;
+			}
+			catch (StaleElementReferenceException | NoSuchElementException | ElementClickInterceptedException ex) {
+				return false;
+			}
+		});
 	}
 
-	/**
-	 * Clicks an element looked up afresh on each try: the page re-renders on every refresh, so an
-	 * element found a moment ago may be gone by the click; then it is found again and clicked.
-	 */
-	private static void click(WebDriverWait wait, Function<WebDriver, WebElement> element) {
-		wait.until((d) -> {
+	/** Types into an input (replacing its text), looked up afresh on each try. */
+	private void type(By input, String text) {
+		until((d) -> {
 			try {
-				element.apply(d).click();
+				WebElement field = d.findElement(input);
+				field.clear();
+				field.sendKeys(text);
 				return true;
 			}
 			catch (StaleElementReferenceException | NoSuchElementException ex) {
@@ -268,18 +493,32 @@ class AdminPageBrowserTests {
 		});
 	}
 
-	private static void screenshot(WebDriver browser) throws IOException {
-		File shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
-		Files.createDirectories(SCREENSHOT.getParent());
-		Files.copy(shot.toPath(), SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+	/** How many refreshes the page has made: waiting for it to grow waits for fresh data. */
+	private int refreshes() {
+		Object count = browser().executeScript("return Number(document.body.dataset.refreshes || 0)");
+		return ((Number) count).intValue();
 	}
 
-	private String url(String path) {
-		return "http://localhost:" + this.port + path;
+	private void assertNoScriptErrors() {
+		List<String> errors = browser().manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.filter((entry) -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+			.map(LogEntry::getMessage)
+			.filter((message) -> !message.contains("Failed to load resource"))
+			.toList();
+		assertThat(errors).as("errors in the browser's console").isEmpty();
 	}
 
-	private static WebDriver browser() {
-		WebDriver current = driver;
+	private void screenshot(String name) throws IOException {
+		File shot = browser().getScreenshotAs(OutputType.FILE);
+		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private ChromeDriver browser() {
+		ChromeDriver current = this.driver;
 		if (current == null) {
 			throw new IllegalStateException("Chromium did not start");
 		}

@@ -167,7 +167,8 @@ class ContainmentTests {
 				basic("admin", "admin"));
 		assertProblem(throttled, 429);
 		assertThat(Integer.parseInt(throttled.header("Retry-After"))).isBetween(1, 60);
-		Api.Response form = this.api.postForm("/login", java.util.Map.of("username", "admin", "password", "admin"));
+		Api.Response form = this.api.postForm("/process-admin/login",
+				java.util.Map.of("username", "admin", "password", "admin"));
 		assertProblem(form, 429);
 	}
 

@@ -187,7 +187,7 @@ class HardeningTests {
 
 	@Test
 	void pagesCarrySecurityHeaders() {
-		for (String path : new String[] { "/", "/api/donors/someone", "/login" }) {
+		for (String path : new String[] { "/", "/api/donors/someone", "/process-admin/login" }) {
 			Api.Response response = this.api.get(path);
 			assertThat(response.header("Content-Security-Policy")).as(path).contains("default-src 'self'")
 				.contains("frame-ancestors 'none'");
@@ -198,7 +198,7 @@ class HardeningTests {
 
 	@Test
 	void theSessionCookieIsSameSiteStrict() {
-		Api.Response login = this.api.get("/login");
+		Api.Response login = this.api.get("/process-admin/login");
 		assertThat(login.headers().get("set-cookie")).anySatisfy(
 				(cookie) -> assertThat(cookie).contains("JSESSIONID").containsIgnoringCase("SameSite=Strict")
 					.containsIgnoringCase("HttpOnly"));

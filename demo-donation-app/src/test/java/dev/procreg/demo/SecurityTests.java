@@ -49,11 +49,25 @@ class SecurityTests {
 				"/process-admin", "/process-admin/anything", "/actuator/env" }) {
 			Api.Response browser = this.api.request("GET", path, null, "Accept", "text/html");
 			assertThat(browser.status()).as(path).isEqualTo(302);
-			assertThat(browser.header("Location")).as(path).endsWith("/login");
+			assertThat(browser.header("Location")).as(path).endsWith("/process-admin/login");
 			Api.Response script = this.api.get(path);
 			HardeningTests.assertProblem(script, 401);
 			assertThat(script.header("WWW-Authenticate")).as(path).startsWith("Basic");
 		}
+	}
+
+	@Test
+	void theConsolesLoginPageItsAssetsAndTheFaviconsAnswerWithoutLogin() {
+		Api.Response login = this.api.get("/process-admin/login");
+		assertThat(login.status()).isEqualTo(200);
+		assertThat(login.body()).contains("<form id=\"login-form\"", "action=\"/process-admin/login\"");
+		for (String path : new String[] { "/process-admin/assets/admin.css", "/process-admin/assets/login.js",
+				"/process-admin/assets/favicon.svg", "/favicon.svg" }) {
+			assertThat(this.api.get(path).status()).as(path).isEqualTo(200);
+		}
+		assertThat(this.api.request("GET", "/process-admin/processes", null, "Accept", "text/html").status())
+			.isEqualTo(302);
+		assertThat(this.api.get("/process-admin/api/overview").status()).isEqualTo(401);
 	}
 
 	@Test
@@ -91,11 +105,12 @@ class SecurityTests {
 	}
 
 	private Api.Response login(String username, String password) {
-		Api.Response form = this.api.get("/login");
+		Api.Response form = this.api.get("/process-admin/login");
 		assertThat(form.status()).isEqualTo(200);
 		Matcher csrf = CSRF.matcher(form.body());
 		assertThat(csrf.find()).as("the login form has a CSRF token").isTrue();
-		return this.api.postForm("/login", Map.of("username", username, "password", password, "_csrf", csrf.group(1)));
+		return this.api.postForm("/process-admin/login",
+				Map.of("username", username, "password", password, "_csrf", csrf.group(1)));
 	}
 
 }

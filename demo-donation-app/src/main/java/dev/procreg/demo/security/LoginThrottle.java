@@ -45,12 +45,20 @@ class LoginThrottle extends OncePerRequestFilter {
 
 	private final Clock clock;
 
+	private final String loginPath;
+
 	private final Map<String, ArrayDeque<Instant>> failures = new ConcurrentHashMap<>();
 
-	LoginThrottle(SecurityProperties properties, Clock clock) {
+	/**
+	 * @param properties the limits
+	 * @param clock the time
+	 * @param loginPath where the login form posts (Spring Security's login processing URL)
+	 */
+	LoginThrottle(SecurityProperties properties, Clock clock, String loginPath) {
 		this.maxFailures = properties.maxFailedLogins();
 		this.window = properties.failedLoginWindow();
 		this.clock = clock;
+		this.loginPath = loginPath;
 	}
 
 	@EventListener
@@ -115,10 +123,10 @@ class LoginThrottle extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
-	private static boolean isLoginAttempt(HttpServletRequest request) {
+	private boolean isLoginAttempt(HttpServletRequest request) {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
 		return (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6))
-				|| (HttpMethod.POST.matches(request.getMethod()) && "/login".equals(request.getServletPath()));
+				|| (HttpMethod.POST.matches(request.getMethod()) && this.loginPath.equals(request.getServletPath()));
 	}
 
 }

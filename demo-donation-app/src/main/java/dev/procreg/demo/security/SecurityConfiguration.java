@@ -2,6 +2,8 @@ package dev.procreg.demo.security;
 
 import java.time.Clock;
 
+import dev.procreg.boot.admin.ProcessAdminPage;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +19,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * Who may see what. Without logging in: the donor page and its assets, the donor API and
  * {@code /actuator/health}. Every other actuator endpoint and the process admin page
  * ({@code /process-admin/**}) need the admin user ({@code spring.security.user.*}, role
- * {@code ADMIN}), who logs in with the form at {@code /login} or with HTTP Basic (for scripts).
+ * {@code ADMIN}), who logs in with the console's own login page ({@value #LOGIN}, served by the
+ * starter; its assets under {@code /process-admin/assets/} are open) or with HTTP Basic (for scripts).
  * The donor API takes no cookies and is exempt from CSRF protection (its POSTs take JSON only,
  * which another site's page cannot send without a preflight); the login form is not. Failed logins
  * are logged and throttled ({@link LoginThrottle}); every page gets a content security policy and
@@ -27,6 +30,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class SecurityConfiguration {
+
+	/** The login page, which the form also posts to: the process admin console's own. */
+	public static final String LOGIN = ProcessAdminPage.LOGIN;
 
 	/** The role of the admin user. */
 	public static final String ADMIN_ROLE = "ADMIN";
@@ -42,7 +48,7 @@ public class SecurityConfiguration {
 	@Bean
 	LoginThrottle loginThrottle(SecurityProperties properties, Clock clock, Environment environment) {
 		DefaultPasswordGuard.check(environment);
-		return new LoginThrottle(properties, clock);
+		return new LoginThrottle(properties, clock, LOGIN);
 	}
 
 	@Bean
@@ -58,13 +64,16 @@ public class SecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/actuator/health", "/actuator/health/**")
 			.permitAll()
+			.requestMatchers(LOGIN, "/process-admin/assets/**")
+			.permitAll()
 			.requestMatchers("/actuator", "/actuator/**", "/process-admin", "/process-admin/**")
 			.hasRole(ADMIN_ROLE)
-			.requestMatchers("/", "/index.html", "/css/**", "/js/**", "/favicon.ico", "/api/**", "/error")
+			.requestMatchers("/", "/index.html", "/css/**", "/js/**", "/favicon.ico", "/favicon.svg", "/api/**",
+					"/error")
 			.permitAll()
 			.anyRequest()
 			.authenticated())
-			.formLogin(Customizer.withDefaults())
+			.formLogin((form) -> form.loginPage(LOGIN).defaultSuccessUrl("/process-admin/").permitAll())
 			.httpBasic(Customizer.withDefaults())
 			.logout(Customizer.withDefaults())
 			.csrf((csrf) -> csrf.ignoringRequestMatchers("/api/**"))

@@ -166,6 +166,7 @@ async function refresh() {
 	]);
 	problem($('view-error'), view);
 	problem($('drawer-error'), drawer);
+	document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
 }
 
 /** Shows why the view (or the drawer) could not refresh, until it can again. */
