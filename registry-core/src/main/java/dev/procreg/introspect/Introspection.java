@@ -465,7 +465,7 @@ public final class Introspection {
 				break;
 			}
 			children.add(new ChildNode(String.valueOf(child.id()), child.pid(), child.type(), child.restart(),
-					child.restartCount(), child.lastExitReason(), child.lastExitAt(),
+					child.restartCount(), child.lastExitReason(), child.lastExitAt(), child.recentExits(),
 					(child.subtree() != null) ? node(child.subtree(), topNames) : null));
 		}
 		return new SupervisorNode(info.pid(), name, info.kind(), info.strategy(), info.maxRestarts(),
@@ -838,10 +838,12 @@ public final class Introspection {
 	 * @param restartCount how often it was restarted
 	 * @param lastExitReason why it last exited, or {@code null}
 	 * @param lastExitAt when, or {@code null}
+	 * @param recentExits its last exits, newest first
 	 * @param subtree a supervisor child's own node
 	 */
 	public record ChildNode(String id, @Nullable Pid pid, ChildType type, Restart restart, int restartCount,
-			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorNode subtree) {
+			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, List<ChildInfo.ChildExit> recentExits,
+			@Nullable SupervisorNode subtree) {
 	}
 
 	/**
