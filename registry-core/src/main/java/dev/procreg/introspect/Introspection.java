@@ -23,6 +23,7 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.ProcessSummary;
 import dev.procreg.registry.Keys;
 import dev.procreg.registry.PartitionBy;
 import dev.procreg.registry.PartitionStats;
@@ -245,6 +246,189 @@ public final class Introspection {
 		return pid.node().equals(this.runtime.node());
 	}
 
+	/**
+	 * One process in detail for an operator's drawer: what {@link #process(Pid)} shows, plus its
+	 * counters, its names and keys apart, its supervisor's record of it with its recent exits
+	 * (one bounded call to that supervisor, in O(1) for a dynamic one) and the confirmation a
+	 * terminate needs.
+	 * @param pid the process
+	 * @return the detail, or empty when it is not a live process of this runtime
+	 */
+	public Optional<ProcessDetail> processDetail(Pid pid) {
+		Objects.requireNonNull(pid, "pid must not be null");
+		if (!isLocal(pid)) {
+			return Optional.empty();
+		}
+		ProcessInfo info = this.runtime.processInfo(pid).orElse(null);
+		ProcessSummary summary = this.runtime.summary(pid).orElse(null);
+		if (info == null || summary == null) {
+			return Optional.empty();
+		}
+		Map<Pid, String> topNames = topLevelNames();
+		Naming naming = naming(summary, topNames, new HashMap<>());
+		ChildInfo child = null;
+		String supervisorName = null;
+		Pid parent = info.parent();
+		if (parent != null && SupervisionTree.kindOf(this.runtime, parent).isPresent()) {
+			try {
+				child = SupervisionTree.child(this.runtime, parent, pid, this.settings.supervisorTimeout()).orElse(null);
+			}
+			catch (ProcessException | IllegalArgumentException ex) {
+				// the supervisor exited meanwhile, or is busy past the timeout: no record shown
+			}
+			supervisorName = displayName(parent, topNames);
+		}
+		return Optional.of(new ProcessDetail(info, summary.messagesHandled(), naming.names(), naming.keys(), child,
+				supervisorName, naming.supervisorKind(), naming.confirm(), naming.reasons()));
+	}
+
+	/**
+	 * Whether terminating a process needs an operator to type its name first, and which: a
+	 * supervisor (its children go with it), a registered singleton (a registered name or a key of
+	 * a unique registry: whoever calls it by name fails until it is back) and the last running
+	 * child of its supervisor do. The text is the name the console shows: the registered name,
+	 * else the top-level supervisor's name, else the first registry key ({@code registry:key}),
+	 * else the pid.
+	 * @param pid the process
+	 * @return what must be typed and why, or empty when no confirmation is needed or the process
+	 * is not alive
+	 */
+	public Optional<Confirmation> confirmation(Pid pid) {
+		Objects.requireNonNull(pid, "pid must not be null");
+		if (!isLocal(pid)) {
+			return Optional.empty();
+		}
+		return this.runtime.summary(pid)
+			.map((summary) -> naming(summary, topLevelNames(), new HashMap<>()))
+			.filter((naming) -> naming.confirm() != null)
+			.map((naming) -> new Confirmation(naming.confirm(), naming.reasons()));
+	}
+
+	/** @return the top-level supervisors' names by pid, asking no process */
+	Map<Pid, String> topLevelNames() {
+		Map<Pid, String> names = new HashMap<>();
+		for (TopLevelSupervisors.Status status : topLevelStatuses()) {
+			if (status.pid() != null && status.running()) {
+				names.put(status.pid(), status.name());
+			}
+		}
+		return names;
+	}
+
+	private String displayName(Pid pid, Map<Pid, String> topNames) {
+		String top = topNames.get(pid);
+		if (top != null) {
+			return top;
+		}
+		for (String name : this.runtime.summary(pid).map(ProcessSummary::registeredNames).orElse(List.of())) {
+			return name;
+		}
+		return pid.toString();
+	}
+
+	/**
+	 * A process's names and keys apart, its kind, and the confirmation its terminate needs.
+	 * @param lastChild per supervisor, whether it has one running child; filled as asked (one
+	 * bounded call per supervisor of a page)
+	 */
+	Naming naming(ProcessSummary summary, Map<Pid, String> topNames, Map<Pid, Boolean> lastChild) {
+		Pid pid = summary.pid();
+		List<String> names = new ArrayList<>(1);
+		List<String> keys = new ArrayList<>(summary.registeredNames().size());
+		for (String name : summary.registeredNames()) {
+			if (pid.equals(this.runtime.whereis(name).orElse(null))) {
+				names.add(name);
+			}
+			else {
+				keys.add(name);
+			}
+		}
+		SupervisorInfo.Kind kind = SupervisionTree.kindOf(this.runtime, pid).orElse(null);
+		List<String> reasons = new ArrayList<>(2);
+		if (kind != null) {
+			reasons.add("it is a supervisor: its children stop with it");
+		}
+		if (!names.isEmpty()) {
+			reasons.add("it is registered as '" + names.getFirst() + "'");
+		}
+		for (String key : keys) {
+			String registry = uniqueRegistryOf(key);
+			if (registry != null) {
+				reasons.add("it holds the key '" + key.substring(registry.length() + 1) + "' of the unique registry '"
+						+ registry + "'");
+				break;
+			}
+		}
+		Pid parent = summary.parent();
+		if (parent != null && SupervisionTree.kindOf(this.runtime, parent).isPresent()
+				&& lastChild.computeIfAbsent(parent, this::hasOneRunningChild)) {
+			reasons.add("it is the last running child of supervisor " + displayName(parent, topNames));
+		}
+		String confirm = null;
+		if (!reasons.isEmpty()) {
+			String top = topNames.get(pid);
+			confirm = !names.isEmpty() ? names.getFirst()
+					: (top != null) ? top : !keys.isEmpty() ? keys.getFirst() : pid.toString();
+		}
+		return new Naming(List.copyOf(names), List.copyOf(keys), kind, confirm, List.copyOf(reasons));
+	}
+
+	private boolean hasOneRunningChild(Pid supervisor) {
+		try {
+			return Supervisor.countChildren(this.runtime, supervisor, this.settings.supervisorTimeout()).active() == 1;
+		}
+		catch (ProcessException | IllegalArgumentException ex) {
+			return false; // exited meanwhile, or busy past the timeout
+		}
+	}
+
+	/** @return the name of the unique registry a key's text ({@code registry:key}) is of, or {@code null} */
+	private @Nullable String uniqueRegistryOf(String key) {
+		String found = null;
+		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.runtime)) {
+			String name = registry.name();
+			if (registry.keys() == Keys.UNIQUE && key.length() > name.length() && key.startsWith(name)
+					&& key.charAt(name.length()) == ':' && (found == null || name.length() > found.length())) {
+				found = name;
+			}
+		}
+		return found;
+	}
+
+	/**
+	 * What the console shows of a process's names, with its terminate's confirmation.
+	 *
+	 * @param names registered runtime names
+	 * @param keys registry keys ({@code registry:key})
+	 * @param supervisorKind its kind when it is a supervisor
+	 * @param confirm the text to type before terminating it, or {@code null}
+	 * @param reasons why the confirmation is needed; empty when it is not
+	 */
+	record Naming(List<String> names, List<String> keys, SupervisorInfo.@Nullable Kind supervisorKind,
+			@Nullable String confirm, List<String> reasons) {
+	}
+
+	// ---- counts
+
+	/**
+	 * What the console's home shows in figures, asking no process: O(registries + scopes +
+	 * supervisors), whatever the number of keys and processes.
+	 * @return the counts
+	 */
+	public Counts counts() {
+		long keys = 0;
+		List<ProcessRegistry<?, ?>> registries = ProcessRegistry.all(this.runtime);
+		for (ProcessRegistry<?, ?> registry : registries) {
+			keys += registry.keyCount();
+		}
+		int groups = 0;
+		for (ProcessGroups scope : ProcessGroups.scopes(this.runtime)) {
+			groups += scope.whichGroups().size();
+		}
+		return new Counts(this.runtime.processCount(), registries.size(), keys,
+				SupervisionTree.supervisors(this.runtime).size(), groups);
+	}
+
 	// ---- supervision
 
 	/**
@@ -281,7 +465,7 @@ public final class Introspection {
 				break;
 			}
 			children.add(new ChildNode(String.valueOf(child.id()), child.pid(), child.type(), child.restart(),
-					child.restartCount(), child.lastExitReason(), child.lastExitAt(),
+					child.restartCount(), child.lastExitReason(), child.lastExitAt(), child.recentExits(),
 					(child.subtree() != null) ? node(child.subtree(), topNames) : null));
 		}
 		return new SupervisorNode(info.pid(), name, info.kind(), info.strategy(), info.maxRestarts(),
@@ -458,6 +642,45 @@ public final class Introspection {
 	// ---- views
 
 	/**
+	 * What the console's home counts.
+	 *
+	 * @param processes live processes
+	 * @param registries registries
+	 * @param keys distinct keys over all registries
+	 * @param supervisors live supervisors, nested ones included
+	 * @param groups process groups over all scopes
+	 */
+	public record Counts(int processes, int registries, long keys, int supervisors, int groups) {
+	}
+
+	/**
+	 * What terminating a process needs an operator to type, and why.
+	 *
+	 * @param expected the text
+	 * @param reasons why the confirmation is needed
+	 */
+	public record Confirmation(String expected, List<String> reasons) {
+	}
+
+	/**
+	 * One process in detail.
+	 *
+	 * @param info what its runtime knows of it
+	 * @param messagesHandled messages it handled since it started
+	 * @param names its registered runtime names
+	 * @param keys its registry keys ({@code registry:key})
+	 * @param child its supervisor's record of it (restarts, recent exits), or {@code null}
+	 * @param supervisorName the name its supervisor is shown by, or {@code null} when unsupervised
+	 * @param supervisorKind its kind when it is a supervisor itself, or {@code null}
+	 * @param confirm the text to type before terminating it, or {@code null}
+	 * @param confirmReasons why the confirmation is needed
+	 */
+	public record ProcessDetail(ProcessInfo info, long messagesHandled, List<String> names, List<String> keys,
+			@Nullable ChildInfo child, @Nullable String supervisorName, SupervisorInfo.@Nullable Kind supervisorKind,
+			@Nullable String confirm, List<String> confirmReasons) {
+	}
+
+	/**
 	 * Bounds and limits of the read model.
 	 *
 	 * @param supervisorTimeout how long one supervisor may take to answer a question
@@ -615,10 +838,12 @@ public final class Introspection {
 	 * @param restartCount how often it was restarted
 	 * @param lastExitReason why it last exited, or {@code null}
 	 * @param lastExitAt when, or {@code null}
+	 * @param recentExits its last exits, newest first
 	 * @param subtree a supervisor child's own node
 	 */
 	public record ChildNode(String id, @Nullable Pid pid, ChildType type, Restart restart, int restartCount,
-			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorNode subtree) {
+			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, List<ChildInfo.ChildExit> recentExits,
+			@Nullable SupervisorNode subtree) {
 	}
 
 	/**

@@ -58,6 +58,16 @@ public abstract class ExitHook {
 	}
 
 	/**
+	 * For a hook that stands for a supervisor's record of the process: how many times the
+	 * supervisor had restarted that child when it started this process. Operators' tables read it
+	 * without asking the supervisor.
+	 * @return the count, or -1 when this hook is no supervisor's record
+	 */
+	protected int childRestarts() {
+		return -1;
+	}
+
+	/**
 	 * What this hook adds to the process's crash report, such as the supervisor and child id of
 	 * a supervised child, so that the crash is logged once with its context.
 	 * @return the context, or {@code null} to add nothing

@@ -61,6 +61,14 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	volatile boolean trapExits;
 
+	/**
+	 * Messages this process took from its mailbox (a receive that returned one, a server's handled
+	 * message). A plain field, written only by whoever consumes the mailbox (one thread at a time,
+	 * handed over with the runner word), so counting costs the hot path no shared write; readers on
+	 * other threads see a recent value, which is all an operator's view needs.
+	 */
+	long messagesHandled;
+
 	/** The thread running this process's exit of itself, while it does; see {@link #exit}. */
 	private volatile @Nullable Thread exitingOn;
 
@@ -408,6 +416,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				logger.error("Could not report the crash of {}", this.pid, ex);
 			}
 		}
+		List<String> names = this.runtime.observesExits() ? registeredNames(hooksToRun) : List.of();
 		// cleanup first (registry entries, names, locks), then whoever is told of the death
 		// (monitors, waiting callers, awaitExit): by the time anyone hears, the cleanup is done
 		for (ExitHook hook = hooksToRun; hook != null; hook = hook.next) {
@@ -433,7 +442,19 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
+		this.runtime.exitObserved(this, reason, names);
 		return (linked != null) ? linked : Set.of();
+	}
+
+	private static List<String> registeredNames(@Nullable ExitHook first) {
+		List<String> names = new ArrayList<>(2);
+		for (ExitHook hook = first; hook != null; hook = hook.next) {
+			String name = hook.registeredName();
+			if (name != null) {
+				names.add(name);
+			}
+		}
+		return names;
 	}
 
 	private void runHook(ExitHook hook, ExitReason reason) {
@@ -667,6 +688,30 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		return new ProcessInfo(this.pid, status(), this.mailbox.length(), List.copyOf(names), List.copyOf(linkedPids),
 				List.copyOf(monitors), List.copyOf(monitoredBy), this.trapExits, Instant.ofEpochMilli(this.startedAt),
 				serverClass(), this.parent, this.mailbox.limit(), this.mailbox.dropped());
+	}
+
+	/** The cheap reading of this process an operator's table shows; one walk of its hooks. */
+	final ProcessSummary summary() {
+		List<String> names = new ArrayList<>(2);
+		int restarts = 0;
+		synchronized (this) {
+			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
+				String name = hook.registeredName();
+				if (name != null) {
+					names.add(name);
+				}
+				int count = hook.childRestarts();
+				if (count > restarts) {
+					restarts = count;
+				}
+			}
+		}
+		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
+				this.startedAt, this.parent, List.copyOf(names), restarts);
+	}
+
+	final long startedAtMillis() {
+		return this.startedAt;
 	}
 
 	abstract ProcessInfo.Status status();

@@ -1,6 +1,8 @@
 package dev.procreg.process;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -59,6 +62,16 @@ public final class ProcessRuntime implements AutoCloseable {
 	final NameTable names = new NameTable();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private final long startedAt = System.currentTimeMillis();
+
+	/** Messages handled by processes that exited, so that totals do not drop when processes die. */
+	private final LongAdder exitedMessages = new LongAdder();
+
+	private static final ExitObserver[] NO_OBSERVERS = {};
+
+	/** Copied on write: an exit reads it once. */
+	private volatile ExitObserver[] exitObservers = NO_OBSERVERS;
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
@@ -442,6 +455,116 @@ public final class ProcessRuntime implements AutoCloseable {
 		return this.processes.size();
 	}
 
+	/** @return when this runtime started */
+	public Instant startedAt() {
+		return Instant.ofEpochMilli(this.startedAt);
+	}
+
+	/**
+	 * A reading of one live process for operators' tables, without a message to it.
+	 * @param pid a process
+	 * @return the reading, or empty when it is not a live process of this runtime
+	 */
+	public Optional<ProcessSummary> summary(Pid pid) {
+		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
+		return (process != null && process.isAlive()) ? Optional.of(process.summary()) : Optional.empty();
+	}
+
+	/**
+	 * A reading of every live process, in no particular order: what a sorted process table is
+	 * built from. O(processes), one short hold of each process's lock; build it once and share it
+	 * rather than once per viewer.
+	 * @return the readings
+	 */
+	public List<ProcessSummary> summaries() {
+		List<ProcessSummary> summaries = new ArrayList<>(this.processes.size());
+		this.processes.forEach((pid, process) -> {
+			if (process.isAlive()) {
+				summaries.add(process.summary());
+			}
+		});
+		return summaries;
+	}
+
+	/**
+	 * The runtime's running totals, for a sampler that turns them into rates: O(processes), reading
+	 * plain per-process counters (no process is asked, no lock taken, nothing allocated per
+	 * process).
+	 * @return the totals now
+	 */
+	public Totals totals() {
+		long[] handled = { this.exitedMessages.sum() };
+		int[] longest = { 0 };
+		Pid[] longestPid = { null };
+		int[] count = { 0 };
+		this.processes.forEach((pid, process) -> {
+			if (process.isAlive()) {
+				count[0]++;
+				handled[0] += process.messagesHandled;
+				int length = process.mailboxLength();
+				if (length > longest[0]) {
+					longest[0] = length;
+					longestPid[0] = pid;
+				}
+			}
+		});
+		return new Totals(count[0], handled[0], longest[0], longestPid[0]);
+	}
+
+	/**
+	 * A runtime's running totals.
+	 *
+	 * @param processes live processes
+	 * @param messagesHandled messages taken from mailboxes since the runtime started, by live and
+	 * exited processes
+	 * @param longestMailbox the longest mailbox now
+	 * @param longestMailboxPid whose it is, or {@code null} when every mailbox is empty
+	 */
+	public record Totals(int processes, long messagesHandled, int longestMailbox, @Nullable Pid longestMailboxPid) {
+	}
+
+	/**
+	 * Observes every exit of this runtime's processes from now on, for operators' event feeds.
+	 * @param observer what to call on each exit (on the exiting thread; short and non-blocking)
+	 * @return the observation, to close
+	 */
+	public Observation observeExits(ExitObserver observer) {
+		Objects.requireNonNull(observer, "observer must not be null");
+		synchronized (this.orderedStops) {
+			ExitObserver[] current = this.exitObservers;
+			ExitObserver[] next = Arrays.copyOf(current, current.length + 1);
+			next[current.length] = observer;
+			this.exitObservers = next;
+		}
+		return () -> {
+			synchronized (this.orderedStops) {
+				this.exitObservers = Arrays.stream(this.exitObservers)
+					.filter((candidate) -> candidate != observer)
+					.toArray(ExitObserver[]::new);
+			}
+		};
+	}
+
+	boolean observesExits() {
+		return this.exitObservers.length > 0;
+	}
+
+	void exitObserved(LocalProcess process, ExitReason reason, List<String> names) {
+		ExitObserver[] observers = this.exitObservers;
+		if (observers.length == 0) {
+			return;
+		}
+		ProcessExit exit = new ProcessExit(process.pid, reason, process.parent, List.copyOf(names));
+		for (ExitObserver observer : observers) {
+			try {
+				observer.exited(exit);
+			}
+			catch (Throwable ex) {
+				logger.warn("Exit observer {} failed on {}", observer, exit, ex);
+			}
+		}
+	}
+
 	/**
 	 * The pid of the process whose code the calling thread runs.
 	 * @return the pid, or empty on a thread that runs no process
@@ -640,6 +763,7 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	void processExited(LocalProcess process) {
 		this.processes.remove(process.pid, process);
+		this.exitedMessages.add(process.messagesHandled);
 	}
 
 	private LocalProcess requireCurrent(String operation) {

@@ -304,6 +304,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			dispatch(message);
 			handled++;
 		}
+		this.messagesHandled += handled;
 		return handled;
 	}
 

@@ -107,6 +107,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 		}
 		Object aside = this.mailbox.takeSetAside(matcher, ThreadProcess::flushedDown);
 		if (aside != null) {
+			this.messagesHandled++;
 			return aside;
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
@@ -123,6 +124,7 @@ final class ThreadProcess extends LocalProcess implements Runnable {
 					continue;
 				}
 				if (matcher == null || matcher.test(message)) {
+					this.messagesHandled++;
 					return message;
 				}
 				this.mailbox.setAside(message);

@@ -19,6 +19,7 @@ import dev.procreg.partition.Partitioning;
 import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.LocalProcess;
+import dev.procreg.process.Observation;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 
@@ -73,6 +74,8 @@ public final class ProcessRegistry<K, V> {
 
 	private final @Nullable EventDispatcher<K, V> events;
 
+	private final RegistryObservers observers;
+
 	@SuppressWarnings("unchecked")
 	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options) {
 		this.runtime = runtime;
@@ -85,6 +88,26 @@ public final class ProcessRegistry<K, V> {
 		List<RegistryListener<K, V>> listeners = new ArrayList<>();
 		options.listeners().forEach((listener) -> listeners.add((RegistryListener<K, V>) listener));
 		this.events = listeners.isEmpty() ? null : new EventDispatcher<>(options.name(), listeners);
+		this.observers = RegistryObservers.of(runtime);
+	}
+
+	/**
+	 * Observes the registrations and unregistrations of every registry of a runtime, present and
+	 * future, for operators' event feeds: as a listener given to each registry, on a thread of its
+	 * own, never on the registering thread. Registries pay one volatile read per event while
+	 * nobody observes.
+	 * <pre>{@code
+	 * Observation feed = ProcessRegistry.observeAll(runtime, (event) -> journal.add(event));
+	 * feed.close();
+	 * }</pre>
+	 * @param runtime the runtime
+	 * @param listener the listener
+	 * @return the observation, to close
+	 */
+	public static Observation observeAll(ProcessRuntime runtime, RegistryListener<Object, Object> listener) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		return RegistryObservers.of(runtime).observe(listener);
 	}
 
 	/**
@@ -709,15 +732,32 @@ public final class ProcessRegistry<K, V> {
 		return current;
 	}
 
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void registered(Registration<K, V> entry) {
-		if (this.events != null) {
-			this.events.publish(new RegistryEvent.Registered<>(name(), entry.key, entry.owner.pid(), entry.value));
+		EventDispatcher<Object, Object> observing = this.observers.dispatcher;
+		if (this.events != null || observing != null) {
+			RegistryEvent<K, V> event = new RegistryEvent.Registered<>(name(), entry.key, entry.owner.pid(),
+					entry.value);
+			if (this.events != null) {
+				this.events.publish(event);
+			}
+			if (observing != null) {
+				observing.publish((RegistryEvent) event);
+			}
 		}
 	}
 
+	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void unregistered(Registration<K, V> entry, @Nullable ExitReason reason) {
-		if (this.events != null) {
-			this.events.publish(new RegistryEvent.Unregistered<>(name(), entry.key, entry.owner.pid(), reason));
+		EventDispatcher<Object, Object> observing = this.observers.dispatcher;
+		if (this.events != null || observing != null) {
+			RegistryEvent<K, V> event = new RegistryEvent.Unregistered<>(name(), entry.key, entry.owner.pid(), reason);
+			if (this.events != null) {
+				this.events.publish(event);
+			}
+			if (observing != null) {
+				observing.publish((RegistryEvent) event);
+			}
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.procreg.supervisor;
 
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,19 +26,29 @@ final class Child {
 
 	@Nullable Instant lastExitAt;
 
+	/** Newest first, at most {@link ChildInfo#RECENT_EXITS}. */
+	private final ArrayDeque<ChildInfo.ChildExit> recentExits = new ArrayDeque<>(2);
+
 	Child(ChildSpec spec) {
 		this.spec = spec;
 	}
 
 	void exited(ExitReason reason) {
+		Pid exited = this.pid;
 		this.pid = null;
 		this.lastExitReason = reason;
 		this.lastExitAt = Instant.now();
+		if (exited != null) {
+			if (this.recentExits.size() == ChildInfo.RECENT_EXITS) {
+				this.recentExits.removeLast();
+			}
+			this.recentExits.addFirst(new ChildInfo.ChildExit(exited, reason, this.lastExitAt));
+		}
 	}
 
 	ChildInfo info() {
 		return new ChildInfo(this.spec.id(), this.pid, this.spec.type(), this.spec.restart(), this.restartCount,
-				this.lastExitReason, this.lastExitAt, null);
+				this.lastExitReason, this.lastExitAt, null, List.copyOf(this.recentExits));
 	}
 
 	/**
@@ -47,11 +59,19 @@ final class Child {
 
 		private final String description;
 
+		private final int restarts;
+
 		/** Whether the runtime's crash report carried this context. */
 		volatile boolean reported;
 
-		Context(Object id, Pid supervisor) {
+		Context(Object id, Pid supervisor, int restarts) {
 			this.description = "child '" + id + "' of supervisor " + supervisor;
+			this.restarts = restarts;
+		}
+
+		@Override
+		protected int childRestarts() {
+			return this.restarts;
 		}
 
 		@Override

@@ -1,6 +1,7 @@
 package dev.procreg.supervisor;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,13 +28,51 @@ import dev.procreg.process.Pid;
  * @param lastExitAt when it last exited, or {@code null}
  * @param subtree for a supervisor child in {@link SupervisionTree#describe}, its own tree;
  * otherwise {@code null}
+ * @param recentExits its last exits, newest first, at most {@value #RECENT_EXITS}
  */
 public record ChildInfo(Object id, @Nullable Pid pid, ChildType type, Restart restart, int restartCount,
-		@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorInfo subtree) {
+		@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorInfo subtree,
+		List<ChildExit> recentExits) {
+
+	/** The most exits a child's record keeps. */
+	public static final int RECENT_EXITS = 5;
+
+	/**
+	 * @throws NullPointerException when {@code recentExits} is null
+	 */
+	public ChildInfo {
+		recentExits = List.copyOf(recentExits);
+	}
+
+	/**
+	 * A record without its exit history.
+	 * @param id the child's id
+	 * @param pid the running process, or {@code null}
+	 * @param type worker or supervisor
+	 * @param restart its restart type
+	 * @param restartCount how many times it was restarted
+	 * @param lastExitReason why it last exited, or {@code null}
+	 * @param lastExitAt when, or {@code null}
+	 * @param subtree a supervisor child's tree, or {@code null}
+	 */
+	public ChildInfo(Object id, @Nullable Pid pid, ChildType type, Restart restart, int restartCount,
+			@Nullable ExitReason lastExitReason, @Nullable Instant lastExitAt, @Nullable SupervisorInfo subtree) {
+		this(id, pid, type, restart, restartCount, lastExitReason, lastExitAt, subtree, List.of());
+	}
 
 	ChildInfo withSubtree(@Nullable SupervisorInfo tree) {
 		return new ChildInfo(this.id, this.pid, this.type, this.restart, this.restartCount, this.lastExitReason,
-				this.lastExitAt, tree);
+				this.lastExitAt, tree, this.recentExits);
+	}
+
+	/**
+	 * One exit of a child's process.
+	 *
+	 * @param pid the process that exited
+	 * @param reason why
+	 * @param at when
+	 */
+	public record ChildExit(Pid pid, ExitReason reason, Instant at) {
 	}
 
 }

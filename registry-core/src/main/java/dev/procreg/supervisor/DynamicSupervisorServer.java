@@ -74,7 +74,7 @@ final class DynamicSupervisorServer extends SupervisorServer {
 			return true;
 		}
 		for (;;) {
-			if (!addRestart()) {
+			if (!addRestart(child)) {
 				return false;
 			}
 			restarted(child);

@@ -137,7 +137,7 @@ final class StaticSupervisorServer extends SupervisorServer {
 		}
 		Child pending = child;
 		while (pending != null) {
-			if (!addRestart()) {
+			if (!addRestart(pending)) {
 				return false;
 			}
 			int at = this.children.indexOf(pending);

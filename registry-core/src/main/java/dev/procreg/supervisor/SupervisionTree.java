@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.Name;
+import dev.procreg.process.Observation;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessRuntime;
@@ -111,6 +112,37 @@ public final class SupervisionTree {
 			}
 		}
 		return roots;
+	}
+
+	/**
+	 * Observes every restart and give-up of the runtime's supervisors, present and future.
+	 * @param runtime the runtime
+	 * @param observer what to call, on the supervisor's thread (short, non-blocking)
+	 * @return the observation, to close
+	 */
+	public static Observation observe(ProcessRuntime runtime, SupervisionObserver observer) {
+		Objects.requireNonNull(runtime, "runtime must not be null");
+		Objects.requireNonNull(observer, "observer must not be null");
+		return SupervisorIndex.of(runtime).observe(observer);
+	}
+
+	/**
+	 * A supervisor's record of one of its children, asked with a bounded wait: the child's
+	 * restarts and recent exits, in O(1) for a dynamic supervisor whatever its size.
+	 * @param runtime the runtime
+	 * @param supervisor the supervisor
+	 * @param child the child's process
+	 * @param timeout how long the supervisor may take to answer
+	 * @return the record, or empty when the process is no child of it
+	 * @throws dev.procreg.process.NoProcessException when the supervisor is not alive
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	public static Optional<ChildInfo> child(ProcessRuntime runtime, Pid supervisor, Pid child, Duration timeout) {
+		Objects.requireNonNull(child, "child must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		ChildInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.ChildOf(child), timeout);
+		return Optional.ofNullable(info);
 	}
 
 	/**

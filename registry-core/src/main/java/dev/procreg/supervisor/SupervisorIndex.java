@@ -1,12 +1,14 @@
 package dev.procreg.supervisor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.Observation;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 
@@ -25,6 +27,11 @@ final class SupervisorIndex {
 
 	private final ConcurrentHashMap<Pid, Entry> live = new ConcurrentHashMap<>();
 
+	private static final SupervisionObserver[] NONE = {};
+
+	/** Copied on write; read once per event. */
+	private volatile SupervisionObserver[] observers = NONE;
+
 	static SupervisorIndex of(ProcessRuntime runtime) {
 		SupervisorIndex index = runtime.component(SupervisorIndex.class, NAME).orElse(null);
 		if (index != null) {
@@ -40,6 +47,37 @@ final class SupervisorIndex {
 		this.live.put(pid, entry);
 		runtime.onExit(pid, (exited, reason) -> this.live.remove(exited, entry));
 		return entry;
+	}
+
+	Observation observe(SupervisionObserver observer) {
+		synchronized (this.live) {
+			SupervisionObserver[] current = this.observers;
+			SupervisionObserver[] next = Arrays.copyOf(current, current.length + 1);
+			next[current.length] = observer;
+			this.observers = next;
+		}
+		return () -> {
+			synchronized (this.live) {
+				this.observers = Arrays.stream(this.observers)
+					.filter((candidate) -> candidate != observer)
+					.toArray(SupervisionObserver[]::new);
+			}
+		};
+	}
+
+	boolean observed() {
+		return this.observers.length > 0;
+	}
+
+	void publish(SupervisionEvent event) {
+		for (SupervisionObserver observer : this.observers) {
+			try {
+				observer.observed(event);
+			}
+			catch (Throwable ex) {
+				SupervisorServer.logger.warn("Supervision observer {} failed on {}", observer, event, ex);
+			}
+		}
 	}
 
 	@Nullable Entry get(Pid pid) {

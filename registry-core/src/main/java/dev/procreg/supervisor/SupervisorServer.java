@@ -34,6 +34,9 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	/** Calls into a supervisor wait as long as its work takes, as in Elixir ({@code :infinity}). */
 	static final Duration CALL_TIMEOUT = Duration.ofDays(365);
 
+	/** The reply to {@link ChildOf} for a pid that is no child: a call's reply cannot be null. */
+	private static final Object NO_CHILD = new Object();
+
 	final int maxRestarts;
 
 	final int maxSeconds;
@@ -58,6 +61,10 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 
 	/** Asks for the children's {@link ChildInfo}s. */
 	record WhichChildren() {
+	}
+
+	/** Asks for one child's {@link ChildInfo}, or {@code null} when the pid is no child. */
+	record ChildOf(Pid pid) {
 	}
 
 	/** Asks for a {@link ChildCount}. */
@@ -97,6 +104,9 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		if (reply instanceof Refused(String message)) {
 			throw new IllegalStateException(message);
 		}
+		if (reply == NO_CHILD) {
+			return null;
+		}
 		@SuppressWarnings("unchecked")
 		R result = (R) reply;
 		return result;
@@ -125,6 +135,10 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 			case Describe d -> describe();
 			case WhichChildren w -> children().stream().map(Child::info).toList();
 			case CountChildren c -> count();
+			case ChildOf(Pid pid) -> {
+				Child child = childOf(pid);
+				yield (child != null) ? child.info() : NO_CHILD;
+			}
 			default -> handleRequest(request);
 		};
 		return reply(reply, this);
@@ -182,6 +196,12 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		if (entry != null) {
 			entry.restarted();
 		}
+		SupervisorIndex index = SupervisorIndex.of(runtime());
+		if (index.observed()) {
+			List<ChildInfo.ChildExit> exits = child.info().recentExits();
+			index.publish(new SupervisionEvent.Restarted(self(), child.spec.id(),
+					exits.isEmpty() ? null : exits.getFirst().pid(), child.lastExitReason, child.restartCount));
+		}
 	}
 
 	final ChildCount count() {
@@ -213,13 +233,18 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	 * Counts a restart against the intensity.
 	 * @return whether it is allowed; when not, the supervisor must shut down
 	 */
-	final boolean addRestart() {
+	final boolean addRestart(Child child) {
 		long now = System.nanoTime();
 		this.restarts.addLast(now);
 		prune(now);
 		if (this.restarts.size() > this.maxRestarts) {
 			logger.error("Supervisor {} reached its maximum restart intensity ({} restarts in {} s); shutting down",
 					self(), this.maxRestarts, this.maxSeconds);
+			SupervisorIndex index = SupervisorIndex.of(runtime());
+			if (index.observed()) {
+				index.publish(new SupervisionEvent.GaveUp(self(), this.maxRestarts, this.maxSeconds, child.spec.id(),
+						child.lastExitReason));
+			}
 			return false;
 		}
 		return true;
@@ -249,7 +274,7 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		}
 		if (result instanceof StartResult.Started(Pid pid)) {
 			child.pid = pid;
-			Child.Context context = new Child.Context(child.spec.id(), self());
+			Child.Context context = new Child.Context(child.spec.id(), self(), child.restartCount);
 			child.context = context;
 			runtime().process(pid).ifPresent((process) -> process.attach(context));
 		}
