@@ -25,6 +25,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -190,7 +191,7 @@ class AdminPageBrowserTests {
 		until(ExpectedConditions.urlContains("/process-admin/processes?sort=mailbox&dir=desc"));
 		until(ExpectedConditions.textToBePresentInElementLocated(By.id("user-name"), "admin"));
 		until(ExpectedConditions.attributeContains(By.cssSelector("#tabs a[data-view=processes]"), "class", "active"));
-		until((d) -> text(By.cssSelector("#processes-table th.sorted")).startsWith("mailbox"));
+		until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#processes-table th.sorted [data-sort=mailbox]")));
 		assertNoScriptErrors();
 	}
 
@@ -397,16 +398,13 @@ class AdminPageBrowserTests {
 						"active"));
 				int refreshes = refreshes();
 				until((d) -> refreshes() > refreshes);
-				until((d) -> ((Long) chrome.executeScript("return window.innerWidth")) == 375L);
-				Object overflow = chrome.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
-				assertThat((Long) overflow).as(view + " scrolls sideways by so many pixels").isLessThanOrEqualTo(0L);
+				assertThat(tooWide()).as(view + ": what sticks out at 375 px").isEmpty();
 				screenshot("phone-" + view);
 			}
 			Pid pid = this.runtime.processes().getFirst();
 			open("/process-admin/processes?pid=" + pid.toString().replaceAll("[<>]", ""));
 			until(ExpectedConditions.textToBePresentInElementLocated(By.id("drawer-pid"), pid.toString()));
-			assertThat((Long) chrome.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
-				.isLessThanOrEqualTo(0L);
+			assertThat(tooWide()).as("the drawer: what sticks out at 375 px").isEmpty();
 			screenshot("phone-drawer");
 		}
 		finally {
@@ -447,7 +445,21 @@ class AdminPageBrowserTests {
 		WebDriverWait wait = new WebDriverWait(browser(), WAIT);
 		wait.ignoring(StaleElementReferenceException.class);
 		wait.ignoring(NoSuchElementException.class);
-		return wait.until(condition);
+		try {
+			return wait.until(condition);
+		}
+		catch (TimeoutException ex) {
+			try {
+				screenshot("failed-" + System.currentTimeMillis());
+			}
+			catch (IOException | RuntimeException failed) {
+				ex.addSuppressed(failed);
+			}
+			throw new AssertionError("waited in vain on " + browser().getCurrentUrl() + " after " + refreshes()
+					+ " refreshes; the browser's console: "
+					+ browserLog(java.util.logging.Level.INFO) + "; the page shows: "
+					+ browser().executeScript("return document.body.innerText"), ex);
+		}
 	}
 
 	/** The text of an element, read afresh: empty when it is not there. */
@@ -493,23 +505,53 @@ class AdminPageBrowserTests {
 		});
 	}
 
+	/**
+	 * What makes the page wider than 375 px (a mobile viewport widens to fit it): the page's width
+	 * when it is too wide, and the elements reaching beyond 375 px.
+	 */
+	@SuppressWarnings("unchecked")
+	private List<String> tooWide() {
+		return (List<String>) browser().executeScript("""
+				const found = [];
+				const width = document.documentElement.scrollWidth;
+				if (width > 375 || window.innerWidth !== 375) {
+					found.push('page ' + width + ' px wide, viewport ' + window.innerWidth);
+				}
+				for (const node of document.querySelectorAll('body *')) {
+					const box = node.getBoundingClientRect();
+					if (box.right > 376 && box.width > 0 && !node.closest('[hidden]')) {
+						found.push(node.tagName.toLowerCase() + (node.id ? '#' + node.id : '')
+							+ (node.className && typeof node.className === 'string' ? '.' + node.className.split(' ').join('.') : '')
+							+ ' right=' + Math.round(box.right));
+					}
+				}
+				return found.slice(0, 15);
+				""");
+	}
+
 	/** How many refreshes the page has made: waiting for it to grow waits for fresh data. */
 	private int refreshes() {
 		Object count = browser().executeScript("return Number(document.body.dataset.refreshes || 0)");
 		return ((Number) count).intValue();
 	}
 
+	/** Fails on an error the page's scripts raised (failed requests are the page's to show). */
 	private void assertNoScriptErrors() {
-		List<String> errors = browser().manage()
+		List<String> errors = browserLog(java.util.logging.Level.SEVERE).stream()
+			.filter((message) -> !message.contains("Failed to load resource"))
+			.toList();
+		assertThat(errors).as("errors in the browser's console").isEmpty();
+	}
+
+	private List<String> browserLog(java.util.logging.Level level) {
+		return browser().manage()
 			.logs()
 			.get(LogType.BROWSER)
 			.getAll()
 			.stream()
-			.filter((entry) -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+			.filter((entry) -> entry.getLevel().intValue() >= level.intValue())
 			.map(LogEntry::getMessage)
-			.filter((message) -> !message.contains("Failed to load resource"))
 			.toList();
-		assertThat(errors).as("errors in the browser's console").isEmpty();
 	}
 
 	private void screenshot(String name) throws IOException {

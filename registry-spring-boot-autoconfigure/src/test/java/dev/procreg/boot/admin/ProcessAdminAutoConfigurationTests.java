@@ -107,7 +107,9 @@ class ProcessAdminAutoConfigurationTests {
 
 		@Bean
 		ProcessAdminController myAdmin(ProcessRuntime runtime) {
-			return new ProcessAdminController(new Introspection(runtime, null, Introspection.Settings.defaults()),
+			return new ProcessAdminController(
+					new AdminConsole(new Introspection(runtime, null, Introspection.Settings.defaults()),
+							AdminConsole.Settings.defaults()),
 					List.of(), null,
 					new ProcessAdminSettings(false, "X", Duration.ofSeconds(2), Show.NEVER, Set.of(), false));
 		}

@@ -7,26 +7,58 @@ import { ApiError, get, post } from './api.js';
 /** How many outcomes stay at most; beyond, the oldest goes. */
 const MAX_OUTCOMES = 8;
 
+/** Where outcomes are kept across reloads of the page, until dismissed. */
+const STORE = 'procreg.console.outcomes';
+
 export class Outcomes {
 
 	constructor(root) {
 		this.root = root;
+		this.kept = [];
+		try {
+			this.kept = JSON.parse(sessionStorage.getItem(STORE) || '[]');
+		} catch (error) {
+			this.kept = [];
+		}
+		this.kept.slice().reverse().forEach((outcome) => this.render(outcome));
 	}
 
 	/** Shows an outcome: `kind` ok or error, a title and a detail; it stays until dismissed. */
 	show(kind, title, detail) {
-		const item = el('div', { class: 'outcome ' + kind, 'data-kind': kind, role: kind === 'error' ? 'alert' : 'status' },
+		const outcome = { id: Date.now() + '-' + Math.random().toString(36).substring(2, 8), kind, title, detail,
+			time: Date.now() };
+		this.kept.unshift(outcome);
+		this.kept.splice(MAX_OUTCOMES);
+		this.save();
+		return this.render(outcome);
+	}
+
+	render(outcome) {
+		const item = el('div', { class: 'outcome ' + outcome.kind, 'data-kind': outcome.kind, 'data-id': outcome.id,
+			role: outcome.kind === 'error' ? 'alert' : 'status' },
 			el('div', { class: 'outcome-text' },
-				el('strong', { class: 'outcome-title' }, title),
-				detail ? el('span', { class: 'outcome-detail' }, detail) : null,
-				el('span', { class: 'outcome-time muted' }, clock(Date.now()))),
+				el('strong', { class: 'outcome-title' }, outcome.title),
+				outcome.detail ? el('span', { class: 'outcome-detail' }, outcome.detail) : null,
+				el('span', { class: 'outcome-time muted' }, clock(outcome.time))),
 			el('button', { type: 'button', class: 'dismiss', title: 'dismiss', 'aria-label': 'dismiss' }, '×'));
-		item.querySelector('button.dismiss').addEventListener('click', () => item.remove());
+		item.querySelector('button.dismiss').addEventListener('click', () => {
+			item.remove();
+			this.kept = this.kept.filter((kept) => kept.id !== outcome.id);
+			this.save();
+		});
 		this.root.prepend(item);
 		while (this.root.children.length > MAX_OUTCOMES) {
 			this.root.lastElementChild.remove();
 		}
 		return item;
+	}
+
+	save() {
+		try {
+			sessionStorage.setItem(STORE, JSON.stringify(this.kept));
+		} catch (error) {
+			// private mode or full: outcomes then last as long as the page
+		}
 	}
 
 }
@@ -126,8 +158,10 @@ export class Actions {
 				names.length ? 'It holds ' + names.join(', ') + '. ' : '',
 				process.parent ? 'Its supervisor decides whether it comes back'
 					+ (process.restart ? ' (restart ' + process.restart + ').' : '.') : 'Nothing restarts it.'),
-			expected ? el('label', { class: 'confirm-label' }, 'Type ', el('code', { class: 'confirm-expected' }, expected),
-				' to confirm', input) : null,
+			expected && (process.confirmReasons || []).length ? el('ul', { class: 'confirm-reasons' },
+				process.confirmReasons.map((why) => el('li', {}, why))) : null,
+			expected ? el('label', { class: 'confirm-label' },
+				el('span', {}, 'Type ', el('code', { class: 'confirm-expected' }, expected), ' to confirm'), input) : null,
 			el('label', { class: 'confirm-label' }, 'Exit reason', reason),
 			el('div', { class: 'confirm-buttons' }, cancel, go));
 		fill(dialog, form);

@@ -161,7 +161,7 @@ async function refresh() {
 		return;
 	}
 	const [view, drawer] = await Promise.allSettled([
-		current && current.refresh ? current.refresh(ctx.params) : null,
+		(async () => current && current.refresh ? current.refresh(ctx.params) : null)(),
 		ctx.drawer.refresh()
 	]);
 	problem($('view-error'), view);

@@ -1,6 +1,13 @@
 // Audit: every action taken or refused on this console, newest first, with user and time.
-import { el, fill, clock } from '../dom.js';
+import { el, fill, clock, bracketed } from '../dom.js';
 import { get } from '../api.js';
+
+/** A pid's text, with or without its angle brackets (what was asked is audited as it was typed). */
+const PID = /^<?[^<>\s]+\.\d+>?$/;
+
+function pid(target) {
+	return PID.test(target || '') ? bracketed(target) : (target || '');
+}
 
 export default {
 	title: 'Audit',
@@ -25,12 +32,13 @@ export default {
 					return;
 				}
 				fill(rows, answer.entries.length ? answer.entries.map((entry) => el('tr', {
-					'data-audit-id': entry.id, 'data-outcome': entry.outcome, 'data-target': entry.target || ''
+					'data-audit-id': entry.id, 'data-outcome': entry.outcome, 'data-target': pid(entry.target)
 				},
 				el('td', { class: 'mono', title: entry.time }, clock(entry.time)),
 				el('td', { class: 'user' }, entry.user || 'anonymous'),
 				el('td', { class: 'opt' }, entry.action),
-				el('td', { class: 'target' }, ctx.pidLink(entry.target),
+				el('td', { class: 'target' }, PID.test(entry.target || '') ? ctx.pidLink(pid(entry.target))
+					: el('span', { class: 'mono' }, entry.target || '—'),
 					entry.targetName ? el('span', { class: 'muted mono' }, ' ' + entry.targetName) : null),
 				el('td', {}, el('span', { class: 'chip ' + (entry.outcome === 'accepted' ? 'up' : 'down') }, entry.outcome),
 					entry.status ? el('span', { class: 'muted small' }, ' ' + entry.status) : null),

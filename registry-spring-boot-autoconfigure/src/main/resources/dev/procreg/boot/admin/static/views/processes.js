@@ -10,12 +10,16 @@ const COLUMNS = [
 	{ key: 'names', title: 'names and keys' },
 	{ key: 'status', title: 'status', cls: 'opt' },
 	{ key: 'mailbox', title: 'mailbox', sort: 'mailbox', num: true },
-	{ key: 'messages', title: 'messages', sort: 'messages', num: true },
-	{ key: 'uptime', title: 'uptime', sort: 'uptime', num: true },
+	{ key: 'messages', title: 'messages', sort: 'messages', num: true, cls: 'wide' },
+	{ key: 'uptime', title: 'uptime', sort: 'uptime', num: true, cls: 'wide' },
 	{ key: 'restarts', title: 'restarts', sort: 'restarts', num: true },
 	{ key: 'supervisor', title: 'supervisor', cls: 'opt' },
-	{ key: 'action', title: '' }
+	{ key: 'action', title: '', cls: 'wide' }
 ];
+
+/** The sort orders offered by the select (the headers offer the same, on wide screens). */
+const SORTS = [['pid', 'asc', 'pid'], ['mailbox', 'desc', 'longest mailbox'], ['messages', 'desc', 'most messages'],
+	['uptime', 'desc', 'longest uptime'], ['uptime', 'asc', 'shortest uptime'], ['restarts', 'desc', 'most restarts']];
 
 export default {
 	title: 'Processes',
@@ -29,13 +33,19 @@ export default {
 			clearTimeout(typing);
 			typing = setTimeout(() => ctx.update({ q: search.value.trim(), offset: null }, true), 250);
 		});
+		const sorter = el('select', { id: 'process-sort', 'aria-label': 'sort processes' },
+			SORTS.map(([sort, dir, label]) => el('option', { value: sort + ':' + dir }, 'by ' + label)));
+		sorter.addEventListener('change', () => {
+			const [sort, dir] = sorter.value.split(':');
+			ctx.update({ sort, dir, offset: null });
+		});
 		const head = el('tr');
 		const rows = el('tbody', { id: 'processes' });
 		const info = el('span', { class: 'muted', id: 'processes-info' });
 		const prev = el('button', { type: 'button', id: 'processes-prev' }, '‹ Previous');
 		const next = el('button', { type: 'button', id: 'processes-next' }, 'Next ›');
 		root.append(el('div', { class: 'page processes' },
-			el('div', { class: 'toolbar' }, search, info),
+			el('div', { class: 'toolbar' }, search, sorter, info),
 			el('section', { class: 'panel flush' },
 				el('table', { class: 'grid processes-table', id: 'processes-table' }, el('thead', {}, head), rows)),
 			el('div', { class: 'pager' }, prev, next)));
@@ -89,6 +99,11 @@ export default {
 				if (document.activeElement !== search) {
 					search.value = s.q;
 				}
+				const chosen = s.sort + ':' + s.dir;
+				if (![...sorter.options].some((option) => option.value === chosen)) {
+					sorter.append(el('option', { value: chosen }, 'by ' + s.sort + (s.dir === 'asc' ? ' ↑' : ' ↓')));
+				}
+				sorter.value = chosen;
 				const mine = ++seq;
 				const page = await get('processes', { offset: s.offset, limit: LIMIT, sort: s.sort, dir: s.dir, q: s.q });
 				if (mine !== seq) {
@@ -113,12 +128,12 @@ export default {
 					p.supervisorKind ? el('span', { class: 'tag supervisor' }, p.supervisorKind.replace('_', ' ')) : null),
 				el('td', { class: 'opt status-' + p.status }, p.status),
 				el('td', { class: 'num mailbox' + (p.mailboxLength ? ' warn' : '') }, integer(p.mailboxLength)),
-				el('td', { class: 'num messages' }, integer(p.messagesHandled)),
-				el('td', { class: 'num uptime' }, duration(p.uptimeMillis)),
+				el('td', { class: 'num messages wide' }, integer(p.messagesHandled)),
+				el('td', { class: 'num uptime wide' }, duration(p.uptimeMillis)),
 				el('td', { class: 'num restarts' + (p.restarts ? ' danger' : '') },
 					p.restarts === null || p.restarts === undefined ? '—' : integer(p.restarts)),
 				el('td', { class: 'opt' }, p.supervisor ? ctx.pidLink(p.supervisor) : el('span', { class: 'muted' }, '—')),
-				el('td', { class: 'action' }, ctx.actions.button(p.pid)));
+				el('td', { class: 'action wide' }, ctx.actions.button(p.pid)));
 		}
 	}
 };

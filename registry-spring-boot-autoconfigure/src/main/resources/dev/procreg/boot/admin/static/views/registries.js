@@ -7,19 +7,24 @@ const LIMIT = 20;
 
 /** The registries and worker types, from GET registries, or from the overview of an older server. */
 async function load(ctx) {
+	let answer;
 	try {
-		const answer = await get('registries');
-		return { registries: answer.registries, workers: answer.workers || [] };
+		answer = await get('registries');
 	} catch (error) {
 		if (!(error instanceof ApiError) || error.status !== 404 || !ctx.overview.registries) {
 			throw error;
 		}
-		const o = ctx.overview;
-		return {
-			registries: Object.entries(o.registries).map(([name, r]) => Object.assign({ name }, r)),
-			workers: Object.entries(o.workers || {}).map(([name, w]) => Object.assign({ name }, w))
-		};
+		answer = ctx.overview;
 	}
+	return { registries: named(answer.registries), workers: named(answer.workers) };
+}
+
+/** A list of named things, from a list or from a map by name. */
+function named(things) {
+	if (!things) {
+		return [];
+	}
+	return Array.isArray(things) ? things : Object.entries(things).map(([name, thing]) => Object.assign({ name }, thing));
 }
 
 export default {
