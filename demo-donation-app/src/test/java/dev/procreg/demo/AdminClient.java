@@ -112,25 +112,37 @@ final class AdminClient {
 	}
 
 	/**
-	 * "Terminate" on the admin page.
+	 * "Terminate" on the admin page, typing the process's name when the console asks for it (a
+	 * supervisor, a registered singleton or a supervisor's last child: 428 with the text expected).
 	 * @param pid the process
 	 * @param reason {@code shutdown} or {@code kill}
 	 * @return the status of the answer (200, or 404 when it was gone already)
 	 */
 	int terminate(String pid, String reason) {
+		HttpResponse<String> response = terminate(pid, reason, null);
+		if (response.statusCode() == 428) {
+			String expected = json.readTree(response.body()).path("expected").asString();
+			response = terminate(pid, reason, expected);
+		}
+		return response.statusCode();
+	}
+
+	private HttpResponse<String> terminate(String pid, String reason, String confirm) {
 		if (this.csrfToken == null) {
 			overview();
 		}
 		String bare = pid.replace("<", "").replace(">", "");
+		String body = (confirm != null) ? json.createObjectNode().put("confirm", confirm).toString() : "{}";
 		HttpRequest request = HttpRequest
 			.newBuilder(URI.create(this.base + "/process-admin/api/processes/"
 					+ URLEncoder.encode(bare, StandardCharsets.UTF_8) + "/terminate?reason=" + reason))
 			.header("Authorization", this.authorization)
 			.header(this.csrfHeader, this.csrfToken)
+			.header("Content-Type", "application/json")
 			.timeout(Duration.ofSeconds(15))
-			.POST(HttpRequest.BodyPublishers.noBody())
+			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build();
-		return send(request).statusCode();
+		return send(request);
 	}
 
 	/**

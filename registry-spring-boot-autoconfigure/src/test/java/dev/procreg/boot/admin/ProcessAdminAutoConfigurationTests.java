@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.boot.autoconfigure.ProcessAdminAutoConfiguration;
@@ -16,6 +18,7 @@ import dev.procreg.process.ProcessRuntime;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -48,6 +51,58 @@ class ProcessAdminAutoConfigurationTests {
 	void adminIsServedWhenEnabledInAServletWebApplication() {
 		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(ProcessAdminController.class));
+	}
+
+	@Test
+	void theConsoleKeepsItsStateInOneBeanBoundToItsPropertiesAndStartedWithTheContext() {
+		this.contextRunner
+			.withPropertyValues("process-registry.admin.enabled=true", "process-registry.admin.history.interval=250ms",
+					"process-registry.admin.history.size=20", "process-registry.admin.events.size=50",
+					"process-registry.admin.events.stream-queue=8", "process-registry.admin.events.stream-timeout=1m",
+					"process-registry.admin.audit.size=7", "process-registry.admin.snapshot-interval=3s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.hasSingleBean(AdminConsole.class)
+					.hasSingleBean(AdminEventsController.class)
+					.hasSingleBean(AdminProblems.class);
+				AdminConsole console = context.getBean(AdminConsole.class);
+				assertThat(console.settings()).isEqualTo(new AdminConsole.Settings(Duration.ofMillis(250), 20, 50, 8,
+						Duration.ofMinutes(1), 7, Duration.ofSeconds(3)));
+				assertThat(console.history().capacity()).isEqualTo(20);
+				assertThat(console.journal().capacity()).isEqualTo(50);
+				assertThat(console.isRunning()).as("the sampler runs while the context runs").isTrue();
+				context.close();
+				assertThat(console.isRunning()).as("and stops with it").isFalse();
+			});
+	}
+
+	@Test
+	void metricsAndHealthAreLeftOutWithoutMicrometerAndTheHealthModule() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class, HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(AdminEventsController.class)
+				.doesNotHaveBean(AdminMeters.class)
+				.doesNotHaveBean(AdminHealth.class));
+	}
+
+	@Test
+	void metricsAndHealthAreReadFromMicrometerAndTheHealthIndicatorsWhenPresent() {
+		this.contextRunner.withPropertyValues("process-registry.admin.enabled=true")
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(MicrometerAdminMeters.class)
+				.hasSingleBean(HealthIndicatorAdminHealth.class));
+	}
+
+	@Test
+	void badSettingsAreRefusedNamingTheMistake() {
+		this.contextRunner
+			.withPropertyValues("process-registry.admin.enabled=true", "process-registry.admin.history.size=1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("history size must be at least 2"));
 	}
 
 	@Test

@@ -44,6 +44,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.DefaultCsrfToken;
 import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -209,8 +210,14 @@ class ProcessAdminControllerTests {
 					.andExpect(jsonPath("$.restart").value("permanent"))
 					.andExpect(jsonPath("$.restarts").value(0));
 			}
-			mvc.perform(get(API + "/processes/local.999999")).andExpect(status().isNotFound());
-			mvc.perform(get(API + "/processes/garbage")).andExpect(status().isNotFound());
+			mvc.perform(get(API + "/processes/local.999999"))
+				.andExpect(status().isNotFound())
+				.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.pid").value("<local.999999>"));
+			mvc.perform(get(API + "/processes/garbage"))
+				.andExpect(status().isBadRequest())
+				.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
+				.andExpect(jsonPath("$.detail").value(containsString("'garbage' is not a pid")));
 		});
 	}
 
@@ -256,7 +263,7 @@ class ProcessAdminControllerTests {
 				Pid pid = template.startOrFind(Session.class, "donor-1");
 				authenticate("ann", "ROLE_PROCESS_ADMIN");
 				mvc.perform(get(API + "/overview")).andExpect(jsonPath("$.actions.permitted").value(true));
-				mvc.perform(post(API + "/processes/{pid}/terminate", pid.toString()))
+				mvc.perform(confirmed(post(API + "/processes/{pid}/terminate", pid.toString()), "admin-sessions:donor-1"))
 					.andExpect(status().isOk())
 					.andExpect(jsonPath("$.pid").value(pid.toString()))
 					.andExpect(jsonPath("$.user").value("ann"))
@@ -272,7 +279,8 @@ class ProcessAdminControllerTests {
 				mvc.perform(post(API + "/processes/{pid}/terminate", pid.toString())).andExpect(status().isNotFound());
 				mvc.perform(post(API + "/processes/{pid}/terminate?reason=whatever", restarted.toString()))
 					.andExpect(status().isBadRequest());
-				mvc.perform(post(API + "/processes/{pid}/terminate?reason=kill", restarted.toString()))
+				mvc.perform(confirmed(post(API + "/processes/{pid}/terminate?reason=kill", restarted.toString()),
+						"admin-sessions:donor-1"))
 					.andExpect(status().isOk());
 				assertThat(runtime.isAlive(restarted)).isFalse();
 			}));
@@ -287,7 +295,8 @@ class ProcessAdminControllerTests {
 				authenticate("ann", "ROLE_PROCESS_ADMIN");
 				mvc.perform(post(API + "/processes/{pid}/terminate", pid.toString())).andExpect(status().isForbidden());
 				authenticate("otto", "ROLE_OPS");
-				mvc.perform(post(API + "/processes/{pid}/terminate", pid.toString())).andExpect(status().isOk());
+				mvc.perform(confirmed(post(API + "/processes/{pid}/terminate", pid.toString()), "admin-sessions:donor-1"))
+					.andExpect(status().isOk());
 			}));
 	}
 
@@ -300,7 +309,7 @@ class ProcessAdminControllerTests {
 				mvc.perform(get(API + "/overview"))
 					.andExpect(jsonPath("$.actions.permitted").value(true))
 					.andExpect(jsonPath("$.csrf").doesNotExist());
-				mvc.perform(post(API + "/processes/{pid}/terminate", pid.toString()))
+				mvc.perform(confirmed(post(API + "/processes/{pid}/terminate", pid.toString()), "admin-sessions:donor-1"))
 					.andExpect(status().isOk())
 					.andExpect(jsonPath("$.user").value(startsWith("anonymous")));
 			}));
@@ -313,6 +322,10 @@ class ProcessAdminControllerTests {
 					new DefaultCsrfToken("X-CSRF-TOKEN", "_csrf", "t0ken")))
 			.andExpect(jsonPath("$.csrf.headerName").value("X-CSRF-TOKEN"))
 			.andExpect(jsonPath("$.csrf.token").value("t0ken")));
+	}
+
+	static MockHttpServletRequestBuilder confirmed(MockHttpServletRequestBuilder request, String name) {
+		return request.contentType(MediaType.APPLICATION_JSON).content("{\"confirm\": \"" + name + "\"}");
 	}
 
 	private void run(MvcConsumer consumer) {
