@@ -450,7 +450,20 @@ class AdminPageBrowserTests {
 		}
 		catch (TimeoutException ex) {
 			try {
-				screenshot("failed-" + System.currentTimeMillis());
+				long now = System.currentTimeMillis();
+				screenshot("failed-" + now);
+				StringBuilder threads = new StringBuilder();
+				for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+					.dumpAllThreads(true, true, 64)) {
+					threads.append(info);
+					for (StackTraceElement frame : info.getStackTrace()) {
+						threads.append("\t").append(frame).append('\n');
+					}
+				}
+				Files.writeString(SCREENSHOTS.resolve("failed-" + now + "-threads.txt"), threads);
+				java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+					.dumpThreads(SCREENSHOTS.resolve("failed-" + now + "-all-threads.txt").toAbsolutePath().toString(),
+							com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
 			}
 			catch (IOException | RuntimeException failed) {
 				ex.addSuppressed(failed);

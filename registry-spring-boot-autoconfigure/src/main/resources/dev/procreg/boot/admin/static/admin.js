@@ -252,6 +252,16 @@ function shell() {
 			tick();
 		}
 	});
+	window.addEventListener('pagehide', () => {
+		ctx.feed.stop();
+		clearTimeout(timer);
+	});
+	window.addEventListener('pageshow', (event) => {
+		if (event.persisted) { // back from the back-forward cache: listen and refresh again
+			ctx.feed.connect();
+			tick();
+		}
+	});
 	$('sign-out').addEventListener('click', signOut);
 	ctx.outcomes = new Outcomes($('outcomes'));
 	ctx.feed = new EventFeed();

@@ -34,6 +34,9 @@ export class EventFeed {
 	}
 
 	connect() {
+		if (this.source) {
+			return;
+		}
 		const url = apiUrl('events/stream');
 		if (this.lastSeq !== null && this.lastSeq !== undefined) {
 			url.searchParams.set('after', this.lastSeq);
@@ -53,6 +56,18 @@ export class EventFeed {
 			}
 			this.notify([]);
 		});
+	}
+
+	/**
+	 * Closes the stream: when the page is left, so that its connection is not held (a browser
+	 * keeps only a few per server, and a page kept for back and forward would keep it open).
+	 */
+	stop() {
+		if (this.source) {
+			this.source.close();
+			this.source = null;
+		}
+		this.status('closed');
 	}
 
 	receive(message) {
