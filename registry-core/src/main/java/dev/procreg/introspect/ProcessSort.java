@@ -23,8 +23,8 @@ public enum ProcessSort {
 	/** By the messages handled since the process started. */
 	MESSAGES(ProcessSummary::messagesHandled),
 
-	/** By how long the process has run: the later it started, the shorter. */
-	UPTIME((summary) -> -summary.startedAtMillis()),
+	/** By how long the process has run: the later it started (the higher its pid), the shorter. */
+	UPTIME((summary) -> -summary.pid().serial()),
 
 	/** By how many times its supervisor restarted its child slot. */
 	RESTARTS(ProcessSummary::restarts);

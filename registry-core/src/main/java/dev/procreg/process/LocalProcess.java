@@ -431,6 +431,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				runHook(hook, reason);
 			}
 		}
+		// observers (operators' feeds) hear it before whoever waits for it: an awaitExit that
+		// returns has the exit in every feed
+		this.runtime.exitObserved(this, reason, names);
 		for (ExitHook hook = hooksToRun; hook != null;) {
 			ExitHook next = hook.next;
 			if (hook.notifies()) {
@@ -449,7 +452,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
-		this.runtime.exitObserved(this, reason, names);
 		return (linked != null) ? linked : Set.of();
 	}
 
