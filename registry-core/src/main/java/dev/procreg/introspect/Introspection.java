@@ -74,6 +74,8 @@ public final class Introspection {
 
 	private final Settings settings;
 
+	private final Map<String, KeyIndex> keyIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/**
 	 * @param runtime the runtime shown
 	 * @param topLevel the application's top-level supervisors, or {@code null}
@@ -125,31 +127,120 @@ public final class Introspection {
 		if (found == null) {
 			return Optional.empty();
 		}
-		TreeMap<String, List<RegistryEntry<Object, Object>>> byKey = new TreeMap<>();
-		for (RegistryEntry<Object, Object> entry : found.select((entry) -> true, Function.identity())) {
-			String text = String.valueOf(entry.key());
-			if (prefix == null || prefix.isEmpty() || text.startsWith(prefix)) {
-				byKey.computeIfAbsent(text, (key) -> new ArrayList<>(1)).add(entry);
-			}
+		KeyIndex index = keyIndex(found);
+		int from = 0;
+		int to = index.texts.length;
+		if (prefix != null && !prefix.isEmpty()) {
+			from = index.lowerBound(prefix);
+			to = index.lowerBound(prefix + Character.MAX_VALUE);
 		}
 		int size = Math.min(limit, MAX_PAGE);
 		Map<Pid, Map<Pid, ChildInfo>> children = new HashMap<>();
-		List<KeyEntries> items = new ArrayList<>(Math.min(size, byKey.size()));
-		int skipped = 0;
-		for (Map.Entry<String, List<RegistryEntry<Object, Object>>> key : byKey.entrySet()) {
-			if (skipped++ < offset) {
-				continue;
+		List<KeyEntries> items = new ArrayList<>(Math.min(size, Math.max(0, to - from)));
+		for (int i = from + offset; i < to && items.size() < size; i++) {
+			List<EntryView> entries = new ArrayList<>(1);
+			for (Object key : index.keys[i]) {
+				for (RegistryEntry<Object, Object> entry : found.lookup(key)) {
+					entries.add(entryView(registry, entry, withProcesses, projection, children));
+				}
 			}
-			if (items.size() == size) {
-				break;
+			if (!entries.isEmpty()) {
+				items.add(new KeyEntries(index.texts[i], entries));
 			}
-			List<EntryView> entries = new ArrayList<>(key.getValue().size());
-			for (RegistryEntry<Object, Object> entry : key.getValue()) {
-				entries.add(entryView(registry, entry, withProcesses, projection, children));
-			}
-			items.add(new KeyEntries(key.getKey(), entries));
 		}
-		return Optional.of(new KeyPage(registry, found.keys(), byKey.size(), offset, size, items));
+		return Optional.of(new KeyPage(registry, found.keys(), Math.max(0, to - from), offset, size, items));
+	}
+
+	/**
+	 * The registry's keys sorted by their text, reused while the registry's counters of
+	 * registrations and unregistrations have not moved (nothing was added or removed), and, while
+	 * they move, for up to {@link Settings#keyIndexMaxAge()}: a refresh of a page then costs the
+	 * page, not the registry.
+	 */
+	private KeyIndex keyIndex(ProcessRegistry<Object, Object> registry) {
+		long changes = changes(registry);
+		long now = System.nanoTime();
+		KeyIndex index = this.keyIndexes.get(registry.name());
+		if (index != null && index.registry == registry && (index.changes == changes
+				|| now - index.builtAt < this.settings.keyIndexMaxAge().toNanos())) {
+			return index;
+		}
+		TreeMap<String, List<Object>> byText = new TreeMap<>();
+		for (Object key : registry.select((entry) -> true, RegistryEntry::key)) {
+			List<Object> keys = byText.computeIfAbsent(String.valueOf(key), (text) -> new ArrayList<>(1));
+			if (!keys.contains(key)) {
+				keys.add(key);
+			}
+		}
+		String[] texts = byText.keySet().toArray(String[]::new);
+		Object[][] keys = new Object[texts.length][];
+		int i = 0;
+		for (List<Object> group : byText.values()) {
+			keys[i++] = group.toArray();
+		}
+		index = new KeyIndex(registry, changes, now, texts, keys);
+		this.keyIndexes.put(registry.name(), index);
+		return index;
+	}
+
+	/**
+	 * The processes holding a key whose text starts with {@code prefix}, in any registry, found
+	 * through each registry's sorted key index (shared with the pages of keys): O(log keys +
+	 * matches). {@code registry:prefix} searches that registry only.
+	 */
+	Set<Pid> pidsByKeyPrefix(String prefix) {
+		Set<Pid> pids = new java.util.LinkedHashSet<>();
+		for (ProcessRegistry<?, ?> candidate : ProcessRegistry.all(this.runtime)) {
+			@SuppressWarnings({ "unchecked", "rawtypes" })
+			ProcessRegistry<Object, Object> registry = (ProcessRegistry) candidate;
+			String name = registry.name();
+			List<String> searches = new ArrayList<>(2);
+			searches.add(prefix);
+			if (prefix.length() > name.length() && prefix.startsWith(name) && prefix.charAt(name.length()) == ':') {
+				searches.add(prefix.substring(name.length() + 1));
+			}
+			KeyIndex index = keyIndex(registry);
+			for (String search : searches) {
+				int to = index.lowerBound(search + Character.MAX_VALUE);
+				for (int i = index.lowerBound(search); i < to; i++) {
+					for (Object key : index.keys[i]) {
+						for (RegistryEntry<Object, Object> entry : registry.lookup(key)) {
+							pids.add(entry.pid());
+						}
+					}
+				}
+			}
+		}
+		return pids;
+	}
+
+	private static long changes(ProcessRegistry<?, ?> registry) {
+		long changes = 0;
+		for (PartitionStats stats : registry.partitionStats()) {
+			changes += stats.registrations() + stats.unregistrations();
+		}
+		return changes;
+	}
+
+	/** A registry's keys sorted by text, as read at one moment. */
+	private record KeyIndex(ProcessRegistry<Object, Object> registry, long changes, long builtAt, String[] texts,
+			Object[][] keys) {
+
+		int lowerBound(String text) {
+			int low = 0;
+			int high = this.texts.length;
+			while (low < high) {
+				int mid = (low + high) >>> 1;
+				if (this.texts[mid].compareTo(text) < 0) {
+					low = mid + 1;
+				}
+				else {
+					high = mid;
+				}
+			}
+			return low;
+		}
+
 	}
 
 	/**
@@ -375,7 +466,7 @@ public final class Introspection {
 
 	private boolean hasOneRunningChild(Pid supervisor) {
 		try {
-			return Supervisor.countChildren(this.runtime, supervisor, this.settings.supervisorTimeout()).active() == 1;
+			return SupervisionTree.runningChildren(this.runtime, supervisor, this.settings.supervisorTimeout()) == 1;
 		}
 		catch (ProcessException | IllegalArgumentException ex) {
 			return false; // exited meanwhile, or busy past the timeout
@@ -444,7 +535,8 @@ public final class Introspection {
 			}
 		}
 		List<SupervisorNode> roots = new ArrayList<>();
-		for (SupervisorInfo root : SupervisionTree.roots(this.runtime, this.settings.supervisorTimeout())) {
+		for (SupervisorInfo root : SupervisionTree.roots(this.runtime, this.settings.supervisorTimeout(),
+				this.settings.maxChildren())) {
 			roots.add(node(root, topNames));
 		}
 		return roots;
@@ -453,8 +545,8 @@ public final class Introspection {
 	private SupervisorNode node(SupervisorInfo info, Map<Pid, String> topNames) {
 		String name = topNames.get(info.pid());
 		if (name == null) {
-			name = this.runtime.processInfo(info.pid())
-				.map(ProcessInfo::registeredNames)
+			name = this.runtime.summary(info.pid())
+				.map(ProcessSummary::registeredNames)
 				.filter((names) -> !names.isEmpty())
 				.map(List::getFirst)
 				.orElse(null);
@@ -470,7 +562,7 @@ public final class Introspection {
 		}
 		return new SupervisorNode(info.pid(), name, info.kind(), info.strategy(), info.maxRestarts(),
 				info.maxSeconds(), info.restartsInWindow(), SupervisionTree.restarts(this.runtime, info.pid()).orElse(0),
-				info.children().size(), children);
+				info.childCount(), children);
 	}
 
 	/**
@@ -688,15 +780,24 @@ public final class Introspection {
 	 * {@code terminate} before it is killed: the {@link #terminatePolicy() terminate policy}
 	 * @param maxChildren the most children of one supervisor a tree node lists
 	 * @param maxMembers the most members of one group a view lists
+	 * @param keyIndexMaxAge how long a registry's sorted keys are reused for pages while the
+	 * registry changes (they are reused for as long as it does not change); zero to sort again
+	 * after every change
 	 */
-	public record Settings(Duration supervisorTimeout, Duration terminateGrace, int maxChildren, int maxMembers) {
+	public record Settings(Duration supervisorTimeout, Duration terminateGrace, int maxChildren, int maxMembers,
+			Duration keyIndexMaxAge) {
 
 		/**
-		 * @throws IllegalArgumentException for a timeout that is not positive or a limit below 1
+		 * @throws IllegalArgumentException for a timeout that is not positive, a negative age or a
+		 * limit below 1
 		 */
 		public Settings {
 			Objects.requireNonNull(supervisorTimeout, "supervisorTimeout must not be null");
 			Objects.requireNonNull(terminateGrace, "terminateGrace must not be null");
+			Objects.requireNonNull(keyIndexMaxAge, "keyIndexMaxAge must not be null");
+			if (keyIndexMaxAge.isNegative()) {
+				throw new IllegalArgumentException("keyIndexMaxAge must not be negative, was " + keyIndexMaxAge);
+			}
 			if (supervisorTimeout.isZero() || supervisorTimeout.isNegative()) {
 				throw new IllegalArgumentException("supervisorTimeout must be positive, was " + supervisorTimeout);
 			}
@@ -706,7 +807,18 @@ public final class Introspection {
 			}
 		}
 
-		/** @return 1 second per supervisor, 5 seconds' grace, 100 children, 100 members */
+		/**
+		 * Settings whose key index is rebuilt as soon as its registry changed.
+		 * @param supervisorTimeout how long one supervisor may take to answer a question
+		 * @param terminateGrace how long a terminated process may run {@code terminate}
+		 * @param maxChildren the most children of one supervisor a tree node lists
+		 * @param maxMembers the most members of one group a view lists
+		 */
+		public Settings(Duration supervisorTimeout, Duration terminateGrace, int maxChildren, int maxMembers) {
+			this(supervisorTimeout, terminateGrace, maxChildren, maxMembers, Duration.ZERO);
+		}
+
+		/** @return 1 second per supervisor, 5 seconds' grace, 100 children, 100 members, a fresh key index */
 		public static Settings defaults() {
 			return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 100, 100);
 		}

@@ -3,6 +3,7 @@ package dev.procreg.introspect;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import dev.procreg.process.ProcessSummary;
@@ -14,24 +15,28 @@ import dev.procreg.process.ProcessSummary;
 public enum ProcessSort {
 
 	/** By pid, that is by start order. */
-	PID(Comparator.comparing(ProcessSummary::pid)),
+	PID((summary) -> 0L),
 
 	/** By the messages waiting in the mailbox. */
-	MAILBOX(Comparator.comparingInt(ProcessSummary::mailboxLength)),
+	MAILBOX(ProcessSummary::mailboxLength),
 
 	/** By the messages handled since the process started. */
-	MESSAGES(Comparator.comparingLong(ProcessSummary::messagesHandled)),
+	MESSAGES(ProcessSummary::messagesHandled),
 
-	/** By how long the process has run. */
-	UPTIME(Comparator.comparingLong(ProcessSummary::startedAtMillis).reversed()),
+	/** By how long the process has run: the later it started (the higher its pid), the shorter. */
+	UPTIME((summary) -> -summary.pid().serial()),
 
 	/** By how many times its supervisor restarted its child slot. */
-	RESTARTS(Comparator.comparingInt(ProcessSummary::restarts));
+	RESTARTS(ProcessSummary::restarts);
 
+	/** The order: by the key, then by pid; two primitive comparisons, no boxing. */
 	final Comparator<ProcessSummary> order;
 
-	ProcessSort(Comparator<ProcessSummary> order) {
-		this.order = order.thenComparing(ProcessSummary::pid);
+	ProcessSort(ToLongFunction<ProcessSummary> key) {
+		this.order = (left, right) -> {
+			int byKey = Long.compare(key.applyAsLong(left), key.applyAsLong(right));
+			return (byKey != 0) ? byKey : left.pid().compareTo(right.pid());
+		};
 	}
 
 	/** @return the name a query uses: {@code pid}, {@code mailbox}, ... */

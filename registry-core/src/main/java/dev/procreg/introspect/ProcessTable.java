@@ -8,9 +8,12 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -30,12 +33,14 @@ import dev.procreg.supervisor.SupervisorInfo;
  * }</pre>
  *
  * <h2>Costs</h2>
- * Sorting needs every process: the table reads them all ({@link dev.procreg.process.ProcessRuntime#summaries()})
+ * Sorting needs every process: the table reads them all ({@link dev.procreg.process.ProcessRuntime#summaries(boolean)}, without names)
  * into one snapshot at most once per {@code maxAge}, whoever asks and however many ask at once
  * (they share the build), and keeps each order it sorted for the life of the snapshot. A page then
  * costs its rows: each shown process is read again, live (mailbox, status, names), and only the
- * shown rows are projected. A search for a pid reads that process only; a search for a name or
- * key scans the snapshot once and keeps the result for the snapshot's life.
+ * shown rows are projected. A search for a pid reads that process only; a search for the start of
+ * a name or key finds its processes through the runtime's names and each registry's sorted key
+ * index (shared with the pages of keys), reads only those, and keeps the result for the
+ * snapshot's life.
  */
 public final class ProcessTable {
 
@@ -83,7 +88,7 @@ public final class ProcessTable {
 			return pidPage(query, pid);
 		}
 		Snapshot current = snapshot();
-		ProcessSummary[] rows = current.rows(query.sort(), search);
+		ProcessSummary[] rows = current.rows(query.sort(), search, this::search);
 		int total = rows.length;
 		int from = Math.min(query.offset(), total);
 		int to = Math.min(total, from + query.limit());
@@ -126,6 +131,26 @@ public final class ProcessTable {
 		return rows;
 	}
 
+	/**
+	 * The processes a search finds, read live: those whose registered name starts with it (the
+	 * runtime's names) and those holding a registry key whose text starts with it (each registry's
+	 * sorted key index): what matches, not what exists.
+	 */
+	private ProcessSummary[] search(String text) {
+		Set<Pid> pids = new LinkedHashSet<>();
+		for (String name : this.introspection.runtime().registered()) {
+			if (name.startsWith(text)) {
+				this.introspection.runtime().whereis(name).ifPresent(pids::add);
+			}
+		}
+		pids.addAll(this.introspection.pidsByKeyPrefix(text));
+		List<ProcessSummary> found = new ArrayList<>(pids.size());
+		for (Pid pid : pids) {
+			this.introspection.runtime().summary(pid).ifPresent(found::add);
+		}
+		return found.toArray(ProcessSummary[]::new);
+	}
+
 	private static @Nullable Pid pidOrNull(String text) {
 		boolean bracketed = text.startsWith("<") && text.endsWith(">");
 		int dot = text.lastIndexOf('.');
@@ -145,7 +170,8 @@ public final class ProcessTable {
 			Instant now = this.clock.instant();
 			Snapshot current = this.snapshot;
 			if (current == null || Duration.between(current.takenAt, now).compareTo(this.maxAge) >= 0) {
-				current = new Snapshot(this.introspection.runtime().summaries().toArray(ProcessSummary[]::new), now);
+				current = new Snapshot(this.introspection.runtime().summaries(false).toArray(ProcessSummary[]::new),
+						now);
 				this.snapshot = current;
 			}
 			return current;
@@ -175,30 +201,20 @@ public final class ProcessTable {
 			this.takenAt = takenAt;
 		}
 
-		synchronized ProcessSummary[] rows(ProcessSort sort, @Nullable String search) {
-			ProcessSummary[] ordered = this.sorted.computeIfAbsent(sort, (key) -> {
-				ProcessSummary[] copy = this.all.clone();
-				Arrays.sort(copy, key.order);
-				return copy;
-			});
+		synchronized ProcessSummary[] rows(ProcessSort sort, @Nullable String search,
+				Function<String, ProcessSummary[]> finder) {
 			if (search == null) {
-				return ordered;
+				return this.sorted.computeIfAbsent(sort, (key) -> {
+					ProcessSummary[] copy = this.all.clone();
+					Arrays.sort(copy, key.order);
+					return copy;
+				});
 			}
-			return this.searches.computeIfAbsent(sort + "\u0000" + search,
-					(key) -> Arrays.stream(ordered).filter((row) -> matches(row, search)).toArray(ProcessSummary[]::new));
-		}
-
-		private static boolean matches(ProcessSummary row, String search) {
-			for (String name : row.registeredNames()) {
-				if (name.startsWith(search)) {
-					return true;
-				}
-				int colon = name.indexOf(':');
-				if (colon >= 0 && name.startsWith(search, colon + 1)) {
-					return true;
-				}
-			}
-			return false;
+			return this.searches.computeIfAbsent(sort + "\u0000" + search, (key) -> {
+				ProcessSummary[] found = finder.apply(search);
+				Arrays.sort(found, sort.order);
+				return found;
+			});
 		}
 
 	}

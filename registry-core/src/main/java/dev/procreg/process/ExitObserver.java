@@ -15,8 +15,9 @@ public interface ExitObserver {
 
 	/**
 	 * Called once per exit, on the thread that ended the process, after the process is gone from
-	 * every registry, group and name and after its monitors and waiting callers were told. Must be
-	 * short and must not block: it delays the exit of the processes linked to this one.
+	 * every registry, group and name and before its monitors and waiting callers are told (so
+	 * whoever hears of an exit finds it observed). Must be short and must not block: it delays
+	 * those and the exit of the processes linked to this one.
 	 * @param exit the exit
 	 */
 	void exited(ProcessExit exit);

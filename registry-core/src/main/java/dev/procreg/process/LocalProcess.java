@@ -69,6 +69,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	long messagesHandled;
 
+	/** What the supervisor's record attached to this process says of its restarts; written under the lock. */
+	private volatile int childRestarts;
+
 	/** The thread running this process's exit of itself, while it does; see {@link #exit}. */
 	private volatile @Nullable Thread exitingOn;
 
@@ -252,6 +255,10 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				throw new IllegalStateException("exit hook is already attached to " + hook.attachedTo.pid);
 			}
 			hook.attachedTo = this;
+			int restarts = hook.childRestarts();
+			if (restarts >= 0) {
+				this.childRestarts = restarts;
+			}
 			hook.prev = null;
 			hook.next = this.hooks;
 			if (this.hooks != null) {
@@ -424,6 +431,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				runHook(hook, reason);
 			}
 		}
+		// observers (operators' feeds) hear it before whoever waits for it: an awaitExit that
+		// returns has the exit in every feed
+		this.runtime.exitObserved(this, reason, names);
 		for (ExitHook hook = hooksToRun; hook != null;) {
 			ExitHook next = hook.next;
 			if (hook.notifies()) {
@@ -442,7 +452,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				}
 			}
 		}
-		this.runtime.exitObserved(this, reason, names);
 		return (linked != null) ? linked : Set.of();
 	}
 
@@ -690,24 +699,39 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				serverClass(), this.parent, this.mailbox.limit(), this.mailbox.dropped());
 	}
 
-	/** The cheap reading of this process an operator's table shows; one walk of its hooks. */
-	final ProcessSummary summary() {
-		List<String> names = new ArrayList<>(2);
-		int restarts = 0;
+	/**
+	 * The cheap reading of this process an operator's table shows.
+	 * @param withNames whether to read its names too: one walk of its hooks under its lock;
+	 * without, nothing is locked or walked
+	 */
+	final ProcessSummary summary(boolean withNames) {
+		if (!withNames) {
+			return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
+					this.startedAt, this.parent, List.of(), this.childRestarts);
+		}
+		String first = null;
+		List<String> more = null;
 		synchronized (this) {
 			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
 				String name = hook.registeredName();
-				if (name != null) {
-					names.add(name);
+				if (name == null) {
+					continue;
 				}
-				int count = hook.childRestarts();
-				if (count > restarts) {
-					restarts = count;
+				if (first == null) {
+					first = name;
+				}
+				else {
+					if (more == null) {
+						more = new ArrayList<>(2);
+						more.add(first);
+					}
+					more.add(name);
 				}
 			}
 		}
+		List<String> names = (more != null) ? List.copyOf(more) : (first != null) ? List.of(first) : List.of();
 		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
-				this.startedAt, this.parent, List.copyOf(names), restarts);
+				this.startedAt, this.parent, names, this.childRestarts);
 	}
 
 	final long startedAtMillis() {

@@ -467,20 +467,21 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public Optional<ProcessSummary> summary(Pid pid) {
 		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
-		return (process != null && process.isAlive()) ? Optional.of(process.summary()) : Optional.empty();
+		return (process != null && process.isAlive()) ? Optional.of(process.summary(true)) : Optional.empty();
 	}
 
 	/**
 	 * A reading of every live process, in no particular order: what a sorted process table is
-	 * built from. O(processes), one short hold of each process's lock; build it once and share it
-	 * rather than once per viewer.
+	 * built from. O(processes); build it once and share it rather than once per viewer.
+	 * @param withNames whether each reading carries the process's names and keys (one short hold
+	 * of each process's lock); without, the readings carry empty names, and nothing is locked
 	 * @return the readings
 	 */
-	public List<ProcessSummary> summaries() {
+	public List<ProcessSummary> summaries(boolean withNames) {
 		List<ProcessSummary> summaries = new ArrayList<>(this.processes.size());
 		this.processes.forEach((pid, process) -> {
 			if (process.isAlive()) {
-				summaries.add(process.summary());
+				summaries.add(process.summary(withNames));
 			}
 		});
 		return summaries;

@@ -1,6 +1,7 @@
 package dev.procreg.supervisor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -110,8 +111,8 @@ final class DynamicSupervisorServer extends SupervisorServer {
 	}
 
 	@Override
-	List<Child> children() {
-		return new ArrayList<>(this.children.values());
+	Collection<Child> children() {
+		return this.children.values();
 	}
 
 	@Override
@@ -120,11 +121,16 @@ final class DynamicSupervisorServer extends SupervisorServer {
 	}
 
 	@Override
-	SupervisorInfo describe() {
+	SupervisorInfo describe(int limit) {
 		return new SupervisorInfo(self(), SupervisorInfo.Kind.DYNAMIC_SUPERVISOR, Strategy.ONE_FOR_ONE,
 				this.maxRestarts, this.maxSeconds, restartsInWindow(),
 				(this.maxChildren == Integer.MAX_VALUE) ? null : this.maxChildren,
-				this.children.values().stream().map(Child::info).toList());
+				this.children.values().stream().limit(limit).map(Child::info).toList(), this.children.size());
+	}
+
+	@Override
+	int runningChildren() {
+		return this.children.size();
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.procreg.supervisor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
@@ -184,7 +185,7 @@ final class StaticSupervisorServer extends SupervisorServer {
 	}
 
 	@Override
-	List<Child> children() {
+	Collection<Child> children() {
 		return this.children;
 	}
 
@@ -194,9 +195,21 @@ final class StaticSupervisorServer extends SupervisorServer {
 	}
 
 	@Override
-	SupervisorInfo describe() {
+	SupervisorInfo describe(int limit) {
 		return new SupervisorInfo(self(), SupervisorInfo.Kind.SUPERVISOR, this.strategy, this.maxRestarts,
-				this.maxSeconds, restartsInWindow(), null, this.children.stream().map(Child::info).toList());
+				this.maxSeconds, restartsInWindow(), null,
+				this.children.stream().limit(limit).map(Child::info).toList(), this.children.size());
+	}
+
+	@Override
+	int runningChildren() {
+		int running = 0;
+		for (Child child : this.children) {
+			if (child.pid != null) {
+				running++;
+			}
+		}
+		return running;
 	}
 
 	static void checkIds(List<ChildSpec> specs) {

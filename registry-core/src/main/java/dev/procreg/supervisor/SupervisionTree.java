@@ -66,25 +66,48 @@ public final class SupervisionTree {
 	 * @throws IllegalArgumentException when the process is not a supervisor
 	 */
 	public static SupervisorInfo describe(ProcessRuntime runtime, Name supervisor, Duration timeout) {
+		return describe(runtime, supervisor, timeout, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * A supervisor and every supervisor below it, each asked with a bounded wait and listing at
+	 * most {@code maxChildren} children (counting all in {@link SupervisorInfo#childCount()}): what
+	 * an operator's view of a dynamic supervisor of a hundred thousand children asks, so that it
+	 * costs what it shows.
+	 * @param runtime the runtime
+	 * @param supervisor a supervisor or dynamic supervisor
+	 * @param timeout how long each supervisor may take to answer
+	 * @param maxChildren the most children of one supervisor listed, at least 1
+	 * @return the tree
+	 * @throws dev.procreg.process.NoProcessException when it is not alive
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor, or for a limit below 1
+	 */
+	public static SupervisorInfo describe(ProcessRuntime runtime, Name supervisor, Duration timeout, int maxChildren) {
 		Objects.requireNonNull(timeout, "timeout must not be null");
-		SupervisorInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.Describe(), timeout);
+		if (maxChildren < 1) {
+			throw new IllegalArgumentException("maxChildren must be at least 1, was " + maxChildren);
+		}
+		SupervisorInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.Describe(maxChildren),
+				timeout);
 		SupervisorIndex index = SupervisorIndex.of(runtime);
 		List<ChildInfo> children = new ArrayList<>(info.children().size());
 		for (ChildInfo child : info.children()) {
 			Pid pid = child.pid();
 			SupervisorInfo subtree = null;
 			if (child.type() == ChildType.SUPERVISOR && pid != null && index.get(pid) != null) {
-				subtree = describeIfAlive(runtime, pid, timeout);
+				subtree = describeIfAlive(runtime, pid, timeout, maxChildren);
 			}
 			children.add(child.withSubtree(subtree));
 		}
 		return new SupervisorInfo(info.pid(), info.kind(), info.strategy(), info.maxRestarts(), info.maxSeconds(),
-				info.restartsInWindow(), info.maxChildren(), List.copyOf(children));
+				info.restartsInWindow(), info.maxChildren(), List.copyOf(children), info.childCount());
 	}
 
-	private static @Nullable SupervisorInfo describeIfAlive(ProcessRuntime runtime, Pid pid, Duration timeout) {
+	private static @Nullable SupervisorInfo describeIfAlive(ProcessRuntime runtime, Pid pid, Duration timeout,
+			int maxChildren) {
 		try {
-			return describe(runtime, pid, timeout);
+			return describe(runtime, pid, timeout, maxChildren);
 		}
 		catch (ProcessException | IllegalArgumentException ex) {
 			return null; // it exited meanwhile, or did not answer in time
@@ -100,12 +123,24 @@ public final class SupervisionTree {
 	 * @return the trees
 	 */
 	public static List<SupervisorInfo> roots(ProcessRuntime runtime, Duration timeout) {
+		return roots(runtime, timeout, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * The trees of the runtime's top supervisors, each supervisor listing at most
+	 * {@code maxChildren} children.
+	 * @param runtime the runtime
+	 * @param timeout how long each supervisor may take to answer
+	 * @param maxChildren the most children of one supervisor listed, at least 1
+	 * @return the trees
+	 */
+	public static List<SupervisorInfo> roots(ProcessRuntime runtime, Duration timeout, int maxChildren) {
 		SupervisorIndex index = SupervisorIndex.of(runtime);
 		List<SupervisorInfo> roots = new ArrayList<>();
 		for (Pid pid : index.pids()) {
 			SupervisorIndex.Entry entry = index.get(pid);
 			if (entry != null && (entry.parent == null || !runtime.isAlive(entry.parent.pid))) {
-				SupervisorInfo tree = describeIfAlive(runtime, pid, timeout);
+				SupervisorInfo tree = describeIfAlive(runtime, pid, timeout, maxChildren);
 				if (tree != null) {
 					roots.add(tree);
 				}
@@ -143,6 +178,23 @@ public final class SupervisionTree {
 		Objects.requireNonNull(timeout, "timeout must not be null");
 		ChildInfo info = SupervisorServer.call(runtime, supervisor, new SupervisorServer.ChildOf(child), timeout);
 		return Optional.ofNullable(info);
+	}
+
+	/**
+	 * How many children of a supervisor run now, asked with a bounded wait: O(1) for a dynamic
+	 * supervisor, whatever its size.
+	 * @param runtime the runtime
+	 * @param supervisor the supervisor
+	 * @param timeout how long it may take to answer
+	 * @return the number of running children
+	 * @throws dev.procreg.process.NoProcessException when the supervisor is not alive
+	 * @throws dev.procreg.process.CallTimeoutException when it does not answer in time
+	 * @throws IllegalArgumentException when the process is not a supervisor
+	 */
+	public static int runningChildren(ProcessRuntime runtime, Pid supervisor, Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		Integer running = SupervisorServer.call(runtime, supervisor, new SupervisorServer.RunningChildren(), timeout);
+		return running;
 	}
 
 	/**

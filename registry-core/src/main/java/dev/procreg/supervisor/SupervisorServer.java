@@ -2,6 +2,7 @@ package dev.procreg.supervisor;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -55,8 +56,12 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 
 	// ---- requests every supervisor answers
 
-	/** Asks for a {@link SupervisorInfo}. */
-	record Describe() {
+	/** Asks for a {@link SupervisorInfo} listing at most {@code limit} children. */
+	record Describe(int limit) {
+	}
+
+	/** Asks how many children run now, as an {@code Integer}: O(1) for a dynamic supervisor. */
+	record RunningChildren() {
 	}
 
 	/** Asks for the children's {@link ChildInfo}s. */
@@ -132,7 +137,8 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	@Override
 	protected final Result<SupervisorServer> handleCall(Object request, From from, SupervisorServer state) {
 		Object reply = switch (request) {
-			case Describe d -> describe();
+			case Describe(int limit) -> describe(limit);
+			case RunningChildren r -> runningChildren();
 			case WhichChildren w -> children().stream().map(Child::info).toList();
 			case CountChildren c -> count();
 			case ChildOf(Pid pid) -> {
@@ -183,9 +189,12 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 	/** Stops every child, in reverse start order. */
 	abstract void stopChildren();
 
-	abstract List<Child> children();
+	/** Its children, as it holds them: read them on the supervisor's own thread only. */
+	abstract Collection<Child> children();
 
-	abstract SupervisorInfo describe();
+	abstract SupervisorInfo describe(int limit);
+
+	abstract int runningChildren();
 
 	abstract SupervisorInfo.Kind kind();
 

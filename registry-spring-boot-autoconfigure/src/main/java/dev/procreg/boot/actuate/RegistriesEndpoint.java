@@ -266,7 +266,7 @@ public class RegistriesEndpoint {
 			@Nullable String exitReason, @Nullable Instant startedAt, @Nullable Instant exitedAt,
 			@Nullable Integer children, long restarts) {
 
-		static SupervisorDescriptor of(Introspection.TopLevelView view) {
+		public static SupervisorDescriptor of(Introspection.TopLevelView view) {
 			TopLevelSupervisors.Status status = view.status();
 			return new SupervisorDescriptor(status.name(), string(status.pid()), status.running(), status.gaveUp(),
 					string(status.exitReason()), status.startedAt(), status.exitedAt(), view.children(),

@@ -331,10 +331,10 @@ public class ProcessAdminController {
 	 */
 	@GetMapping("/api/supervision")
 	public SupervisionDescriptor supervision() {
-		List<SupervisorDescriptor> gaveUp = this.registries.registries()
-			.supervisors()
+		List<SupervisorDescriptor> gaveUp = this.introspection.topLevel()
 			.stream()
-			.filter(SupervisorDescriptor::gaveUp)
+			.filter((view) -> view.status().gaveUp())
+			.map(SupervisorDescriptor::of)
 			.toList();
 		return new SupervisionDescriptor(supervisionTree(), gaveUp);
 	}

@@ -56,7 +56,7 @@ public final class ProcessSupervisionAutoConfiguration {
 		ProcessRegistryProperties.Introspection settings = properties.introspection();
 		return new Introspection(runtime, (topLevel != null) ? topLevel.topLevel() : null,
 				new Introspection.Settings(settings.supervisorTimeout(), settings.terminateGrace(), settings.maxChildren(),
-						settings.maxMembers()));
+						settings.maxMembers(), settings.keyIndexMaxAge()));
 	}
 
 }
