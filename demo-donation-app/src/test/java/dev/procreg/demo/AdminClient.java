@@ -44,7 +44,7 @@ final class AdminClient {
 				+ Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** @return the admin page's overview: supervision tree, groups, registries */
+	/** @return the admin page's overview, keeping the CSRF token it hands out */
 	JsonNode overview() {
 		JsonNode overview = get("/process-admin/api/overview");
 		JsonNode csrf = overview.path("csrf");
@@ -76,7 +76,7 @@ final class AdminClient {
 	 */
 	List<String> members(String group) {
 		List<String> members = new ArrayList<>();
-		for (JsonNode scope : overview().path("groups")) {
+		for (JsonNode scope : get("/process-admin/api/groups").path("scopes")) {
 			for (JsonNode candidate : scope.path("groups")) {
 				if (candidate.path("name").asString().equals(group)) {
 					candidate.path("members").forEach((member) -> members.add(member.asString()));
@@ -91,7 +91,7 @@ final class AdminClient {
 	 * @return its pid, when it runs
 	 */
 	Optional<String> child(String childId) {
-		return find(overview().path("supervision"), childId);
+		return find(get("/process-admin/api/supervision").path("roots"), childId);
 	}
 
 	private static Optional<String> find(JsonNode supervisors, String childId) {

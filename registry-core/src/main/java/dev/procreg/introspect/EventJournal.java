@@ -151,12 +151,14 @@ public final class EventJournal implements AutoCloseable {
 			long seq = this.nextSeq++;
 			event = new Event(seq, Instant.now(), type, pid, reason, registry, key, supervisor, childId, user, detail);
 			this.ring[(int) (seq % this.ring.length)] = event;
+			// under the lock, so that every subscriber gets events in their order (a subscriber's
+			// own lock is only ever taken inside this one, never the other way round)
+			for (Subscription subscription : this.subscriptions) {
+				subscription.offer(event);
+			}
 		}
 		finally {
 			this.lock.unlock();
-		}
-		for (Subscription subscription : this.subscriptions) {
-			subscription.offer(event);
 		}
 		return event;
 	}

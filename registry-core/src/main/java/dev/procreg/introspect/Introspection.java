@@ -5,12 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
@@ -74,7 +77,7 @@ public final class Introspection {
 
 	private final Settings settings;
 
-	private final Map<String, KeyIndex> keyIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, KeyIndex> keyIndexes = new ConcurrentHashMap<>();
 
 	/**
 	 * @param runtime the runtime shown
@@ -135,13 +138,13 @@ public final class Introspection {
 			to = index.lowerBound(prefix + Character.MAX_VALUE);
 		}
 		int size = Math.min(limit, MAX_PAGE);
-		Map<Pid, Map<Pid, ChildInfo>> children = new HashMap<>();
+		Set<Pid> unanswered = new HashSet<>();
 		List<KeyEntries> items = new ArrayList<>(Math.min(size, Math.max(0, to - from)));
 		for (int i = from + offset; i < to && items.size() < size; i++) {
 			List<EntryView> entries = new ArrayList<>(1);
 			for (Object key : index.keys[i]) {
 				for (RegistryEntry<Object, Object> entry : found.lookup(key)) {
-					entries.add(entryView(registry, entry, withProcesses, projection, children));
+					entries.add(entryView(registry, entry, withProcesses, projection, unanswered));
 				}
 			}
 			if (!entries.isEmpty()) {
@@ -189,7 +192,7 @@ public final class Introspection {
 	 * matches). {@code registry:prefix} searches that registry only.
 	 */
 	Set<Pid> pidsByKeyPrefix(String prefix) {
-		Set<Pid> pids = new java.util.LinkedHashSet<>();
+		Set<Pid> pids = new LinkedHashSet<>();
 		for (ProcessRegistry<?, ?> candidate : ProcessRegistry.all(this.runtime)) {
 			@SuppressWarnings({ "unchecked", "rawtypes" })
 			ProcessRegistry<Object, Object> registry = (ProcessRegistry) candidate;
@@ -264,7 +267,7 @@ public final class Introspection {
 	}
 
 	private EntryView entryView(String registry, RegistryEntry<Object, Object> entry, boolean withProcesses,
-			ValueProjection projection, Map<Pid, Map<Pid, ChildInfo>> children) {
+			ValueProjection projection, Set<Pid> unanswered) {
 		Pid pid = entry.pid();
 		boolean local = isLocal(pid);
 		ProcessInfo.Status status = null;
@@ -272,7 +275,7 @@ public final class Introspection {
 		if (withProcesses && local) {
 			ProcessInfo info = this.runtime.processInfo(pid).orElse(null);
 			status = (info != null) ? info.status() : ProcessInfo.Status.EXITED;
-			child = (info != null) ? childRecord(info, children) : null;
+			child = (info != null) ? childRecord(info, unanswered) : null;
 		}
 		return new EntryView(pid, local, projection.project(registry, entry.key(), entry.value()), status, child);
 	}
@@ -304,33 +307,31 @@ public final class Introspection {
 		if (info == null) {
 			return Optional.empty();
 		}
-		ChildInfo child = childRecord(info, new HashMap<>());
+		ChildInfo child = childRecord(info, new HashSet<>());
 		return Optional.of(new ProcessView(pid, true, info, child,
 				SupervisionTree.kindOf(this.runtime, pid).orElse(null)));
 	}
 
-	/** The supervisor's record of a process, asking each supervisor once per request, bounded. */
-	private @Nullable ChildInfo childRecord(ProcessInfo info, Map<Pid, Map<Pid, ChildInfo>> bySupervisor) {
+	/**
+	 * The supervisor's record of a process, asked of the supervisor for this one child (O(1) for a
+	 * dynamic supervisor of any size), bounded; a supervisor that did not answer in time is not
+	 * asked again in the same request.
+	 * @param unanswered supervisors that did not answer in this request
+	 */
+	private @Nullable ChildInfo childRecord(ProcessInfo info, Set<Pid> unanswered) {
 		Pid parent = info.parent();
-		if (parent == null || SupervisionTree.kindOf(this.runtime, parent).isEmpty()) {
+		if (parent == null || unanswered.contains(parent) || SupervisionTree.kindOf(this.runtime, parent).isEmpty()) {
 			return null;
 		}
-		Map<Pid, ChildInfo> children = bySupervisor.computeIfAbsent(parent, (supervisor) -> {
-			Map<Pid, ChildInfo> byPid = new HashMap<>();
-			try {
-				for (ChildInfo child : Supervisor.whichChildren(this.runtime, supervisor,
-						this.settings.supervisorTimeout())) {
-					if (child.pid() != null) {
-						byPid.put(child.pid(), child);
-					}
-				}
-			}
-			catch (ProcessException | IllegalArgumentException ex) {
-				// exited meanwhile, or busy past the timeout: no record shown
-			}
-			return byPid;
-		});
-		return children.get(info.pid());
+		try {
+			return SupervisionTree.child(this.runtime, parent, info.pid(), this.settings.supervisorTimeout())
+				.orElse(null);
+		}
+		catch (ProcessException | IllegalArgumentException ex) {
+			// exited meanwhile, or busy past the timeout: no record shown, and no second wait
+			unanswered.add(parent);
+			return null;
+		}
 	}
 
 	private boolean isLocal(Pid pid) {

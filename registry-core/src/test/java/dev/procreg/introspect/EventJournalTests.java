@@ -165,6 +165,53 @@ class EventJournalTests {
 	}
 
 	@Test
+	void underConcurrentProducersAReaderGetsEveryEventOnceInOrderOrIsToldItLostIt() throws Exception {
+		int producers = 4;
+		int each = 5_000;
+		EventJournal.Subscription feed = this.journal.subscribe(EnumSet.of(Type.ACTION), 64, -1);
+		List<Thread> threads = new java.util.ArrayList<>();
+		CountDownLatch start = new CountDownLatch(1);
+		for (int p = 0; p < producers; p++) {
+			int producer = p;
+			threads.add(Thread.ofPlatform().start(() -> {
+				Await.latch(start);
+				for (int i = 0; i < each; i++) {
+					this.journal.action("p" + producer, null, Integer.toString(i));
+				}
+			}));
+		}
+		start.countDown();
+		long received = 0;
+		long dropped = 0;
+		long lastSeq = 0;
+		boolean producing = true;
+		while (producing || received + dropped < (long) producers * each) {
+			producing = threads.stream().anyMatch(Thread::isAlive);
+			EventJournal.Batch batch = feed.poll(Duration.ofMillis(producing ? 50 : 0));
+			dropped += batch.dropped();
+			for (Event event : batch.events()) {
+				assertThat(event.seq()).as("in order, each once").isGreaterThan(lastSeq);
+				lastSeq = event.seq();
+				received++;
+			}
+			if (!producing && batch.events().isEmpty() && batch.dropped() == 0) {
+				break;
+			}
+		}
+		for (Thread thread : threads) {
+			assertThat(thread.join(Await.LONG)).isTrue();
+		}
+		assertThat(received + dropped).as("every event was delivered or counted as lost").isEqualTo((long) producers * each);
+		assertThat(this.journal.lastSeq()).isEqualTo((long) producers * each);
+		List<Event> kept = this.journal.recent(EnumSet.of(Type.ACTION), 1000, 0);
+		assertThat(kept).hasSize(this.journal.capacity());
+		for (int i = 1; i < kept.size(); i++) {
+			assertThat(kept.get(i).seq()).isEqualTo(kept.get(i - 1).seq() + 1);
+		}
+		feed.close();
+	}
+
+	@Test
 	void badInputIsRefusedNamingTheMistake() {
 		assertThatIllegalArgumentException().isThrownBy(() -> EventJournal.start(this.runtime, 0))
 			.withMessageContaining("at least 1 event");

@@ -111,8 +111,8 @@ public class ProcessAdminController {
 
 	/**
 	 * The console's home: node, uptime, counts, top-level supervisors and health, who the user
-	 * is and what they may do. Also, for the page before the console, registries, worker types,
-	 * the supervision tree and groups (the console reads those from their own endpoints).
+	 * is and what they may do, and the registries and worker types with their counters. The
+	 * supervision tree and the groups have their own endpoints.
 	 * @param request the request
 	 * @return the overview
 	 */
@@ -128,8 +128,7 @@ public class ProcessAdminController {
 				new ActionsDescriptor(this.settings.allowActions(), refusal == null, refusal),
 				(this.settings.springSecurity() && WEB_SECURITY_PRESENT) ? AdminSecurity.csrf(request) : null,
 				this.settings.refreshInterval().toMillis(), this.console.settings().historyInterval().toMillis(),
-				valuesShown(request), report.registries(), report.workers(), report.supervisors(), supervisionTree(),
-				groupScopes());
+				valuesShown(request), report.registries(), report.workers(), report.supervisors());
 	}
 
 	/**
@@ -469,14 +468,12 @@ public class ProcessAdminController {
 	 * @param registries every registry by name, with its partitions
 	 * @param workers every worker type by registry name
 	 * @param supervisors every top-level supervisor of the application
-	 * @param supervision the supervision tree, root by root
-	 * @param groups process groups, scope by scope
 	 */
 	public record OverviewDescriptor(String node, Instant startedAt, long uptimeMillis, Introspection.Counts counts,
 			HealthDescriptor health, int processes, @Nullable String user, ActionsDescriptor actions,
 			@Nullable CsrfDescriptor csrf, long refreshMillis, long historyMillis, boolean valuesShown,
 			Map<String, RegistryDescriptor> registries, Map<String, WorkerTypeDescriptor> workers,
-			List<SupervisorDescriptor> supervisors, List<SupervisorNode> supervision, List<ScopeDescriptor> groups) {
+			List<SupervisorDescriptor> supervisors) {
 	}
 
 	/**

@@ -15,11 +15,13 @@ import dev.procreg.boot.autoconfigure.ProcessRegistryAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessRegistryHealthContributorAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessSupervisionAutoConfiguration;
 import dev.procreg.boot.autoconfigure.ProcessWorkerAutoConfiguration;
+import dev.procreg.boot.supervision.SupervisorDefinition;
 import dev.procreg.boot.worker.ProcessTemplate;
 import dev.procreg.boot.worker.RegisteredProcess;
 import dev.procreg.introspect.Introspection;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
+import dev.procreg.process.Name;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
@@ -292,6 +294,41 @@ class ConsoleApiTests {
 				.andExpect(jsonPath("$.events[?(@.type == 'exit')].pid", hasItem(worker.toString())))
 				.andExpect(jsonPath("$.events[?(@.type == 'restart')].childId", hasItem("worker")));
 		});
+	}
+
+	@Test
+	void aTopLevelSupervisorKilledPastItsIntensityIsShownAsHavingGivenUp() {
+		this.contextRunner.withBean("app", SupervisorDefinition.class,
+				() -> SupervisorDefinition.of("app", Strategy.ONE_FOR_ONE,
+						List.of(ChildSpec.worker("limiter", Idle::new, null, Name.of("limiter"))),
+						new Supervisor.Options(1, 60, null)))
+			.run(withMvc((context, mvc) -> {
+				ProcessRuntime runtime = context.getBean(ProcessRuntime.class);
+				authenticate("ann");
+				for (int kill = 0; kill < 2; kill++) {
+					Pid limiter = await().atMost(Duration.ofSeconds(5))
+						.until(() -> runtime.whereis("limiter").orElse(null), java.util.Objects::nonNull);
+					mvc.perform(ProcessAdminControllerTests
+						.confirmed(post(API + "/processes/{pid}/terminate", limiter.toString()).param("reason", "kill"),
+								"limiter"))
+						.andExpect(status().isOk());
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> !limiter.equals(runtime.whereis("limiter").orElse(null)));
+				}
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> context.getBean(Introspection.class).topLevelStatuses().getFirst().gaveUp());
+				mvc.perform(get(API + "/supervision"))
+					.andExpect(jsonPath("$.gaveUp[0].name").value("app"))
+					.andExpect(jsonPath("$.gaveUp[0].gaveUp").value(true));
+				mvc.perform(get(API + "/overview"))
+					.andExpect(jsonPath("$.supervisors[0].gaveUp").value(true))
+					.andExpect(jsonPath("$.health.up").value(false))
+					.andExpect(jsonPath("$.health.error").value(containsString("app")));
+				mvc.perform(get(API + "/events?type=give-up"))
+					.andExpect(jsonPath("$.events[0].childId").value("limiter"))
+					.andExpect(jsonPath("$.events[0].reason").value("killed"))
+					.andExpect(jsonPath("$.events[0].detail").value("more than 1 restarts in 60 s"));
+			}));
 	}
 
 	@Test

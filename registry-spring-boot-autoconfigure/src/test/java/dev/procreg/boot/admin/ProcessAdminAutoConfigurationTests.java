@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.DispatcherServlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link ProcessAdminAutoConfiguration}: when the admin page is served.
@@ -97,12 +98,18 @@ class ProcessAdminAutoConfigurationTests {
 
 	@Test
 	void badSettingsAreRefusedNamingTheMistake() {
-		this.contextRunner
-			.withPropertyValues("process-registry.admin.enabled=true", "process-registry.admin.history.size=1")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("history size must be at least 2"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new AdminConsole.Settings(Duration.ofSeconds(1), 1, 10, 10, Duration.ofMinutes(1), 10,
+					Duration.ZERO))
+			.withMessageContaining("history size must be at least 2");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new AdminConsole.Settings(Duration.ZERO, 10, 10, 10, Duration.ofMinutes(1), 10,
+					Duration.ZERO))
+			.withMessage("the history interval must be positive, was PT0S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new AdminConsole.Settings(Duration.ofSeconds(1), 10, 10, 0, Duration.ofMinutes(1), 10,
+					Duration.ZERO))
+			.withMessageContaining("stream queue");
 	}
 
 	@Test

@@ -81,7 +81,7 @@ class ProcessAdminControllerTests {
 	}
 
 	@Test
-	void overviewShowsRegistriesPartitionsTheSupervisionTreeAndGroups() {
+	void overviewShowsRegistriesAndPartitionsAndTheTreeAndGroupsHaveTheirOwnEndpoints() {
 		run((context, mvc) -> {
 			ProcessTemplate template = context.getBean(ProcessTemplate.class);
 			Pid first = template.startOrFind(Session.class, "donor-1");
@@ -96,12 +96,15 @@ class ProcessAdminControllerTests {
 				.andExpect(jsonPath("$.workers['admin-sessions'].restart").value("permanent"))
 				.andExpect(jsonPath("$.actions.allowed").value(false))
 				.andExpect(jsonPath("$.refreshMillis").value(2000))
-				.andExpect(jsonPath("$.supervision[0].name").value("procreg.workers.admin-sessions"))
-				.andExpect(jsonPath("$.supervision[0].children.length()").value(2))
-				.andExpect(jsonPath("$.supervision[0].children[0].subtree.kind").value("dynamic_supervisor"))
-				.andExpect(jsonPath("$.groups[0].scope").value("default"))
-				.andExpect(jsonPath("$.groups[0].groups[0].name").value("payment-workers"))
-				.andExpect(jsonPath("$.groups[0].groups[0].members[0]").value(first.toString()));
+				.andExpect(jsonPath("$.supervision").doesNotExist());
+			mvc.perform(get(API + "/supervision"))
+				.andExpect(jsonPath("$.roots[0].name").value("procreg.workers.admin-sessions"))
+				.andExpect(jsonPath("$.roots[0].children.length()").value(2))
+				.andExpect(jsonPath("$.roots[0].children[0].subtree.kind").value("dynamic_supervisor"));
+			mvc.perform(get(API + "/groups"))
+				.andExpect(jsonPath("$.scopes[0].scope").value("default"))
+				.andExpect(jsonPath("$.scopes[0].groups[0].name").value("payment-workers"))
+				.andExpect(jsonPath("$.scopes[0].groups[0].members[0]").value(first.toString()));
 		});
 	}
 
