@@ -44,7 +44,8 @@ import org.springframework.web.servlet.DispatcherServlet;
  */
 @AutoConfiguration(after = { ProcessRegistryAutoConfiguration.class, ProcessWorkerAutoConfiguration.class,
 		ProcessSupervisionAutoConfiguration.class },
-		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration")
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnClass({ DispatcherServlet.class, SanitizingFunction.class, ProcessAdminController.class })
 @ConditionalOnBooleanProperty("process-registry.admin.enabled")
