@@ -74,7 +74,9 @@ export default {
 						: healthNode('processRegistry', h)));
 				note.hidden = m.available !== false;
 				note.textContent = 'Micrometer is not in this application: no meters';
-				const shown = (m.meters || []).filter((meter) => !q || meter.name.toLowerCase().includes(q));
+				// the registry's own meters first, then the JVM's, each by name
+				const shown = (m.meters || []).filter((meter) => !q || meter.name.toLowerCase().includes(q))
+					.sort((a, b) => (b.name.startsWith('procreg.') - a.name.startsWith('procreg.')) || a.name.localeCompare(b.name));
 				fill(meters, shown.length ? shown.map((meter) => el('tr', { 'data-meter': meter.name },
 					el('td', { class: 'mono' }, meter.name, el('span', { class: 'muted small' }, ' ' + meter.type)),
 					el('td', { class: 'opt tags' }, tags(meter)),
