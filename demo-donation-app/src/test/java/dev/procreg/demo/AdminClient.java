@@ -119,15 +119,27 @@ final class AdminClient {
 	 * @return the status of the answer (200, or 404 when it was gone already)
 	 */
 	int terminate(String pid, String reason) {
-		HttpResponse<String> response = terminate(pid, reason, null);
+		return terminate(pid, reason, (String) null);
+	}
+
+	/**
+	 * "Terminate" on the admin page with the name typed at once, as an operator who knows what the
+	 * console will ask (one request); still answers a 428 with the text it expects.
+	 * @param pid the process
+	 * @param reason {@code shutdown} or {@code kill}
+	 * @param confirm the name typed, or {@code null} to type it only when asked
+	 * @return the status of the answer
+	 */
+	int terminate(String pid, String reason, String confirm) {
+		HttpResponse<String> response = postTerminate(pid, reason, confirm);
 		if (response.statusCode() == 428) {
 			String expected = json.readTree(response.body()).path("expected").asString();
-			response = terminate(pid, reason, expected);
+			response = postTerminate(pid, reason, expected);
 		}
 		return response.statusCode();
 	}
 
-	private HttpResponse<String> terminate(String pid, String reason, String confirm) {
+	private HttpResponse<String> postTerminate(String pid, String reason, String confirm) {
 		if (this.csrfToken == null) {
 			overview();
 		}

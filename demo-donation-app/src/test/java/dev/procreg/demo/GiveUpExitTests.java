@@ -38,7 +38,7 @@ class GiveUpExitTests {
 				try {
 					limiter = admin.child("rate-limiter");
 					if (limiter.isPresent()) {
-						admin.terminate(limiter.get(), "kill");
+						admin.terminate(limiter.get(), "kill", "rate-limiter");
 						await().atMost(Duration.ofSeconds(5))
 							.until(() -> !demo.process().isAlive() || !admin.child("rate-limiter").equals(limiter));
 					}
