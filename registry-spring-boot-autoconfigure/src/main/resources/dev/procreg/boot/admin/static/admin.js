@@ -68,8 +68,12 @@ const ctx = {
 		}
 		const params = new URLSearchParams(this.params);
 		params.set('pid', bare(pid));
+		const text = label || pid;
+		const dot = text.lastIndexOf('.');
+		// a narrow column may break a pid after its node's dot, never inside a number
+		const shown = (text === pid && dot > 0) ? [text.substring(0, dot + 1), el('wbr'), text.substring(dot + 1)] : text;
 		return el('a', { class: 'pid mono', href: this.href(this.view, params), 'data-nav': '', 'data-pid': pid },
-			label || pid);
+			shown);
 	},
 
 	/** A link to a view. */
