@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
+import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 
@@ -202,10 +202,10 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("join");
-		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		Owner.currentAlive("join");
+		Owner process = known(Objects.requireNonNull(pid, "pid must not be null"));
 		if (process.isAlive()) {
-			join(group, new LocalProcess[] { process });
+			join(group, new Owner[] { process });
 		}
 	}
 
@@ -220,8 +220,8 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("join");
-		LocalProcess[] owners = owners(pids);
+		Owner.currentAlive("join");
+		Owner[] owners = owners(pids);
 		if (owners.length > 0) {
 			join(group, owners);
 		}
@@ -233,7 +233,7 @@ public final class ProcessGroups {
 	 * @param group the group
 	 * @param owners the processes, checked alive by the caller
 	 */
-	void join(Object group, LocalProcess[] owners) {
+	void join(Object group, Owner[] owners) {
 		for (;;) {
 			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
 			synchronized (g) {
@@ -241,7 +241,7 @@ public final class ProcessGroups {
 					continue;
 				}
 				List<Pid> joined = new ArrayList<>(owners.length);
-				for (LocalProcess owner : owners) {
+				for (Owner owner : owners) {
 					if (g.add(owner)) {
 						joined.add(owner.pid());
 					}
@@ -266,9 +266,9 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("leave");
-		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
-		return leave(group, new LocalProcess[] { process });
+		Owner.currentAlive("leave");
+		Owner process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		return leave(group, new Owner[] { process });
 	}
 
 	/**
@@ -279,9 +279,9 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("leave");
+		Owner.currentAlive("leave");
 		Objects.requireNonNull(pids, "pids must not be null");
-		LocalProcess[] owners = new LocalProcess[pids.size()];
+		Owner[] owners = new Owner[pids.size()];
 		int i = 0;
 		for (Pid pid : pids) {
 			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
@@ -290,7 +290,7 @@ public final class ProcessGroups {
 	}
 
 	/** The concurrency core of a leave. */
-	boolean leave(Object group, LocalProcess[] owners) {
+	boolean leave(Object group, Owner[] owners) {
 		Group g = this.groups.get(group);
 		if (g == null) {
 			return false;
@@ -300,7 +300,7 @@ public final class ProcessGroups {
 				return false;
 			}
 			List<Pid> left = null;
-			for (LocalProcess owner : owners) {
+			for (Owner owner : owners) {
 				if (g.remove(owner)) {
 					if (left == null) {
 						left = new ArrayList<>(owners.length);
@@ -395,11 +395,11 @@ public final class ProcessGroups {
 	 */
 	public MonitoredGroup monitor(Object group) {
 		Objects.requireNonNull(group, "group must not be null");
-		return monitor(currentProcess("monitor"), group);
+		return monitor(Owner.currentOf(this.runtime, "monitor"), group);
 	}
 
 	/** The concurrency core of {@link #monitor(Object)}. */
-	MonitoredGroup monitor(LocalProcess watcher, Object group) {
+	MonitoredGroup monitor(Owner watcher, Object group) {
 		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, group);
 		for (;;) {
 			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
@@ -410,12 +410,7 @@ public final class ProcessGroups {
 				List<Pid> members = snapshot(g);
 				g.addMonitor(ref);
 				ref.listedIn = g;
-				if (!watcher.attach(ref)) {
-					g.removeMonitor(ref);
-					ref.listedIn = null;
-					ref.deactivate();
-					g.removeIfUnused();
-				}
+				watcher.attachOrRun(ref.hook); // a dead watcher's monitor ends at once
 				return new MonitoredGroup(ref, members);
 			}
 		}
@@ -429,11 +424,11 @@ public final class ProcessGroups {
 	 * @throws IllegalStateException when not called from a process of this scope's runtime
 	 */
 	public MonitoredScope monitorScope() {
-		return monitorScope(currentProcess("monitorScope"));
+		return monitorScope(Owner.currentOf(this.runtime, "monitorScope"));
 	}
 
 	/** The concurrency core of {@link #monitorScope()}. */
-	MonitoredScope monitorScope(LocalProcess watcher) {
+	MonitoredScope monitorScope(Owner watcher) {
 		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, null);
 		synchronized (this) {
 			GroupMonitorRef[] now = this.scopeMonitors;
@@ -449,9 +444,7 @@ public final class ProcessGroups {
 			}
 		}
 		Map<Object, List<Pid>> groups = ref.finishSnapshot();
-		if (!watcher.attach(ref)) {
-			monitorEnded(ref);
-		}
+		watcher.attachOrRun(ref.hook); // a dead watcher's monitor ends at once
 		return new MonitoredScope(ref, groups);
 	}
 
@@ -463,12 +456,12 @@ public final class ProcessGroups {
 	 */
 	public boolean demonitor(GroupMonitorRef ref) {
 		Objects.requireNonNull(ref, "ref must not be null");
-		LocalProcess.currentAlive("demonitor");
+		Owner.currentAlive("demonitor");
 		if (ref.scope != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of scope '" + ref.scope.name + "', not of '"
 					+ this.name + "'");
 		}
-		ref.watcher.detach(ref);
+		ref.watcher.detach(ref.hook);
 		return monitorEnded(ref);
 	}
 
@@ -575,8 +568,8 @@ public final class ProcessGroups {
 	// ---- input checks
 
 	/** A process of this runtime, alive or not, or a clear error. */
-	private LocalProcess known(Pid pid) {
-		LocalProcess process = this.runtime.process(pid).orElse(null);
+	private Owner known(Pid pid) {
+		Owner process = Owner.of(this.runtime, pid);
 		if (process == null) {
 			if (!pid.node().equals(this.runtime.node())) {
 				throw new IllegalArgumentException(pid + " runs on node " + pid.node() + ", not on this node "
@@ -587,24 +580,15 @@ public final class ProcessGroups {
 		return process;
 	}
 
-	private LocalProcess[] owners(Collection<Pid> pids) {
+	private Owner[] owners(Collection<Pid> pids) {
 		Objects.requireNonNull(pids, "pids must not be null");
-		LocalProcess[] owners = new LocalProcess[pids.size()];
+		Owner[] owners = new Owner[pids.size()];
 		int i = 0;
 		for (Pid pid : pids) {
 			// a dead one is kept: the core skips it under the group's lock
 			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
 		}
 		return owners;
-	}
-
-	private LocalProcess currentProcess(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null || current.runtime() != this.runtime) {
-			throw new IllegalStateException(operation + " must be called from a process of runtime "
-					+ this.runtime.node() + ": the events are sent to the calling process");
-		}
-		return current;
 	}
 
 	@Override
@@ -649,7 +633,7 @@ public final class ProcessGroups {
 
 		final Object key;
 
-		final HashMap<LocalProcess, Membership> members = new HashMap<>(4);
+		final HashMap<Owner, Membership> members = new HashMap<>(4);
 
 		GroupMonitorRef[] monitors = NO_MONITORS;
 
@@ -664,7 +648,7 @@ public final class ProcessGroups {
 		}
 
 		/** @return whether the owner joined; false when it died after the caller checked it */
-		boolean add(LocalProcess owner) {
+		boolean add(Owner owner) {
 			if (!owner.isAlive() && this.scope.undoJoinOnDeath) {
 				return false;
 			}
@@ -675,18 +659,13 @@ public final class ProcessGroups {
 			}
 			m = new Membership(this, owner);
 			this.members.put(owner, m);
-			if (!owner.attach(m) && this.scope.undoJoinOnDeath) {
-				// the owner died after the check: the join took effect just before the death,
-				// whose cleanup has already run, so undo it here
-				this.members.remove(owner, m);
-				m.removed = true;
-				return false;
-			}
-			return true;
+			// the owner may have died after the check: the join took effect just before the death,
+			// whose cleanup has already run, so it is undone (attachFailed) and never told
+			return owner.attachOrRun(m) || !this.scope.undoJoinOnDeath;
 		}
 
 		/** @return whether the owner was a live member and left once */
-		boolean remove(LocalProcess owner) {
+		boolean remove(Owner owner) {
 			Membership m = this.members.get(owner);
 			if (m == null || !owner.isAlive()) {
 				return false;
@@ -739,7 +718,7 @@ public final class ProcessGroups {
 
 		final Group group;
 
-		final LocalProcess owner;
+		final Owner owner;
 
 		/** Guarded by the group's lock. */
 		int count = 1;
@@ -747,17 +726,26 @@ public final class ProcessGroups {
 		/** Guarded by the group's lock: set when removed from the group. */
 		boolean removed;
 
-		Membership(Group group, LocalProcess owner) {
+		Membership(Group group, Owner owner) {
 			this.group = group;
 			this.owner = owner;
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			Group g = this.group;
 			synchronized (g) {
 				g.scope.removeDead(g, this, reason, true);
 				g.removeIfUnused();
+			}
+		}
+
+		/** Under the group's lock, in {@link Group#add}: the join was never told, so it is not either. */
+		@Override
+		protected void attachFailed(Owner process, ExitReason reason) {
+			if (this.group.scope.undoJoinOnDeath) {
+				this.group.members.remove(this.owner, this);
+				this.removed = true;
 			}
 		}
 

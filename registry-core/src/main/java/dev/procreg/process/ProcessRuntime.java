@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.NameRegistrars;
+import dev.procreg.process.internal.Owner;
+
 /**
  * Where processes live: spawns them, delivers messages, calls servers, keeps registered names,
  * and ends every process when closed. Several runtimes may live in one JVM; pids are unique
@@ -168,7 +172,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (name != null) {
 			Pid owner;
 			try {
-				owner = name.register(process);
+				owner = claim(name, process);
 			}
 			catch (RuntimeException ex) {
 				process.exit(ExitReason.NORMAL);
@@ -471,7 +475,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (process == null || !process.isAlive()) {
 			throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not alive");
 		}
-		Pid owner = checked.register(process);
+		Pid owner = this.names.register(checked.name(), process);
 		if (owner != null) {
 			throw new IllegalStateException("name '" + name + "' is already registered to " + owner);
 		}
@@ -505,15 +509,6 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	/**
-	 * The process object behind a pid of this runtime: the owner token registries and groups hold.
-	 * @param pid a pid
-	 * @return the process, alive or dead, or empty when this runtime never had it
-	 */
-	public Optional<LocalProcess> process(Pid pid) {
-		return Optional.ofNullable(local(Objects.requireNonNull(pid, "pid must not be null")));
-	}
-
-	/**
 	 * Asks {@link #close()} to stop a process before all others, in reverse order of these calls:
 	 * a top-level supervisor registers itself when it starts, so that closing the runtime stops
 	 * supervisors in reverse start order. On close the process gets {@code shutdown} (a server
@@ -530,9 +525,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 		OrderedStop stop = new OrderedStop(process, (timeout != null) ? timeout : this.options.shutdownTimeout());
 		this.orderedStops.addLast(stop);
-		if (!process.attach(stop)) {
-			this.orderedStops.remove(stop);
-		}
+		process.attachOrRun(stop);
 	}
 
 	// ---- named components
@@ -606,6 +599,14 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 	}
 
+	/** Registers a process that has not run any code yet under the name it starts under. */
+	private @Nullable Pid claim(RegistrableName name, LocalProcess process) {
+		if (name instanceof RegisteredName registered) {
+			return this.names.register(registered.name(), process);
+		}
+		return NameRegistrars.register(name, process);
+	}
+
 	Pid resolveOrThrow(Name name) {
 		Objects.requireNonNull(name, "name must not be null");
 		Pid pid = name.resolve(this);
@@ -643,11 +644,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	private LocalProcess requireCurrent(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null || current.runtime() != this) {
-			throw new IllegalStateException(operation + " must be called from a process of this runtime");
-		}
-		return current;
+		return (LocalProcess) Owner.currentOf(this, operation);
 	}
 
 	private void ensureOpen() {
@@ -786,7 +783,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 
 		@Override
-		protected void processExited(LocalProcess exited, ExitReason reason) {
+		protected void processExited(Owner exited, ExitReason reason) {
 			ProcessRuntime.this.orderedStops.remove(this);
 		}
 
@@ -806,12 +803,12 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 
 		@Override
-		protected boolean notifies() {
+		public boolean notifies() {
 			return true;
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			this.latch.countDown();
 		}
 

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 
 /**
@@ -64,7 +64,7 @@ final class Partition<K, V> {
 	// ---- unique keys
 
 	/** @return null when registered, or the live owner that holds the key */
-	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
+	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
 			if (existing != null) {
@@ -85,18 +85,9 @@ final class Partition<K, V> {
 			return ((Registration<?, ?>) current).owner.pid();
 		}
 		RegistryFaults.afterWrite();
-		if (owner.attach(entry)) {
+		// the owner may have died after the write (no reader saw it alive with this entry): undone then
+		if (owner.attachOrRun(entry)) {
 			this.entries.increment();
-		}
-		else {
-			// the owner died after the write: no reader saw it alive with this entry; undo
-			this.table.computeIfPresent(key, (k, existing) -> {
-				if (existing != entry) {
-					return existing; // replaced already, and its end told by the replacer
-				}
-				ended(entry, deathReason(entry));
-				return null;
-			});
 		}
 		return null;
 	}
@@ -107,7 +98,7 @@ final class Partition<K, V> {
 		return (entry != null && (entry.live() || RegistryFaults.plantedStaleRead)) ? entry : null;
 	}
 
-	boolean unregisterUnique(LocalProcess owner, K key) {
+	boolean unregisterUnique(Owner owner, K key) {
 		@SuppressWarnings("unchecked")
 		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
 		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
@@ -126,7 +117,7 @@ final class Partition<K, V> {
 
 	// ---- duplicate keys
 
-	void registerDuplicate(LocalProcess owner, K key, @Nullable V value) {
+	void registerDuplicate(Owner owner, K key, @Nullable V value) {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
 		this.table.compute(key, (k, existing) -> {
 			@SuppressWarnings("unchecked")
@@ -136,11 +127,8 @@ final class Partition<K, V> {
 			return bucket;
 		});
 		RegistryFaults.afterWrite();
-		if (owner.attach(entry)) {
+		if (owner.attachOrRun(entry)) {
 			this.entries.increment();
-		}
-		else {
-			unlink(entry, deathReason(entry));
 		}
 	}
 
@@ -228,6 +216,14 @@ final class Partition<K, V> {
 	 */
 	void removeAfterExit(Registration<K, V> entry, ExitReason reason) {
 		RegistryFaults.beforeCleanup();
+		remove(entry, reason);
+	}
+
+	/**
+	 * Takes out an entry whose owner is dead and tells its end, unless a new owner replaced it
+	 * first: after the death, or at once when the owner died between the write and the attach.
+	 */
+	void remove(Registration<K, V> entry, ExitReason reason) {
 		if (entry instanceof Registration.Duplicate<K, V> duplicate) {
 			unlink(duplicate, reason);
 		}

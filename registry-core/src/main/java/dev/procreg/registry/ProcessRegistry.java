@@ -16,9 +16,9 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.partition.Partitioning;
-import dev.procreg.process.ExitHook;
+import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 
@@ -165,7 +165,7 @@ public final class ProcessRegistry<K, V> {
 	public RegisterResult register(K key, V value) {
 		requireKey(key);
 		Objects.requireNonNull(value, "value must not be null (key " + key + ")");
-		LocalProcess owner = callingProcess("register");
+		Owner owner = Owner.currentOf(this.runtime, "register");
 		Pid holder = register(owner, key, value);
 		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 	}
@@ -173,7 +173,7 @@ public final class ProcessRegistry<K, V> {
 	private static final RegisterResult REGISTERED = new RegisterResult.Registered();
 
 	/** The registration core, with the owner as a token. */
-	@Nullable Pid register(LocalProcess owner, K key, @Nullable V value) {
+	@Nullable Pid register(Owner owner, K key, @Nullable V value) {
 		if (this.options.keys() == Keys.UNIQUE) {
 			return partitionOfKey(key).registerUnique(owner, key, value);
 		}
@@ -188,7 +188,7 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public boolean unregister(K key) {
 		requireKey(key);
-		return unregister(callingProcess("unregister"), key);
+		return unregister(Owner.currentOf(this.runtime, "unregister"), key);
 	}
 
 	/**
@@ -200,7 +200,7 @@ public final class ProcessRegistry<K, V> {
 	public int unregisterMatch(K key, Predicate<? super V> pattern) {
 		requireKey(key);
 		Objects.requireNonNull(pattern, "pattern must not be null");
-		LocalProcess owner = callingProcess("unregisterMatch");
+		Owner owner = Owner.currentOf(this.runtime, "unregisterMatch");
 		if (this.options.keys() == Keys.UNIQUE) {
 			Registration<K, V> entry = partitionOfKey(key).unique(key);
 			return (entry != null && entry.owner == owner && pattern.test(entry.value)
@@ -215,7 +215,7 @@ public final class ProcessRegistry<K, V> {
 		return removed;
 	}
 
-	boolean unregister(LocalProcess owner, K key) {
+	boolean unregister(Owner owner, K key) {
 		if (this.options.keys() == Keys.UNIQUE) {
 			return partitionOfKey(key).unregisterUnique(owner, key);
 		}
@@ -227,7 +227,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	@SuppressWarnings("unchecked")
-	private List<Registration.Duplicate<K, V>> ownEntries(LocalProcess owner, K key) {
+	private List<Registration.Duplicate<K, V>> ownEntries(Owner owner, K key) {
 		List<Registration.Duplicate<K, V>> mine = new ArrayList<>();
 		for (ExitHook hook : owner.hooks()) {
 			if (hook instanceof Registration.Duplicate<?, ?> entry && entry.partition.registry == this
@@ -254,7 +254,7 @@ public final class ProcessRegistry<K, V> {
 		if (this.options.keys() != Keys.UNIQUE) {
 			throw new IllegalStateException("updateValue needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		LocalProcess owner = callingProcess("updateValue");
+		Owner owner = Owner.currentOf(this.runtime, "updateValue");
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
 		if (entry == null || entry.owner != owner) {
 			return new ValueUpdate.NotOwner<>((entry != null) ? entry.pid : null);
@@ -411,7 +411,7 @@ public final class ProcessRegistry<K, V> {
 	@SuppressWarnings("unchecked")
 	private List<Registration<K, V>> entriesOf(Pid pid) {
 		Objects.requireNonNull(pid, "pid must not be null");
-		LocalProcess process = this.runtime.process(pid).orElse(null);
+		Owner process = Owner.of(this.runtime, pid);
 		List<Registration<K, V>> mine = new ArrayList<>();
 		if (process == null || !process.isAlive()) {
 			return mine;
@@ -527,14 +527,14 @@ public final class ProcessRegistry<K, V> {
 	 * @param value its value
 	 */
 	public void putMeta(Object key, Object value) {
-		LocalProcess.currentAlive("putMeta");
+		Owner.currentAlive("putMeta");
 		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
 	}
 
 	/** @param key a metadata key to remove */
 	public void deleteMeta(Object key) {
-		LocalProcess.currentAlive("deleteMeta");
+		Owner.currentAlive("deleteMeta");
 		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
 	}
 
@@ -585,7 +585,7 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalArgumentException("stuckAfter must not be negative: " + stuckAfter);
 		}
 		Objects.requireNonNull(action, "action must not be null");
-		return this.locks.run(callingProcess("lock"), lockKey, stuckAfter, action);
+		return this.locks.run(Owner.currentOf(this.runtime, "lock"), lockKey, stuckAfter, action);
 	}
 
 	// ---- via names
@@ -694,19 +694,6 @@ public final class ProcessRegistry<K, V> {
 		if (key == null) {
 			throw new IllegalArgumentException("key must not be null (registry '" + name() + "')");
 		}
-	}
-
-	private LocalProcess callingProcess(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null) {
-			throw new IllegalStateException(operation + " registers the calling process, but thread '"
-					+ Thread.currentThread().getName() + "' runs no process; call it from a process or a GenServer");
-		}
-		if (current.runtime() != this.runtime) {
-			throw new IllegalStateException(operation + " called from " + current.pid()
-					+ " of another runtime than registry '" + name() + "'s");
-		}
-		return current;
 	}
 
 	void registered(Registration<K, V> entry) {

@@ -4,9 +4,9 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
+import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 
 /** A supervisor's record of one child; touched only by the supervisor's own code. */
@@ -55,12 +55,12 @@ final class Child {
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			this.reported = reason instanceof ExitReason.Crash;
 		}
 
 		@Override
-		protected String crashContext() {
+		public String crashContext() {
 			return this.description;
 		}
 

@@ -18,6 +18,7 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Owner;
 
 /**
  * What every supervisor does: trap exits, start and stop children, count restarts against the
@@ -251,7 +252,10 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 			child.pid = pid;
 			Child.Context context = new Child.Context(child.spec.id(), self());
 			child.context = context;
-			runtime().process(pid).ifPresent((process) -> process.attach(context));
+			Owner process = Owner.of(runtime(), pid);
+			if (process != null) {
+				process.attach(context);
+			}
 		}
 		return result;
 	}

@@ -71,11 +71,11 @@ public class CallHandOffLincheckTests {
 			.sequentialSpecification(OneOutcome.class);
 	}
 
-	/** The real {@link From}. */
+	/** The real {@link Call}, the {@link From} a server gets. */
 	@Param(name = "value", gen = IntGen.class, conf = "1:3")
 	public static class RealHandOff {
 
-		private final From from = new From("request", null);
+		private final Call from = new Call("request", null);
 
 		@Operation
 		public boolean reply(@Param(name = "value") int value) {

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.LincheckProgress;
 
+import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -53,12 +54,12 @@ public class RegistryLincheckTests {
 
 		final ProcessRuntime runtime = ProcessRuntime.start();
 
-		final LocalProcess[] owners = new LocalProcess[OWNERS];
+		final Owner[] owners = new Owner[OWNERS];
 
 		Core() {
 			for (int i = 0; i < OWNERS; i++) {
 				Pid pid = IdleServer.start(this.runtime);
-				this.owners[i] = this.runtime.process(pid).orElseThrow();
+				this.owners[i] = owner(this.runtime, pid);
 			}
 		}
 
