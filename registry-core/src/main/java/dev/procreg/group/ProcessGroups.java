@@ -47,12 +47,12 @@ import dev.procreg.process.ProcessRuntime;
  * {@link #localMembers}, {@link #whichGroups}, monitor snapshots) skips memberships whose
  * process is dead, so once {@code runtime.isAlive(pid)} is false no read returns {@code pid},
  * without waiting for any cleanup. A membership is removed after a death by an
- * {@link ExitHook} attached to the member, which only reclaims memory and tells monitors.
+ * exit hook attached to the member, which only reclaims memory and tells monitors.
  * {@link #members}, {@link #join}, {@link #leave} and a death are linearizable per group
  * (checked with Lincheck against a map of multisets plus a set of dead processes).
  *
  * <h2>How</h2>
- * Each group holds a map from member process to one {@link ExitHook} with a join count, guarded
+ * Each group holds a map from member process to one exit hook with a join count, guarded
  * by the group's lock: join, leave and removal cost O(1), a membership costs one small object and
  * one map node, and reads allocate only their result. A join writes the membership, then
  * attaches it to the process; when the attach fails the process died meanwhile, and the join
@@ -71,7 +71,7 @@ import dev.procreg.process.ProcessRuntime;
  * {@link #whichGroups()} and a scope snapshot visit groups one at a time, as {@code :pg}'s do:
  * each group is read consistently, the set of groups is not one point in time.
  */
-public final class ProcessGroups {
+public class ProcessGroups {
 
 	/** The name of the scope started by {@link #start(ProcessRuntime)}, Erlang's {@code pg}. */
 	public static final String DEFAULT_SCOPE = "default";
@@ -87,16 +87,13 @@ public final class ProcessGroups {
 	/** Scope monitors, copied on write under {@code this}. */
 	private volatile GroupMonitorRef[] scopeMonitors = NO_MONITORS;
 
-	/** Fault switches for tests that prove the concurrency suite's power; both on in production. */
-	private final boolean checkLiveness;
-
-	private final boolean undoJoinOnDeath;
-
-	private ProcessGroups(ProcessRuntime runtime, String name, boolean checkLiveness, boolean undoJoinOnDeath) {
+	/**
+	 * A scope not yet known to the runtime; {@link #start} makes and records one. Package-private,
+	 * so no one outside subclasses a scope; a test does, to plant a bug in one step.
+	 */
+	ProcessGroups(ProcessRuntime runtime, String name) {
 		this.runtime = runtime;
 		this.name = name;
-		this.checkLiveness = checkLiveness;
-		this.undoJoinOnDeath = undoJoinOnDeath;
 	}
 
 	// ---- scopes
@@ -121,12 +118,7 @@ public final class ProcessGroups {
 	 */
 	public static ProcessGroups start(ProcessRuntime runtime, String scope) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
-		return register(new ProcessGroups(runtime, checkScopeName(scope), true, true));
-	}
-
-	/** A scope with planted faults, for tests that check the concurrency suite catches them. */
-	static ProcessGroups startFaulty(ProcessRuntime runtime, boolean checkLiveness, boolean undoJoinOnDeath) {
-		return new ProcessGroups(runtime, "faulty", checkLiveness, undoJoinOnDeath);
+		return register(new ProcessGroups(runtime, checkScopeName(scope)));
 	}
 
 	private static ProcessGroups register(ProcessGroups groups) {
@@ -242,7 +234,7 @@ public final class ProcessGroups {
 				}
 				List<Pid> joined = new ArrayList<>(owners.length);
 				for (Owner owner : owners) {
-					if (g.add(owner)) {
+					if (add(g, owner)) {
 						joined.add(owner.pid());
 					}
 				}
@@ -253,6 +245,27 @@ public final class ProcessGroups {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * One join of one owner, under the group's lock. Overridable only for a test's planted bug
+	 * (a join that neither checks nor undoes a death).
+	 * @return whether the owner joined; false when it died after the caller checked it
+	 */
+	boolean add(Group g, Owner owner) {
+		if (!owner.isAlive()) {
+			return false;
+		}
+		Membership m = g.members.get(owner);
+		if (m != null && !m.removed) {
+			m.count++;
+			return true;
+		}
+		m = new Membership(g, owner);
+		g.members.put(owner, m);
+		// the owner may have died after the check: the join took effect just before the death,
+		// whose cleanup has already run, so it is undone (attachFailed) and never told
+		return owner.attachOrRun(m);
 	}
 
 	/**
@@ -378,8 +391,12 @@ public final class ProcessGroups {
 		return result;
 	}
 
-	private boolean isLive(Membership m) {
-		return !this.checkLiveness || m.owner.isAlive();
+	/**
+	 * Whether a read counts a membership: only while its owner is alive. Overridable only for a
+	 * test's planted bug (reads that skip liveness).
+	 */
+	boolean isLive(Membership m) {
+		return m.owner.isAlive();
 	}
 
 	// ---- monitors
@@ -647,23 +664,6 @@ public final class ProcessGroups {
 			this.key = key;
 		}
 
-		/** @return whether the owner joined; false when it died after the caller checked it */
-		boolean add(Owner owner) {
-			if (!owner.isAlive() && this.scope.undoJoinOnDeath) {
-				return false;
-			}
-			Membership m = this.members.get(owner);
-			if (m != null && !m.removed) {
-				m.count++;
-				return true;
-			}
-			m = new Membership(this, owner);
-			this.members.put(owner, m);
-			// the owner may have died after the check: the join took effect just before the death,
-			// whose cleanup has already run, so it is undone (attachFailed) and never told
-			return owner.attachOrRun(m) || !this.scope.undoJoinOnDeath;
-		}
-
 		/** @return whether the owner was a live member and left once */
 		boolean remove(Owner owner) {
 			Membership m = this.members.get(owner);
@@ -740,13 +740,11 @@ public final class ProcessGroups {
 			}
 		}
 
-		/** Under the group's lock, in {@link Group#add}: the join was never told, so it is not either. */
+		/** Under the group's lock, in {@link ProcessGroups#add}: the join was never told, nor is its end. */
 		@Override
 		protected void attachFailed(Owner process, ExitReason reason) {
-			if (this.group.scope.undoJoinOnDeath) {
-				this.group.members.remove(this.owner, this);
-				this.removed = true;
-			}
+			this.group.members.remove(this.owner, this);
+			this.removed = true;
 		}
 
 		@Override

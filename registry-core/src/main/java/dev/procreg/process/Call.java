@@ -18,9 +18,10 @@ import dev.procreg.process.internal.Owner;
  * timeout settles the call with one compare-and-set on {@code outcome}, and whatever comes later
  * is dropped. So a late reply cannot reach a caller that timed out.
  */
-final class Call extends ExitHook implements From {
+non-sealed class Call extends ExitHook implements From {
 
-	private static final VarHandle OUTCOME;
+	/** Package-private for a test's planted bug (a settle that is not one compare-and-set). */
+	static final VarHandle OUTCOME;
 
 	static {
 		try {
@@ -71,7 +72,7 @@ final class Call extends ExitHook implements From {
 	}
 
 	private boolean settle(Object result) {
-		if (OUTCOME.compareAndSet(this, null, result)) {
+		if (claim(result)) {
 			if (this.parked) {
 				LockSupport.unpark(this.waiter);
 			}
@@ -82,12 +83,21 @@ final class Call extends ExitHook implements From {
 
 	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
 	boolean expire() {
-		return OUTCOME.compareAndSet(this, null, TIMED_OUT);
+		return claim(TIMED_OUT);
 	}
 
 	/** The caller was interrupted and gives up: settles the call, unless something came first. */
 	boolean abandon() {
-		return OUTCOME.compareAndSet(this, null, ABANDONED);
+		return claim(ABANDONED);
+	}
+
+	/**
+	 * The one step that settles the call: whichever of reply, failure, timeout and abandonment
+	 * comes first wins, by one compare-and-set; overridable only for a test's planted bug.
+	 * @return whether {@code result} settled the call
+	 */
+	boolean claim(Object result) {
+		return OUTCOME.compareAndSet(this, null, result);
 	}
 
 	/** @return how the call stands: pending, replied with its value, failed, timed out, abandoned */

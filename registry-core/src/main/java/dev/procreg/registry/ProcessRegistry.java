@@ -74,12 +74,12 @@ public final class ProcessRegistry<K, V> {
 	private final @Nullable EventDispatcher<K, V> events;
 
 	@SuppressWarnings("unchecked")
-	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options) {
+	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		this.runtime = runtime;
 		this.options = options;
 		this.partitions = new Partition[options.partitions()];
 		for (int i = 0; i < this.partitions.length; i++) {
-			this.partitions[i] = new Partition<>(this, i);
+			this.partitions[i] = partitions.create(this, i);
 		}
 		this.meta = new ConcurrentHashMap<>(options.meta());
 		List<RegistryListener<K, V>> listeners = new ArrayList<>();
@@ -97,9 +97,17 @@ public final class ProcessRegistry<K, V> {
 	 * @throws IllegalStateException when the runtime has a registry of that name already
 	 */
 	public static <K, V> ProcessRegistry<K, V> start(ProcessRuntime runtime, RegistryOptions options) {
+		return start(runtime, options, Partition::new);
+	}
+
+	/**
+	 * Starts a registry whose partitions a test made, to plant a bug in one step of the real
+	 * partition and check that its suite catches it.
+	 */
+	static <K, V> ProcessRegistry<K, V> start(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(options, "options must not be null");
-		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options);
+		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options, partitions);
 		if (!runtime.addComponent(ProcessRegistry.class, options.name(), registry)) {
 			throw new IllegalStateException(
 					"runtime " + runtime.node() + " already has a registry named '" + options.name() + "'");
@@ -706,6 +714,14 @@ public final class ProcessRegistry<K, V> {
 		if (this.events != null) {
 			this.events.publish(new RegistryEvent.Unregistered<>(name(), entry.key, entry.owner.pid(), reason));
 		}
+	}
+
+	/** Makes the partitions of a registry: the real ones, or a test's with a planted bug. */
+	@FunctionalInterface
+	interface Partitions {
+
+		<K, V> Partition<K, V> create(ProcessRegistry<K, V> registry, int index);
+
 	}
 
 }

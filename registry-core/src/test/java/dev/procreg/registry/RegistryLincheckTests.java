@@ -80,8 +80,15 @@ public class RegistryLincheckTests {
 	/** The unique core under test. */
 	public static class UniqueCore extends Core {
 
-		final ProcessRegistry<Integer, String> registry = ProcessRegistry.start(this.runtime,
-				RegistryOptions.unique("lin"));
+		final ProcessRegistry<Integer, String> registry;
+
+		public UniqueCore() {
+			this(Partition::new);
+		}
+
+		UniqueCore(ProcessRegistry.Partitions partitions) {
+			this.registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("lin"), partitions);
+		}
 
 		/** @return -1 when registered, else the holder's index */
 		@Operation
@@ -347,10 +354,18 @@ public class RegistryLincheckTests {
 
 	@Test
 	void theSuiteCatchesAPlantedStaleRead() {
-		RegistryFaults.plantedStaleRead = true;
-		assertThatThrownBy(() -> LinChecker.check(UniqueCore.class,
+		assertThatThrownBy(() -> LinChecker.check(StaleReadUniqueCore.class,
 				dangerousShapesOnly(UniqueCore.class, UniqueSpec.class).minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
+	}
+
+	/** The unique core over {@link StaleReadPartition}s: the planted bug the suite must catch. */
+	public static class StaleReadUniqueCore extends UniqueCore {
+
+		public StaleReadUniqueCore() {
+			super(StaleReadPartition::new);
+		}
+
 	}
 
 }
