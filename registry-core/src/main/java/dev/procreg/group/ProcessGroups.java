@@ -18,6 +18,7 @@ import dev.procreg.process.ExitReason;
 import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * One scope of process groups, Erlang's {@code :pg}: processes join named groups, any number of
@@ -122,7 +123,7 @@ public class ProcessGroups {
 	}
 
 	private static ProcessGroups register(ProcessGroups groups) {
-		if (!groups.runtime.addComponent(ProcessGroups.class, groups.name, groups)) {
+		if (!Runtimes.addComponent(groups.runtime, ProcessGroups.class, groups.name, groups)) {
 			throw new IllegalStateException("runtime " + groups.runtime.node()
 					+ " already has a process group scope named '" + groups.name + "'");
 		}
@@ -150,7 +151,7 @@ public class ProcessGroups {
 	public static Optional<ProcessGroups> find(ProcessRuntime runtime, String scope) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(scope, "scope must not be null");
-		return runtime.component(ProcessGroups.class, scope);
+		return Runtimes.component(runtime, ProcessGroups.class, scope);
 	}
 
 	/**
@@ -159,7 +160,7 @@ public class ProcessGroups {
 	 */
 	public static List<ProcessGroups> scopes(ProcessRuntime runtime) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
-		return runtime.components(ProcessGroups.class);
+		return Runtimes.components(runtime, ProcessGroups.class);
 	}
 
 	private static String checkScopeName(@Nullable String scope) {

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.internal.NameRegistrars;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * Where processes live: spawns them, delivers messages, calls servers, keeps registered names,
@@ -55,6 +56,32 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/** Elixir's default call timeout. */
 	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+	static {
+		Runtimes.install(new Runtimes.Access() {
+
+			@Override
+			public <T> boolean addComponent(ProcessRuntime runtime, Class<T> kind, String name, T component) {
+				return runtime.addComponent(kind, name, component);
+			}
+
+			@Override
+			public <T> Optional<T> component(ProcessRuntime runtime, Class<T> kind, String name) {
+				return runtime.component(kind, name);
+			}
+
+			@Override
+			public <T> List<T> components(ProcessRuntime runtime, Class<T> kind) {
+				return runtime.components(kind);
+			}
+
+			@Override
+			public void stopInOrderOnClose(ProcessRuntime runtime, Pid pid, @Nullable Duration timeout) {
+				runtime.stopInOrderOnClose(pid, timeout);
+			}
+
+		});
+	}
 
 	private final Options options;
 
@@ -518,7 +545,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param timeout how long {@code close} waits for it; {@code null} for the runtime's shutdown
 	 * timeout
 	 */
-	public void stopInOrderOnClose(Pid pid, @Nullable Duration timeout) {
+	void stopInOrderOnClose(Pid pid, @Nullable Duration timeout) {
 		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
 		if (process == null) {
 			throw new IllegalArgumentException(pid + " is not a process of runtime " + node());
@@ -539,7 +566,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param component the component
 	 * @return whether it was recorded; {@code false} when the kind has a component of that name
 	 */
-	public <T> boolean addComponent(Class<T> kind, String name, T component) {
+	<T> boolean addComponent(Class<T> kind, String name, T component) {
 		Objects.requireNonNull(component, "component must not be null");
 		synchronized (this.components) {
 			return this.components.computeIfAbsent(kind, (key) -> new LinkedHashMap<>())
@@ -553,7 +580,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param name the name
 	 * @return the component of that kind and name
 	 */
-	public <T> Optional<T> component(Class<T> kind, String name) {
+	<T> Optional<T> component(Class<T> kind, String name) {
 		synchronized (this.components) {
 			Map<String, Object> byName = this.components.get(kind);
 			return Optional.ofNullable((byName != null) ? kind.cast(byName.get(name)) : null);
@@ -565,7 +592,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param kind the kind
 	 * @return the components of that kind, in the order they were added
 	 */
-	public <T> List<T> components(Class<T> kind) {
+	<T> List<T> components(Class<T> kind) {
 		synchronized (this.components) {
 			Map<String, Object> byName = this.components.get(kind);
 			return (byName != null) ? byName.values().stream().map(kind::cast).toList() : List.of();

@@ -21,6 +21,7 @@ import dev.procreg.process.ExitReason;
 import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * A local, partitioned key-process store, Elixir's {@code Registry}: processes register
@@ -108,7 +109,7 @@ public final class ProcessRegistry<K, V> {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options, partitions);
-		if (!runtime.addComponent(ProcessRegistry.class, options.name(), registry)) {
+		if (!Runtimes.addComponent(runtime, ProcessRegistry.class, options.name(), registry)) {
 			throw new IllegalStateException(
 					"runtime " + runtime.node() + " already has a registry named '" + options.name() + "'");
 		}
@@ -122,7 +123,7 @@ public final class ProcessRegistry<K, V> {
 	 * @return the registry, or empty
 	 */
 	public static Optional<ProcessRegistry<?, ?>> named(ProcessRuntime runtime, String name) {
-		return runtime.component(ProcessRegistry.class, name).map((registry) -> registry);
+		return Runtimes.component(runtime, ProcessRegistry.class, name).map((registry) -> registry);
 	}
 
 	/**
@@ -131,7 +132,7 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public static List<ProcessRegistry<?, ?>> all(ProcessRuntime runtime) {
 		List<ProcessRegistry<?, ?>> registries = new ArrayList<>();
-		runtime.components(ProcessRegistry.class).forEach(registries::add);
+		Runtimes.components(runtime, ProcessRegistry.class).forEach(registries::add);
 		return registries;
 	}
 

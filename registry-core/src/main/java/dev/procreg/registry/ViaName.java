@@ -9,6 +9,7 @@ import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.RegistrableName;
 import dev.procreg.process.internal.NameRegistrars;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * A name that stands for whatever live process holds a unique key, Elixir's via tuple. Made by
@@ -91,7 +92,7 @@ public final class ViaName<K, V> implements RegistrableName {
 			}
 			return this.registry;
 		}
-		ProcessRegistry<?, ?> found = runtime.component(ProcessRegistry.class, this.registryName).orElse(null);
+		ProcessRegistry<?, ?> found = Runtimes.component(runtime, ProcessRegistry.class, this.registryName).orElse(null);
 		if (found == null) {
 			throw new IllegalArgumentException("unknown registry '" + this.registryName + "' in via name " + this
 					+ ": runtime " + runtime.node() + " has no registry of that name");

@@ -19,6 +19,7 @@ import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * What every supervisor does: trap exits, start and stop children, count restarts against the
@@ -111,7 +112,7 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		Pid parent = runtime().processInfo(self()).map(ProcessInfo::parent).orElse(null);
 		this.indexEntry = SupervisorIndex.of(runtime()).track(runtime(), self(), parent, kind());
 		if (this.topLevel) {
-			runtime().stopInOrderOnClose(self(), null);
+			Runtimes.stopInOrderOnClose(runtime(), self(), null);
 		}
 		ExitReason failure = startChildren();
 		if (failure != null) {

@@ -6,7 +6,8 @@
  * death, attached with the one write-attach-undo idiom
  * ({@link dev.procreg.process.internal.Owner#attachOrRun}); and
  * {@link dev.procreg.process.internal.NameRegistrars} lets a registry's via names register a
- * starting server. The types are public only so that {@code dev.procreg.registry},
+ * starting server; {@link dev.procreg.process.internal.Runtimes} records the components built on
+ * a runtime (registries, scopes, keyed workers) and the supervisors it stops first on close. The types are public only so that {@code dev.procreg.registry},
  * {@code dev.procreg.group} and {@code dev.procreg.supervisor} can reach them: no public
  * signature of an API package mentions them, which {@code ApiBoundaryTests} checks.
  */
