@@ -257,16 +257,10 @@ public class ProcessGroups {
 		if (!owner.isAlive()) {
 			return false;
 		}
-		Membership m = g.members.get(owner);
-		if (m != null && !m.removed) {
-			m.count++;
-			return true;
-		}
-		m = new Membership(g, owner);
-		g.members.put(owner, m);
+		Membership m = g.join(owner);
 		// the owner may have died after the check: the join took effect just before the death,
 		// whose cleanup has already run, so it is undone (attachFailed) and never told
-		return owner.attachOrRun(m);
+		return m == null || owner.attachOrRun(m);
 	}
 
 	/**
@@ -663,6 +657,21 @@ public class ProcessGroups {
 		Group(ProcessGroups scope, Object key) {
 			this.scope = scope;
 			this.key = key;
+		}
+
+		/**
+		 * Counts one more join of a member, or writes a new membership.
+		 * @return the new membership, to attach to its owner; {@code null} when the owner was a member
+		 */
+		@Nullable Membership join(Owner owner) {
+			Membership m = this.members.get(owner);
+			if (m != null && !m.removed) {
+				m.count++;
+				return null;
+			}
+			m = new Membership(this, owner);
+			this.members.put(owner, m);
+			return m;
 		}
 
 		/** @return whether the owner was a live member and left once */

@@ -259,14 +259,10 @@ public class ProcessGroupsLincheckTests {
 
 		@Override
 		boolean add(Group g, Owner owner) {
-			Membership m = g.members.get(owner);
-			if (m != null && !m.removed) {
-				m.count++;
-				return true;
+			Membership m = g.join(owner);
+			if (m != null) {
+				owner.attach(m);
 			}
-			m = new Membership(g, owner);
-			g.members.put(owner, m);
-			owner.attach(m);
 			return true;
 		}
 
