@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.Owner;
 
 /**
  * One partition of a registry: the concurrent core that the registry's operations reduce to.

@@ -16,11 +16,11 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.partition.Partitioning;
-import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.process.internal.Runtimes;
 
 /**

@@ -2,10 +2,10 @@ package dev.procreg.registry;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's

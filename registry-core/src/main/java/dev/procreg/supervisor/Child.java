@@ -4,10 +4,10 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /** A supervisor's record of one child; touched only by the supervisor's own code. */
 final class Child {

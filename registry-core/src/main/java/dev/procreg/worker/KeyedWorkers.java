@@ -20,6 +20,7 @@ import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Runtimes;
 import dev.procreg.registry.Keys;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
@@ -32,7 +33,6 @@ import dev.procreg.supervisor.Shutdown;
 import dev.procreg.supervisor.SupervisionTree;
 import dev.procreg.supervisor.Supervisor;
 import dev.procreg.supervisor.TopLevelSupervisors;
-import dev.procreg.process.internal.Runtimes;
 
 /**
  * One process per key, in plain Java: Akka's and Orleans' keyed entities on OTP parts. A key's

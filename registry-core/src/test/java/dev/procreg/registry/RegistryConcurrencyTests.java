@@ -24,10 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.Await;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.RuntimeExtension;

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.RuntimeExtension;
 
 import static dev.procreg.registry.RegistryTestSupport.owner;

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.internal.Owner;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.LincheckProgress;
 
