@@ -10,18 +10,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /**
  * The reference of one group or scope monitor, returned with its snapshot by
  * {@link ProcessGroups#monitor(Object)} and {@link ProcessGroups#monitorScope()} and carried by
  * every {@link GroupEvent} it produces. Equal only to itself. The monitor ends with
  * {@link ProcessGroups#demonitor(GroupMonitorRef)} or when the watching process exits.
+ *
+ * <pre>{@code
+ * ProcessGroups.MonitoredGroup watch = groups.monitor("payment-workers");
+ * // in the watching process: GroupEvent.Joined and GroupEvent.Left carrying watch.ref()
+ * groups.demonitor(watch.ref());
+ * }</pre>
  */
-public final class GroupMonitorRef extends ExitHook {
+public final class GroupMonitorRef {
 
 	private static final AtomicLong SERIALS = new AtomicLong();
 
@@ -29,7 +35,10 @@ public final class GroupMonitorRef extends ExitHook {
 
 	final ProcessGroups scope;
 
-	final LocalProcess watcher;
+	final Owner watcher;
+
+	/** Attached to the watcher: ends this monitor when the watcher exits. */
+	final ExitHook hook = new WatcherExit(this);
 
 	/** The monitored group; null for a scope monitor. */
 	final @Nullable Object group;
@@ -46,7 +55,7 @@ public final class GroupMonitorRef extends ExitHook {
 
 	private final Map<Object, List<Pid>> snapshot;
 
-	GroupMonitorRef(ProcessGroups scope, LocalProcess watcher, @Nullable Object group) {
+	GroupMonitorRef(ProcessGroups scope, Owner watcher, @Nullable Object group) {
 		this.scope = scope;
 		this.watcher = watcher;
 		this.group = group;
@@ -114,13 +123,29 @@ public final class GroupMonitorRef extends ExitHook {
 	}
 
 	@Override
-	protected void processExited(LocalProcess process, ExitReason reason) {
-		this.scope.monitorEnded(this);
-	}
-
-	@Override
 	public String toString() {
 		return "#GroupRef<" + this.serial + ">";
+	}
+
+	/** The monitor's exit hook on its watcher. */
+	private static final class WatcherExit extends ExitHook {
+
+		private final GroupMonitorRef ref;
+
+		WatcherExit(GroupMonitorRef ref) {
+			this.ref = ref;
+		}
+
+		@Override
+		protected void processExited(Owner process, ExitReason reason) {
+			this.ref.scope.monitorEnded(this.ref);
+		}
+
+		@Override
+		public String toString() {
+			return this.ref.toString();
+		}
+
 	}
 
 }

@@ -13,11 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * One scope of process groups, Erlang's {@code :pg}: processes join named groups, any number of
@@ -47,12 +48,12 @@ import dev.procreg.process.ProcessRuntime;
  * {@link #localMembers}, {@link #whichGroups}, monitor snapshots) skips memberships whose
  * process is dead, so once {@code runtime.isAlive(pid)} is false no read returns {@code pid},
  * without waiting for any cleanup. A membership is removed after a death by an
- * {@link ExitHook} attached to the member, which only reclaims memory and tells monitors.
+ * exit hook attached to the member, which only reclaims memory and tells monitors.
  * {@link #members}, {@link #join}, {@link #leave} and a death are linearizable per group
  * (checked with Lincheck against a map of multisets plus a set of dead processes).
  *
  * <h2>How</h2>
- * Each group holds a map from member process to one {@link ExitHook} with a join count, guarded
+ * Each group holds a map from member process to one exit hook with a join count, guarded
  * by the group's lock: join, leave and removal cost O(1), a membership costs one small object and
  * one map node, and reads allocate only their result. A join writes the membership, then
  * attaches it to the process; when the attach fails the process died meanwhile, and the join
@@ -71,7 +72,7 @@ import dev.procreg.process.ProcessRuntime;
  * {@link #whichGroups()} and a scope snapshot visit groups one at a time, as {@code :pg}'s do:
  * each group is read consistently, the set of groups is not one point in time.
  */
-public final class ProcessGroups {
+public class ProcessGroups {
 
 	/** The name of the scope started by {@link #start(ProcessRuntime)}, Erlang's {@code pg}. */
 	public static final String DEFAULT_SCOPE = "default";
@@ -87,16 +88,13 @@ public final class ProcessGroups {
 	/** Scope monitors, copied on write under {@code this}. */
 	private volatile GroupMonitorRef[] scopeMonitors = NO_MONITORS;
 
-	/** Fault switches for tests that prove the concurrency suite's power; both on in production. */
-	private final boolean checkLiveness;
-
-	private final boolean undoJoinOnDeath;
-
-	private ProcessGroups(ProcessRuntime runtime, String name, boolean checkLiveness, boolean undoJoinOnDeath) {
+	/**
+	 * A scope not yet known to the runtime; {@link #start} makes and records one. Package-private,
+	 * so no one outside subclasses a scope; a test does, to plant a bug in one step.
+	 */
+	ProcessGroups(ProcessRuntime runtime, String name) {
 		this.runtime = runtime;
 		this.name = name;
-		this.checkLiveness = checkLiveness;
-		this.undoJoinOnDeath = undoJoinOnDeath;
 	}
 
 	// ---- scopes
@@ -121,16 +119,11 @@ public final class ProcessGroups {
 	 */
 	public static ProcessGroups start(ProcessRuntime runtime, String scope) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
-		return register(new ProcessGroups(runtime, checkScopeName(scope), true, true));
-	}
-
-	/** A scope with planted faults, for tests that check the concurrency suite catches them. */
-	static ProcessGroups startFaulty(ProcessRuntime runtime, boolean checkLiveness, boolean undoJoinOnDeath) {
-		return new ProcessGroups(runtime, "faulty", checkLiveness, undoJoinOnDeath);
+		return register(new ProcessGroups(runtime, checkScopeName(scope)));
 	}
 
 	private static ProcessGroups register(ProcessGroups groups) {
-		if (!groups.runtime.addComponent(ProcessGroups.class, groups.name, groups)) {
+		if (!Runtimes.addComponent(groups.runtime, ProcessGroups.class, groups.name, groups)) {
 			throw new IllegalStateException("runtime " + groups.runtime.node()
 					+ " already has a process group scope named '" + groups.name + "'");
 		}
@@ -158,7 +151,7 @@ public final class ProcessGroups {
 	public static Optional<ProcessGroups> find(ProcessRuntime runtime, String scope) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(scope, "scope must not be null");
-		return runtime.component(ProcessGroups.class, scope);
+		return Runtimes.component(runtime, ProcessGroups.class, scope);
 	}
 
 	/**
@@ -167,7 +160,7 @@ public final class ProcessGroups {
 	 */
 	public static List<ProcessGroups> scopes(ProcessRuntime runtime) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
-		return runtime.components(ProcessGroups.class);
+		return Runtimes.components(runtime, ProcessGroups.class);
 	}
 
 	private static String checkScopeName(@Nullable String scope) {
@@ -202,10 +195,10 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("join");
-		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		Owner.currentAlive("join");
+		Owner process = known(Objects.requireNonNull(pid, "pid must not be null"));
 		if (process.isAlive()) {
-			join(group, new LocalProcess[] { process });
+			join(group, new Owner[] { process });
 		}
 	}
 
@@ -220,8 +213,8 @@ public final class ProcessGroups {
 	 */
 	public void join(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("join");
-		LocalProcess[] owners = owners(pids);
+		Owner.currentAlive("join");
+		Owner[] owners = owners(pids);
 		if (owners.length > 0) {
 			join(group, owners);
 		}
@@ -233,7 +226,7 @@ public final class ProcessGroups {
 	 * @param group the group
 	 * @param owners the processes, checked alive by the caller
 	 */
-	void join(Object group, LocalProcess[] owners) {
+	void join(Object group, Owner[] owners) {
 		for (;;) {
 			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
 			synchronized (g) {
@@ -241,8 +234,8 @@ public final class ProcessGroups {
 					continue;
 				}
 				List<Pid> joined = new ArrayList<>(owners.length);
-				for (LocalProcess owner : owners) {
-					if (g.add(owner)) {
+				for (Owner owner : owners) {
+					if (add(g, owner)) {
 						joined.add(owner.pid());
 					}
 				}
@@ -256,6 +249,21 @@ public final class ProcessGroups {
 	}
 
 	/**
+	 * One join of one owner, under the group's lock. Overridable only for a test's planted bug
+	 * (a join that neither checks nor undoes a death).
+	 * @return whether the owner joined; false when it died after the caller checked it
+	 */
+	boolean add(Group g, Owner owner) {
+		if (!owner.isAlive()) {
+			return false;
+		}
+		Membership m = g.join(owner);
+		// the owner may have died after the check: the join took effect just before the death,
+		// whose cleanup has already run, so it is undone (attachFailed) and never told
+		return m == null || owner.attachOrRun(m);
+	}
+
+	/**
 	 * Makes a process leave a group once, Erlang's {@code pg:leave/3}. Monitors receive a
 	 * {@link GroupEvent.Left} with reason {@link GroupEvent#LEAVE}.
 	 * @param group the group
@@ -266,9 +274,9 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Pid pid) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("leave");
-		LocalProcess process = known(Objects.requireNonNull(pid, "pid must not be null"));
-		return leave(group, new LocalProcess[] { process });
+		Owner.currentAlive("leave");
+		Owner process = known(Objects.requireNonNull(pid, "pid must not be null"));
+		return leave(group, new Owner[] { process });
 	}
 
 	/**
@@ -279,9 +287,9 @@ public final class ProcessGroups {
 	 */
 	public boolean leave(Object group, Collection<Pid> pids) {
 		Objects.requireNonNull(group, "group must not be null");
-		LocalProcess.currentAlive("leave");
+		Owner.currentAlive("leave");
 		Objects.requireNonNull(pids, "pids must not be null");
-		LocalProcess[] owners = new LocalProcess[pids.size()];
+		Owner[] owners = new Owner[pids.size()];
 		int i = 0;
 		for (Pid pid : pids) {
 			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
@@ -290,7 +298,7 @@ public final class ProcessGroups {
 	}
 
 	/** The concurrency core of a leave. */
-	boolean leave(Object group, LocalProcess[] owners) {
+	boolean leave(Object group, Owner[] owners) {
 		Group g = this.groups.get(group);
 		if (g == null) {
 			return false;
@@ -300,7 +308,7 @@ public final class ProcessGroups {
 				return false;
 			}
 			List<Pid> left = null;
-			for (LocalProcess owner : owners) {
+			for (Owner owner : owners) {
 				if (g.remove(owner)) {
 					if (left == null) {
 						left = new ArrayList<>(owners.length);
@@ -378,8 +386,12 @@ public final class ProcessGroups {
 		return result;
 	}
 
-	private boolean isLive(Membership m) {
-		return !this.checkLiveness || m.owner.isAlive();
+	/**
+	 * Whether a read counts a membership: only while its owner is alive. Overridable only for a
+	 * test's planted bug (reads that skip liveness).
+	 */
+	boolean isLive(Membership m) {
+		return m.owner.isAlive();
 	}
 
 	// ---- monitors
@@ -395,11 +407,11 @@ public final class ProcessGroups {
 	 */
 	public MonitoredGroup monitor(Object group) {
 		Objects.requireNonNull(group, "group must not be null");
-		return monitor(currentProcess("monitor"), group);
+		return monitor(Owner.currentOf(this.runtime, "monitor"), group);
 	}
 
 	/** The concurrency core of {@link #monitor(Object)}. */
-	MonitoredGroup monitor(LocalProcess watcher, Object group) {
+	MonitoredGroup monitor(Owner watcher, Object group) {
 		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, group);
 		for (;;) {
 			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
@@ -410,12 +422,7 @@ public final class ProcessGroups {
 				List<Pid> members = snapshot(g);
 				g.addMonitor(ref);
 				ref.listedIn = g;
-				if (!watcher.attach(ref)) {
-					g.removeMonitor(ref);
-					ref.listedIn = null;
-					ref.deactivate();
-					g.removeIfUnused();
-				}
+				watcher.attachOrRun(ref.hook); // a dead watcher's monitor ends at once
 				return new MonitoredGroup(ref, members);
 			}
 		}
@@ -429,11 +436,11 @@ public final class ProcessGroups {
 	 * @throws IllegalStateException when not called from a process of this scope's runtime
 	 */
 	public MonitoredScope monitorScope() {
-		return monitorScope(currentProcess("monitorScope"));
+		return monitorScope(Owner.currentOf(this.runtime, "monitorScope"));
 	}
 
 	/** The concurrency core of {@link #monitorScope()}. */
-	MonitoredScope monitorScope(LocalProcess watcher) {
+	MonitoredScope monitorScope(Owner watcher) {
 		GroupMonitorRef ref = new GroupMonitorRef(this, watcher, null);
 		synchronized (this) {
 			GroupMonitorRef[] now = this.scopeMonitors;
@@ -449,9 +456,7 @@ public final class ProcessGroups {
 			}
 		}
 		Map<Object, List<Pid>> groups = ref.finishSnapshot();
-		if (!watcher.attach(ref)) {
-			monitorEnded(ref);
-		}
+		watcher.attachOrRun(ref.hook); // a dead watcher's monitor ends at once
 		return new MonitoredScope(ref, groups);
 	}
 
@@ -463,12 +468,12 @@ public final class ProcessGroups {
 	 */
 	public boolean demonitor(GroupMonitorRef ref) {
 		Objects.requireNonNull(ref, "ref must not be null");
-		LocalProcess.currentAlive("demonitor");
+		Owner.currentAlive("demonitor");
 		if (ref.scope != this) {
 			throw new IllegalArgumentException(ref + " is a monitor of scope '" + ref.scope.name + "', not of '"
 					+ this.name + "'");
 		}
-		ref.watcher.detach(ref);
+		ref.watcher.detach(ref.hook);
 		return monitorEnded(ref);
 	}
 
@@ -575,8 +580,8 @@ public final class ProcessGroups {
 	// ---- input checks
 
 	/** A process of this runtime, alive or not, or a clear error. */
-	private LocalProcess known(Pid pid) {
-		LocalProcess process = this.runtime.process(pid).orElse(null);
+	private Owner known(Pid pid) {
+		Owner process = Owner.of(this.runtime, pid);
 		if (process == null) {
 			if (!pid.node().equals(this.runtime.node())) {
 				throw new IllegalArgumentException(pid + " runs on node " + pid.node() + ", not on this node "
@@ -587,24 +592,15 @@ public final class ProcessGroups {
 		return process;
 	}
 
-	private LocalProcess[] owners(Collection<Pid> pids) {
+	private Owner[] owners(Collection<Pid> pids) {
 		Objects.requireNonNull(pids, "pids must not be null");
-		LocalProcess[] owners = new LocalProcess[pids.size()];
+		Owner[] owners = new Owner[pids.size()];
 		int i = 0;
 		for (Pid pid : pids) {
 			// a dead one is kept: the core skips it under the group's lock
 			owners[i++] = known(Objects.requireNonNull(pid, "pids must not contain null"));
 		}
 		return owners;
-	}
-
-	private LocalProcess currentProcess(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null || current.runtime() != this.runtime) {
-			throw new IllegalStateException(operation + " must be called from a process of runtime "
-					+ this.runtime.node() + ": the events are sent to the calling process");
-		}
-		return current;
 	}
 
 	@Override
@@ -649,7 +645,7 @@ public final class ProcessGroups {
 
 		final Object key;
 
-		final HashMap<LocalProcess, Membership> members = new HashMap<>(4);
+		final HashMap<Owner, Membership> members = new HashMap<>(4);
 
 		GroupMonitorRef[] monitors = NO_MONITORS;
 
@@ -663,30 +659,23 @@ public final class ProcessGroups {
 			this.key = key;
 		}
 
-		/** @return whether the owner joined; false when it died after the caller checked it */
-		boolean add(LocalProcess owner) {
-			if (!owner.isAlive() && this.scope.undoJoinOnDeath) {
-				return false;
-			}
+		/**
+		 * Counts one more join of a member, or writes a new membership.
+		 * @return the new membership, to attach to its owner; {@code null} when the owner was a member
+		 */
+		@Nullable Membership join(Owner owner) {
 			Membership m = this.members.get(owner);
 			if (m != null && !m.removed) {
 				m.count++;
-				return true;
+				return null;
 			}
 			m = new Membership(this, owner);
 			this.members.put(owner, m);
-			if (!owner.attach(m) && this.scope.undoJoinOnDeath) {
-				// the owner died after the check: the join took effect just before the death,
-				// whose cleanup has already run, so undo it here
-				this.members.remove(owner, m);
-				m.removed = true;
-				return false;
-			}
-			return true;
+			return m;
 		}
 
 		/** @return whether the owner was a live member and left once */
-		boolean remove(LocalProcess owner) {
+		boolean remove(Owner owner) {
 			Membership m = this.members.get(owner);
 			if (m == null || !owner.isAlive()) {
 				return false;
@@ -739,7 +728,7 @@ public final class ProcessGroups {
 
 		final Group group;
 
-		final LocalProcess owner;
+		final Owner owner;
 
 		/** Guarded by the group's lock. */
 		int count = 1;
@@ -747,18 +736,25 @@ public final class ProcessGroups {
 		/** Guarded by the group's lock: set when removed from the group. */
 		boolean removed;
 
-		Membership(Group group, LocalProcess owner) {
+		Membership(Group group, Owner owner) {
 			this.group = group;
 			this.owner = owner;
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			Group g = this.group;
 			synchronized (g) {
 				g.scope.removeDead(g, this, reason, true);
 				g.removeIfUnused();
 			}
+		}
+
+		/** Under the group's lock, in {@link ProcessGroups#add}: the join was never told, nor is its end. */
+		@Override
+		protected void attachFailed(Owner process, ExitReason reason) {
+			this.group.members.remove(this.owner, this);
+			this.removed = true;
 		}
 
 		@Override

@@ -2,6 +2,9 @@ package dev.procreg.process;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+
 /**
  * A registered {@link ExitListener}, returned by {@link ProcessRuntime#onExit(Pid, ExitListener)}:
  * cancel it when the exit no longer matters, so the process does not keep the listener alive.
@@ -38,12 +41,8 @@ public final class ExitSubscription {
 			listener.exited(pid, ExitReason.NOPROC);
 			return new ExitSubscription(pid, hook, null);
 		}
-		if (!process.attach(hook)) {
-			ExitReason reason = process.exitReason();
-			listener.exited(pid, (reason != null) ? reason : ExitReason.NOPROC);
-			return new ExitSubscription(pid, hook, null);
-		}
-		return new ExitSubscription(pid, hook, process);
+		// dead already: the listener hears of the exit at once
+		return new ExitSubscription(pid, hook, process.attachOrRun(hook) ? process : null);
 	}
 
 	/** @return the process listened to */
@@ -73,12 +72,12 @@ public final class ExitSubscription {
 		}
 
 		@Override
-		protected boolean notifies() {
+		public boolean notifies() {
 			return true;
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			this.listener.exited(this.pid, reason);
 		}
 

@@ -208,8 +208,8 @@ public abstract class GenServer<S> {
 	}
 
 	/**
-	 * This server's own process context, to monitor, link and trap exits. Its receive methods
-	 * throw: a server receives through its callbacks.
+	 * This server's own process context, to monitor, link, trap exits and bound its mailbox. It
+	 * has no {@code receive}: a server receives through its callbacks.
 	 * @return the context
 	 */
 	protected final ProcessContext context() {

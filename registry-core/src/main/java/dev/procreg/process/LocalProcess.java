@@ -6,24 +6,23 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+
 /**
- * A process of this JVM: its liveness, its mailbox, its links, monitors and exit hooks. It is
- * also the owner token that registries and groups hold, so their concurrent cores can be driven
- * from plain threads.
+ * A process of this JVM: its liveness, its mailbox, its links, monitors and exit hooks. As an
+ * {@link Owner} it is also the token that registries and groups hold (liveness, exit hooks, the
+ * calling process), so their concurrent cores can be driven from plain threads.
  *
  * <h2>Liveness is one word</h2>
- * The pid's {@code exitReason} is {@code null} while the process is alive (it lives in the pid so
- * that a registry entry reaches pid and liveness in one hop). {@link #exit(ExitReason)} sets
- * it once, under the process's lock, and that write is the moment the process dies for every
- * observer: {@link #isAlive()} reads it, registries and groups skip entries whose owner is dead,
- * and everything that runs afterwards (exit hooks, links, monitors) only reclaims memory and
- * tells others. Correctness never waits for that cleanup.
+ * {@link Owner#exitReason()} is {@code null} while the process is alive. {@link #exit(ExitReason)}
+ * sets it once, under the process's lock, and that write is the moment the process dies for every
+ * observer; see {@link Owner}.
  *
  * <h2>Mailbox</h2>
  * A {@link Mailbox}: many senders, one consumer (the process itself, or whoever runs a server's
@@ -34,14 +33,14 @@ import org.slf4j.LoggerFactory;
  * The process's monitor guards hooks, links and outgoing monitors, and the transition to dead.
  * Nothing blocks while holding it, and no code holds two processes' locks at once.
  */
-public abstract sealed class LocalProcess implements ProcessContext permits ThreadProcess, ServerProcess {
+abstract sealed class LocalProcess extends Owner implements ProcessContext permits ThreadProcess, ServerProcess {
+
+	/** Nothing to do between an exit's cleanup and its notices when no one observes exits. */
+	private static final Runnable NOTHING = () -> {
+	};
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
-	/**
-	 * The process whose code a thread runs, for threads that are no spawned process's own: the
-	 * virtual threads that run servers.
-	 */
 	/**
 	 * How often a thread about to park (a receiver, a lingering server, a caller awaiting its
 	 * reply) first looks again for what it waits for, with {@link Thread#onSpinWait()} between
@@ -50,14 +49,9 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	static final int SPINS_BEFORE_PARK = Integer.getInteger("procreg.spins-before-park", 128);
 
-	private static final ThreadLocal<@Nullable LocalProcess> CURRENT = new ThreadLocal<>();
-
-	/**
-	 * Live spawned processes by their own virtual thread. Such a thread finds its process here
-	 * rather than in {@link #CURRENT}: a thread-local's per-thread map would cost every idle
-	 * process about 136 bytes, this entry about 40.
-	 */
-	private static final ConcurrentHashMap<Thread, ThreadProcess> THREADS = new ConcurrentHashMap<>();
+	static {
+		installLookup(ProcessRuntime::local);
+	}
 
 	final Pid pid;
 
@@ -77,18 +71,10 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	long messagesHandled;
 
-	/** What the supervisor's record attached to this process says of its restarts; written under the lock. */
-	private volatile int childRestarts;
-
-	/** The thread running this process's exit of itself, while it does; see {@link #exit}. */
-	private volatile @Nullable Thread exitingOn;
-
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
 
 	// guarded by this
-	private @Nullable ExitHook hooks;
-
 	private @Nullable Set<LocalProcess> links;
 
 	private @Nullable Set<MonitorRef> monitoring;
@@ -99,49 +85,22 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
-	 * Whether the local process behind a pid is alive: the hot read of registries and groups,
-	 * one load from the pid they hold.
-	 * @param pid a pid made by a runtime of this JVM
-	 * @return whether its process has not exited; false for a pid from elsewhere
-	 */
-	public static boolean isAlive(Pid pid) {
-		return pid.process != null && pid.exitReason == null;
-	}
-
-	/**
 	 * The process whose code the calling thread is running, if any.
 	 * @return the process, or {@code null} on a thread that runs no process
 	 */
 	public static @Nullable LocalProcess current() {
-		Thread thread = Thread.currentThread();
-		if (thread.isVirtual()) {
-			ThreadProcess own = THREADS.get(thread);
-			if (own != null) {
-				return own;
-			}
-		}
-		return CURRENT.get();
+		return (LocalProcess) Owner.current();
 	}
 
 	/**
-	 * The process whose code the calling thread runs, refusing a dead one: every operation that
-	 * acts (send, spawn, call, exit, register, join, lock...) starts here, so a killed process
-	 * whose code swallowed the kill's interrupt gets nothing done in its name. One volatile read
-	 * of the caller's own liveness word on top of finding the caller.
+	 * The process whose code the calling thread runs, refusing a dead one; see
+	 * {@link Owner#currentAlive(String)}.
 	 * @param operation what the caller is doing, for the message
 	 * @return the calling process, or {@code null} on a thread that runs no process
-	 * @throws ProcessExitException when the calling process has exited; its reason is the
-	 * process's exit reason ({@code killed} after a kill)
+	 * @throws ProcessExitException when the calling process has exited
 	 */
 	public static @Nullable LocalProcess currentAlive(String operation) {
-		LocalProcess current = current();
-		if (current != null) {
-			ExitReason reason = current.pid.exitReason;
-			if (reason != null && current.exitingOn != Thread.currentThread()) {
-				throw ProcessExitException.deadCaller(current.pid, reason, operation);
-			}
-		}
-		return current;
+		return (LocalProcess) Owner.currentAlive(operation);
 	}
 
 	/**
@@ -149,31 +108,21 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @throws ProcessExitException when this process has exited
 	 */
 	final void checkAlive(String operation) {
-		ExitReason reason = this.pid.exitReason;
+		ExitReason reason = exitReason();
 		if (reason != null) {
-			throw ProcessExitException.deadCaller(this.pid, reason, operation);
-		}
-	}
-
-	/** Makes {@code process} the current process of a server's thread, or none. */
-	static void setCurrent(@Nullable LocalProcess process) {
-		if (process != null) {
-			CURRENT.set(process);
-		}
-		else {
-			CURRENT.remove();
+			throw deadCaller(this.pid, reason, operation);
 		}
 	}
 
 	static void bindThread(ThreadProcess process) {
-		THREADS.put(process.thread, process);
+		bindThread(process.thread, process);
 	}
 
 	static void unbindThread(ThreadProcess process) {
-		THREADS.remove(process.thread, process);
+		unbindThread(process.thread, process);
 	}
 
-	/** @return this process's pid */
+	@Override
 	public final Pid pid() {
 		return this.pid;
 	}
@@ -204,7 +153,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			ref.flushed = true;
 		}
 		LocalProcess process = this.runtime.local(ref.target);
-		boolean active = process != null && process.detach(ref);
+		boolean active = process != null && process.detach(ref.hook);
 		monitorFired(ref);
 		return active;
 	}
@@ -238,88 +187,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		this.trapExits = trap;
 	}
 
-	/** @return whether this process has not exited */
-	public final boolean isAlive() {
-		return this.pid.exitReason == null;
-	}
-
-	/** @return why this process exited, or {@code null} while it is alive */
-	public final @Nullable ExitReason exitReason() {
-		return this.pid.exitReason;
-	}
-
-	/**
-	 * Attaches a hook that runs once when this process exits.
-	 * @param hook a hook attached to no process
-	 * @return {@code true} when attached; {@code false} when this process is already dead, in
-	 * which case the hook will never run
-	 */
-	public final boolean attach(ExitHook hook) {
-		synchronized (this) {
-			if (this.pid.exitReason != null) {
-				return false;
-			}
-			if (hook.attachedTo != null) {
-				throw new IllegalStateException("exit hook is already attached to " + hook.attachedTo.pid);
-			}
-			hook.attachedTo = this;
-			int restarts = hook.childRestarts();
-			if (restarts >= 0) {
-				this.childRestarts = restarts;
-			}
-			hook.prev = null;
-			hook.next = this.hooks;
-			if (this.hooks != null) {
-				this.hooks.prev = hook;
-			}
-			this.hooks = hook;
-			return true;
-		}
-	}
-
-	/**
-	 * Detaches a hook so that it will not run.
-	 * @param hook the hook
-	 * @return {@code true} when it was attached and now will not run; {@code false} when it was
-	 * not attached here, or this process already exited (the hook then runs, or has run)
-	 */
-	public final boolean detach(ExitHook hook) {
-		synchronized (this) {
-			if (this.pid.exitReason != null || hook.attachedTo != this) {
-				return false;
-			}
-			ExitHook prev = hook.prev;
-			ExitHook next = hook.next;
-			if (prev != null) {
-				prev.next = next;
-			}
-			else {
-				this.hooks = next;
-			}
-			if (next != null) {
-				next.prev = prev;
-			}
-			hook.prev = null;
-			hook.next = null;
-			hook.attachedTo = null;
-			return true;
-		}
-	}
-
-	/**
-	 * The hooks attached now, for readers that index a process's registrations through them.
-	 * @return a snapshot, newest first; empty once the process is dead
-	 */
-	public final List<ExitHook> hooks() {
-		List<ExitHook> snapshot = new ArrayList<>();
-		synchronized (this) {
-			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
-				snapshot.add(hook);
-			}
-		}
-		return snapshot;
-	}
-
 	/**
 	 * Ends this process, if it is alive: the one step after which it is dead for every observer.
 	 * Then runs its exit hooks, sends exit signals to linked processes and releases its monitors.
@@ -351,7 +218,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				return false;
 			}
 			if (!linked.isEmpty()) {
-				propagate(new Death(this, this.pid.exitReason, linked));
+				propagate(new Death(this, exitReason(), linked));
 			}
 			return true;
 		}
@@ -404,17 +271,12 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		Set<LocalProcess> linked;
 		Set<MonitorRef> monitors;
 		synchronized (this) {
-			if (this.pid.exitReason != null) {
+			if (exitReason() != null) {
 				return null;
 			}
-			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
-				hook.ownerDying();
-			}
-			this.pid.exitReason = reason;
-			hooksToRun = this.hooks;
+			hooksToRun = markDead(reason);
 			linked = this.links;
 			monitors = this.monitoring;
-			this.hooks = null;
 			this.links = null;
 			this.monitoring = null;
 		}
@@ -431,56 +293,22 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 				logger.error("Could not report the crash of {}", this.pid, ex);
 			}
 		}
-		List<String> names = this.runtime.observesExits() ? registeredNames(hooksToRun) : List.of();
-		// cleanup first (registry entries, names, locks), then whoever is told of the death
-		// (monitors, waiting callers, awaitExit): by the time anyone hears, the cleanup is done
-		for (ExitHook hook = hooksToRun; hook != null; hook = hook.next) {
-			if (!hook.notifies()) {
-				runHook(hook, reason);
-			}
+		if (this.runtime.observesExits()) {
+			List<String> names = registeredNames(hooksToRun);
+			runHooks(hooksToRun, reason, () -> this.runtime.exitObserved(this, reason, names));
 		}
-		// observers (operators' feeds) hear it before whoever waits for it: an awaitExit that
-		// returns has the exit in every feed
-		this.runtime.exitObserved(this, reason, names);
-		for (ExitHook hook = hooksToRun; hook != null;) {
-			ExitHook next = hook.next;
-			if (hook.notifies()) {
-				runHook(hook, reason);
-			}
-			hook.prev = null;
-			hook.next = null;
-			hook.attachedTo = null;
-			hook = next;
+		else {
+			runHooks(hooksToRun, reason, NOTHING);
 		}
 		if (monitors != null) {
 			for (MonitorRef ref : monitors) {
 				LocalProcess target = this.runtime.local(ref.target);
 				if (target != null) {
-					target.detach(ref);
+					target.detach(ref.hook);
 				}
 			}
 		}
 		return (linked != null) ? linked : Set.of();
-	}
-
-	private static List<String> registeredNames(@Nullable ExitHook first) {
-		List<String> names = new ArrayList<>(2);
-		for (ExitHook hook = first; hook != null; hook = hook.next) {
-			String name = hook.registeredName();
-			if (name != null) {
-				names.add(name);
-			}
-		}
-		return names;
-	}
-
-	private void runHook(ExitHook hook, ExitReason reason) {
-		try {
-			hook.processExited(this, reason);
-		}
-		catch (Throwable ex) {
-			logger.error("Exit hook {} of {} failed", hook, this.pid, ex);
-		}
 	}
 
 	/**
@@ -500,16 +328,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	private void logCrash(ExitReason.Crash crash, @Nullable ExitHook hooksToRun) {
 		List<String> names = new ArrayList<>();
 		StringBuilder context = new StringBuilder();
-		for (ExitHook hook = hooksToRun; hook != null; hook = hook.next) {
-			String name = hook.registeredName();
-			if (name != null) {
-				names.add(name);
-			}
-			String more = hook.crashContext();
-			if (more != null) {
-				context.append(", ").append(more);
-			}
-		}
+		describeCrash(hooksToRun, names, context);
 		logger.error("Process {} crashed{}{}{}", this.pid, names.isEmpty() ? "" : " (registered as " + names + ")",
 				describeForCrash(), context, crash.error());
 	}
@@ -530,27 +349,44 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	}
 
 	/**
-	 * What an exit signal does to this process, Erlang's semantics: {@code kill} sent directly
-	 * cannot be trapped; a trapping process receives an {@link Exit} message; otherwise
-	 * {@code normal} is ignored (unless the process sent it to itself) and any other reason ends
-	 * the process.
+	 * What an exit signal does to this process, Erlang's semantics, the one place they are
+	 * written: {@code kill} sent directly cannot be trapped; a trapping process receives the
+	 * signal as a message ({@link #trappedSignal}); a process that stops by its own code
+	 * ({@link #stopsGracefully}) is asked to; otherwise {@code normal} is ignored (unless the
+	 * process sent it to itself) and any other reason ends the process.
 	 * @return the reason this process must exit with, or {@code null} when it lives on
 	 */
-	@Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
-		if (this.pid.exitReason != null) {
+	final @Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
+		if (exitReason() != null) {
 			return null;
 		}
 		if (!fromLink && reason == ExitReason.KILL) {
 			return ExitReason.KILLED;
 		}
 		if (this.trapExits) {
-			deliver(new Exit(from, reason));
+			deliver(trappedSignal(from, reason));
+			return null;
+		}
+		if (stopsGracefully(reason)) {
 			return null;
 		}
 		if (reason.equals(ExitReason.NORMAL)) {
 			return this.pid.equals(from) ? ExitReason.NORMAL : null;
 		}
 		return reason;
+	}
+
+	/** @return the message a trapped exit signal becomes: an {@link Exit}, Erlang's {@code {'EXIT', From, Reason}} */
+	Object trappedSignal(@Nullable Pid from, ExitReason reason) {
+		return new Exit(from, reason);
+	}
+
+	/**
+	 * Whether an exit signal that is not trapped asks this process to stop by its own code rather
+	 * than ending it now; the process then has been asked. A plain process never does.
+	 */
+	boolean stopsGracefully(ExitReason reason) {
+		return false;
 	}
 
 	/** Asks the process to stop with {@code shutdown}, as a runtime closing does. */
@@ -566,7 +402,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * @return false when the process is dead (the message is dropped)
 	 */
 	final boolean deliver(Object message) {
-		if (this.pid.exitReason != null) {
+		if (exitReason() != null) {
 			return false;
 		}
 		this.mailbox.offer(message, false);
@@ -580,7 +416,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * dropped and counted)
 	 */
 	final boolean deliverBounded(Object message) {
-		if (this.pid.exitReason != null || !this.mailbox.offer(message, true)) {
+		if (exitReason() != null || !this.mailbox.offer(message, true)) {
 			return false;
 		}
 		wake();
@@ -617,7 +453,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			return;
 		}
 		synchronized (this) {
-			if (this.pid.exitReason != null) {
+			if (exitReason() != null) {
 				return;
 			}
 			if (this.links == null) {
@@ -627,7 +463,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		}
 		boolean linked;
 		synchronized (other) {
-			linked = other.pid.exitReason == null;
+			linked = other.isAlive();
 			if (linked) {
 				if (other.links == null) {
 					other.links = new HashSet<>(4);
@@ -655,7 +491,7 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	final MonitorRef monitor(Pid target) {
 		MonitorRef ref = new MonitorRef(target, this);
 		synchronized (this) {
-			if (this.pid.exitReason != null) {
+			if (exitReason() != null) {
 				return ref;
 			}
 			if (this.monitoring == null) {
@@ -664,9 +500,12 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			this.monitoring.add(ref);
 		}
 		LocalProcess process = this.runtime.local(target);
-		if (process == null || !process.attach(ref)) {
+		if (process == null) {
 			monitorFired(ref);
 			deliver(new Down(ref, target, ExitReason.NOPROC));
+		}
+		else {
+			process.attachOrRun(ref.hook);
 		}
 		return ref;
 	}
@@ -685,13 +524,14 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		List<Pid> monitoredBy = new ArrayList<>();
 		List<Pid> monitors = new ArrayList<>();
 		synchronized (this) {
-			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
+			for (ExitHook hook : hooks()) {
 				String name = hook.registeredName();
 				if (name != null) {
 					names.add(name);
 				}
-				if (hook instanceof MonitorRef ref) {
-					monitoredBy.add(ref.watcher.pid);
+				Pid watcher = hook.watcher();
+				if (watcher != null) {
+					monitoredBy.add(watcher);
 				}
 			}
 			if (this.links != null) {
@@ -717,27 +557,10 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 			return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
 					this.startedAt, this.parent, List.of(), this.childRestarts);
 		}
-		String first = null;
-		List<String> more = null;
+		List<String> names;
 		synchronized (this) {
-			for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
-				String name = hook.registeredName();
-				if (name == null) {
-					continue;
-				}
-				if (first == null) {
-					first = name;
-				}
-				else {
-					if (more == null) {
-						more = new ArrayList<>(2);
-						more.add(first);
-					}
-					more.add(name);
-				}
-			}
+			names = registeredNames(firstHook());
 		}
-		List<String> names = (more != null) ? List.copyOf(more) : (first != null) ? List.of(first) : List.of();
 		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
 				this.startedAt, this.parent, names, this.childRestarts);
 	}
@@ -750,11 +573,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 
 	@Nullable String serverClass() {
 		return null;
-	}
-
-	@Override
-	public String toString() {
-		return this.pid.toString();
 	}
 
 }

@@ -6,6 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+
 /**
  * The runtime's registered names, Erlang's {@code register/2}: a name maps to at most one live
  * process, and a process holds at most one name. An entry whose process is dead counts as absent
@@ -42,11 +45,8 @@ final class NameTable {
 			this.byProcess.remove(process, entry);
 			return current.process.pid;
 		}
-		if (!process.attach(entry)) {
-			// the process died between the write and the attach: it was never visible as alive
-			this.entries.remove(name, entry);
-			this.byProcess.remove(process, entry);
-		}
+		// the process may have died since the write: the entry then comes out again
+		process.attachOrRun(entry);
 		return null;
 	}
 
@@ -88,13 +88,13 @@ final class NameTable {
 		}
 
 		@Override
-		protected void processExited(LocalProcess exited, ExitReason reason) {
+		protected void processExited(Owner exited, ExitReason reason) {
 			NameTable.this.entries.remove(this.name, this);
 			NameTable.this.byProcess.remove(this.process, this);
 		}
 
 		@Override
-		protected String registeredName() {
+		public String registeredName() {
 			return this.name;
 		}
 

@@ -29,14 +29,6 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 	/** The process itself while this pid was made by a runtime in this JVM; null once deserialized. */
 	final transient @Nullable LocalProcess process;
 
-	/**
-	 * The liveness word of a local process: null while it is alive, written once under the
-	 * process's lock when it exits (see {@link LocalProcess}). Kept here rather than in the
-	 * process so that whoever holds the pid, a registry entry above all, reads it in one hop.
-	 * Not part of the pid's value: equality, hashing and serialization ignore it.
-	 */
-	transient volatile @Nullable ExitReason exitReason;
-
 	Pid(String node, long serial, @Nullable LocalProcess process) {
 		this.node = node;
 		this.serial = serial;

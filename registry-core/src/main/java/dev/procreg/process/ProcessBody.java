@@ -20,9 +20,9 @@ public interface ProcessBody {
 
 	/**
 	 * Runs the process.
-	 * @param context the process's own view of the runtime
+	 * @param context the process's own view of the runtime, with its mailbox
 	 * @throws Exception anything; the process then exits with {@link ExitReason.Crash}
 	 */
-	void run(ProcessContext context) throws Exception;
+	void run(ReceivingContext context) throws Exception;
 
 }

@@ -1,23 +1,19 @@
 package dev.procreg.process;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Predicate;
-
 /**
- * What a process can do to itself: receive, monitor, link, trap exits. A process body gets one;
- * a {@link GenServer} reaches its own through {@link GenServer#context()}, where the receive
- * methods are not available (a server receives through its callbacks).
+ * What any process can do to itself: monitor, link, trap exits, bound its mailbox. A
+ * {@link GenServer} reaches its own through {@link GenServer#context()}; it receives through its
+ * callbacks, so its context has no {@code receive}. A spawned {@link ProcessBody} gets a
+ * {@link ReceivingContext}, which adds the receive methods.
  *
  * <pre>{@code
- * runtime.spawn(ctx -> {
- *     ctx.trapExits(true);
- *     ctx.link(worker);
- *     switch (ctx.receive()) {
- *         case Exit(Pid from, ExitReason reason) -> log.info("{} exited: {}", from, reason);
- *         default -> { }
+ * class Watcher extends GenServer<Set<Pid>> {
+ *     protected Init<Set<Pid>> init(Object worker) {
+ *         context().trapExits(true);
+ *         context().link((Pid) worker);       // its exit arrives in handleInfo as an Exit
+ *         return ok(new HashSet<>());
  *     }
- * });
+ * }
  * }</pre>
  */
 public interface ProcessContext {
@@ -27,40 +23,6 @@ public interface ProcessContext {
 
 	/** @return the runtime this process belongs to */
 	ProcessRuntime runtime();
-
-	/**
-	 * Waits for the next message.
-	 * @return the oldest message in the mailbox
-	 * @throws ProcessExitException if this process is killed while waiting
-	 */
-	Object receive();
-
-	/**
-	 * Waits at most {@code timeout} for the next message, Erlang's {@code receive ... after}.
-	 * @param timeout how long to wait; zero only looks
-	 * @return the oldest message, or empty when none came in time
-	 */
-	Optional<Object> receive(Duration timeout);
-
-	/**
-	 * Selective receive: the oldest message that matches, waiting at most {@code timeout}.
-	 * Messages that do not match stay in the mailbox in their order.
-	 * @param matcher which messages to take
-	 * @param timeout how long to wait; zero only looks
-	 * @return the message, or empty when none matched in time
-	 */
-	Optional<Object> receive(Predicate<Object> matcher, Duration timeout);
-
-	/**
-	 * Selective receive of the oldest message of a type.
-	 * @param <T> the type
-	 * @param type the type, for example a record class
-	 * @param timeout how long to wait
-	 * @return the message, or empty when none came in time
-	 */
-	default <T> Optional<T> receive(Class<T> type, Duration timeout) {
-		return receive(type::isInstance, timeout).map(type::cast);
-	}
 
 	/**
 	 * Sends a message; see {@link ProcessRuntime#send(Name, Object)}.

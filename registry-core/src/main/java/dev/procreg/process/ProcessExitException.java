@@ -32,15 +32,6 @@ public class ProcessExitException extends ProcessException {
 		return new ProcessExitException(pid, reason, pid + " exited: " + reason, false);
 	}
 
-	/**
-	 * The exception that refuses an operation of a process that has exited but whose code still
-	 * runs (it swallowed the kill's interrupt): nothing is done in a dead process's name.
-	 */
-	static ProcessExitException deadCaller(Pid pid, ExitReason reason, String operation) {
-		return new ProcessExitException(pid, reason,
-				operation + " refused: the calling process " + pid + " has exited (" + reason + ")");
-	}
-
 	/** @return the process that exited */
 	public Pid pid() {
 		return this.pid;

@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.NameRegistrars;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
+
 /**
  * Where processes live: spawns them, delivers messages, calls servers, keeps registered names,
  * and ends every process when closed. Several runtimes may live in one JVM; pids are unique
@@ -54,6 +59,32 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/** Elixir's default call timeout. */
 	public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
+
+	static {
+		Runtimes.install(new Runtimes.Access() {
+
+			@Override
+			public <T> boolean addComponent(ProcessRuntime runtime, Class<T> kind, String name, T component) {
+				return runtime.addComponent(kind, name, component);
+			}
+
+			@Override
+			public <T> Optional<T> component(ProcessRuntime runtime, Class<T> kind, String name) {
+				return runtime.component(kind, name);
+			}
+
+			@Override
+			public <T> List<T> components(ProcessRuntime runtime, Class<T> kind) {
+				return runtime.components(kind);
+			}
+
+			@Override
+			public void stopInOrderOnClose(ProcessRuntime runtime, Pid pid, @Nullable Duration timeout) {
+				runtime.stopInOrderOnClose(pid, timeout);
+			}
+
+		});
+	}
 
 	private final Options options;
 
@@ -181,7 +212,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (name != null) {
 			Pid owner;
 			try {
-				owner = name.register(process);
+				owner = claim(name, process);
 			}
 			catch (RuntimeException ex) {
 				process.exit(ExitReason.NORMAL);
@@ -595,7 +626,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (process == null || !process.isAlive()) {
 			throw new IllegalArgumentException("cannot register '" + name + "': " + pid + " is not alive");
 		}
-		Pid owner = checked.register(process);
+		Pid owner = this.names.register(checked.name(), process);
 		if (owner != null) {
 			throw new IllegalStateException("name '" + name + "' is already registered to " + owner);
 		}
@@ -629,15 +660,6 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	/**
-	 * The process object behind a pid of this runtime: the owner token registries and groups hold.
-	 * @param pid a pid
-	 * @return the process, alive or dead, or empty when this runtime never had it
-	 */
-	public Optional<LocalProcess> process(Pid pid) {
-		return Optional.ofNullable(local(Objects.requireNonNull(pid, "pid must not be null")));
-	}
-
-	/**
 	 * Asks {@link #close()} to stop a process before all others, in reverse order of these calls:
 	 * a top-level supervisor registers itself when it starts, so that closing the runtime stops
 	 * supervisors in reverse start order. On close the process gets {@code shutdown} (a server
@@ -647,16 +669,14 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param timeout how long {@code close} waits for it; {@code null} for the runtime's shutdown
 	 * timeout
 	 */
-	public void stopInOrderOnClose(Pid pid, @Nullable Duration timeout) {
+	void stopInOrderOnClose(Pid pid, @Nullable Duration timeout) {
 		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
 		if (process == null) {
 			throw new IllegalArgumentException(pid + " is not a process of runtime " + node());
 		}
 		OrderedStop stop = new OrderedStop(process, (timeout != null) ? timeout : this.options.shutdownTimeout());
 		this.orderedStops.addLast(stop);
-		if (!process.attach(stop)) {
-			this.orderedStops.remove(stop);
-		}
+		process.attachOrRun(stop);
 	}
 
 	// ---- named components
@@ -670,7 +690,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param component the component
 	 * @return whether it was recorded; {@code false} when the kind has a component of that name
 	 */
-	public <T> boolean addComponent(Class<T> kind, String name, T component) {
+	<T> boolean addComponent(Class<T> kind, String name, T component) {
 		Objects.requireNonNull(component, "component must not be null");
 		synchronized (this.components) {
 			return this.components.computeIfAbsent(kind, (key) -> new LinkedHashMap<>())
@@ -684,7 +704,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param name the name
 	 * @return the component of that kind and name
 	 */
-	public <T> Optional<T> component(Class<T> kind, String name) {
+	<T> Optional<T> component(Class<T> kind, String name) {
 		synchronized (this.components) {
 			Map<String, Object> byName = this.components.get(kind);
 			return Optional.ofNullable((byName != null) ? kind.cast(byName.get(name)) : null);
@@ -696,7 +716,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @param kind the kind
 	 * @return the components of that kind, in the order they were added
 	 */
-	public <T> List<T> components(Class<T> kind) {
+	<T> List<T> components(Class<T> kind) {
 		synchronized (this.components) {
 			Map<String, Object> byName = this.components.get(kind);
 			return (byName != null) ? byName.values().stream().map(kind::cast).toList() : List.of();
@@ -728,6 +748,14 @@ public final class ProcessRuntime implements AutoCloseable {
 		catch (ArithmeticException ex) {
 			return Long.MAX_VALUE;
 		}
+	}
+
+	/** Registers a process that has not run any code yet under the name it starts under. */
+	private @Nullable Pid claim(RegistrableName name, LocalProcess process) {
+		if (name instanceof RegisteredName registered) {
+			return this.names.register(registered.name(), process);
+		}
+		return NameRegistrars.register(name, process);
 	}
 
 	Pid resolveOrThrow(Name name) {
@@ -768,11 +796,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	private LocalProcess requireCurrent(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null || current.runtime() != this) {
-			throw new IllegalStateException(operation + " must be called from a process of this runtime");
-		}
-		return current;
+		return (LocalProcess) Owner.currentOf(this, operation);
 	}
 
 	private void ensureOpen() {
@@ -911,7 +935,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 
 		@Override
-		protected void processExited(LocalProcess exited, ExitReason reason) {
+		protected void processExited(Owner exited, ExitReason reason) {
 			ProcessRuntime.this.orderedStops.remove(this);
 		}
 
@@ -931,12 +955,12 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 
 		@Override
-		protected boolean notifies() {
+		public boolean notifies() {
 			return true;
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			this.latch.countDown();
 		}
 

@@ -22,11 +22,6 @@ public record RegisteredName(String name) implements RegistrableName {
 	}
 
 	@Override
-	public @Nullable Pid register(LocalProcess process) {
-		return process.runtime().names.register(this.name, process);
-	}
-
-	@Override
 	public String toString() {
 		return this.name;
 	}

@@ -3,12 +3,10 @@ package dev.procreg.process;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * virtual thread is about to), the server's own {@link Thread} (it runs callbacks, or lingers for
  * the next message), or {@link #STOPPED} (dead, and no thread runs its code any more). Only the
  * thread named in it touches the state and consumes the mailbox. Callers never run server code:
- * a call is a message carrying a {@link From}, and the caller parks on it.
+ * a call is a message carrying a {@link Call}, and the caller parks on it.
  *
  * <p>The thread lets go with one compare-and-set back to {@code IDLE}, then re-checks the
  * mailbox, so a message sent in between is never stranded. Before letting go it lingers: it
@@ -104,7 +102,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/** The pending init's argument and the starter's hand-off; set before the first thread runs. */
 	private @Nullable Object initArg;
 
-	private @Nullable From initFrom;
+	private @Nullable Call initFrom;
 
 	/** init returned ignore; read by the starter after the exit settled its wait. */
 	private boolean ignored;
@@ -130,7 +128,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			ExitReason reason = starter.exitReason();
 			throw ProcessExitException.unwinding(starter.pid, (reason != null) ? reason : ExitReason.KILLED);
 		}
-		From from = new From(Init.INSTANCE, (starter != null) ? starter.pid : null);
+		Call from = new Call(Init.INSTANCE, (starter != null) ? starter.pid : null);
 		if (!attach(from)) {
 			return new StartResult.Failed(exitReasonOrNormal());
 		}
@@ -161,7 +159,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	private void runInit() {
-		From from = this.initFrom;
+		Call from = this.initFrom;
 		Object arg = this.initArg;
 		this.initFrom = null;
 		this.initArg = null;
@@ -204,7 +202,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	/**
 	 * A call from any thread: the request goes through the mailbox and the caller parks on its
-	 * {@link From} until the reply, the server's exit or the deadline, whichever comes first.
+	 * {@link Call} until the reply, the server's exit or the deadline, whichever comes first.
 	 */
 	@Nullable Object call(Object request, Name name, Duration timeout) {
 		LocalProcess caller = current();
@@ -213,7 +211,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		long nanos = ProcessRuntime.nanos(timeout);
 		long start = System.nanoTime();
-		From from = new From(request, (caller != null) ? caller.pid : null);
+		Call from = new Call(request, (caller != null) ? caller.pid : null);
 		if (!attach(from)) {
 			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 		}
@@ -378,10 +376,10 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			timer.cancel(false);
 			this.idleTimer = null;
 		}
-		From from = null;
+		Call from = null;
 		try {
 			GenServer.Result<Object> result;
-			if (message instanceof From call) {
+			if (message instanceof Call call) {
 				from = call;
 				result = this.server.handleCall(call.request, call, this.state);
 				check(result, "handleCall");
@@ -423,7 +421,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 	}
 
-	private void apply(GenServer.Result<Object> result, @Nullable From from) {
+	private void apply(GenServer.Result<Object> result, @Nullable Call from) {
 		switch (result) {
 			case GenServer.Result.Reply<Object> reply -> {
 				this.state = reply.state();
@@ -446,7 +444,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 	}
 
-	private void crash(Throwable error, @Nullable From from) {
+	private void crash(Throwable error, @Nullable Call from) {
 		if (!isAlive()) {
 			return; // killed while running: the exception is the kill's interrupt
 		}
@@ -521,32 +519,26 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	// ---- signals and death
 
 	/**
-	 * Exit signals as in OTP, with one addition for Java's habits: a {@code shutdown} signal that
-	 * is not trapped (from the supervisor, from {@code stop} or from the runtime closing) lets the
-	 * server run {@code terminate}. Trapped signals from the parent stop the server too, as in
-	 * OTP; trapped signals from others arrive as {@link Exit} messages.
+	 * Exit signals as in OTP ({@link LocalProcess#onExitSignal}): trapped signals from the parent
+	 * stop the server, as in OTP; trapped signals from others arrive as {@link Exit} messages.
 	 */
 	@Override
-	@Nullable ExitReason onExitSignal(@Nullable Pid from, ExitReason reason, boolean fromLink) {
-		if (!isAlive()) {
-			return null;
-		}
-		if (!fromLink && reason == ExitReason.KILL) {
-			return ExitReason.KILLED;
-		}
-		if (this.trapExits) {
-			boolean fromParent = from != null && from.equals(this.parent);
-			deliver(fromParent ? new SystemStop(reason) : new Exit(from, reason));
-			return null;
-		}
+	Object trappedSignal(@Nullable Pid from, ExitReason reason) {
+		return (from != null && from.equals(this.parent)) ? new SystemStop(reason) : new Exit(from, reason);
+	}
+
+	/**
+	 * One addition to OTP for Java's habits: a {@code shutdown} signal that is not trapped (from
+	 * the supervisor, from {@code stop} or from the runtime closing) lets the server run
+	 * {@code terminate}.
+	 */
+	@Override
+	boolean stopsGracefully(ExitReason reason) {
 		if (reason.equals(ExitReason.SHUTDOWN)) {
 			deliver(new SystemStop(reason));
-			return null;
+			return true;
 		}
-		if (reason.equals(ExitReason.NORMAL)) {
-			return this.pid.equals(from) ? ExitReason.NORMAL : null;
-		}
-		return reason;
+		return false;
 	}
 
 	@Override
@@ -618,26 +610,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		return (current == SCHEDULED) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;
 	}
 
-	@Override
-	public Object receive() {
-		throw notForServers();
-	}
-
-	@Override
-	public Optional<Object> receive(Duration timeout) {
-		throw notForServers();
-	}
-
-	@Override
-	public Optional<Object> receive(Predicate<Object> matcher, Duration timeout) {
-		throw notForServers();
-	}
-
-	private UnsupportedOperationException notForServers() {
-		return new UnsupportedOperationException(
-				"a GenServer receives messages through handleCall, handleCast and handleInfo, not receive");
-	}
-
 	private record Cast(Object request) {
 	}
 
@@ -650,7 +622,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private record Marker(String name) {
 	}
 
-	/** The request of a starter's hand-off, for {@link From#toString()} and debugging. */
+	/** The request of a starter's hand-off, for {@link Call#toString()} and debugging. */
 	private enum Init {
 
 		INSTANCE

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * sequentially consistent, so at least one of them sees the other and no wake-up is lost, while
  * a sender to a busy receiver never pays for an unpark.
  */
-final class ThreadProcess extends LocalProcess implements Runnable {
+final class ThreadProcess extends LocalProcess implements ReceivingContext, Runnable {
 
 	/** Thread-safe, unlike a builder, so one serves every spawn. */
 	private static final ThreadFactory VIRTUAL_THREADS = Thread.ofVirtual().factory();

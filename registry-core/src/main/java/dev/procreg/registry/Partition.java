@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.Owner;
 
 /**
  * One partition of a registry: the concurrent core that the registry's operations reduce to.
@@ -37,7 +37,7 @@ import dev.procreg.process.Pid;
  * @param <K> the key type
  * @param <V> the value type
  */
-final class Partition<K, V> {
+class Partition<K, V> {
 
 	final ProcessRegistry<K, V> registry;
 
@@ -64,7 +64,7 @@ final class Partition<K, V> {
 	// ---- unique keys
 
 	/** @return null when registered, or the live owner that holds the key */
-	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
+	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
 			if (existing != null) {
@@ -85,29 +85,24 @@ final class Partition<K, V> {
 			return ((Registration<?, ?>) current).owner.pid();
 		}
 		RegistryFaults.afterWrite();
-		if (owner.attach(entry)) {
+		// the owner may have died after the write (no reader saw it alive with this entry): undone then
+		if (owner.attachOrRun(entry)) {
 			this.entries.increment();
-		}
-		else {
-			// the owner died after the write: no reader saw it alive with this entry; undo
-			this.table.computeIfPresent(key, (k, existing) -> {
-				if (existing != entry) {
-					return existing; // replaced already, and its end told by the replacer
-				}
-				ended(entry, deathReason(entry));
-				return null;
-			});
 		}
 		return null;
 	}
 
+	/**
+	 * The live entry of a unique key: the read every lookup makes. Overridable only for a test's
+	 * planted bug (a read that skips the owner's liveness).
+	 */
 	@Nullable Registration<K, V> unique(K key) {
 		@SuppressWarnings("unchecked")
 		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
-		return (entry != null && (entry.live() || RegistryFaults.plantedStaleRead)) ? entry : null;
+		return (entry != null && entry.live()) ? entry : null;
 	}
 
-	boolean unregisterUnique(LocalProcess owner, K key) {
+	boolean unregisterUnique(Owner owner, K key) {
 		@SuppressWarnings("unchecked")
 		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
 		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
@@ -126,7 +121,7 @@ final class Partition<K, V> {
 
 	// ---- duplicate keys
 
-	void registerDuplicate(LocalProcess owner, K key, @Nullable V value) {
+	void registerDuplicate(Owner owner, K key, @Nullable V value) {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
 		this.table.compute(key, (k, existing) -> {
 			@SuppressWarnings("unchecked")
@@ -136,11 +131,8 @@ final class Partition<K, V> {
 			return bucket;
 		});
 		RegistryFaults.afterWrite();
-		if (owner.attach(entry)) {
+		if (owner.attachOrRun(entry)) {
 			this.entries.increment();
-		}
-		else {
-			unlink(entry, deathReason(entry));
 		}
 	}
 
@@ -228,6 +220,14 @@ final class Partition<K, V> {
 	 */
 	void removeAfterExit(Registration<K, V> entry, ExitReason reason) {
 		RegistryFaults.beforeCleanup();
+		remove(entry, reason);
+	}
+
+	/**
+	 * Takes out an entry whose owner is dead and tells its end, unless a new owner replaced it
+	 * first: after the death, or at once when the owner died between the write and the attach.
+	 */
+	void remove(Registration<K, V> entry, ExitReason reason) {
 		if (entry instanceof Registration.Duplicate<K, V> duplicate) {
 			unlink(duplicate, reason);
 		}

@@ -16,12 +16,13 @@ import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.partition.Partitioning;
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Observation;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * A local, partitioned key-process store, Elixir's {@code Registry}: processes register
@@ -77,12 +78,12 @@ public final class ProcessRegistry<K, V> {
 	private final RegistryObservers observers;
 
 	@SuppressWarnings("unchecked")
-	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options) {
+	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		this.runtime = runtime;
 		this.options = options;
 		this.partitions = new Partition[options.partitions()];
 		for (int i = 0; i < this.partitions.length; i++) {
-			this.partitions[i] = new Partition<>(this, i);
+			this.partitions[i] = partitions.create(this, i);
 		}
 		this.meta = new ConcurrentHashMap<>(options.meta());
 		List<RegistryListener<K, V>> listeners = new ArrayList<>();
@@ -120,10 +121,18 @@ public final class ProcessRegistry<K, V> {
 	 * @throws IllegalStateException when the runtime has a registry of that name already
 	 */
 	public static <K, V> ProcessRegistry<K, V> start(ProcessRuntime runtime, RegistryOptions options) {
+		return start(runtime, options, Partition::new);
+	}
+
+	/**
+	 * Starts a registry whose partitions a test made, to plant a bug in one step of the real
+	 * partition and check that its suite catches it.
+	 */
+	static <K, V> ProcessRegistry<K, V> start(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(options, "options must not be null");
-		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options);
-		if (!runtime.addComponent(ProcessRegistry.class, options.name(), registry)) {
+		ProcessRegistry<K, V> registry = new ProcessRegistry<>(runtime, options, partitions);
+		if (!Runtimes.addComponent(runtime, ProcessRegistry.class, options.name(), registry)) {
 			throw new IllegalStateException(
 					"runtime " + runtime.node() + " already has a registry named '" + options.name() + "'");
 		}
@@ -137,7 +146,7 @@ public final class ProcessRegistry<K, V> {
 	 * @return the registry, or empty
 	 */
 	public static Optional<ProcessRegistry<?, ?>> named(ProcessRuntime runtime, String name) {
-		return runtime.component(ProcessRegistry.class, name).map((registry) -> registry);
+		return Runtimes.component(runtime, ProcessRegistry.class, name).map((registry) -> registry);
 	}
 
 	/**
@@ -146,7 +155,7 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public static List<ProcessRegistry<?, ?>> all(ProcessRuntime runtime) {
 		List<ProcessRegistry<?, ?>> registries = new ArrayList<>();
-		runtime.components(ProcessRegistry.class).forEach(registries::add);
+		Runtimes.components(runtime, ProcessRegistry.class).forEach(registries::add);
 		return registries;
 	}
 
@@ -188,7 +197,7 @@ public final class ProcessRegistry<K, V> {
 	public RegisterResult register(K key, V value) {
 		requireKey(key);
 		Objects.requireNonNull(value, "value must not be null (key " + key + ")");
-		LocalProcess owner = callingProcess("register");
+		Owner owner = Owner.currentOf(this.runtime, "register");
 		Pid holder = register(owner, key, value);
 		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 	}
@@ -196,7 +205,7 @@ public final class ProcessRegistry<K, V> {
 	private static final RegisterResult REGISTERED = new RegisterResult.Registered();
 
 	/** The registration core, with the owner as a token. */
-	@Nullable Pid register(LocalProcess owner, K key, @Nullable V value) {
+	@Nullable Pid register(Owner owner, K key, @Nullable V value) {
 		if (this.options.keys() == Keys.UNIQUE) {
 			return partitionOfKey(key).registerUnique(owner, key, value);
 		}
@@ -211,7 +220,7 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public boolean unregister(K key) {
 		requireKey(key);
-		return unregister(callingProcess("unregister"), key);
+		return unregister(Owner.currentOf(this.runtime, "unregister"), key);
 	}
 
 	/**
@@ -223,7 +232,7 @@ public final class ProcessRegistry<K, V> {
 	public int unregisterMatch(K key, Predicate<? super V> pattern) {
 		requireKey(key);
 		Objects.requireNonNull(pattern, "pattern must not be null");
-		LocalProcess owner = callingProcess("unregisterMatch");
+		Owner owner = Owner.currentOf(this.runtime, "unregisterMatch");
 		if (this.options.keys() == Keys.UNIQUE) {
 			Registration<K, V> entry = partitionOfKey(key).unique(key);
 			return (entry != null && entry.owner == owner && pattern.test(entry.value)
@@ -238,7 +247,7 @@ public final class ProcessRegistry<K, V> {
 		return removed;
 	}
 
-	boolean unregister(LocalProcess owner, K key) {
+	boolean unregister(Owner owner, K key) {
 		if (this.options.keys() == Keys.UNIQUE) {
 			return partitionOfKey(key).unregisterUnique(owner, key);
 		}
@@ -250,7 +259,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	@SuppressWarnings("unchecked")
-	private List<Registration.Duplicate<K, V>> ownEntries(LocalProcess owner, K key) {
+	private List<Registration.Duplicate<K, V>> ownEntries(Owner owner, K key) {
 		List<Registration.Duplicate<K, V>> mine = new ArrayList<>();
 		for (ExitHook hook : owner.hooks()) {
 			if (hook instanceof Registration.Duplicate<?, ?> entry && entry.partition.registry == this
@@ -277,7 +286,7 @@ public final class ProcessRegistry<K, V> {
 		if (this.options.keys() != Keys.UNIQUE) {
 			throw new IllegalStateException("updateValue needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		LocalProcess owner = callingProcess("updateValue");
+		Owner owner = Owner.currentOf(this.runtime, "updateValue");
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
 		if (entry == null || entry.owner != owner) {
 			return new ValueUpdate.NotOwner<>((entry != null) ? entry.pid : null);
@@ -434,7 +443,7 @@ public final class ProcessRegistry<K, V> {
 	@SuppressWarnings("unchecked")
 	private List<Registration<K, V>> entriesOf(Pid pid) {
 		Objects.requireNonNull(pid, "pid must not be null");
-		LocalProcess process = this.runtime.process(pid).orElse(null);
+		Owner process = Owner.of(this.runtime, pid);
 		List<Registration<K, V>> mine = new ArrayList<>();
 		if (process == null || !process.isAlive()) {
 			return mine;
@@ -550,14 +559,14 @@ public final class ProcessRegistry<K, V> {
 	 * @param value its value
 	 */
 	public void putMeta(Object key, Object value) {
-		LocalProcess.currentAlive("putMeta");
+		Owner.currentAlive("putMeta");
 		this.meta.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null (key " + key + ")"));
 	}
 
 	/** @param key a metadata key to remove */
 	public void deleteMeta(Object key) {
-		LocalProcess.currentAlive("deleteMeta");
+		Owner.currentAlive("deleteMeta");
 		this.meta.remove(Objects.requireNonNull(key, "meta key must not be null"));
 	}
 
@@ -608,7 +617,7 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalArgumentException("stuckAfter must not be negative: " + stuckAfter);
 		}
 		Objects.requireNonNull(action, "action must not be null");
-		return this.locks.run(callingProcess("lock"), lockKey, stuckAfter, action);
+		return this.locks.run(Owner.currentOf(this.runtime, "lock"), lockKey, stuckAfter, action);
 	}
 
 	// ---- via names
@@ -719,19 +728,6 @@ public final class ProcessRegistry<K, V> {
 		}
 	}
 
-	private LocalProcess callingProcess(String operation) {
-		LocalProcess current = LocalProcess.currentAlive(operation);
-		if (current == null) {
-			throw new IllegalStateException(operation + " registers the calling process, but thread '"
-					+ Thread.currentThread().getName() + "' runs no process; call it from a process or a GenServer");
-		}
-		if (current.runtime() != this.runtime) {
-			throw new IllegalStateException(operation + " called from " + current.pid()
-					+ " of another runtime than registry '" + name() + "'s");
-		}
-		return current;
-	}
-
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void registered(Registration<K, V> entry) {
 		EventDispatcher<Object, Object> observing = this.observers.dispatcher;
@@ -759,6 +755,14 @@ public final class ProcessRegistry<K, V> {
 				observing.publish((RegistryEvent) event);
 			}
 		}
+	}
+
+	/** Makes the partitions of a registry: the real ones, or a test's with a planted bug. */
+	@FunctionalInterface
+	interface Partitions {
+
+		<K, V> Partition<K, V> create(ProcessRegistry<K, V> registry, int index);
+
 	}
 
 }

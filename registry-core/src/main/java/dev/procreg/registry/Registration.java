@@ -2,10 +2,10 @@ package dev.procreg.registry;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's
@@ -21,14 +21,14 @@ class Registration<K, V> extends ExitHook {
 
 	final K key;
 
-	final LocalProcess owner;
+	final Owner owner;
 
-	/** The owner's pid, which also holds its liveness word: reads need nothing else. */
+	/** The owner's pid, what reads return; the owner holds the liveness word. */
 	final Pid pid;
 
 	volatile @Nullable V value;
 
-	Registration(Partition<K, V> partition, K key, LocalProcess owner, @Nullable V value) {
+	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
 		this.owner = owner;
@@ -38,7 +38,7 @@ class Registration<K, V> extends ExitHook {
 
 	/** @return whether the owner is alive; the liveness check of every read */
 	final boolean live() {
-		return LocalProcess.isAlive(this.pid);
+		return this.owner.isAlive();
 	}
 
 	final RegistryEntry<K, V> toEntry() {
@@ -51,12 +51,17 @@ class Registration<K, V> extends ExitHook {
 	}
 
 	@Override
-	protected final void processExited(LocalProcess process, ExitReason reason) {
+	protected final void processExited(Owner process, ExitReason reason) {
 		this.partition.removeAfterExit(this, reason);
 	}
 
 	@Override
-	protected final String registeredName() {
+	protected final void attachFailed(Owner process, ExitReason reason) {
+		this.partition.remove(this, reason);
+	}
+
+	@Override
+	public final String registeredName() {
 		return this.partition.registry.name() + ":" + this.key;
 	}
 
@@ -80,7 +85,7 @@ class Registration<K, V> extends ExitHook {
 
 		volatile boolean removed;
 
-		Duplicate(Partition<K, V> partition, K key, LocalProcess owner, @Nullable V value) {
+		Duplicate(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 			super(partition, key, owner, value);
 		}
 

@@ -13,13 +13,6 @@ final class RegistryFaults {
 	static volatile Runnable beforeCleanup = () -> {
 	};
 
-	/**
-	 * A planted bug for the linearizability suite to prove its power: when set, a unique read
-	 * skips the owner's liveness check and may return a dead owner. Tests only; never set in
-	 * production.
-	 */
-	static boolean plantedStaleRead;
-
 	private RegistryFaults() {
 	}
 
@@ -32,7 +25,6 @@ final class RegistryFaults {
 	}
 
 	static void reset() {
-		plantedStaleRead = false;
 		afterWrite = () -> {
 		};
 		beforeCleanup = () -> {

@@ -7,10 +7,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.ProcessExitException;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /**
  * The locks of {@link ProcessRegistry#lock}.
@@ -32,7 +32,7 @@ final class RegistryLocks {
 
 	private final Condition released = this.waiting.newCondition();
 
-	<T> T run(LocalProcess process, Object lockKey, Duration stuckAfter, Supplier<T> action) {
+	<T> T run(Owner process, Object lockKey, Duration stuckAfter, Supplier<T> action) {
 		Holder holder = acquire(process, lockKey, stuckAfter);
 		try {
 			return action.get();
@@ -43,16 +43,15 @@ final class RegistryLocks {
 		}
 	}
 
-	private Holder acquire(LocalProcess process, Object lockKey, Duration stuckAfter) {
+	private Holder acquire(Owner process, Object lockKey, Duration stuckAfter) {
 		Holder mine = new Holder(this, lockKey, process);
 		long deadSince = 0L;
 		Holder deadHolder = null;
 		for (;;) {
 			Holder current = this.held.putIfAbsent(lockKey, mine);
 			if (current == null) {
-				if (!process.attach(mine)) {
-					// dead before it held the lock: free it and wake whoever saw it taken meanwhile
-					release(mine);
+				if (!process.attachOrRun(mine)) {
+					// dead before it held the lock: freed (attachFailed), and whoever saw it taken woken
 					ExitReason reason = process.exitReason();
 					throw new ProcessExitException(process.pid(), (reason != null) ? reason : ExitReason.NORMAL,
 							process.pid() + " exited while taking lock " + lockKey);
@@ -114,23 +113,29 @@ final class RegistryLocks {
 
 		final Object lockKey;
 
-		final LocalProcess process;
+		final Owner process;
 
-		Holder(RegistryLocks locks, Object lockKey, LocalProcess process) {
+		Holder(RegistryLocks locks, Object lockKey, Owner process) {
 			this.locks = locks;
 			this.lockKey = lockKey;
 			this.process = process;
 		}
 
 		@Override
-		protected boolean notifies() {
+		public boolean notifies() {
 			return true;
 		}
 
 		@Override
-		protected void processExited(LocalProcess exited, ExitReason reason) {
+		protected void processExited(Owner exited, ExitReason reason) {
 			// not a release: the action may still be running on the killed thread (see the class comment)
 			this.locks.wakeWaiters();
+		}
+
+		@Override
+		protected void attachFailed(Owner exited, ExitReason reason) {
+			// dead before its action started: nothing runs, so the lock is free again
+			this.locks.release(this);
 		}
 
 	}

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.Observation;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * The listeners that hear every registry of one runtime, present and future, kept as a component
@@ -23,12 +24,12 @@ final class RegistryObservers {
 	volatile @Nullable EventDispatcher<Object, Object> dispatcher;
 
 	static RegistryObservers of(ProcessRuntime runtime) {
-		RegistryObservers observers = runtime.component(RegistryObservers.class, NAME).orElse(null);
+		RegistryObservers observers = Runtimes.component(runtime, RegistryObservers.class, NAME).orElse(null);
 		if (observers != null) {
 			return observers;
 		}
-		runtime.addComponent(RegistryObservers.class, NAME, new RegistryObservers());
-		return runtime.component(RegistryObservers.class, NAME).orElseThrow();
+		Runtimes.addComponent(runtime, RegistryObservers.class, NAME, new RegistryObservers());
+		return Runtimes.component(runtime, RegistryObservers.class, NAME).orElseThrow();
 	}
 
 	Observation observe(RegistryListener<Object, Object> listener) {

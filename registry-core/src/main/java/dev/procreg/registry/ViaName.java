@@ -4,10 +4,12 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.RegistrableName;
+import dev.procreg.process.internal.NameRegistrars;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * A name that stands for whatever live process holds a unique key, Elixir's via tuple. Made by
@@ -24,6 +26,10 @@ import dev.procreg.process.RegistrableName;
  * @param <V> the value type
  */
 public final class ViaName<K, V> implements RegistrableName {
+
+	static {
+		NameRegistrars.install(ViaName.class, (name, process) -> ((ViaName<?, ?>) name).register(process));
+	}
 
 	private final @Nullable ProcessRegistry<K, V> registry;
 
@@ -72,8 +78,8 @@ public final class ViaName<K, V> implements RegistrableName {
 		return registryIn(runtime).whereisOrNull(this.key);
 	}
 
-	@Override
-	public @Nullable Pid register(LocalProcess process) {
+	/** Registers a server that has not run any code yet under this name, as it starts. */
+	private @Nullable Pid register(Owner process) {
 		return registryIn(process.runtime()).register(process, this.key, this.value);
 	}
 
@@ -86,7 +92,7 @@ public final class ViaName<K, V> implements RegistrableName {
 			}
 			return this.registry;
 		}
-		ProcessRegistry<?, ?> found = runtime.component(ProcessRegistry.class, this.registryName).orElse(null);
+		ProcessRegistry<?, ?> found = Runtimes.component(runtime, ProcessRegistry.class, this.registryName).orElse(null);
 		if (found == null) {
 			throw new IllegalArgumentException("unknown registry '" + this.registryName + "' in via name " + this
 					+ ": runtime " + runtime.node() + " has no registry of that name");

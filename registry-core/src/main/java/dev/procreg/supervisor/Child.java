@@ -6,10 +6,10 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.ExitHook;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
 
 /** A supervisor's record of one child; touched only by the supervisor's own code. */
 final class Child {
@@ -75,12 +75,12 @@ final class Child {
 		}
 
 		@Override
-		protected void processExited(LocalProcess process, ExitReason reason) {
+		protected void processExited(Owner process, ExitReason reason) {
 			this.reported = reason instanceof ExitReason.Crash;
 		}
 
 		@Override
-		protected String crashContext() {
+		public String crashContext() {
 			return this.description;
 		}
 

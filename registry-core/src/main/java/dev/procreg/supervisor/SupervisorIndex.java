@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import dev.procreg.process.Observation;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * The live supervisors of one runtime, kept as a component of that runtime (never in a static,
@@ -33,12 +34,12 @@ final class SupervisorIndex {
 	private volatile SupervisionObserver[] observers = NONE;
 
 	static SupervisorIndex of(ProcessRuntime runtime) {
-		SupervisorIndex index = runtime.component(SupervisorIndex.class, NAME).orElse(null);
+		SupervisorIndex index = Runtimes.component(runtime, SupervisorIndex.class, NAME).orElse(null);
 		if (index != null) {
 			return index;
 		}
-		runtime.addComponent(SupervisorIndex.class, NAME, new SupervisorIndex());
-		return runtime.component(SupervisorIndex.class, NAME).orElseThrow();
+		Runtimes.addComponent(runtime, SupervisorIndex.class, NAME, new SupervisorIndex());
+		return Runtimes.component(runtime, SupervisorIndex.class, NAME).orElseThrow();
 	}
 
 	/** Records a supervisor that just started; called from its own {@code init}. */

@@ -19,6 +19,8 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessInfo;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Runtimes;
 
 /**
  * What every supervisor does: trap exits, start and stop children, count restarts against the
@@ -125,7 +127,7 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		Pid parent = runtime().processInfo(self()).map(ProcessInfo::parent).orElse(null);
 		this.indexEntry = SupervisorIndex.of(runtime()).track(runtime(), self(), parent, kind());
 		if (this.topLevel) {
-			runtime().stopInOrderOnClose(self(), null);
+			Runtimes.stopInOrderOnClose(runtime(), self(), null);
 		}
 		ExitReason failure = startChildren();
 		if (failure != null) {
@@ -285,7 +287,10 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 			child.pid = pid;
 			Child.Context context = new Child.Context(child.spec.id(), self(), child.restartCount);
 			child.context = context;
-			runtime().process(pid).ifPresent((process) -> process.attach(context));
+			Owner process = Owner.of(runtime(), pid);
+			if (process != null) {
+				process.attach(context);
+			}
 		}
 		return result;
 	}

@@ -20,6 +20,7 @@ import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Runtimes;
 import dev.procreg.registry.Keys;
 import dev.procreg.registry.ProcessRegistry;
 import dev.procreg.registry.RegistryOptions;
@@ -153,7 +154,7 @@ public final class KeyedWorkers<K> {
 			throw new IllegalArgumentException("registry '" + registry.name() + "' belongs to another runtime");
 		}
 		KeyedWorkers<K> workers = new KeyedWorkers<>(runtime, spec, (ProcessRegistry<Object, Object>) registry);
-		if (!runtime.addComponent(KeyedWorkers.class, spec.name(), workers)) {
+		if (!Runtimes.addComponent(runtime, KeyedWorkers.class, spec.name(), workers)) {
 			throw new IllegalArgumentException("runtime " + runtime.node() + " has a worker type named '" + spec.name()
 					+ "' already");
 		}
@@ -166,7 +167,7 @@ public final class KeyedWorkers<K> {
 	 */
 	public static List<KeyedWorkers<?>> all(ProcessRuntime runtime) {
 		List<KeyedWorkers<?>> all = new ArrayList<>();
-		for (KeyedWorkers<?> workers : runtime.components(KeyedWorkers.class)) {
+		for (KeyedWorkers<?> workers : Runtimes.components(runtime, KeyedWorkers.class)) {
 			all.add(workers);
 		}
 		return all;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.jetbrains.kotlinx.lincheck.Actor;
 import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.LincheckProgress;
 
@@ -36,9 +38,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * owners. The owners are idle GenServers made before each scenario, so the scenario threads are
  * plain platform threads; a kill runs the exit hooks on the killing thread.
  *
- * <p>The suite proves its power: the same checks must fail on two planted bugs, reads that skip
- * the liveness check (a join ‖ kill shape with an {@code isAlive} probe) and the sweep-only
- * design (no liveness check and no undo of a join that raced with the death).
+ * <p>The suite proves its power: the same checks must fail on two planted bugs, each a subclass
+ * of the real scope overriding the step it breaks: reads that skip the liveness check (a join ‖
+ * kill shape with an {@code isAlive} probe) and the sweep-only design (no liveness check and no
+ * undo of a join that raced with the death).
  */
 @ExtendWith(LincheckProgress.class)
 public class ProcessGroupsLincheckTests {
@@ -56,8 +59,8 @@ public class ProcessGroupsLincheckTests {
 
 		private final Pid[] owners = new Pid[OWNERS];
 
-		protected Subject(boolean checkLiveness, boolean undoJoinOnDeath) {
-			this.groups = ProcessGroups.startFaulty(this.runtime, checkLiveness, undoJoinOnDeath);
+		protected Subject(Function<ProcessRuntime, ProcessGroups> scope) {
+			this.groups = scope.apply(this.runtime);
 			for (int i = 0; i < OWNERS; i++) {
 				this.owners[i] = IdleServer.start(this.runtime);
 			}
@@ -210,7 +213,7 @@ public class ProcessGroupsLincheckTests {
 	public static class Correct extends Subject {
 
 		public Correct() {
-			super(true, true);
+			super((runtime) -> new ProcessGroups(runtime, "lin"));
 		}
 
 	}
@@ -219,7 +222,7 @@ public class ProcessGroupsLincheckTests {
 	public static class ReadsSkipLiveness extends Subject {
 
 		public ReadsSkipLiveness() {
-			super(false, true);
+			super(ReadsSkipLivenessScope::new);
 		}
 
 	}
@@ -228,7 +231,39 @@ public class ProcessGroupsLincheckTests {
 	public static class SweepOnly extends Subject {
 
 		public SweepOnly() {
-			super(false, false);
+			super(SweepOnlyScope::new);
+		}
+
+	}
+
+	/** The real scope, but its reads skip the owner's liveness. */
+	static class ReadsSkipLivenessScope extends ProcessGroups {
+
+		ReadsSkipLivenessScope(ProcessRuntime runtime) {
+			super(runtime, "reads-skip-liveness");
+		}
+
+		@Override
+		boolean isLive(Membership m) {
+			return true;
+		}
+
+	}
+
+	/** The real scope, but its reads skip liveness and a join neither checks nor undoes a death. */
+	static final class SweepOnlyScope extends ReadsSkipLivenessScope {
+
+		SweepOnlyScope(ProcessRuntime runtime) {
+			super(runtime);
+		}
+
+		@Override
+		boolean add(Group g, Owner owner) {
+			Membership m = g.join(owner);
+			if (m != null) {
+				owner.attach(m);
+			}
+			return true;
 		}
 
 	}

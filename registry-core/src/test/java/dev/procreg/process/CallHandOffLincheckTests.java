@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * are told they lost ({@code false}), and what the caller reads never changes after that. So a
  * late reply never lands and a success is never reported as a timeout, or the other way round.
  *
- * <p>The suite proves its power on a planted bug: the same hand-off settled by a check followed
- * by a write instead of one compare-and-set, which lets a reply and a timeout both win.
+ * <p>The suite proves its power on a planted bug: the real hand-off with its settling step
+ * overridden by a check followed by a write instead of one compare-and-set, which lets a reply
+ * and a timeout both win.
  */
 @ExtendWith(LincheckProgress.class)
 public class CallHandOffLincheckTests {
@@ -71,11 +72,11 @@ public class CallHandOffLincheckTests {
 			.sequentialSpecification(OneOutcome.class);
 	}
 
-	/** The real {@link From}. */
+	/** The real {@link Call}, the {@link From} a server gets. */
 	@Param(name = "value", gen = IntGen.class, conf = "1:3")
 	public static class RealHandOff {
 
-		private final From from = new From("request", null);
+		private final Call from = new Call("request", null);
 
 		@Operation
 		public boolean reply(@Param(name = "value") int value) {
@@ -104,44 +105,50 @@ public class CallHandOffLincheckTests {
 
 	}
 
-	/** A planted bug: the outcome is settled by a check, then a write. */
+	/**
+	 * A planted bug in the real hand-off: a subclass of {@link Call} whose settling step is a
+	 * check followed by a write instead of one compare-and-set, which lets a reply and a timeout
+	 * both win.
+	 */
 	@Param(name = "value", gen = IntGen.class, conf = "1:3")
 	public static class CheckThenWriteHandOff {
 
-		private volatile @Nullable String outcome;
+		private final Call from = new Call("request", null) {
 
-		private boolean settle(String result) {
-			if (this.outcome == null) {
-				this.outcome = result;
-				return true;
+			@Override
+			boolean claim(Object result) {
+				if (!settled()) {
+					Call.OUTCOME.setVolatile(this, result);
+					return true;
+				}
+				return false;
 			}
-			return false;
-		}
+
+		};
 
 		@Operation
 		public boolean reply(@Param(name = "value") int value) {
-			return settle("replied: " + value);
+			return this.from.reply(value);
 		}
 
 		@Operation
 		public boolean serverExits() {
-			return settle("failed: " + ExitReason.KILLED);
+			return this.from.fail(SERVER, ExitReason.KILLED);
 		}
 
 		@Operation(nonParallelGroup = "caller")
 		public boolean deadlinePasses() {
-			return settle("timed out");
+			return this.from.expire();
 		}
 
 		@Operation(nonParallelGroup = "caller")
 		public boolean callerInterrupted() {
-			return settle("abandoned");
+			return this.from.abandon();
 		}
 
 		@Operation
 		public String outcome() {
-			String current = this.outcome;
-			return (current != null) ? current : "pending";
+			return this.from.state();
 		}
 
 	}

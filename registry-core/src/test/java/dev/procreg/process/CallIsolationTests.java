@@ -331,7 +331,7 @@ class CallIsolationTests {
 	@Test
 	void anIdleServerLetsGoOfItsThreadAfterLingeringAndAWakesForEveryMessage() {
 		Pid pid = start(new Server());
-		ServerProcess process = (ServerProcess) this.runtime.process(pid).orElseThrow();
+		ServerProcess process = (ServerProcess) this.runtime.local(pid);
 		for (int round = 0; round < 20; round++) {
 			for (int i = 0; i < 50; i++) {
 				this.runtime.cast(pid, "cast-" + round + "-" + i);

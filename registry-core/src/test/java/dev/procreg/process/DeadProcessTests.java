@@ -44,8 +44,8 @@ class DeadProcessTests {
 		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
 				RegistryOptions.unique("dead-act").withListener(events::add));
 		ProcessGroups groups = ProcessGroups.start(this.runtime);
-		Pid target = this.runtime.spawn(ProcessContext::receive);
-		Pid victim = this.runtime.spawn(ProcessContext::receive);
+		Pid target = this.runtime.spawn(ReceivingContext::receive);
+		Pid victim = this.runtime.spawn(ReceivingContext::receive);
 		Counting server = new Counting();
 		Pid serverPid = ((StartResult.Started) GenServer.start(this.runtime, server, null)).pid();
 		AtomicBoolean lockRan = new AtomicBoolean();
@@ -73,9 +73,9 @@ class DeadProcessTests {
 			attempt(seen, "cast", () -> this.runtime.cast(serverPid, "from the dead"));
 			attempt(seen, "call", () -> this.runtime.call(serverPid, "ping", Duration.ofSeconds(1)));
 			attempt(seen, "exit", () -> this.runtime.exit(victim, ExitReason.KILL));
-			attempt(seen, "spawn", () -> this.runtime.spawn(ProcessContext::receive));
-			attempt(seen, "spawnLink", () -> this.runtime.spawnLink(ProcessContext::receive));
-			attempt(seen, "spawnMonitor", () -> this.runtime.spawnMonitor(ProcessContext::receive));
+			attempt(seen, "spawn", () -> this.runtime.spawn(ReceivingContext::receive));
+			attempt(seen, "spawnLink", () -> this.runtime.spawnLink(ReceivingContext::receive));
+			attempt(seen, "spawnMonitor", () -> this.runtime.spawnMonitor(ReceivingContext::receive));
 			attempt(seen, "GenServer.start", () -> GenServer.start(this.runtime, new Counting(), null));
 			attempt(seen, "groups.join", () -> groups.join("workers", ctx.self()));
 			attempt(seen, "groups.monitor", () -> groups.monitor("workers"));

@@ -447,7 +447,7 @@ class GenServerCallTests {
 		});
 		From from = Await.result(parked);
 		// the caller settles the call itself when it gives up
-		await().until(from::settled);
+		await().until(((Call) from)::settled);
 		assertThat(from.reply("too late")).as("a late reply is dropped").isFalse();
 		lateReplySent.countDown();
 		List<Object> result = Await.result(outcome);

@@ -467,26 +467,14 @@ class GenServerTests {
 	}
 
 	@Test
-	void aServerReceivesThroughCallbacksNotReceive() {
-		GenServer<Integer> server = new GenServer<>() {
-			@Override
-			protected Init<Integer> init(@Nullable Object arg) {
-				return ok(0);
-			}
-
-			@Override
-			protected Result<Integer> handleCall(Object request, From from, Integer state) {
-				try {
-					context().receive(Duration.ZERO);
-					return reply("received", state);
-				}
-				catch (UnsupportedOperationException ex) {
-					return reply(ex.getMessage(), state);
-				}
-			}
-		};
-		Pid pid = GenServer.start(this.runtime, server, null).orThrow();
-		assertThat(this.runtime.<String>call(pid, "try")).contains("not receive");
+	void aServerReceivesThroughCallbacksSoItsContextOffersNoReceive() throws Exception {
+		Class<?> serverContext = GenServer.class.getDeclaredMethod("context").getReturnType();
+		assertThat(serverContext.getMethods()).extracting(java.lang.reflect.Method::getName)
+			.as("a GenServer's context").doesNotContain("receive").contains("monitor", "link", "trapExits");
+		Class<?> bodyContext = ProcessBody.class.getMethod("run", ReceivingContext.class).getParameterTypes()[0];
+		assertThat(bodyContext.getMethods()).extracting(java.lang.reflect.Method::getName)
+			.as("a spawned body's context").contains("receive");
+		assertThat(serverContext).isAssignableFrom(bodyContext);
 	}
 
 	@Test

@@ -46,7 +46,7 @@ class LinkChainTests {
 		try {
 			ProcessRegistry<String, Boolean> registry = ProcessRegistry.start(runtime, RegistryOptions.unique("chain"));
 			CountDownLatch linked = new CountDownLatch(length);
-			Pid head = runtime.spawn(ProcessContext::receive);
+			Pid head = runtime.spawn(ReceivingContext::receive);
 			Pid previous = head;
 			for (int i = 1; i <= length; i++) {
 				Pid link = previous;
@@ -61,7 +61,7 @@ class LinkChainTests {
 				});
 			}
 			assertThat(linked.await(2, TimeUnit.MINUTES)).as("every link made").isTrue();
-			bystander = runtime.spawn(ProcessContext::receive);
+			bystander = runtime.spawn(ReceivingContext::receive);
 			assertThat(registry.count()).isOne();
 			assertThat(runtime.processCount()).isEqualTo(length + 2);
 

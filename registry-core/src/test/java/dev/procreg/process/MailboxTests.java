@@ -236,13 +236,13 @@ class MailboxTests {
 
 	@Test
 	void onlyTheProcessItselfMayReceive() {
-		CompletableFuture<ProcessContext> context = new CompletableFuture<>();
+		CompletableFuture<ReceivingContext> context = new CompletableFuture<>();
 		CountDownLatch done = new CountDownLatch(1);
 		this.runtime.spawn((ctx) -> {
 			context.complete(ctx);
 			Await.blockOn(done);
 		});
-		ProcessContext ctx = Await.result(context);
+		ReceivingContext ctx = Await.result(context);
 		assertThatIllegalStateException().isThrownBy(() -> ctx.receive(Duration.ZERO))
 			.withMessageContaining("receive must be called by the process " + ctx.self() + " itself");
 		done.countDown();

@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * <p>A failing chain names its seed and its steps; {@code -Dprocreg.chain.seed=<seed>} replays
  * exactly that chain. Without it, each run tries {@value #CHAINS} fresh chains.
  *
- * <p>The suite proves its power on a planted bug: with the registry's stale-read fault switched
- * on, a unique read skips the owner's liveness check, and the chains must catch it.
+ * <p>The suite proves its power on a planted bug: over {@link StaleReadPartition}s a unique read
+ * skips the owner's liveness check, and the chains must catch it.
  */
 class RegistryActionChainTests {
 
@@ -74,20 +74,24 @@ class RegistryActionChainTests {
 
 	@Test
 	void catchesAStaleUniqueRead() {
-		RegistryFaults.plantedStaleRead = true;
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> {
 			// fixed seeds: the same chains every run, so the check cannot pass by luck
 			for (long seed = 1; seed <= CHAINS; seed++) {
-				runChain(seed);
+				runChain(seed, StaleReadPartition::new);
 			}
 		}).withMessageContaining("-D" + SEED_PROPERTY + "=").withMessageContaining("whereis");
 	}
 
 	/** Runs one chain in a fresh runtime; a failure names the seed and the steps so far. */
 	static void runChain(long seed) {
+		runChain(seed, Partition::new);
+	}
+
+	/** Runs one chain over registries whose partitions are made by {@code partitions}. */
+	static void runChain(long seed, ProcessRegistry.Partitions partitions) {
 		Random random = new Random(seed);
 		List<String> steps = new ArrayList<>();
-		try (World world = new World()) {
+		try (World world = new World(partitions)) {
 			world.check();
 			for (int i = 0; i < STEPS; i++) {
 				world.step(random, steps);
@@ -106,8 +110,7 @@ class RegistryActionChainTests {
 		final ProcessRuntime runtime = ProcessRuntime
 			.start(ProcessRuntime.Options.defaults().withShutdownTimeout(RuntimeExtension.SHUTDOWN_TIMEOUT));
 
-		final ProcessRegistry<String, String> unique = ProcessRegistry.start(this.runtime,
-				RegistryOptions.unique("chain-unique").withPartitions(2));
+		final ProcessRegistry<String, String> unique;
 
 		final ProcessRegistry<String, String> duplicate = ProcessRegistry.start(this.runtime,
 				RegistryOptions.duplicate("chain-duplicate").withPartitions(2));
@@ -127,7 +130,9 @@ class RegistryActionChainTests {
 
 		int values;
 
-		World() {
+		World(ProcessRegistry.Partitions partitions) {
+			this.unique = ProcessRegistry.start(this.runtime, RegistryOptions.unique("chain-unique").withPartitions(2),
+					partitions);
 			for (int i = 0; i < SLOTS; i++) {
 				this.agents.add(new Agent(this.runtime));
 			}

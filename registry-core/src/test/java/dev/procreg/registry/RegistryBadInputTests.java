@@ -10,6 +10,7 @@ import dev.procreg.registry.RegistryTestSupport.Agent;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.RuntimeExtension;
 
+import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -162,7 +163,7 @@ class RegistryBadInputTests {
 	@Test
 	void aDeadOwnersRegisterThroughTheCoreLeavesNothing() {
 		Pid pid = IdleServer.start(this.runtime);
-		var owner = this.runtime.process(pid).orElseThrow();
+		var owner = owner(this.runtime, pid);
 		this.runtime.exit(pid, dev.procreg.process.ExitReason.KILL);
 		assertThat(this.registry.register(owner, "k", "v")).isNull();
 		this.flows.register(owner, "k", "v");

@@ -24,14 +24,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.Await;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.RuntimeExtension;
 
+import static dev.procreg.registry.RegistryTestSupport.owner;
 import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,7 +97,7 @@ class RegistryConcurrencyTests {
 		int staleReads = 0;
 		List<String> seen = new ArrayList<>();
 		for (int i = 0; i < trials; i++) {
-			LocalProcess owner = idleOwner(this.runtime);
+			Owner owner = idleOwner(this.runtime);
 			Pid pid = owner.pid();
 			String key = "k" + (i % 8);
 			registry.register(owner, key, "v");
@@ -139,8 +140,8 @@ class RegistryConcurrencyTests {
 	}
 
 	private void readBetweenDeathAndCleanup(ProcessRegistry<String, String> registry) {
-		LocalProcess owner = idleOwner(this.runtime);
-		LocalProcess survivor = idleOwner(this.runtime);
+		Owner owner = idleOwner(this.runtime);
+		Owner survivor = idleOwner(this.runtime);
 		registry.register(owner, "k", "v");
 		if (registry.keys() == Keys.DUPLICATE) {
 			registry.register(survivor, "k", "s");
@@ -174,7 +175,7 @@ class RegistryConcurrencyTests {
 	}
 
 	private void killBetweenWriteAndAttach(ProcessRegistry<String, String> registry) {
-		LocalProcess owner = idleOwner(this.runtime);
+		Owner owner = idleOwner(this.runtime);
 		AtomicBoolean writtenAndVisible = new AtomicBoolean();
 		RegistryFaults.afterWrite = () -> {
 			writtenAndVisible.set(registry.keyCount() == 1);
@@ -188,7 +189,7 @@ class RegistryConcurrencyTests {
 		assertThat(readsReturning(registry, "k", owner.pid())).isEmpty();
 		assertThat(registry.count()).isZero();
 		assertThat(registry.keyCount()).as("no leftover entry").isZero();
-		LocalProcess next = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
 		assertThat(registry.register(next, "k", "w")).isNull();
 		assertThat(registry.lookup("k")).extracting(RegistryEntry::pid).containsExactly(next.pid());
 		assertThat(registry.count()).isEqualTo(1);
@@ -204,7 +205,7 @@ class RegistryConcurrencyTests {
 		int trials = 3_000;
 		List<Pid> pids = new ArrayList<>();
 		for (int i = 0; i < trials; i++) {
-			LocalProcess owner = idleOwner(this.runtime);
+			Owner owner = idleOwner(this.runtime);
 			pids.add(owner.pid());
 			CountDownLatch written = new CountDownLatch(1);
 			RegistryFaults.afterWrite = written::countDown;
@@ -237,7 +238,7 @@ class RegistryConcurrencyTests {
 		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
 				RegistryOptions.unique("u").withPartitions(2));
 		List<String> keys = List.of("a", "b", "c");
-		Map<String, Set<LocalProcess>> claims = new ConcurrentHashMap<>();
+		Map<String, Set<Owner>> claims = new ConcurrentHashMap<>();
 		keys.forEach((k) -> claims.put(k, ConcurrentHashMap.newKeySet()));
 		AtomicBoolean running = new AtomicBoolean(true);
 		List<String> violations = new CopyOnWriteArrayList<>();
@@ -251,7 +252,7 @@ class RegistryConcurrencyTests {
 				steps.writeLock().lock();
 				try {
 					for (String key : keys) {
-						long alive = claims.get(key).stream().filter(LocalProcess::isAlive).count();
+						long alive = claims.get(key).stream().filter(Owner::isAlive).count();
 						if (alive > 1) {
 							violations.add(key + " has " + alive + " live owners");
 						}
@@ -266,11 +267,11 @@ class RegistryConcurrencyTests {
 		int threads = 3;
 		int stepsPerThread = 4_000;
 		List<Future<?>> workers = new ArrayList<>();
-		List<LocalProcess> everyOwner = new CopyOnWriteArrayList<>();
+		List<Owner> everyOwner = new CopyOnWriteArrayList<>();
 		for (int t = 0; t < threads; t++) {
 			workers.add(this.pool.submit(() -> {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
-				List<LocalProcess> mine = new ArrayList<>();
+				List<Owner> mine = new ArrayList<>();
 				for (int i = 0; i < 3; i++) {
 					mine.add(idleOwner(this.runtime));
 				}
@@ -280,7 +281,7 @@ class RegistryConcurrencyTests {
 					try {
 						String key = keys.get(random.nextInt(keys.size()));
 						int slot = random.nextInt(mine.size());
-						LocalProcess owner = mine.get(slot);
+						Owner owner = mine.get(slot);
 						switch (random.nextInt(5)) {
 							case 0, 1 -> {
 								if (registry.register(owner, key, "v") == null) {
@@ -294,9 +295,9 @@ class RegistryConcurrencyTests {
 							case 3 -> {
 								StartResult started = GenServer.start(this.runtime, new IdleServer(), null, registry.via(key));
 								if (started instanceof StartResult.Started(Pid pid)) {
-									LocalProcess server = this.runtime.process(pid).orElseThrow();
+									Owner server = owner(this.runtime, pid);
 									claims.get(key).add(server);
-									LocalProcess replaced = mine.set(slot, server);
+									Owner replaced = mine.set(slot, server);
 									this.runtime.exit(replaced.pid(), ExitReason.KILL);
 									everyOwner.add(server);
 								}
@@ -304,11 +305,11 @@ class RegistryConcurrencyTests {
 							default -> {
 								// kill any live owner, maybe another thread's
 								if (!everyOwner.isEmpty()) {
-									LocalProcess victim = everyOwner.get(random.nextInt(everyOwner.size()));
+									Owner victim = everyOwner.get(random.nextInt(everyOwner.size()));
 									this.runtime.exit(victim.pid(), ExitReason.KILL);
 								}
 								if (!owner.isAlive()) {
-									LocalProcess fresh = idleOwner(this.runtime);
+									Owner fresh = idleOwner(this.runtime);
 									mine.set(slot, fresh);
 									everyOwner.add(fresh);
 								}
@@ -316,7 +317,7 @@ class RegistryConcurrencyTests {
 						}
 						for (int s = 0; s < mine.size(); s++) {
 							if (!mine.get(s).isAlive()) {
-								LocalProcess fresh = idleOwner(this.runtime);
+								Owner fresh = idleOwner(this.runtime);
 								mine.set(s, fresh);
 								everyOwner.add(fresh);
 							}
@@ -338,9 +339,9 @@ class RegistryConcurrencyTests {
 		assertThat(violations).isEmpty();
 		long liveEntries = 0;
 		for (String key : keys) {
-			List<LocalProcess> alive = claims.get(key).stream().filter(LocalProcess::isAlive).toList();
+			List<Owner> alive = claims.get(key).stream().filter(Owner::isAlive).toList();
 			assertThat(alive).as("live owners of %s", key).hasSizeLessThanOrEqualTo(1);
-			assertThat(registry.whereis(key)).isEqualTo(alive.stream().findFirst().map(LocalProcess::pid));
+			assertThat(registry.whereis(key)).isEqualTo(alive.stream().findFirst().map(Owner::pid));
 			liveEntries += registry.lookup(key).size();
 		}
 		assertThat(registry.count()).as("count equals live entries once quiet").isEqualTo(liveEntries);
@@ -355,13 +356,13 @@ class RegistryConcurrencyTests {
 		for (int t = 0; t < 3; t++) {
 			workers.add(this.pool.submit(() -> {
 				ThreadLocalRandom random = ThreadLocalRandom.current();
-				List<LocalProcess> mine = new ArrayList<>();
+				List<Owner> mine = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
 					mine.add(idleOwner(this.runtime));
 				}
 				for (int step = 0; step < 5_000; step++) {
 					int slot = random.nextInt(mine.size());
-					LocalProcess owner = mine.get(slot);
+					Owner owner = mine.get(slot);
 					String key = "k" + random.nextInt(3);
 					switch (random.nextInt(4)) {
 						case 0, 1 -> registry.register(owner, key, "v");

@@ -12,12 +12,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.RuntimeExtension;
 
+import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -88,8 +89,8 @@ class RegistryFailureIsolationTests {
 
 	@Test
 	void aLockTakerThatDiesBeforeHoldingTheLockWakesTheWaiters() throws Exception {
-		LocalProcess taker = this.runtime.process(this.runtime.spawn((ctx) -> ctx.receive())).orElseThrow();
-		LocalProcess waiter = this.runtime.process(this.runtime.spawn((ctx) -> ctx.receive())).orElseThrow();
+		Owner taker = owner(this.runtime, this.runtime.spawn((ctx) -> ctx.receive()));
+		Owner waiter = owner(this.runtime, this.runtime.spawn((ctx) -> ctx.receive()));
 		RegistryLocks locks = new RegistryLocks();
 		CompletableFuture<Object> taken = new CompletableFuture<>();
 		CompletableFuture<Object> waited = new CompletableFuture<>();

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.IdleServer;
 import dev.procreg.testing.LincheckProgress;
 
+import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -53,12 +54,12 @@ public class RegistryLincheckTests {
 
 		final ProcessRuntime runtime = ProcessRuntime.start();
 
-		final LocalProcess[] owners = new LocalProcess[OWNERS];
+		final Owner[] owners = new Owner[OWNERS];
 
 		Core() {
 			for (int i = 0; i < OWNERS; i++) {
 				Pid pid = IdleServer.start(this.runtime);
-				this.owners[i] = this.runtime.process(pid).orElseThrow();
+				this.owners[i] = owner(this.runtime, pid);
 			}
 		}
 
@@ -79,8 +80,15 @@ public class RegistryLincheckTests {
 	/** The unique core under test. */
 	public static class UniqueCore extends Core {
 
-		final ProcessRegistry<Integer, String> registry = ProcessRegistry.start(this.runtime,
-				RegistryOptions.unique("lin"));
+		final ProcessRegistry<Integer, String> registry;
+
+		public UniqueCore() {
+			this(Partition::new);
+		}
+
+		UniqueCore(ProcessRegistry.Partitions partitions) {
+			this.registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("lin"), partitions);
+		}
 
 		/** @return -1 when registered, else the holder's index */
 		@Operation
@@ -346,10 +354,18 @@ public class RegistryLincheckTests {
 
 	@Test
 	void theSuiteCatchesAPlantedStaleRead() {
-		RegistryFaults.plantedStaleRead = true;
-		assertThatThrownBy(() -> LinChecker.check(UniqueCore.class,
+		assertThatThrownBy(() -> LinChecker.check(StaleReadUniqueCore.class,
 				dangerousShapesOnly(UniqueCore.class, UniqueSpec.class).minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
+	}
+
+	/** The unique core over {@link StaleReadPartition}s: the planted bug the suite must catch. */
+	public static class StaleReadUniqueCore extends UniqueCore {
+
+		public StaleReadUniqueCore() {
+			super(StaleReadPartition::new);
+		}
+
 	}
 
 }

@@ -4,9 +4,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import dev.procreg.process.ExitReason;
-import dev.procreg.process.LocalProcess;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.Await;
 import dev.procreg.testing.IdleServer;
 
@@ -19,8 +19,17 @@ final class RegistryTestSupport {
 	}
 
 	/** A live process of the runtime with no behaviour: an owner token for the package-private cores. */
-	static LocalProcess idleOwner(ProcessRuntime runtime) {
-		return runtime.process(IdleServer.start(runtime)).orElseThrow();
+	/** The owner token behind a pid of the runtime, as the registry's concurrency core takes it. */
+	static Owner owner(ProcessRuntime runtime, Pid pid) {
+		Owner owner = Owner.of(runtime, pid);
+		if (owner == null) {
+			throw new IllegalArgumentException(pid + " is not a process of runtime " + runtime.node());
+		}
+		return owner;
+	}
+
+	static Owner idleOwner(ProcessRuntime runtime) {
+		return owner(runtime, IdleServer.start(runtime));
 	}
 
 	/**
@@ -74,8 +83,8 @@ final class RegistryTestSupport {
 			this.runtime.exit(this.pid, ExitReason.KILL);
 		}
 
-		LocalProcess process() {
-			return this.runtime.process(this.pid).orElseThrow();
+		Owner process() {
+			return owner(this.runtime, this.pid);
 		}
 
 	}

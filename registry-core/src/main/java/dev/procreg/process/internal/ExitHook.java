@@ -1,11 +1,13 @@
-package dev.procreg.process;
+package dev.procreg.process.internal;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.ExitReason;
+
 /**
  * Something that must happen when a process exits: a registry entry to drop, a monitor to fire,
- * a caller to wake. Hooks are attached to a {@link LocalProcess} and run exactly once, by the
- * thread that makes the process exit, after the process is already dead for every observer.
+ * a caller to wake. Hooks are attached to an {@link Owner} and run exactly once, by the thread
+ * that makes the process exit, after the process is already dead for every observer.
  *
  * <p>Hooks form an intrusive doubly linked list guarded by the process's lock, so attaching and
  * detaching cost no allocation and O(1) whatever the number of hooks. A hook is attached to at
@@ -18,7 +20,7 @@ public abstract class ExitHook {
 	@Nullable ExitHook next;
 
 	/** The process this hook is attached to; null when detached or after it ran. */
-	@Nullable LocalProcess attachedTo;
+	@Nullable Owner attachedTo;
 
 	protected ExitHook() {
 	}
@@ -28,7 +30,20 @@ public abstract class ExitHook {
 	 * @param process the process that exited
 	 * @param reason why it exited
 	 */
-	protected abstract void processExited(LocalProcess process, ExitReason reason);
+	protected abstract void processExited(Owner process, ExitReason reason);
+
+	/**
+	 * Runs instead of attaching, when {@link Owner#attachOrRun} found the process dead already:
+	 * whatever the caller wrote for this hook (a registry entry, a group membership, a name) was
+	 * written after the death's cleanup ran, and must come out again. By default the hook's exit
+	 * action runs now, as it would have at the death; a hook whose write is not yet visible to
+	 * anyone (so that its exit action would tell of something that never was) overrides this.
+	 * @param process the dead process
+	 * @param reason why it exited
+	 */
+	protected void attachFailed(Owner process, ExitReason reason) {
+		processExited(process, reason);
+	}
 
 	/**
 	 * Runs once under the process's lock just before the process is marked dead, for
@@ -44,7 +59,7 @@ public abstract class ExitHook {
 	 * one, so whoever learns of an exit finds the process gone from registries and names.
 	 * @return whether this hook notifies
 	 */
-	protected boolean notifies() {
+	public boolean notifies() {
 		return false;
 	}
 
@@ -53,7 +68,7 @@ public abstract class ExitHook {
 	 * crash reports.
 	 * @return the name, or {@code null} when this hook is no name
 	 */
-	protected @Nullable String registeredName() {
+	public @Nullable String registeredName() {
 		return null;
 	}
 
@@ -72,7 +87,16 @@ public abstract class ExitHook {
 	 * a supervised child, so that the crash is logged once with its context.
 	 * @return the context, or {@code null} to add nothing
 	 */
-	protected @Nullable String crashContext() {
+	public @Nullable String crashContext() {
+		return null;
+	}
+
+	/**
+	 * The process whose code this hook stands for when it watches another one, such as the
+	 * watcher of a monitor, shown as "monitored by" in process information.
+	 * @return the watcher's pid, or {@code null}
+	 */
+	public dev.procreg.process.@Nullable Pid watcher() {
 		return null;
 	}
 

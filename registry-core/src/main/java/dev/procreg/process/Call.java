@@ -1,0 +1,202 @@
+package dev.procreg.process;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+
+/**
+ * One call in flight, the {@link From} a server's {@code handleCall} gets: it carries the request
+ * to the server through the mailbox, is the server's exit hook while the call is pending, and is
+ * what the caller parks on. One object per call.
+ *
+ * <p>A call's reply never goes through the caller's mailbox: the first of reply, server exit and
+ * timeout settles the call with one compare-and-set on {@code outcome}, and whatever comes later
+ * is dropped. So a late reply cannot reach a caller that timed out.
+ */
+non-sealed class Call extends ExitHook implements From {
+
+	/** Package-private for a test's planted bug (a settle that is not one compare-and-set). */
+	static final VarHandle OUTCOME;
+
+	static {
+		try {
+			OUTCOME = MethodHandles.lookup().findVarHandle(Call.class, "outcome", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private static final Object NULL_REPLY = new Object();
+
+	private static final Object TIMED_OUT = new Object();
+
+	/** The caller was interrupted while waiting and gave up; a later reply is dropped. */
+	private static final Object ABANDONED = new Object();
+
+	final Object request;
+
+	private final @Nullable Pid caller;
+
+	private final Thread waiter;
+
+	/** null while pending; then the reply (NULL_REPLY for null), a Failure or TIMED_OUT. */
+	@SuppressWarnings("unused") // through OUTCOME
+	private volatile @Nullable Object outcome;
+
+	private volatile boolean parked;
+
+	Call(Object request, @Nullable Pid caller) {
+		this.request = request;
+		this.caller = caller;
+		this.waiter = Thread.currentThread();
+	}
+
+	@Override
+	public @Nullable Pid caller() {
+		return this.caller;
+	}
+
+	@Override
+	public boolean reply(@Nullable Object value) {
+		return settle((value != null) ? value : NULL_REPLY);
+	}
+
+	boolean fail(Pid server, ExitReason reason) {
+		return settle(new Failure(server, reason));
+	}
+
+	private boolean settle(Object result) {
+		if (claim(result)) {
+			if (this.parked) {
+				LockSupport.unpark(this.waiter);
+			}
+			return true;
+		}
+		return false;
+	}
+
+	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
+	boolean expire() {
+		return claim(TIMED_OUT);
+	}
+
+	/** The caller was interrupted and gives up: settles the call, unless something came first. */
+	boolean abandon() {
+		return claim(ABANDONED);
+	}
+
+	/**
+	 * The one step that settles the call: whichever of reply, failure, timeout and abandonment
+	 * comes first wins, by one compare-and-set; overridable only for a test's planted bug.
+	 * @return whether {@code result} settled the call
+	 */
+	boolean claim(Object result) {
+		return OUTCOME.compareAndSet(this, null, result);
+	}
+
+	/** @return how the call stands: pending, replied with its value, failed, timed out, abandoned */
+	String state() {
+		Object result = this.outcome;
+		if (result == null) {
+			return "pending";
+		}
+		if (result == TIMED_OUT) {
+			return "timed out";
+		}
+		if (result == ABANDONED) {
+			return "abandoned";
+		}
+		if (result instanceof Failure failure) {
+			return "failed: " + failure.reason;
+		}
+		return "replied: " + ((result == NULL_REPLY) ? null : result);
+	}
+
+	boolean settled() {
+		return this.outcome != null;
+	}
+
+	/** @return whether the call was settled by a reply (not by a failure or a timeout) */
+	boolean replied() {
+		Object result = this.outcome;
+		return result != null && result != TIMED_OUT && result != ABANDONED && !(result instanceof Failure);
+	}
+
+	@Override
+	public boolean notifies() {
+		return true;
+	}
+
+	@Override
+	protected void processExited(Owner process, ExitReason reason) {
+		fail(process.pid(), reason);
+	}
+
+	/**
+	 * Waits for the outcome; only the calling thread may wait.
+	 * @return the reply
+	 */
+	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
+		Object result = this.outcome;
+		for (int spins = LocalProcess.SPINS_BEFORE_PARK; result == null && spins > 0; spins--) {
+			Thread.onSpinWait();
+			result = this.outcome;
+		}
+		if (result == null) {
+			result = parkUntilSettled(start, nanos);
+		}
+		if (result == TIMED_OUT) {
+			throw new CallTimeoutException(name, timeout);
+		}
+		if (result instanceof Failure failure) {
+			throw new ProcessExitException(failure.server, failure.reason,
+					"call to " + name + " failed: " + failure.server + " exited with reason " + failure.reason);
+		}
+		return (result == NULL_REPLY) ? null : result;
+	}
+
+	private Object parkUntilSettled(long start, long nanos) {
+		long deadline = start + nanos;
+		this.parked = true;
+		Object result;
+		while ((result = this.outcome) == null) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				if (expire()) {
+					return TIMED_OUT;
+				}
+				continue;
+			}
+			LockSupport.parkNanos(this, remaining);
+			if (Thread.interrupted()) {
+				// the interrupt is the caller's own: it never reaches the server, the caller keeps it
+				Thread.currentThread().interrupt();
+				if (abandon()) {
+					LocalProcess self = LocalProcess.current();
+					ExitReason own = (self != null) ? self.exitReason() : null;
+					if (own != null && self != null) {
+						throw new ProcessExitException(self.pid, own,
+								self.pid + " exited while waiting for a reply: " + own);
+					}
+					throw new ProcessException("interrupted while waiting for a reply");
+				}
+			}
+		}
+		return result;
+	}
+
+	@Override
+	public String toString() {
+		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + ", " + state() + "]";
+	}
+
+	private record Failure(Pid server, ExitReason reason) {
+	}
+
+}
