@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -43,13 +42,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * virtual threads that run servers.
 	 */
 	private static final ThreadLocal<@Nullable LocalProcess> CURRENT = new ThreadLocal<>();
-
-	/**
-	 * Live spawned processes by their own virtual thread. Such a thread finds its process here
-	 * rather than in {@link #CURRENT}: a thread-local's per-thread map would cost every idle
-	 * process about 136 bytes, this entry about 40.
-	 */
-	private static final ConcurrentHashMap<Thread, ThreadProcess> THREADS = new ConcurrentHashMap<>();
 
 	final Pid pid;
 
@@ -95,11 +87,10 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 */
 	public static @Nullable LocalProcess current() {
 		Thread thread = Thread.currentThread();
-		if (thread.isVirtual()) {
-			ThreadProcess own = THREADS.get(thread);
-			if (own != null) {
-				return own;
-			}
+		// a spawned process is its own thread's uncaught-exception handler (see ThreadProcess)
+		if (thread.isVirtual() && thread.getUncaughtExceptionHandler() instanceof ThreadProcess own
+				&& own.thread == thread) {
+			return own;
 		}
 		return CURRENT.get();
 	}
@@ -144,14 +135,6 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 		else {
 			CURRENT.remove();
 		}
-	}
-
-	static void bindThread(ThreadProcess process) {
-		THREADS.put(process.thread, process);
-	}
-
-	static void unbindThread(ThreadProcess process) {
-		THREADS.remove(process.thread, process);
 	}
 
 	/** @return this process's pid */

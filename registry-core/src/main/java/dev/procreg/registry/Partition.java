@@ -65,6 +65,15 @@ final class Partition<K, V> {
 
 	/** @return null when registered, or the live owner that holds the key */
 	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
+		// a key held by a live owner is refused without a lock or an allocation: the entry was in
+		// the table when read, and its owner, alive now, was alive then (liveness only ever ends),
+		// so the key was held at that moment; a dead owner's entry takes the locked path below
+		@SuppressWarnings("unchecked")
+		Registration<K, V> held = (Registration<K, V>) this.table.get(key);
+		if (held != null && held.live()) {
+			this.conflicts.increment();
+			return held.pid;
+		}
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
 			if (existing != null) {

@@ -164,7 +164,10 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public RegisterResult register(K key, V value) {
 		requireKey(key);
-		Objects.requireNonNull(value, "value must not be null (key " + key + ")");
+		if (value == null) {
+			// the message is built only when it is thrown: a refused register allocates nothing for it
+			throw new NullPointerException("value must not be null (key " + key + ")");
+		}
 		LocalProcess owner = callingProcess("register");
 		Pid holder = register(owner, key, value);
 		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
