@@ -63,8 +63,8 @@ final class Partition<K, V> {
 
 	// ---- unique keys
 
-	/** @return null when registered, or the live owner that holds the key */
-	@Nullable Pid registerUnique(LocalProcess owner, K key, @Nullable V value) {
+	/** @return null when registered, or the entry of the live owner that holds the key */
+	@Nullable Registration<K, V> registerUnique(LocalProcess owner, K key, @Nullable V value) {
 		// a key held by a live owner is refused without a lock or an allocation: the entry was in
 		// the table when read, and its owner, alive now, was alive then (liveness only ever ends),
 		// so the key was held at that moment; a dead owner's entry takes the locked path below
@@ -72,7 +72,7 @@ final class Partition<K, V> {
 		Registration<K, V> held = (Registration<K, V>) this.table.get(key);
 		if (held != null && held.live()) {
 			this.conflicts.increment();
-			return held.pid;
+			return held;
 		}
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
@@ -91,7 +91,9 @@ final class Partition<K, V> {
 		});
 		if (current != entry) {
 			this.conflicts.increment();
-			return ((Registration<?, ?>) current).owner.pid();
+			@SuppressWarnings("unchecked")
+			Registration<K, V> holder = (Registration<K, V>) current;
+			return holder;
 		}
 		RegistryFaults.afterWrite();
 		if (owner.attach(entry)) {

@@ -169,8 +169,12 @@ public final class ProcessRegistry<K, V> {
 			throw new NullPointerException("value must not be null (key " + key + ")");
 		}
 		LocalProcess owner = callingProcess("register");
-		Pid holder = register(owner, key, value);
-		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
+		if (this.options.keys() == Keys.UNIQUE) {
+			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
+			return (holder != null) ? holder.refusal() : REGISTERED;
+		}
+		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
+		return REGISTERED;
 	}
 
 	private static final RegisterResult REGISTERED = new RegisterResult.Registered();
@@ -178,7 +182,8 @@ public final class ProcessRegistry<K, V> {
 	/** The registration core, with the owner as a token. */
 	@Nullable Pid register(LocalProcess owner, K key, @Nullable V value) {
 		if (this.options.keys() == Keys.UNIQUE) {
-			return partitionOfKey(key).registerUnique(owner, key, value);
+			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
+			return (holder != null) ? holder.pid : null;
 		}
 		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
 		return null;
