@@ -52,9 +52,11 @@ import dev.procreg.process.ProcessRuntime;
  *
  * <h2>Costs</h2>
  * A unique lookup is one {@code ConcurrentHashMap.get} and one volatile read. Registering is one
- * {@code compute} and one attach to the owner (its lock, uncontended). A duplicate key's entries
- * form a list per partition with O(1) removal. Partitioning by pid (the default for duplicate
- * keys) spreads writers; lookups then visit every partition.
+ * {@code compute} and one attach to the owner (its lock, uncontended); a register refused because
+ * a live process holds the key is one {@code get}, with no lock and no allocation. With several
+ * partitions, finding a key's partition costs two multiplications (see {@code Partitioning}). A
+ * duplicate key's entries form a list per partition with O(1) removal. Partitioning by pid (the
+ * default for duplicate keys) spreads writers; lookups then visit every partition.
  *
  * @param <K> the key type
  * @param <V> the value type
