@@ -135,8 +135,11 @@ public final class From extends ExitHook {
 	 * @return the reply
 	 */
 	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
-		// no spinning: on a loaded machine a spinning caller takes the core the server needs
 		Object result = this.outcome;
+		for (int spins = LocalProcess.SPINS_BEFORE_PARK; result == null && spins > 0; spins--) {
+			Thread.onSpinWait();
+			result = this.outcome;
+		}
 		if (result == null) {
 			result = parkUntilSettled(start, nanos);
 		}

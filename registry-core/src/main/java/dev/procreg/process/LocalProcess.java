@@ -41,6 +41,14 @@ public abstract sealed class LocalProcess implements ProcessContext permits Thre
 	 * The process whose code a thread runs, for threads that are no spawned process's own: the
 	 * virtual threads that run servers.
 	 */
+	/**
+	 * How often a thread about to park (a receiver, a lingering server, a caller awaiting its
+	 * reply) first looks again for what it waits for, with {@link Thread#onSpinWait()} between
+	 * looks: a few microseconds, less than a park and unpark cost, as
+	 * {@code LinkedTransferQueue} spins. A reply or a message that lands within it costs no park.
+	 */
+	static final int SPINS_BEFORE_PARK = Integer.getInteger("procreg.spins-before-park", 128);
+
 	private static final ThreadLocal<@Nullable LocalProcess> CURRENT = new ThreadLocal<>();
 
 	final Pid pid;

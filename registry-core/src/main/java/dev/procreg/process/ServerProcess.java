@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -75,6 +76,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	/** The server's thread while it parks waiting for the next message; a sender unparks it. */
 	private volatile @Nullable Thread lingering;
+
+	/** A linger timer is pending; set by the runner, cleared by the timer. */
+	private volatile boolean lingerTimerArmed;
 
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
 	@SuppressWarnings("unused") // through LEFT
@@ -272,17 +276,37 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 	}
 
-	/** @return whether a message arrived (or the server died) within the linger time */
+	/**
+	 * Waits up to {@link #LINGER_NANOS} for the next message: spins briefly (a chatty client's next
+	 * call usually lands within it), then parks without a timeout. A timed park of a virtual
+	 * thread arms and cancels a JDK timer every time; instead one {@link #lingerTimer} per linger
+	 * period wakes the thread, which parks again while its own linger is not over.
+	 * @return whether a message arrived (or the server died) within the linger time
+	 */
 	private boolean linger(Thread me) {
-		long deadline = System.nanoTime() + LINGER_NANOS;
+		if (LINGER_NANOS <= 0) {
+			return !mailboxEmpty() || !isAlive();
+		}
+		long since = System.nanoTime();
 		this.lingering = me;
 		try {
+			for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
+				if (!mailboxEmpty() || !isAlive()) {
+					return true;
+				}
+				Thread.onSpinWait();
+			}
 			while (mailboxEmpty()) {
-				long remaining = deadline - System.nanoTime();
+				long remaining = since + LINGER_NANOS - System.nanoTime();
 				if (remaining <= 0 || !isAlive()) {
 					return !isAlive();
 				}
-				LockSupport.parkNanos(this, remaining);
+				if (armLingerTimer(remaining)) {
+					LockSupport.park(this);
+				}
+				else {
+					LockSupport.parkNanos(this, remaining);
+				}
 				if (Thread.interrupted() && !isAlive()) {
 					return true; // the kill's interrupt: this thread is the server's own
 				}
@@ -291,6 +315,34 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		finally {
 			this.lingering = null;
+		}
+	}
+
+	/**
+	 * Makes sure a timer will wake the lingering thread within {@code nanos}: at most one is
+	 * pending per server, and a pending one that fires early only makes the thread look again.
+	 * @return false when the runtime's timers are gone (closing): the caller parks with a timeout
+	 */
+	private boolean armLingerTimer(long nanos) {
+		if (this.lingerTimerArmed) {
+			return true;
+		}
+		this.lingerTimerArmed = true;
+		try {
+			runtime().scheduler().schedule(this::lingerTimerFired, nanos, TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (RejectedExecutionException ex) {
+			this.lingerTimerArmed = false;
+			return false;
+		}
+	}
+
+	private void lingerTimerFired() {
+		this.lingerTimerArmed = false;
+		Thread parked = this.lingering;
+		if (parked != null) {
+			LockSupport.unpark(parked);
 		}
 	}
 

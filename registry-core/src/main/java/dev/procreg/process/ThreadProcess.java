@@ -149,6 +149,9 @@ final class ThreadProcess extends LocalProcess implements Runnable, Thread.Uncau
 			if (nanos == 0 || remaining <= 0) {
 				return null;
 			}
+			if (spinUntilMessage()) {
+				continue;
+			}
 			this.waiting = true;
 			if (mailboxEmpty() && isAlive()) {
 				if (nanos < 0) {
@@ -165,6 +168,22 @@ final class ThreadProcess extends LocalProcess implements Runnable, Thread.Uncau
 				throw new ProcessException(this.pid + " was interrupted while receiving");
 			}
 		}
+	}
+
+	/**
+	 * Looks at the mailbox a few microseconds before the receiver parks, as
+	 * {@code LinkedTransferQueue} does: a reply to a message just sent usually lands within it,
+	 * and a park and unpark of a virtual thread cost more than the spin.
+	 * @return whether a message arrived (or the process died) meanwhile
+	 */
+	private boolean spinUntilMessage() {
+		for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
+			if (!mailboxEmpty() || !isAlive()) {
+				return true;
+			}
+			Thread.onSpinWait();
+		}
+		return false;
 	}
 
 	private static boolean flushedDown(Object message) {
