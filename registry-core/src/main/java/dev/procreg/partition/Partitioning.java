@@ -7,9 +7,10 @@ package dev.procreg.partition;
  *
  * <p>An integer key {@code k} (an {@code Integer}, {@code Long}, {@code Short} or {@code Byte})
  * goes to partition {@code k mod n}, as in Elixir's {@code PartitionSupervisor}, so numbered keys
- * spread evenly and predictably; any other key goes by its {@code hashCode}, with the high bits
- * folded into the low ones so that hash codes differing only in their high bits still spread.
- * The function allocates nothing.
+ * spread evenly and predictably; any other key goes by its {@code hashCode}, scrambled by a
+ * multiplication (Fibonacci hashing) so that hash codes differing in any bits spread, and mapped
+ * to a partition by a multiply and a shift rather than a division: it runs on every lookup of a
+ * partitioned registry. The function allocates nothing.
  *
  * <pre>{@code
  * int partition = Partitioning.index("donor-42", 8);   // 0..7, the same on every call
@@ -30,17 +31,26 @@ public final class Partitioning {
 		if (key == null) {
 			throw new IllegalArgumentException("a routing key must not be null");
 		}
-		if (partitions < 1) {
-			throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
-		}
-		if (partitions == 1) {
+		if (partitions <= 1) {
+			if (partitions < 1) {
+				throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+			}
 			return 0;
 		}
 		if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte) {
 			return (int) Math.floorMod(((Number) key).longValue(), (long) partitions);
 		}
-		int hash = key.hashCode();
-		return Math.floorMod(hash ^ (hash >>> 16), partitions);
+		return reduce(key.hashCode(), partitions);
+	}
+
+	/**
+	 * Maps a hash code to {@code [0, partitions)}: the hash times the golden ratio's 32-bit
+	 * fraction makes every input bit reach the high bits, and the high 32 bits of that times
+	 * {@code partitions} is the partition (Lemire's multiply-shift reduction, no division).
+	 */
+	private static int reduce(int hash, int partitions) {
+		long scrambled = (hash * 0x9E3779B9) & 0xFFFF_FFFFL;
+		return (int) ((scrambled * partitions) >>> 32);
 	}
 
 }

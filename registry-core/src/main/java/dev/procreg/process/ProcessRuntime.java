@@ -364,8 +364,8 @@ public final class ProcessRuntime implements AutoCloseable {
 	public boolean awaitExit(Pid pid, Duration timeout) {
 		Objects.requireNonNull(timeout, "timeout must not be null");
 		LocalProcess process = local(Objects.requireNonNull(pid, "pid must not be null"));
-		if (process == null) {
-			return true;
+		if (process == null || !process.isAlive()) {
+			return true; // dead already: no latch to make, no lock to take
 		}
 		ExitLatch latch = new ExitLatch();
 		if (!process.attach(latch)) {

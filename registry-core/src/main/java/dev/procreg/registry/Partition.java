@@ -63,8 +63,17 @@ class Partition<K, V> {
 
 	// ---- unique keys
 
-	/** @return null when registered, or the live owner that holds the key */
-	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
+	/** @return null when registered, or the entry of the live owner that holds the key */
+	@Nullable Registration<K, V> registerUnique(Owner owner, K key, @Nullable V value) {
+		// a key held by a live owner is refused without a lock or an allocation: the entry was in
+		// the table when read, and its owner, alive now, was alive then (liveness only ever ends),
+		// so the key was held at that moment; a dead owner's entry takes the locked path below
+		@SuppressWarnings("unchecked")
+		Registration<K, V> held = (Registration<K, V>) this.table.get(key);
+		if (held != null && held.live()) {
+			this.conflicts.increment();
+			return held;
+		}
 		Registration<K, V> entry = new Registration<>(this, key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
 			if (existing != null) {
@@ -82,7 +91,9 @@ class Partition<K, V> {
 		});
 		if (current != entry) {
 			this.conflicts.increment();
-			return ((Registration<?, ?>) current).owner.pid();
+			@SuppressWarnings("unchecked")
+			Registration<K, V> holder = (Registration<K, V>) current;
+			return holder;
 		}
 		RegistryFaults.afterWrite();
 		// the owner may have died after the write (no reader saw it alive with this entry): undone then

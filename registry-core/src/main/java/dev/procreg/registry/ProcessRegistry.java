@@ -54,9 +54,11 @@ import dev.procreg.process.internal.Runtimes;
  *
  * <h2>Costs</h2>
  * A unique lookup is one {@code ConcurrentHashMap.get} and one volatile read. Registering is one
- * {@code compute} and one attach to the owner (its lock, uncontended). A duplicate key's entries
- * form a list per partition with O(1) removal. Partitioning by pid (the default for duplicate
- * keys) spreads writers; lookups then visit every partition.
+ * {@code compute} and one attach to the owner (its lock, uncontended); a register refused because
+ * a live process holds the key is one {@code get}, with no lock and no allocation. With several
+ * partitions, finding a key's partition costs two multiplications (see {@code Partitioning}). A
+ * duplicate key's entries form a list per partition with O(1) removal. Partitioning by pid (the
+ * default for duplicate keys) spreads writers; lookups then visit every partition.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -196,10 +198,17 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public RegisterResult register(K key, V value) {
 		requireKey(key);
-		Objects.requireNonNull(value, "value must not be null (key " + key + ")");
+		if (value == null) {
+			// the message is built only when it is thrown: a refused register allocates nothing for it
+			throw new NullPointerException("value must not be null (key " + key + ")");
+		}
 		Owner owner = Owner.currentOf(this.runtime, "register");
-		Pid holder = register(owner, key, value);
-		return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
+		if (this.options.keys() == Keys.UNIQUE) {
+			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
+			return (holder != null) ? holder.refusal() : REGISTERED;
+		}
+		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
+		return REGISTERED;
 	}
 
 	private static final RegisterResult REGISTERED = new RegisterResult.Registered();
@@ -207,7 +216,8 @@ public final class ProcessRegistry<K, V> {
 	/** The registration core, with the owner as a token. */
 	@Nullable Pid register(Owner owner, K key, @Nullable V value) {
 		if (this.options.keys() == Keys.UNIQUE) {
-			return partitionOfKey(key).registerUnique(owner, key, value);
+			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
+			return (holder != null) ? holder.pid : null;
 		}
 		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
 		return null;

@@ -28,6 +28,13 @@ class Registration<K, V> extends ExitHook {
 
 	volatile @Nullable V value;
 
+	/**
+	 * The answer to every register this entry refuses, made at the first: a refused register
+	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
+	 * racy first write is harmless.
+	 */
+	private RegisterResult.@Nullable AlreadyRegistered refusal;
+
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
@@ -39,6 +46,15 @@ class Registration<K, V> extends ExitHook {
 	/** @return whether the owner is alive; the liveness check of every read */
 	final boolean live() {
 		return this.owner.isAlive();
+	}
+
+	final RegisterResult.AlreadyRegistered refusal() {
+		RegisterResult.AlreadyRegistered made = this.refusal;
+		if (made == null) {
+			made = new RegisterResult.AlreadyRegistered(this.pid);
+			this.refusal = made;
+		}
+		return made;
 	}
 
 	final RegistryEntry<K, V> toEntry() {

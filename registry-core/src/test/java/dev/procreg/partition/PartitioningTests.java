@@ -34,6 +34,34 @@ class PartitioningTests {
 	}
 
 	@Test
+	void hashedKeysSpreadOverEveryPartitionEvenWhenTheirHashCodesDifferOnlyInHighBits() {
+		for (int partitions : new int[] { 2, 3, 8, 10 }) {
+			int[] strings = new int[partitions];
+			int[] highBits = new int[partitions];
+			for (int i = 0; i < 8_000; i++) {
+				strings[Partitioning.index("session-" + i, partitions)]++;
+				highBits[Partitioning.index(new HighBitsKey(i << 19), partitions)]++;
+			}
+			int fair = 8_000 / partitions;
+			for (int p = 0; p < partitions; p++) {
+				assertThat(strings[p]).as("strings in partition %d of %d", p, partitions).isBetween(fair * 3 / 4, fair * 5 / 4);
+				assertThat(highBits[p]).as("high-bit keys in partition %d of %d", p, partitions)
+					.isBetween(fair * 3 / 4, fair * 5 / 4);
+			}
+		}
+	}
+
+	/** A key whose hash code is given, to spread keys that differ only in the high bits. */
+	private record HighBitsKey(int hash) {
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
+	}
+
+	@Test
 	void thePartitionSupervisorRoutesByTheSameFunction(ProcessRuntime runtime) {
 		PartitionSupervisor supervisor = PartitionSupervisor.create(runtime, 8, DynamicSupervisor.Options.defaults());
 		for (String key : new String[] { "donor-1", "donor-2", "order-77" }) {

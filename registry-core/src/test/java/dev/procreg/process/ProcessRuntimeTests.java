@@ -61,6 +61,19 @@ class ProcessRuntimeTests {
 	}
 
 	@Test
+	void aThreadAProcessStartsIsNotTheProcess() throws Exception {
+		CompletableFuture<Optional<Pid>> child = new CompletableFuture<>();
+		CompletableFuture<Thread> own = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> {
+			own.complete(Thread.currentThread());
+			Thread.ofVirtual().start(() -> child.complete(this.runtime.self())).join();
+		});
+		assertThat(Await.result(child)).as("self() on a virtual thread the process started").isEmpty();
+		Await.result(own).join();
+		assertThat(this.runtime.isAlive(pid)).isFalse();
+	}
+
+	@Test
 	void aProcessWhoseBodyReturnsExitsNormally() {
 		CountDownLatch go = new CountDownLatch(1);
 		Pid pid = this.runtime.spawn((ctx) -> Await.blockOn(go));

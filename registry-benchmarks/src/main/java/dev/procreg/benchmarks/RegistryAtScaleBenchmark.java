@@ -1,0 +1,246 @@
+package dev.procreg.benchmarks;
+
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegisterResult;
+import dev.procreg.registry.RegistryOptions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * A unique registry holding {@value #COUNT} live processes, against the same work hand-rolled:
+ * {@value #COUNT} virtual threads, each with a {@code LinkedTransferQueue} mailbox, each putting
+ * its key in one {@code ConcurrentHashMap<String, Thread>} and removing it in {@code finally}.
+ * Both populations live through the whole trial, in the same JVM, so the heap and the caches are
+ * shared alike; {@code partitions} is the registry's number of partitions (the hand-rolled map
+ * has none, and is measured again beside each setting).
+ *
+ * <ul>
+ * <li>{@code lookupHit}: {@code whereis} of a registered key from a JMH thread, against
+ * {@code map.get}. The keys come as equal copies of the registered strings (a key read from a
+ * request is never the registered instance), so both sides hash and compare, in the order given
+ * by {@code order}: {@code random}, a fixed shuffle of all {@value #COUNT} (each lookup misses
+ * the caches, as a lookup of one session among many does), or {@code sequential}, registration
+ * order (neighbouring entries, the friendliest case for the caches).</li>
+ * <li>{@code conflictingRegister}: a process registers every one of the {@value #COUNT} keys, each
+ * held by another live process, and is refused each time ({@code AlreadyRegistered}); against a
+ * hand-rolled thread calling {@code putIfAbsent} with itself, refused each time (the existing
+ * thread comes back). Registering needs a calling process, so a driver process does a batch of
+ * {@value #COUNT} per invocation when the JMH thread asks through its mailbox; the hand-rolled
+ * driver is a virtual thread asked through its {@code LinkedTransferQueue}, the same way. Each
+ * side counts its refusals, and a batch with one acceptance fails the run.</li>
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class RegistryAtScaleBenchmark {
+
+	static final int COUNT = 100_000;
+
+	/** A power of two above {@link #COUNT}, so the lookup order wraps with a mask. */
+	private static final int MASK = 131_071;
+
+	@Param({ "1", "2" })
+	public int partitions;
+
+	/** The lookup order: {@code random} (a fixed shuffle) or {@code sequential} (registration order). */
+	@Param({ "random", "sequential" })
+	public String order;
+
+	private ProcessRuntime runtime;
+
+	private ProcessRegistry<String, Boolean> registry;
+
+	private final ConcurrentHashMap<String, Thread> map = new ConcurrentHashMap<>();
+
+	private final Thread[] threads = new Thread[COUNT];
+
+	/** The registered keys, in registration order. */
+	private final String[] keys = new String[COUNT];
+
+	/** Equal copies of the keys (their own bytes), in the lookup order, wrapped to a power of two. */
+	private final String[] lookups = new String[MASK + 1];
+
+	private Pid driver;
+
+	private LinkedTransferQueue<Object> handRolledDriver;
+
+	private Thread handRolledDriverThread;
+
+	/** Per thread position in the lookup order. */
+	@State(Scope.Thread)
+	public static class Cursor {
+
+		int next;
+
+		int advance() {
+			return this.next++ & MASK;
+		}
+
+	}
+
+	/** Asks a driver for one batch; completed with the number of refusals. */
+	record Batch(CompletableFuture<Integer> done) {
+	}
+
+	@Setup
+	public void start() throws InterruptedException {
+		this.runtime = ProcessRuntime.start();
+		this.registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("at-scale").withPartitions(this.partitions));
+		for (int i = 0; i < COUNT; i++) {
+			this.keys[i] = "session-" + i;
+		}
+		int[] permutation = new int[COUNT];
+		for (int i = 0; i < COUNT; i++) {
+			permutation[i] = i;
+		}
+		Random random = new Random(42);
+		for (int i = COUNT - 1; i > 0 && "random".equals(this.order); i--) {
+			int j = random.nextInt(i + 1);
+			int swap = permutation[i];
+			permutation[i] = permutation[j];
+			permutation[j] = swap;
+		}
+		for (int i = 0; i <= MASK; i++) {
+			this.lookups[i] = "session-" + permutation[i % COUNT];
+		}
+		CountDownLatch registered = new CountDownLatch(2 * COUNT);
+		ProcessRegistry<String, Boolean> registry = this.registry;
+		ConcurrentHashMap<String, Thread> map = this.map;
+		for (int i = 0; i < COUNT; i++) {
+			String key = this.keys[i];
+			this.runtime.spawn((ctx) -> {
+				registry.register(key, Boolean.TRUE);
+				registered.countDown();
+				ctx.receive();
+			});
+			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+			this.threads[i] = Thread.ofVirtual().start(() -> {
+				map.put(key, Thread.currentThread());
+				registered.countDown();
+				try {
+					mailbox.take();
+				}
+				catch (InterruptedException ex) {
+					// ended
+				}
+				finally {
+					map.remove(key);
+				}
+			});
+		}
+		if (!registered.await(120, TimeUnit.SECONDS)) {
+			throw new IllegalStateException(registered.getCount() + " did not register");
+		}
+		if (this.registry.count() != COUNT || this.map.size() != COUNT) {
+			throw new IllegalStateException("count " + this.registry.count() + ", map " + this.map.size());
+		}
+		String[] batchKeys = new String[COUNT];
+		System.arraycopy(this.lookups, 0, batchKeys, 0, COUNT);
+		this.driver = this.runtime.spawn((ctx) -> {
+			for (;;) {
+				Batch batch = (Batch) ctx.receive();
+				int refused = 0;
+				for (String key : batchKeys) {
+					if (registry.register(key, Boolean.TRUE) instanceof RegisterResult.AlreadyRegistered) {
+						refused++;
+					}
+				}
+				batch.done().complete(refused);
+			}
+		});
+		LinkedTransferQueue<Object> driverMailbox = new LinkedTransferQueue<>();
+		this.handRolledDriver = driverMailbox;
+		this.handRolledDriverThread = Thread.ofVirtual().start(() -> {
+			try {
+				for (;;) {
+					Batch batch = (Batch) driverMailbox.take();
+					Thread self = Thread.currentThread();
+					int refused = 0;
+					for (String key : batchKeys) {
+						if (map.putIfAbsent(key, self) != null) {
+							refused++;
+						}
+					}
+					batch.done().complete(refused);
+				}
+			}
+			catch (InterruptedException ex) {
+				// ended
+			}
+		});
+	}
+
+	@TearDown
+	public void close() throws InterruptedException {
+		this.runtime.close();
+		this.handRolledDriverThread.interrupt();
+		for (Thread thread : this.threads) {
+			thread.interrupt();
+		}
+		for (Thread thread : this.threads) {
+			thread.join();
+		}
+		this.handRolledDriverThread.join();
+	}
+
+	@Benchmark
+	@Threads(1)
+	public Object lookupHit(Cursor cursor) {
+		return this.registry.whereis(this.lookups[cursor.advance()]).orElseThrow();
+	}
+
+	@Benchmark
+	@Threads(1)
+	public Object baselineMapGet(Cursor cursor) {
+		return this.map.get(this.lookups[cursor.advance()]);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(COUNT)
+	public int conflictingRegister() throws Exception {
+		Batch batch = new Batch(new CompletableFuture<>());
+		this.runtime.send(this.driver, batch);
+		return refusedAll(batch);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(COUNT)
+	public int baselinePutIfAbsent() throws Exception {
+		Batch batch = new Batch(new CompletableFuture<>());
+		this.handRolledDriver.put(batch);
+		return refusedAll(batch);
+	}
+
+	private static int refusedAll(Batch batch) throws InterruptedException, ExecutionException, TimeoutException {
+		int refused = batch.done().get(60, TimeUnit.SECONDS);
+		if (refused != COUNT) {
+			throw new IllegalStateException("refused " + refused + " of " + COUNT);
+		}
+		return refused;
+	}
+
+}
