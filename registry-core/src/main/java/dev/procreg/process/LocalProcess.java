@@ -205,10 +205,23 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	 * @return whether this call ended the process
 	 */
 	final boolean exit(ExitReason reason, boolean report) {
+		return exit(reason, report, current() == this);
+	}
+
+	/**
+	 * Ends this process from its own thread, as its code returns or throws: {@link #exit(ExitReason)}
+	 * without finding the calling process, which is this one.
+	 * @param reason why
+	 * @return whether this call ended the process
+	 */
+	final boolean exitOnOwnThread(ExitReason reason) {
+		return exit(reason, true, true);
+	}
+
+	private boolean exit(ExitReason reason, boolean report, boolean self) {
 		// a process ending itself runs the cleanup on its own thread: exit hooks and the deaths of
 		// linked processes may use the runtime there (a group monitor's event is a send), which
 		// the dead-caller check must let through for the length of this exit only
-		boolean self = current() == this;
 		if (self) {
 			this.exitingOn = Thread.currentThread();
 		}

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <li>A linked queue (Vyukov's multi-producer single-consumer): {@code head} is a consumed stub,
  * the messages are the nodes after it up to {@code tail}. A sender swings {@code tail} to its
  * node with one compare-and-set, then links the previous node to it; the consumer only ever
- * moves {@code head}. Messages from one sender arrive in the order sent.</li>
+ * moves {@code head}. Messages from one sender arrive in the order sent. The first stub is
+ * the mailbox itself (a {@link MailboxLink}), so an empty mailbox is one object.</li>
  * <li>Every node carries its position: {@code node.seq == prev.seq + 1}, fixed before the swing
  * that publishes it. So {@code tail.seq - head.seq} is the number of queued messages at any
  * moment: the length is O(1), and a bounded mailbox checks its bound in the same step that
@@ -34,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * prove that the linearizability suite catches it; production code never subclasses it, so the
  * one virtual call stays monomorphic.
  */
-class Mailbox {
+class Mailbox extends MailboxLink {
 
 	private static final VarHandle TAIL;
 
@@ -43,8 +44,8 @@ class Mailbox {
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			TAIL = lookup.findVarHandle(Mailbox.class, "tail", Node.class);
-			HEAD = lookup.findVarHandle(Mailbox.class, "head", Node.class);
+			TAIL = lookup.findVarHandle(Mailbox.class, "tail", MailboxLink.class);
+			HEAD = lookup.findVarHandle(Mailbox.class, "head", MailboxLink.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -52,11 +53,11 @@ class Mailbox {
 	}
 
 	/** Written by senders, through {@code TAIL}; package-private for a test's planted bug. */
-	volatile Node tail;
+	volatile MailboxLink tail;
 
 	/** Written by the consumer only, through {@code HEAD}; read by senders and observers. */
 	@SuppressWarnings("unused")
-	private Node head;
+	private MailboxLink head;
 
 	/** The bound and its drop count, made on first use: most processes never have one. */
 	private volatile @Nullable Bound bound;
@@ -67,10 +68,13 @@ class Mailbox {
 	/** The size of {@code saved}, for observers on other threads. */
 	private volatile int savedCount;
 
+	/**
+	 * An empty mailbox, which is its own first stub (position 0): a process that is never sent a
+	 * message carries no node, and one object less per process for the collector to trace.
+	 */
 	Mailbox() {
-		Node stub = new Node(null);
-		this.head = stub;
-		this.tail = stub;
+		this.head = this;
+		this.tail = this;
 	}
 
 	/**
@@ -82,12 +86,12 @@ class Mailbox {
 	final boolean offer(Object message, boolean bounded) {
 		Node node = new Node(message);
 		Bound limits = bounded ? this.bound : null;
-		Node prev = swingTail(node, (limits != null) ? limits.limit : 0);
+		MailboxLink prev = swingTail(node, (limits != null) ? limits.limit : 0);
 		if (prev == null) {
 			limits.dropped.increment();
 			return false;
 		}
-		Node.NEXT.setRelease(prev, node);
+		NEXT.setRelease(prev, node);
 		return true;
 	}
 
@@ -96,10 +100,10 @@ class Mailbox {
 	 * positive and the mailbox holds that many messages.
 	 * @return the previous tail, for the caller to link; null when full
 	 */
-	@Nullable Node swingTail(Node node, int limit) {
+	@Nullable MailboxLink swingTail(Node node, int limit) {
 		for (;;) {
-			Node last = (Node) TAIL.getVolatile(this);
-			if (limit > 0 && last.seq - ((Node) HEAD.getAcquire(this)).seq + this.savedCount >= limit) {
+			MailboxLink last = (MailboxLink) TAIL.getVolatile(this);
+			if (limit > 0 && last.seq - ((MailboxLink) HEAD.getAcquire(this)).seq + this.savedCount >= limit) {
 				return null;
 			}
 			node.seq = last.seq + 1;
@@ -114,8 +118,8 @@ class Mailbox {
 	 * @return the message, or null when the queue is empty
 	 */
 	final @Nullable Object poll() {
-		Node h = (Node) HEAD.get(this);
-		Node next = (Node) Node.NEXT.getAcquire(h);
+		MailboxLink h = (MailboxLink) HEAD.get(this);
+		Node next = (Node) NEXT.getAcquire(h);
 		if (next == null) {
 			if (h == TAIL.getVolatile(this)) {
 				return null;
@@ -123,13 +127,18 @@ class Mailbox {
 			// a sender swung tail but has not linked its node yet: it is about to
 			do {
 				Thread.onSpinWait();
-				next = (Node) Node.NEXT.getAcquire(h);
+				next = (Node) NEXT.getAcquire(h);
 			}
 			while (next == null);
 		}
 		Object item = next.item;
 		next.item = null;
 		HEAD.setRelease(this, next);
+		if (h == this) {
+			// the mailbox was the first stub: no sender links to it again (the tail has left it),
+			// and its link would keep every consumed node reachable
+			NEXT.setRelease(this, null);
+		}
 		return item;
 	}
 
@@ -146,8 +155,8 @@ class Mailbox {
 		// head first: tail only moves forward and head never passes it, so the difference is never
 		// negative; messages that move during the two reads may make it off by those, as any
 		// length of a queue that others change is
-		Node h = (Node) HEAD.getAcquire(this);
-		Node t = (Node) TAIL.getVolatile(this);
+		MailboxLink h = (MailboxLink) HEAD.getAcquire(this);
+		MailboxLink t = (MailboxLink) TAIL.getVolatile(this);
 		return (t.seq - h.seq) + this.savedCount;
 	}
 
@@ -234,27 +243,10 @@ class Mailbox {
 
 	}
 
-	/** A mailbox node: a message and its position. */
-	static final class Node {
-
-		static final VarHandle NEXT;
-
-		static {
-			try {
-				NEXT = MethodHandles.lookup().findVarHandle(Node.class, "next", Node.class);
-			}
-			catch (ReflectiveOperationException ex) {
-				throw new ExceptionInInitializerError(ex);
-			}
-		}
+	/** A mailbox node: a message, and its position and link. */
+	static final class Node extends MailboxLink {
 
 		@Nullable Object item;
-
-		/** The position in the queue; written before the swing that publishes the node. */
-		int seq;
-
-		@SuppressWarnings("unused") // through NEXT
-		private volatile @Nullable Node next;
 
 		Node(@Nullable Object item) {
 			this.item = item;

@@ -792,7 +792,11 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	void processExited(LocalProcess process) {
 		this.processes.remove(process.pid, process);
-		this.exitedMessages.add(process.messagesHandled);
+		long handled = process.messagesHandled;
+		if (handled != 0) {
+			// most short-lived processes handled nothing: no write to the shared counter
+			this.exitedMessages.add(handled);
+		}
 	}
 
 	private LocalProcess requireCurrent(String operation) {

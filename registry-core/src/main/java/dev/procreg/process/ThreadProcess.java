@@ -40,10 +40,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		bindThread(this);
 		try {
 			this.body.run(this);
-			exit(ExitReason.NORMAL);
+			exitOnOwnThread(ExitReason.NORMAL);
 		}
 		catch (Throwable ex) {
-			exit(isAlive() ? ExitReason.crash(ex) : ExitReason.NORMAL);
+			exitOnOwnThread(isAlive() ? ExitReason.crash(ex) : ExitReason.NORMAL);
 		}
 		finally {
 			unbindThread(this);

@@ -88,8 +88,8 @@ public class MailboxLincheckTests {
 		private final Mailbox mailbox = new Mailbox() {
 
 			@Override
-			Mailbox.Node swingTail(Mailbox.Node node, int limit) {
-				Mailbox.Node last = this.tail;
+			MailboxLink swingTail(Mailbox.Node node, int limit) {
+				MailboxLink last = this.tail;
 				node.seq = last.seq + 1;
 				this.tail = node;
 				return last;
