@@ -144,8 +144,8 @@ non-sealed class Call extends ExitHook implements From {
 	 */
 	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
 		Object result = this.outcome;
-		for (int spins = LocalProcess.SPINS_BEFORE_PARK; result == null && spins > 0; spins--) {
-			Thread.onSpinWait();
+		long spin = Math.min(nanos, Thread.currentThread().isVirtual() ? SpinWait.VIRTUAL_NANOS : SpinWait.PLATFORM_NANOS);
+		for (int look = 1; result == null && SpinWait.again(look, start, spin); look++) {
 			result = this.outcome;
 		}
 		if (result == null) {

@@ -41,14 +41,6 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
-	/**
-	 * How often a thread about to park (a receiver, a lingering server, a caller awaiting its
-	 * reply) first looks again for what it waits for, with {@link Thread#onSpinWait()} between
-	 * looks: a few microseconds, less than a park and unpark cost, as
-	 * {@code LinkedTransferQueue} spins. A reply or a message that lands within it costs no park.
-	 */
-	static final int SPINS_BEFORE_PARK = Integer.getInteger("procreg.spins-before-park", 128);
-
 	static {
 		installLookup(ProcessRuntime::local);
 	}

@@ -24,10 +24,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The thread lets go with one compare-and-set back to {@code IDLE}, then re-checks the
  * mailbox, so a message sent in between is never stranded. Before letting go it lingers: it
- * parks up to {@link #LINGER_NANOS} with {@code lingering} naming it, and a sender that sees
- * {@code lingering} unparks it (the sender enqueues, then reads {@code lingering}; the thread
- * writes {@code lingering}, then reads the mailbox: one of them sees the other). A chatty client
- * thus pays one unpark per call, not one thread start.
+ * looks for the next message for a while without parking ({@link #linger}), so a chatty client's
+ * next call finds the thread still running, and a sender to a running server pays nothing but
+ * the enqueue.
  *
  * <p>A kill marks the process dead (the moment it dies for everyone), then interrupts the
  * server's own thread if one runs its code; never any other thread. That thread publishes
@@ -49,10 +48,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/** Messages a server thread handles before it lets other virtual threads run. */
 	private static final int BATCH = 64;
 
-	/** How long an idle server's thread waits for the next message before it ends. */
-	static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(
-			Long.getLong("procreg.server.linger-micros", 1_000));
-
 	private static final VarHandle RUNNER;
 
 	private static final VarHandle LEFT;
@@ -71,8 +66,11 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	@SuppressWarnings("unused") // through RUNNER
 	private volatile Object runner = STARTING;
 
-	/** The server's thread while it parks waiting for the next message; a sender unparks it. */
-	private volatile @Nullable Thread lingering;
+	/**
+	 * Whether the server's thread is looking for its next message: only for {@link #status()},
+	 * written by that thread alone and read as a hint.
+	 */
+	private boolean lingering;
 
 
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
@@ -228,11 +226,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	@Override
 	void wake() {
-		Thread parked = this.lingering;
-		if (parked != null) {
-			LockSupport.unpark(parked);
-		}
-		else if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			runtime().schedule(this);
 		}
 	}
@@ -251,7 +245,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 					Thread.yield();
 					continue;
 				}
-				if (!isAlive() || linger(me)) {
+				if (!isAlive() || linger()) {
 					continue;
 				}
 				if (!RUNNER.compareAndSet(this, me, IDLE)) {
@@ -272,37 +266,27 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	/**
-	 * Waits up to {@link #LINGER_NANOS} for the next message: spins briefly first (a chatty
-	 * client's next call usually lands within it), then parks until the linger time is over.
-	 * @return whether a message arrived (or the server died) within the linger time
+	 * Looks for the next message a few microseconds before the thread lets go of the server
+	 * ({@link SpinWait}): a client that got its reply while it spun has its next call in by then.
+	 * It never parks: a timed park of a virtual thread arms and cancels a timer in the JDK's delay
+	 * scheduler, which wakes that scheduler's thread, and the next message starts a thread for
+	 * less.
+	 * @return whether a message arrived (or the server died) meanwhile
 	 */
-	private boolean linger(Thread me) {
-		if (LINGER_NANOS <= 0) {
-			return !mailboxEmpty() || !isAlive();
-		}
-		long deadline = System.nanoTime() + LINGER_NANOS;
-		this.lingering = me;
+	private boolean linger() {
+		long spin = SpinWait.VIRTUAL_NANOS;
+		long since = System.nanoTime();
+		this.lingering = true;
 		try {
-			for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
-				if (!mailboxEmpty() || !isAlive()) {
-					return true;
-				}
-				Thread.onSpinWait();
-			}
-			while (mailboxEmpty()) {
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0 || !isAlive()) {
-					return !isAlive();
-				}
-				LockSupport.parkNanos(this, remaining);
-				if (Thread.interrupted() && !isAlive()) {
-					return true; // the kill's interrupt: this thread is the server's own
+			for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+				if (!SpinWait.again(look, since, spin)) {
+					return false;
 				}
 			}
 			return true;
 		}
 		finally {
-			this.lingering = null;
+			this.lingering = false;
 		}
 	}
 
@@ -604,7 +588,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!isAlive()) {
 			return ProcessInfo.Status.EXITED;
 		}
-		if (current == IDLE || current == STARTING || this.lingering != null) {
+		if (current == IDLE || current == STARTING || this.lingering) {
 			return ProcessInfo.Status.WAITING;
 		}
 		return (current == SCHEDULED) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;

@@ -138,7 +138,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			if (nanos == 0 || remaining <= 0) {
 				return null;
 			}
-			if (spinUntilMessage()) {
+			if (spinUntilMessage(remaining)) {
 				continue;
 			}
 			this.waiting = true;
@@ -160,19 +160,19 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	/**
-	 * Looks at the mailbox a few microseconds before the receiver parks, as
-	 * {@code LinkedTransferQueue} does: a reply to a message just sent usually lands within it,
-	 * and a park and unpark of a virtual thread cost more than the spin.
+	 * Looks at the mailbox a few microseconds before the receiver parks ({@link SpinWait}): a
+	 * reply to a message just sent often lands within it. Never past the receive's deadline.
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
-	private boolean spinUntilMessage() {
-		for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
-			if (!mailboxEmpty() || !isAlive()) {
-				return true;
+	private boolean spinUntilMessage(long remaining) {
+		long since = System.nanoTime();
+		long spin = Math.min(remaining, SpinWait.VIRTUAL_NANOS);
+		for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+			if (!SpinWait.again(look, since, spin)) {
+				return false;
 			}
-			Thread.onSpinWait();
 		}
-		return false;
+		return true;
 	}
 
 	private static boolean flushedDown(Object message) {
