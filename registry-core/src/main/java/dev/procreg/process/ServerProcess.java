@@ -45,6 +45,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private static final Object STOPPED = new Marker("stopped");
 
+	/** Platform callers' spins that missed in a row before their spins turn short. */
+	private static final int MISSES_BEFORE_SHORT = 4;
+
+	/** Calls with a short spin between two long ones, while long spins miss. */
+	private static final int PROBE_EVERY = 32;
+
 	/** Messages a server thread handles before it lets other virtual threads run. */
 	private static final int BATCH = 64;
 
@@ -71,6 +77,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * written by that thread alone and read as a hint.
 	 */
 	private boolean lingering;
+
+	/**
+	 * Platform callers' spins for their replies that missed in a row ({@link #platformSpin}).
+	 * Written by callers without synchronization: a hint, where a lost update costs one spin.
+	 */
+	private byte spinMisses;
 
 
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
@@ -138,7 +150,8 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		runtime().schedule(this);
 		try {
-			return (StartResult) from.await(this.pid, System.nanoTime(), Long.MAX_VALUE, FOREVER);
+			long spin = Thread.currentThread().isVirtual() ? 0L : SpinWait.PLATFORM_NANOS;
+			return (StartResult) from.await(this.pid, System.nanoTime(), Long.MAX_VALUE, FOREVER, spin);
 		}
 		catch (ProcessExitException ex) {
 			if (ex.pid().equals(this.pid)) {
@@ -213,22 +226,61 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!attach(from)) {
 			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 		}
+		boolean platform = !Thread.currentThread().isVirtual();
 		try {
-			deliver(from);
-			return from.await(name, start, nanos, timeout);
+			boolean woke = deliverWoke(from);
+			return from.await(name, start, nanos, timeout, platform ? platformSpin() : woke ? 0L : SpinWait.VIRTUAL_NANOS);
 		}
 		finally {
 			detach(from);
+			if (platform) {
+				spun(from.parked());
+			}
+		}
+	}
+
+	/**
+	 * How long a platform caller spins for its reply: {@link SpinWait#PLATFORM_NANOS} while such
+	 * spins catch their replies; after {@link #MISSES_BEFORE_SHORT} misses in a row (a slow
+	 * handler, or a loaded machine where the spinner takes the processor the server needs) only
+	 * {@link SpinWait#VIRTUAL_NANOS}, with one long spin every {@link #PROBE_EVERY} calls to notice
+	 * when long spins pay again.
+	 */
+	private long platformSpin() {
+		int misses = this.spinMisses;
+		if (misses < MISSES_BEFORE_SHORT) {
+			return SpinWait.PLATFORM_NANOS;
+		}
+		if (misses >= MISSES_BEFORE_SHORT + PROBE_EVERY) {
+			this.spinMisses = MISSES_BEFORE_SHORT - 1; // the probe: a miss goes back to short
+			return SpinWait.PLATFORM_NANOS;
+		}
+		this.spinMisses = (byte) (misses + 1);
+		return SpinWait.VIRTUAL_NANOS;
+	}
+
+	/** Records whether a platform caller's spin caught its reply or it had to park. */
+	private void spun(boolean parked) {
+		int misses = this.spinMisses;
+		if (!parked) {
+			if (misses != 0) {
+				this.spinMisses = 0;
+			}
+		}
+		else if (misses < MISSES_BEFORE_SHORT) {
+			this.spinMisses = (byte) (misses + 1);
 		}
 	}
 
 	// ---- the server's thread
 
 	@Override
-	void wake() {
+	boolean wake() {
 		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			runtime().schedule(this);
+			return true;
 		}
+		return false;
 	}
 
 	@Override

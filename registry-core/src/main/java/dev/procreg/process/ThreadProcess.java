@@ -28,6 +28,14 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	private volatile boolean waiting;
 
+	/**
+	 * Set when this process's last send woke a parked receiver: its next receive parks without
+	 * spinning, so the woken thread, likely queued behind this one on the same carrier, runs at
+	 * once (as {@code LinkedTransferQueue} does not spin while its carrier has queued work).
+	 * This thread's own.
+	 */
+	private boolean wokeAnother;
+
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -51,10 +59,17 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	@Override
-	void wake() {
+	boolean wake() {
 		if (this.waiting) {
 			LockSupport.unpark(this.thread);
+			return true;
 		}
+		return false;
+	}
+
+	@Override
+	void wokeAnother() {
+		this.wokeAnother = true;
 	}
 
 	@Override
@@ -165,6 +180,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
+		if (this.wokeAnother) {
+			this.wokeAnother = false;
+			return !mailboxEmpty() || !isAlive();
+		}
 		long since = System.nanoTime();
 		long spin = Math.min(remaining, SpinWait.VIRTUAL_NANOS);
 		for (int look = 1; mailboxEmpty() && isAlive(); look++) {
