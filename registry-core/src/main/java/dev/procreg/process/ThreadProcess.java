@@ -176,11 +176,14 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	/**
 	 * Looks at the mailbox a few microseconds before the receiver parks ({@link SpinWait}): a
-	 * reply to a message just sent often lands within it. Never past the receive's deadline.
+	 * reply to a message just sent often lands within it. Never past the receive's deadline; not
+	 * at all when this process's send just woke another (see {@link #wokeAnother}) or before its
+	 * first message ever (a spawned process waiting for work).
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
-		if (this.wokeAnother) {
+		if (this.wokeAnother || this.messagesHandled == 0) {
+			// nothing is on its way yet: a fresh process's first wait parks at once
 			this.wokeAnother = false;
 			return !mailboxEmpty() || !isAlive();
 		}
