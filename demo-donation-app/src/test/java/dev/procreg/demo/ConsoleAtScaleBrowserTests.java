@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -269,7 +270,10 @@ class ConsoleAtScaleBrowserTests {
 		sorted.sort(Comparator.comparingDouble((time) -> millis(time, "painted")));
 		assertThat(browser().findElements(By.cssSelector("#view-error:not([hidden])"))).as(view.name() + ": a refresh failed")
 			.isEmpty();
-		record(view.name() + " (refresh, median of " + REFRESHES + ")", sorted.get(REFRESHES / 2));
+		Map<String, Object> median = new LinkedHashMap<>(sorted.get(REFRESHES / 2));
+		median.put("range", String.format(Locale.ROOT, "drawn %.0f–%.0f ms", millis(sorted.getFirst(), "painted"),
+				millis(sorted.getLast(), "painted")));
+		record(view.name() + " (refresh, median of " + REFRESHES + ")", median);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -281,6 +285,9 @@ class ConsoleAtScaleBrowserTests {
 		String line = String.format(Locale.ROOT, "%-62s %7.0f ms %7.0f ms %7.0f ms %3d %9d", what,
 				millis(time, "painted"), millis(time, "dom"), millis(time, "api"), ((Number) time.get("requests")).intValue(),
 				((Number) time.get("bytes")).longValue());
+		if (time.containsKey("range")) {
+			line += "   " + time.get("range");
+		}
 		if (time.containsKey("html")) {
 			line += String.format(Locale.ROOT, " %7.0f ms %7.0f ms %3d %9d", millis(time, "html"), millis(time, "scripts"),
 					((Number) time.get("assets")).intValue(), ((Number) time.get("assetBytes")).longValue());
