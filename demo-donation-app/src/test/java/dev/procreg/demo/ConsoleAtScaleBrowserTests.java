@@ -173,7 +173,7 @@ class ConsoleAtScaleBrowserTests {
 				clause("#drawer .figure .figure-value", "^(running|waiting)$"));
 		measureClick(drawer, "#processes tr[data-pid='" + pid + "'] td.pid-cell a.pid");
 		measureRefreshes(drawer);
-		measureDeepLink(new View("process drawer", drawer.condition), "/process-admin/processes?pid=" + bare(pid));
+		measureDeepLink(new View("process drawer", drawer.condition()), "/process-admin/processes?pid=" + bare(pid));
 		screenshot("scale-drawer");
 
 		// supervision: the workers' partition supervisors, each with its share of the workers
