@@ -246,7 +246,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * {@link SpinWait#VIRTUAL_NANOS}, with one long spin every {@link #PROBE_EVERY} calls to notice
 	 * when long spins pay again.
 	 */
-	private long platformSpin() {
+	long platformSpin() {
 		int misses = this.spinMisses;
 		if (misses < MISSES_BEFORE_SHORT) {
 			return SpinWait.PLATFORM_NANOS;
@@ -260,7 +260,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	/** Records whether a platform caller's spin caught its reply or it had to park. */
-	private void spun(boolean parked) {
+	void spun(boolean parked) {
 		int misses = this.spinMisses;
 		if (!parked) {
 			if (misses != 0) {
