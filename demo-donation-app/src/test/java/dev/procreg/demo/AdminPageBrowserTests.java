@@ -29,11 +29,8 @@ import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -65,12 +62,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Every wait is for a condition in the page; every lookup is made afresh on each try, since
  * the page re-renders on every refresh (no stale element is ever clicked or read).
  *
- * <p>Chromium and its driver are found through {@code -Dprocreg.test.chrome=<path>} or the
- * {@code CHROME_BIN} variable, and {@code -Dwebdriver.chrome.driver=<path>} or the
- * {@code CHROMEDRIVER} variable; otherwise on the {@code PATH} ({@code chromium},
- * {@code chromium-browser}, {@code google-chrome}; {@code chromedriver}). {@code .ci/run} installs
- * Debian's {@code chromium} and {@code chromium-driver} when they are missing. Without them the
- * test fails: it never skips.
+ * <p>{@link Chromium} says how Chromium and its driver are found; without them the test fails:
+ * it never skips.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.dev.procreg=WARN", "process-registry.admin.refresh-interval=500ms" })
@@ -88,9 +81,7 @@ class AdminPageBrowserTests {
 	private static final List<String> VIEWS = List.of("overview", "registries", "processes", "supervision", "groups",
 			"events", "metrics", "audit");
 
-	private @Nullable ChromeDriver driver;
-
-	private @Nullable Path userDataDir;
+	private @Nullable Chromium chromium;
 
 	@LocalServerPort
 	int port;
@@ -103,68 +94,15 @@ class AdminPageBrowserTests {
 
 	@BeforeAll
 	void startChromium() throws IOException {
-		Path chromium = executable("Chromium", "procreg.test.chrome", "CHROME_BIN",
-				List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"));
-		Path chromedriver = executable("chromedriver", "webdriver.chrome.driver", "CHROMEDRIVER",
-				List.of("chromedriver"));
-		this.userDataDir = Files.createTempDirectory("admin-chromium-");
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(chromium.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--window-size=1400,1000", "--hide-scrollbars",
-				"--user-data-dir=" + this.userDataDir.toAbsolutePath());
-		LoggingPreferences logs = new LoggingPreferences();
-		logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-		options.setCapability("goog:loggingPrefs", logs);
-		// the driver named explicitly, so that Selenium Manager never looks for (or downloads) one
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(chromedriver.toFile())
-			.usingAnyFreePort()
-			.build();
-		this.driver = new ChromeDriver(service, options);
+		this.chromium = Chromium.start();
 		Files.createDirectories(SCREENSHOTS);
-	}
-
-	/**
-	 * Finds an executable: named by a system property, else by an environment variable, else the
-	 * first of {@code names} on the {@code PATH}.
-	 */
-	private static Path executable(String what, String property, String variable, List<String> names) {
-		String named = System.getProperty(property);
-		if (named == null || named.isBlank()) {
-			named = System.getenv(variable);
-		}
-		if (named != null && !named.isBlank()) {
-			Path path = Path.of(named);
-			if (!Files.isExecutable(path)) {
-				throw new IllegalStateException(what + " at " + path + " (from " + property + " or " + variable
-						+ ") is not an executable file");
-			}
-			return path;
-		}
-		String searchPath = System.getenv("PATH");
-		for (String dir : (searchPath != null) ? searchPath.split(File.pathSeparator) : new String[0]) {
-			for (String name : names) {
-				Path candidate = Path.of(dir, name);
-				if (Files.isExecutable(candidate)) {
-					return candidate;
-				}
-			}
-		}
-		throw new IllegalStateException(what + " not found: the admin page is tested in a real browser. Put one of "
-				+ names + " on the PATH, or name it with -D" + property + "=<path> or " + variable
-				+ "=<path> (on Debian: apt-get install -y chromium chromium-driver, as .ci/run does)");
 	}
 
 	@AfterAll
 	void stopChromium() {
-		if (this.driver != null) {
-			this.driver.quit();
-			this.driver = null;
-		}
-		if (this.userDataDir != null) {
-			TempDatabase.delete(this.userDataDir);
+		if (this.chromium != null) {
+			this.chromium.close();
+			this.chromium = null;
 		}
 	}
 
@@ -417,7 +355,7 @@ class AdminPageBrowserTests {
 	void theFaviconsAnswer() {
 		open("/process-admin/");
 		String icon = browser().findElement(By.cssSelector("link[rel=icon]")).getDomProperty("href");
-		assertThat(icon).endsWith("/process-admin/assets/favicon.svg");
+		assertThat(icon).matches(".*/process-admin/assets/[0-9a-f]{12}/favicon.svg");
 		Object status = ((JavascriptExecutor) browser()).executeAsyncScript(
 				"const done = arguments[arguments.length - 1];"
 						+ "Promise.all([fetch(arguments[0]), fetch('/favicon.svg')]).then((r) => done(r.map((x) => x.status)));",
@@ -573,11 +511,11 @@ class AdminPageBrowserTests {
 	}
 
 	private ChromeDriver browser() {
-		ChromeDriver current = this.driver;
+		Chromium current = this.chromium;
 		if (current == null) {
 			throw new IllegalStateException("Chromium did not start");
 		}
-		return current;
+		return current.driver();
 	}
 
 	/** A permanent worker type of the test's own: the demo's donor sessions are transient. */

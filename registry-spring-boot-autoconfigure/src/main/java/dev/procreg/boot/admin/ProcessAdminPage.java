@@ -2,10 +2,17 @@ package dev.procreg.boot.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -39,6 +47,11 @@ import org.springframework.web.util.HtmlUtils;
  *
  * It carries the request's CSRF token as a hidden field, filled in when it is served (no template
  * engine). Its assets under {@code /process-admin/assets/} must be reachable without login.
+ *
+ * <p>The pages name their assets under a fingerprint of them all,
+ * {@code /process-admin/assets/<fingerprint>/admin.js}, which may be cached for good: a page
+ * loads without asking for its scripts again, and an upgrade changes the fingerprint. An asset
+ * asked for without it, or under another fingerprint, is served too, but must be revalidated.
  */
 @RestController
 @RequestMapping(ProcessAdminController.PATH)
@@ -69,9 +82,20 @@ public class ProcessAdminPage {
 
 	private static final MediaType HTML = MediaType.parseMediaType("text/html;charset=UTF-8");
 
+	/** What a fingerprint looks like: the first segment of an asset's path that is one. */
+	private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{12}");
+
+	/** Where the pages name an asset: the fingerprint goes after {@code assets/}. */
+	private static final Pattern ASSET_REFERENCE = Pattern.compile("((?:href|src)=\")assets/");
+
+	/** How long an asset under the current fingerprint may be cached (its address changes with it). */
+	private static final CacheControl FOR_GOOD = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+
 	private final boolean springSecurity;
 
 	private final @Nullable String uplotVersion = uplotVersion();
+
+	private final String fingerprint = fingerprint(assets(this.uplotVersion));
 
 	/**
 	 * @param springSecurity whether Spring Security's web support is on the classpath: without
@@ -89,30 +113,38 @@ public class ProcessAdminPage {
 	}
 
 	@GetMapping("/")
-	ResponseEntity<Resource> page() {
-		return resource(STATIC + "index.html", HTML);
+	ResponseEntity<String> page() throws IOException {
+		String html = fingerprinted(read(STATIC + "index.html"));
+		return ResponseEntity.ok().contentType(HTML).cacheControl(CacheControl.noCache()).body(html);
 	}
 
 	@GetMapping("/{view:[a-z]+}")
-	ResponseEntity<Resource> view(@PathVariable String view) {
+	ResponseEntity<String> view(@PathVariable String view) throws IOException {
 		return VIEWS.contains(view) ? page() : ResponseEntity.notFound().build();
 	}
 
 	@GetMapping("/assets/{*path}")
 	ResponseEntity<Resource> asset(@PathVariable String path) {
 		String name = path.startsWith("/") ? path.substring(1) : path;
+		CacheControl cache = CacheControl.noCache();
+		int slash = name.indexOf('/');
+		if (slash > 0 && FINGERPRINT.matcher(name.substring(0, slash)).matches()) {
+			// another fingerprint: a page of another version of the console; served, not kept
+			cache = name.substring(0, slash).equals(this.fingerprint) ? FOR_GOOD : cache;
+			name = name.substring(slash + 1);
+		}
 		if (name.startsWith("uplot/")) {
 			String file = name.substring("uplot/".length());
 			String extension = UPLOT_FILES.get(file);
 			if (extension == null || this.uplotVersion == null) {
 				return ResponseEntity.notFound().build();
 			}
-			return resource(UPLOT + this.uplotVersion + "/dist/" + file, TYPES.get(extension));
+			return resource(UPLOT + this.uplotVersion + "/dist/" + file, TYPES.get(extension), cache);
 		}
 		if (!ASSET.matcher(name).matches()) {
 			return ResponseEntity.notFound().build();
 		}
-		return resource(STATIC + name, TYPES.get(name.substring(name.lastIndexOf('.') + 1)));
+		return resource(STATIC + name, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), cache);
 	}
 
 	/**
@@ -126,20 +158,71 @@ public class ProcessAdminPage {
 		if (!this.springSecurity) {
 			return ResponseEntity.notFound().build();
 		}
-		String html = new ClassPathResource(STATIC + "login.html", ProcessAdminPage.class.getClassLoader())
-			.getContentAsString(StandardCharsets.UTF_8);
+		String html = fingerprinted(read(STATIC + "login.html"));
 		String csrf = LoginCsrf.hiddenField(request);
 		html = html.replace("{{action}}", HtmlUtils.htmlEscape(request.getContextPath() + LOGIN))
 			.replace("{{csrf}}", (csrf != null) ? csrf : "");
 		return ResponseEntity.ok().contentType(HTML).cacheControl(CacheControl.noStore()).body(html);
 	}
 
-	private static ResponseEntity<Resource> resource(String path, MediaType type) {
+	private static ResponseEntity<Resource> resource(String path, MediaType type, CacheControl cache) {
 		Resource resource = new ClassPathResource(path, ProcessAdminPage.class.getClassLoader());
 		if (!resource.exists()) {
 			return ResponseEntity.notFound().build();
 		}
-		return ResponseEntity.ok().contentType(type).cacheControl(CacheControl.noCache()).body(resource);
+		return ResponseEntity.ok().contentType(type).cacheControl(cache).body(resource);
+	}
+
+	private static String read(String path) throws IOException {
+		return new ClassPathResource(path, ProcessAdminPage.class.getClassLoader()).getContentAsString(StandardCharsets.UTF_8);
+	}
+
+	/** A page whose asset references carry the fingerprint. */
+	private String fingerprinted(String html) {
+		return ASSET_REFERENCE.matcher(html).replaceAll("$1assets/" + this.fingerprint + "/");
+	}
+
+	/**
+	 * A fingerprint of the console's assets: 12 hex digits of a SHA-256 over their names and
+	 * contents, in the order of their names.
+	 * @param assets the assets by name
+	 * @return the fingerprint
+	 */
+	static String fingerprint(SortedMap<String, byte[]> assets) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			assets.forEach((name, content) -> {
+				digest.update(name.getBytes(StandardCharsets.UTF_8));
+				digest.update((byte) 0);
+				digest.update(content);
+				digest.update((byte) 0);
+			});
+			return HexFormat.of().formatHex(digest.digest(), 0, 6);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+	}
+
+	/** The console's static files and the version of uPlot it serves, by name. */
+	private static SortedMap<String, byte[]> assets(@Nullable String uplotVersion) {
+		SortedMap<String, byte[]> assets = new TreeMap<>();
+		try {
+			for (Resource resource : new PathMatchingResourcePatternResolver(ProcessAdminPage.class.getClassLoader())
+				.getResources("classpath*:" + STATIC + "**/*.*")) {
+				String url = resource.getURL().toString();
+				if (resource.isReadable()) {
+					try (InputStream in = resource.getInputStream()) {
+						assets.put(url.substring(url.lastIndexOf(STATIC) + STATIC.length()), in.readAllBytes());
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read the console's assets", ex);
+		}
+		assets.put("uplot", String.valueOf(uplotVersion).getBytes(StandardCharsets.UTF_8));
+		return assets;
 	}
 
 	/** @return the version of uPlot's WebJar on the classpath, or {@code null} when there is none */

@@ -1,5 +1,13 @@
 package dev.procreg.boot.admin;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.boot.autoconfigure.ProcessAdminAutoConfiguration;
@@ -22,6 +30,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
@@ -54,8 +63,9 @@ class ProcessAdminPageTests {
 				mvc.perform(get(path).queryParam("pid", "local.1"))
 					.andExpect(status().isOk())
 					.andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
-					.andExpect(content().string(containsString("<script src=\"assets/admin.js\" type=\"module\">")))
-					.andExpect(content().string(containsString("<link rel=\"icon\" href=\"assets/favicon.svg\"")));
+					.andExpect(content().string(matchesPattern(
+							"(?s).*<script src=\"assets/[0-9a-f]{12}/admin.js\" type=\"module\">.*")))
+					.andExpect(content().string(matchesPattern("(?s).*<link rel=\"icon\" href=\"assets/[0-9a-f]{12}/favicon.svg\".*")));
 			}
 			mvc.perform(get("/process-admin/nothing")).andExpect(status().isNotFound());
 			mvc.perform(get("/process-admin/processes/")).andExpect(status().isNotFound());
@@ -85,6 +95,57 @@ class ProcessAdminPageTests {
 			mvc.perform(get("/process-admin/assets/login.html")).andExpect(status().isNotFound());
 			mvc.perform(get("/process-admin/assets/missing.js")).andExpect(status().isNotFound());
 		});
+	}
+
+	@Test
+	void assetsUnderTheFingerprintThePageNamesAreCachedForGood() {
+		run((mvc) -> {
+			String page = mvc.perform(get("/process-admin/processes")).andReturn().getResponse().getContentAsString();
+			Matcher named = Pattern.compile("src=\"assets/([0-9a-f]{12})/admin.js\"").matcher(page);
+			assertThat(named.find()).as(page).isTrue();
+			String fingerprint = named.group(1);
+			assertThat(page).doesNotContain("\"assets/admin", "\"assets/uplot").contains("assets/" + fingerprint + "/uplot/");
+			for (String asset : new String[] { "admin.js", "views/processes.js", "admin.css", "favicon.svg",
+					"uplot/uPlot.iife.min.js" }) {
+				mvc.perform(get("/process-admin/assets/" + fingerprint + "/" + asset))
+					.andExpect(status().isOk())
+					.andExpect(header().string("Cache-Control", "max-age=31536000, public, immutable"));
+				// without it, or under another one (a page of another version), served but revalidated
+				mvc.perform(get("/process-admin/assets/" + asset))
+					.andExpect(status().isOk())
+					.andExpect(header().string("Cache-Control", "no-cache"));
+				mvc.perform(get("/process-admin/assets/0123456789ab/" + asset))
+					.andExpect(status().isOk())
+					.andExpect(header().string("Cache-Control", "no-cache"));
+			}
+			mvc.perform(get("/process-admin/assets/" + fingerprint + "/index.html")).andExpect(status().isNotFound());
+			mvc.perform(get("/process-admin/assets/" + fingerprint + "/" + fingerprint + "/admin.js"))
+				.andExpect(status().isNotFound());
+			// the page itself is asked for afresh each time: a new version names new assets
+			mvc.perform(get("/process-admin/overview")).andExpect(header().string("Cache-Control", "no-cache"));
+		});
+	}
+
+	@Test
+	void theFingerprintChangesWithAnyAssetsNameOrContent() {
+		SortedMap<String, byte[]> assets = new TreeMap<>(Map.of("admin.js", bytes("let a = 1;"), "views/x.js",
+				bytes("export default {};"), "uplot", bytes("1.6.30")));
+		String fingerprint = ProcessAdminPage.fingerprint(assets);
+		assertThat(fingerprint).matches("[0-9a-f]{12}").isEqualTo(ProcessAdminPage.fingerprint(new TreeMap<>(assets)));
+		SortedMap<String, byte[]> edited = new TreeMap<>(assets);
+		edited.put("views/x.js", bytes("export default { a: 1 };"));
+		SortedMap<String, byte[]> renamed = new TreeMap<>(assets);
+		renamed.put("views/y.js", renamed.remove("views/x.js"));
+		SortedMap<String, byte[]> upgraded = new TreeMap<>(assets);
+		upgraded.put("uplot", bytes("1.6.31"));
+		assertThat(List.of(ProcessAdminPage.fingerprint(edited), ProcessAdminPage.fingerprint(renamed),
+				ProcessAdminPage.fingerprint(upgraded)))
+			.doesNotHaveDuplicates()
+			.doesNotContain(fingerprint);
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Test

@@ -1,7 +1,10 @@
 // The console's JSON API under <page>/api/: every answer is JSON, every failure a problem detail.
 
-/** Where the console lives, e.g. http://host/ctx/process-admin/ (this module is in assets/). */
-export const BASE = new URL('../', import.meta.url);
+/**
+ * Where the console lives, e.g. http://host/ctx/process-admin/: this module is under its assets/,
+ * at assets/<fingerprint>/api.js (or assets/api.js).
+ */
+export const BASE = new URL(import.meta.url.substring(0, import.meta.url.lastIndexOf('/assets/') + 1));
 
 /** The application's root (its context path), where Spring Security's logout is. */
 export const APP = new URL('../', BASE);

@@ -113,7 +113,7 @@ export default {
 				fill(rows, page.items.length ? page.items.map((p) => row(p)) : el('tr', {},
 					el('td', { class: 'empty', colspan: COLUMNS.length }, s.q ? 'no process matches "' + s.q + '"' : 'no processes')));
 				const last = page.offset + page.items.length;
-				info.textContent = page.total ? (page.offset + 1) + '–' + last + ' of ' + integer(page.total)
+				info.textContent = page.total ? integer(page.offset + 1) + '–' + integer(last) + ' of ' + integer(page.total)
 					+ (page.asOf ? ' · sorted as of ' + clock(page.asOf) : '') : '0 processes';
 				prev.disabled = page.offset === 0;
 				next.disabled = last >= page.total;

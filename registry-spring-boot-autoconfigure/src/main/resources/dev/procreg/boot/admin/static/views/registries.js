@@ -143,7 +143,8 @@ export default {
 			fill(rows, list.length ? list : el('tr', {}, el('td', { colspan: 6, class: 'empty' },
 				prefix ? 'no key starts with "' + prefix + '"' : 'no keys')));
 			const last = Math.min(page.total, page.offset + page.items.length);
-			info.textContent = page.total ? (page.offset + 1) + '–' + last + ' of ' + plural(page.total, 'key') : '0 keys';
+			info.textContent = page.total ? integer(page.offset + 1) + '–' + integer(last) + ' of ' + integer(page.total)
+				+ (page.total === 1 ? ' key' : ' keys') : '0 keys';
 			prev.disabled = page.offset === 0;
 			next.disabled = last >= page.total;
 			note.textContent = page.valuesShown ? '' : 'values hidden (management.endpoint.registries.show-values)';
