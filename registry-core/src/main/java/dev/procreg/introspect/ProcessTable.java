@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessInfo;
@@ -34,15 +38,27 @@ import dev.procreg.supervisor.SupervisorInfo;
  *
  * <h2>Costs</h2>
  * Sorting needs every process: the table reads them all ({@link dev.procreg.process.ProcessRuntime#summaries(boolean)}, without names)
- * into one snapshot at most once per {@code maxAge}, whoever asks and however many ask at once
- * (they share the build), and keeps each order it sorted for the life of the snapshot. A page then
- * costs its rows: each shown process is read again, live (mailbox, status, names), and only the
- * shown rows are projected. A search for a pid reads that process only; a search for the start of
+ * into one snapshot, and keeps each order it sorted for the life of the snapshot. Only the very
+ * first page builds a snapshot on its caller's thread. After that a page is served from the
+ * snapshot there is, at once, even when it is older than {@code maxAge}: such a page starts one
+ * rebuild on a virtual thread of its own (one at a time, however many viewers ask), which reads
+ * every process, sorts each order the old snapshot had been asked for, and then replaces the old
+ * snapshot; the pages after it show what it read. A rebuild that fails is logged and the old
+ * snapshot stays until the next stale page tries again. So a page costs its rows, never the number
+ * of processes (but for the first sort in an order nobody had asked for): each shown process is
+ * read again, live (mailbox, status, names; {@code EXITED} for one that died since the snapshot),
+ * and only the shown rows are projected. A search for a pid reads that process only; a search for the start of
  * a name or key finds its processes through the runtime's names and each registry's sorted key
  * index (shared with the pages of keys), reads only those, and keeps the result for the
  * snapshot's life.
+ *
+ * <p>{@link #close()} ends the rebuilds: it waits for the one running, if any, and starts no other;
+ * pages are served from the last snapshot after it. No rebuild starts either once the runtime is
+ * closed.
  */
-public final class ProcessTable {
+public final class ProcessTable implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProcessTable.class);
 
 	/** Searches a snapshot remembers. */
 	private static final int SEARCHES = 16;
@@ -53,19 +69,40 @@ public final class ProcessTable {
 
 	private final Clock clock;
 
+	/** Reads every process; the runtime's summaries but in tests that count, hold or fail builds. */
+	private final Supplier<ProcessSummary[]> reader;
+
+	/** Guards the first build, {@link #rebuilder} and {@link #closed}. */
 	private final Object lock = new Object();
 
-	private @Nullable Snapshot snapshot;
+	/** Swapped in whole by the build that made it; read without a lock by every page. */
+	private volatile @Nullable Snapshot snapshot;
+
+	/** Whether a rebuild runs: set by the one page that starts it, cleared by the rebuild when done. */
+	private final AtomicBoolean rebuilding = new AtomicBoolean();
+
+	private @Nullable Thread rebuilder;
+
+	private boolean closed;
+
+	/** Whether the last rebuild failed, so that a run of failures is logged at WARN once. */
+	private volatile boolean failing;
 
 	/**
 	 * @param introspection the read model of the runtime shown
-	 * @param maxAge how old a snapshot may be before the next page builds a new one
+	 * @param maxAge how old a snapshot may be before the next page starts building a new one in
+	 * the background (that page and those until the new one is built are served the old one)
 	 */
 	public ProcessTable(Introspection introspection, Duration maxAge) {
 		this(introspection, maxAge, Clock.systemUTC());
 	}
 
 	ProcessTable(Introspection introspection, Duration maxAge, Clock clock) {
+		this(introspection, maxAge, clock, null);
+	}
+
+	ProcessTable(Introspection introspection, Duration maxAge, Clock clock,
+			@Nullable Supplier<ProcessSummary[]> reader) {
 		this.introspection = Objects.requireNonNull(introspection, "introspection must not be null");
 		Objects.requireNonNull(maxAge, "maxAge must not be null");
 		if (maxAge.isNegative()) {
@@ -73,6 +110,8 @@ public final class ProcessTable {
 		}
 		this.maxAge = maxAge;
 		this.clock = clock;
+		this.reader = (reader != null) ? reader
+				: () -> introspection.runtime().summaries(false).toArray(ProcessSummary[]::new);
 	}
 
 	/**
@@ -166,16 +205,100 @@ public final class ProcessTable {
 	}
 
 	private Snapshot snapshot() {
-		synchronized (this.lock) {
-			Instant now = this.clock.instant();
-			Snapshot current = this.snapshot;
-			if (current == null || Duration.between(current.takenAt, now).compareTo(this.maxAge) >= 0) {
-				current = new Snapshot(this.introspection.runtime().summaries(false).toArray(ProcessSummary[]::new),
-						now);
-				this.snapshot = current;
+		Snapshot current = this.snapshot;
+		if (current == null) {
+			synchronized (this.lock) {
+				current = this.snapshot;
+				if (current == null) {
+					current = build(Set.of());
+					this.snapshot = current;
+				}
 			}
 			return current;
 		}
+		if (Duration.between(current.takenAt, this.clock.instant()).compareTo(this.maxAge) >= 0
+				&& !this.introspection.runtime().isClosed() && this.rebuilding.compareAndSet(false, true)) {
+			startRebuild();
+		}
+		return current;
+	}
+
+	private void startRebuild() {
+		synchronized (this.lock) {
+			if (this.closed) {
+				this.rebuilding.set(false);
+				return;
+			}
+			Thread thread = Thread.ofVirtual().name("procreg-process-table").unstarted(this::rebuild);
+			this.rebuilder = thread;
+			thread.start();
+		}
+	}
+
+	private void rebuild() {
+		Snapshot previous = Objects.requireNonNull(this.snapshot, "a rebuild follows a first build");
+		try {
+			this.snapshot = build(previous.orders());
+			this.failing = false;
+		}
+		catch (RuntimeException ex) {
+			// the old snapshot stays; the next stale page tries again
+			if (!this.failing) {
+				this.failing = true;
+				logger.warn("Process table: could not rebuild the snapshot of every process; serving the one of {}"
+						+ " until a rebuild succeeds", previous.takenAt, ex);
+			}
+			else {
+				logger.debug("Process table: the snapshot's rebuild failed again", ex);
+			}
+		}
+		finally {
+			synchronized (this.lock) {
+				this.rebuilder = null;
+			}
+			this.rebuilding.set(false);
+		}
+	}
+
+	private Snapshot build(Set<ProcessSort> orders) {
+		Instant takenAt = this.clock.instant();
+		Snapshot built = new Snapshot(this.reader.get(), takenAt);
+		for (ProcessSort order : orders) {
+			built.sorted(order);
+		}
+		return built;
+	}
+
+	/**
+	 * Ends the background rebuilds: waits for the one running, if any, and starts none after.
+	 * Pages keep being served from the last snapshot. Calling it again does nothing.
+	 */
+	@Override
+	public void close() {
+		Thread running;
+		synchronized (this.lock) {
+			this.closed = true;
+			running = this.rebuilder;
+		}
+		if (running != null) {
+			try {
+				running.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** @return whether a rebuild runs now */
+	boolean isRebuilding() {
+		return this.rebuilding.get();
+	}
+
+	/** @return the orders the current snapshot holds sorted (none before the first page) */
+	Set<ProcessSort> sortedOrders() {
+		Snapshot current = this.snapshot;
+		return (current != null) ? current.orders() : Set.of();
 	}
 
 	/** Every process as read at one moment, with the orders and searches made from it. */
@@ -201,14 +324,22 @@ public final class ProcessTable {
 			this.takenAt = takenAt;
 		}
 
+		synchronized Set<ProcessSort> orders() {
+			return Set.copyOf(this.sorted.keySet());
+		}
+
+		synchronized ProcessSummary[] sorted(ProcessSort sort) {
+			return this.sorted.computeIfAbsent(sort, (key) -> {
+				ProcessSummary[] copy = this.all.clone();
+				Arrays.sort(copy, key.order);
+				return copy;
+			});
+		}
+
 		synchronized ProcessSummary[] rows(ProcessSort sort, @Nullable String search,
 				Function<String, ProcessSummary[]> finder) {
 			if (search == null) {
-				return this.sorted.computeIfAbsent(sort, (key) -> {
-					ProcessSummary[] copy = this.all.clone();
-					Arrays.sort(copy, key.order);
-					return copy;
-				});
+				return sorted(sort);
 			}
 			return this.searches.computeIfAbsent(sort + "\u0000" + search, (key) -> {
 				ProcessSummary[] found = finder.apply(search);
@@ -228,7 +359,9 @@ public final class ProcessTable {
 	 * @param sort the order
 	 * @param descending whether reversed
 	 * @param search what was searched for, or {@code null}
-	 * @param asOf when the snapshot the order comes from was taken
+	 * @param asOf when the snapshot the order and the total come from was taken (up to
+	 * {@code maxAge} and one rebuild old); the rows themselves are read live, and a pid search
+	 * reads its process now
 	 * @param items the rows, read live
 	 */
 	public record Page(int total, int offset, int limit, ProcessSort sort, boolean descending, @Nullable String search,
