@@ -81,6 +81,7 @@ public final class ProcessTable implements AutoCloseable {
 	/** Whether a rebuild runs: set by the one page that starts it, cleared by the rebuild when done. */
 	private final AtomicBoolean rebuilding = new AtomicBoolean();
 
+	/** The last rebuild started, which {@link #close()} joins (at once when it ended). */
 	private @Nullable Thread rebuilder;
 
 	private boolean closed;
@@ -218,25 +219,32 @@ public final class ProcessTable implements AutoCloseable {
 		}
 		if (Duration.between(current.takenAt, this.clock.instant()).compareTo(this.maxAge) >= 0
 				&& !this.introspection.runtime().isClosed() && this.rebuilding.compareAndSet(false, true)) {
-			startRebuild();
+			startRebuild(current);
 		}
 		return current;
 	}
 
-	private void startRebuild() {
+	private void startRebuild(Snapshot previous) {
 		synchronized (this.lock) {
 			if (this.closed) {
 				this.rebuilding.set(false);
 				return;
 			}
-			Thread thread = Thread.ofVirtual().name("procreg-process-table").unstarted(this::rebuild);
+			Thread thread = Thread.ofVirtual()
+				.name("procreg-process-table")
+				.unstarted(() -> rebuild(previous));
+			try {
+				thread.start();
+			}
+			catch (RuntimeException | Error ex) {
+				this.rebuilding.set(false); // the next stale page tries again
+				throw ex;
+			}
 			this.rebuilder = thread;
-			thread.start();
 		}
 	}
 
-	private void rebuild() {
-		Snapshot previous = Objects.requireNonNull(this.snapshot, "a rebuild follows a first build");
+	private void rebuild(Snapshot previous) {
 		try {
 			this.snapshot = build(previous.orders());
 			this.failing = false;
@@ -253,9 +261,6 @@ public final class ProcessTable implements AutoCloseable {
 			}
 		}
 		finally {
-			synchronized (this.lock) {
-				this.rebuilder = null;
-			}
 			this.rebuilding.set(false);
 		}
 	}
@@ -275,14 +280,14 @@ public final class ProcessTable implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		Thread running;
+		Thread last;
 		synchronized (this.lock) {
 			this.closed = true;
-			running = this.rebuilder;
+			last = this.rebuilder;
 		}
-		if (running != null) {
+		if (last != null) {
 			try {
-				running.join();
+				last.join();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

@@ -23,7 +23,7 @@ import org.springframework.context.SmartLifecycle;
  * {@link History} (sampled on a single platform thread that runs while the context runs), the
  * {@link EventJournal} of recent events, the {@link AuditLog} of actions and the shared
  * {@link ProcessTable} snapshot. Started and stopped with the Spring context; stopping ends every
- * live event stream.
+ * live event stream and the table's background rebuilds (waiting for one that runs).
  */
 public class AdminConsole implements SmartLifecycle {
 
@@ -133,6 +133,7 @@ public class AdminConsole implements SmartLifecycle {
 			}
 			this.history.close();
 			this.journal.close();
+			this.table.close();
 		}
 	}
 
@@ -158,7 +159,8 @@ public class AdminConsole implements SmartLifecycle {
 	 * @param streamQueue how many events wait for one slow live feed before its oldest are dropped
 	 * @param streamTimeout how long one live feed lasts before the browser reconnects
 	 * @param auditSize how many audited actions are kept
-	 * @param snapshotInterval how old the process table's snapshot may be before a page builds a new one
+	 * @param snapshotInterval how old the process table's snapshot may be before a page starts building a
+	 * new one in the background (pages are served the old one meanwhile)
 	 */
 	public record Settings(Duration historyInterval, int historySize, int eventsSize, int streamQueue,
 			Duration streamTimeout, int auditSize, Duration snapshotInterval) {

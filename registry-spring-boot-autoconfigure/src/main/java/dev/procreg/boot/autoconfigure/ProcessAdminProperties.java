@@ -27,7 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * configuration lets through
  * @param refreshInterval How often the page refreshes what it shows
  * @param snapshotInterval How old the process table's shared snapshot (what it is sorted and
- * searched from) may be before a page builds a new one, however many viewers ask
+ * searched from) may be before a page starts one rebuild in the background, however many viewers
+ * ask; pages are served the old snapshot, at once, until the new one is built
  * @param history The load history the charts show
  * @param events The recent events and their live feed
  * @param audit The audit log of actions
