@@ -234,6 +234,7 @@ public abstract class Owner {
 				this.hooks.prev = hook;
 			}
 			this.hooks = hook;
+			hook.attached();
 			return true;
 		}
 	}
@@ -287,6 +288,7 @@ public abstract class Owner {
 			hook.prev = null;
 			hook.next = null;
 			hook.attachedTo = null;
+			hook.detached();
 			return true;
 		}
 	}
