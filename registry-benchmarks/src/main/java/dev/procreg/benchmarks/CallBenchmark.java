@@ -43,9 +43,9 @@ import org.openjdk.jmh.annotations.Threads;
  * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits.
  *
  * <p>All three do the same work: the request crosses to the server's own thread and the reply
- * comes back ({@code handleCall} never runs on the caller's thread). The server's thread lingers
- * for {@code procreg.server.linger-micros} (1 ms by default) after its mailbox empties; run with
- * {@code -jvmArgsAppend -Dprocreg.server.linger-micros=0} to measure a thread start per call.
+ * comes back ({@code handleCall} never runs on the caller's thread). A platform caller spins up
+ * to {@code procreg.spin-micros} (50 µs by default) for its reply; run with
+ * {@code -jvmArgsAppend -Dprocreg.spin-micros=0} to measure parking at once on both sides.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

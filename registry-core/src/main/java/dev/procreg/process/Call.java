@@ -118,6 +118,11 @@ non-sealed class Call extends ExitHook implements From {
 		return "replied: " + ((result == NULL_REPLY) ? null : result);
 	}
 
+	/** @return whether the caller had to park (its spin, if any, did not catch the outcome) */
+	boolean parked() {
+		return this.parked;
+	}
+
 	boolean settled() {
 		return this.outcome != null;
 	}
@@ -140,12 +145,13 @@ non-sealed class Call extends ExitHook implements From {
 
 	/**
 	 * Waits for the outcome; only the calling thread may wait.
+	 * @param spin how long to look for the outcome before parking ({@link SpinWait})
 	 * @return the reply
 	 */
-	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout) {
+	@Nullable Object await(Name name, long start, long nanos, java.time.Duration timeout, long spin) {
 		Object result = this.outcome;
-		for (int spins = LocalProcess.SPINS_BEFORE_PARK; result == null && spins > 0; spins--) {
-			Thread.onSpinWait();
+		long budget = Math.min(nanos, spin);
+		for (int look = 1; result == null && SpinWait.again(look, start, budget); look++) {
 			result = this.outcome;
 		}
 		if (result == null) {

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * Every callback ({@code init}, {@code handleCall}, {@code handleCast}, {@code handleInfo},
  * {@code terminate}) runs on a virtual thread the server owns, one message at a time; never on a
  * caller's or starter's thread. A server holds no thread while idle: a message starts its
- * thread, which handles what has arrived and lingers briefly (1 ms, system property
- * {@code procreg.server.linger-micros}) for the next message before it ends. {@code start}
+ * thread, which handles what has arrived and looks for the next message for a few
+ * microseconds before it ends. {@code start}
  * parks its caller until {@code init} has run; a call parks its caller until the reply, the
  * server's exit or the call's deadline. So nothing of a caller's thread (thread-locals, MDC,
  * interrupt, held locks) reaches the server, and a kill interrupts only the server's own thread.

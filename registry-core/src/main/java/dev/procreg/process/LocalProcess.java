@@ -41,14 +41,6 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
-	/**
-	 * How often a thread about to park (a receiver, a lingering server, a caller awaiting its
-	 * reply) first looks again for what it waits for, with {@link Thread#onSpinWait()} between
-	 * looks: a few microseconds, less than a park and unpark cost, as
-	 * {@code LinkedTransferQueue} spins. A reply or a message that lands within it costs no park.
-	 */
-	static final int SPINS_BEFORE_PARK = Integer.getInteger("procreg.spins-before-park", 128);
-
 	static {
 		installLookup(ProcessRuntime::local);
 	}
@@ -411,20 +403,53 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	}
 
 	/**
+	 * Enqueues like {@link #deliver}.
+	 * @return whether that woke or started the consumer's thread
+	 */
+	final boolean deliverWoke(Object message) {
+		if (exitReason() != null) {
+			return false;
+		}
+		this.mailbox.offer(message, false);
+		return wake();
+	}
+
+	/**
 	 * Enqueues a user message (send, cast) and wakes the process. Any thread may call it.
 	 * @return false when the process is dead, or its bounded mailbox is full (the message is
 	 * dropped and counted)
 	 */
 	final boolean deliverBounded(Object message) {
+		return deliverBounded(message, null);
+	}
+
+	/**
+	 * Enqueues a user message sent by {@code sender} and wakes the process, telling the sender
+	 * when that woke a thread.
+	 * @return false when the process is dead, or its bounded mailbox is full
+	 */
+	final boolean deliverBounded(Object message, @Nullable LocalProcess sender) {
 		if (exitReason() != null || !this.mailbox.offer(message, true)) {
 			return false;
 		}
-		wake();
+		if (wake() && sender != null) {
+			sender.wokeAnother();
+		}
 		return true;
 	}
 
-	/** Lets whatever consumes the mailbox know that a message arrived. */
-	abstract void wake();
+	/**
+	 * Lets whatever consumes the mailbox know that a message arrived.
+	 * @return whether that woke or started a thread
+	 */
+	abstract boolean wake();
+
+	/**
+	 * This process's thread, sending, just woke another process's thread: on a virtual thread,
+	 * that thread is likely queued behind this one on the same carrier.
+	 */
+	void wokeAnother() {
+	}
 
 	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {

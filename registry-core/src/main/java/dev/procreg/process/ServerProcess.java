@@ -24,10 +24,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The thread lets go with one compare-and-set back to {@code IDLE}, then re-checks the
  * mailbox, so a message sent in between is never stranded. Before letting go it lingers: it
- * parks up to {@link #LINGER_NANOS} with {@code lingering} naming it, and a sender that sees
- * {@code lingering} unparks it (the sender enqueues, then reads {@code lingering}; the thread
- * writes {@code lingering}, then reads the mailbox: one of them sees the other). A chatty client
- * thus pays one unpark per call, not one thread start.
+ * looks for the next message for a while without parking ({@link #linger}), so a chatty client's
+ * next call finds the thread still running, and a sender to a running server pays nothing but
+ * the enqueue.
  *
  * <p>A kill marks the process dead (the moment it dies for everyone), then interrupts the
  * server's own thread if one runs its code; never any other thread. That thread publishes
@@ -46,12 +45,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private static final Object STOPPED = new Marker("stopped");
 
+	/** Platform callers' spins that missed in a row before their spins turn short. */
+	private static final int MISSES_BEFORE_SHORT = 4;
+
+	/** Calls with a short spin between two long ones, while long spins miss. */
+	private static final int PROBE_EVERY = 32;
+
 	/** Messages a server thread handles before it lets other virtual threads run. */
 	private static final int BATCH = 64;
-
-	/** How long an idle server's thread waits for the next message before it ends. */
-	static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(
-			Long.getLong("procreg.server.linger-micros", 1_000));
 
 	private static final VarHandle RUNNER;
 
@@ -71,8 +72,17 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	@SuppressWarnings("unused") // through RUNNER
 	private volatile Object runner = STARTING;
 
-	/** The server's thread while it parks waiting for the next message; a sender unparks it. */
-	private volatile @Nullable Thread lingering;
+	/**
+	 * Whether the server's thread is looking for its next message: only for {@link #status()},
+	 * written by that thread alone and read as a hint.
+	 */
+	private boolean lingering;
+
+	/**
+	 * Platform callers' spins for their replies that missed in a row ({@link #platformSpin}).
+	 * Written by callers without synchronization: a hint, where a lost update costs one spin.
+	 */
+	private byte spinMisses;
 
 
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
@@ -140,7 +150,8 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		runtime().schedule(this);
 		try {
-			return (StartResult) from.await(this.pid, System.nanoTime(), Long.MAX_VALUE, FOREVER);
+			long spin = Thread.currentThread().isVirtual() ? 0L : SpinWait.PLATFORM_NANOS;
+			return (StartResult) from.await(this.pid, System.nanoTime(), Long.MAX_VALUE, FOREVER, spin);
 		}
 		catch (ProcessExitException ex) {
 			if (ex.pid().equals(this.pid)) {
@@ -215,26 +226,61 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!attach(from)) {
 			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 		}
+		boolean platform = !Thread.currentThread().isVirtual();
 		try {
-			deliver(from);
-			return from.await(name, start, nanos, timeout);
+			boolean woke = deliverWoke(from);
+			return from.await(name, start, nanos, timeout, platform ? platformSpin() : woke ? 0L : SpinWait.VIRTUAL_NANOS);
 		}
 		finally {
 			detach(from);
+			if (platform) {
+				spun(from.parked());
+			}
+		}
+	}
+
+	/**
+	 * How long a platform caller spins for its reply: {@link SpinWait#PLATFORM_NANOS} while such
+	 * spins catch their replies; after {@link #MISSES_BEFORE_SHORT} misses in a row (a slow
+	 * handler, or a loaded machine where the spinner takes the processor the server needs) only
+	 * {@link SpinWait#VIRTUAL_NANOS}, with one long spin every {@link #PROBE_EVERY} calls to notice
+	 * when long spins pay again.
+	 */
+	long platformSpin() {
+		int misses = this.spinMisses;
+		if (misses < MISSES_BEFORE_SHORT) {
+			return SpinWait.PLATFORM_NANOS;
+		}
+		if (misses >= MISSES_BEFORE_SHORT + PROBE_EVERY) {
+			this.spinMisses = MISSES_BEFORE_SHORT - 1; // the probe: a miss goes back to short
+			return SpinWait.PLATFORM_NANOS;
+		}
+		this.spinMisses = (byte) (misses + 1);
+		return SpinWait.VIRTUAL_NANOS;
+	}
+
+	/** Records whether a platform caller's spin caught its reply or it had to park. */
+	void spun(boolean parked) {
+		int misses = this.spinMisses;
+		if (!parked) {
+			if (misses != 0) {
+				this.spinMisses = 0;
+			}
+		}
+		else if (misses < MISSES_BEFORE_SHORT) {
+			this.spinMisses = (byte) (misses + 1);
 		}
 	}
 
 	// ---- the server's thread
 
 	@Override
-	void wake() {
-		Thread parked = this.lingering;
-		if (parked != null) {
-			LockSupport.unpark(parked);
-		}
-		else if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+	boolean wake() {
+		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			runtime().schedule(this);
+			return true;
 		}
+		return false;
 	}
 
 	@Override
@@ -251,7 +297,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 					Thread.yield();
 					continue;
 				}
-				if (!isAlive() || linger(me)) {
+				if (!isAlive() || linger()) {
 					continue;
 				}
 				if (!RUNNER.compareAndSet(this, me, IDLE)) {
@@ -272,37 +318,27 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	}
 
 	/**
-	 * Waits up to {@link #LINGER_NANOS} for the next message: spins briefly first (a chatty
-	 * client's next call usually lands within it), then parks until the linger time is over.
-	 * @return whether a message arrived (or the server died) within the linger time
+	 * Looks for the next message a few microseconds before the thread lets go of the server
+	 * ({@link SpinWait}): a client that got its reply while it spun has its next call in by then.
+	 * It never parks: a timed park of a virtual thread arms and cancels a timer in the JDK's delay
+	 * scheduler, which wakes that scheduler's thread, and the next message starts a thread for
+	 * less.
+	 * @return whether a message arrived (or the server died) meanwhile
 	 */
-	private boolean linger(Thread me) {
-		if (LINGER_NANOS <= 0) {
-			return !mailboxEmpty() || !isAlive();
-		}
-		long deadline = System.nanoTime() + LINGER_NANOS;
-		this.lingering = me;
+	private boolean linger() {
+		long spin = SpinWait.VIRTUAL_NANOS;
+		long since = System.nanoTime();
+		this.lingering = true;
 		try {
-			for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
-				if (!mailboxEmpty() || !isAlive()) {
-					return true;
-				}
-				Thread.onSpinWait();
-			}
-			while (mailboxEmpty()) {
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0 || !isAlive()) {
-					return !isAlive();
-				}
-				LockSupport.parkNanos(this, remaining);
-				if (Thread.interrupted() && !isAlive()) {
-					return true; // the kill's interrupt: this thread is the server's own
+			for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+				if (!SpinWait.again(look, since, spin)) {
+					return false;
 				}
 			}
 			return true;
 		}
 		finally {
-			this.lingering = null;
+			this.lingering = false;
 		}
 	}
 
@@ -604,7 +640,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!isAlive()) {
 			return ProcessInfo.Status.EXITED;
 		}
-		if (current == IDLE || current == STARTING || this.lingering != null) {
+		if (current == IDLE || current == STARTING || this.lingering) {
 			return ProcessInfo.Status.WAITING;
 		}
 		return (current == SCHEDULED) ? ProcessInfo.Status.RUNNABLE : ProcessInfo.Status.RUNNING;

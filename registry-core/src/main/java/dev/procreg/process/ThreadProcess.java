@@ -28,6 +28,14 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	private volatile boolean waiting;
 
+	/**
+	 * Set when this process's last send woke a parked receiver: its next receive parks without
+	 * spinning, so the woken thread, likely queued behind this one on the same carrier, runs at
+	 * once (as {@code LinkedTransferQueue} does not spin while its carrier has queued work).
+	 * This thread's own.
+	 */
+	private boolean wokeAnother;
+
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -51,10 +59,17 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	@Override
-	void wake() {
+	boolean wake() {
 		if (this.waiting) {
 			LockSupport.unpark(this.thread);
+			return true;
 		}
+		return false;
+	}
+
+	@Override
+	void wokeAnother() {
+		this.wokeAnother = true;
 	}
 
 	@Override
@@ -138,7 +153,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			if (nanos == 0 || remaining <= 0) {
 				return null;
 			}
-			if (spinUntilMessage()) {
+			if (spinUntilMessage(remaining)) {
 				continue;
 			}
 			this.waiting = true;
@@ -160,19 +175,23 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	/**
-	 * Looks at the mailbox a few microseconds before the receiver parks, as
-	 * {@code LinkedTransferQueue} does: a reply to a message just sent usually lands within it,
-	 * and a park and unpark of a virtual thread cost more than the spin.
+	 * Looks at the mailbox a few microseconds before the receiver parks ({@link SpinWait}): a
+	 * reply to a message just sent often lands within it. Never past the receive's deadline.
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
-	private boolean spinUntilMessage() {
-		for (int spins = SPINS_BEFORE_PARK; spins > 0; spins--) {
-			if (!mailboxEmpty() || !isAlive()) {
-				return true;
-			}
-			Thread.onSpinWait();
+	private boolean spinUntilMessage(long remaining) {
+		if (this.wokeAnother) {
+			this.wokeAnother = false;
+			return !mailboxEmpty() || !isAlive();
 		}
-		return false;
+		long since = System.nanoTime();
+		long spin = Math.min(remaining, SpinWait.VIRTUAL_NANOS);
+		for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+			if (!SpinWait.again(look, since, spin)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean flushedDown(Object message) {

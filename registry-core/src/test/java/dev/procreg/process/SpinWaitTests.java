@@ -1,0 +1,143 @@
+package dev.procreg.process;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How waiting threads spin before they park ({@link SpinWait}): a platform caller's spin turns
+ * short when it keeps missing and comes back when a probe catches its reply; whatever the spin,
+ * no message or reply is ever stranded.
+ */
+@ExtendWith(RuntimeExtension.class)
+class SpinWaitTests {
+
+	private final ProcessRuntime runtime;
+
+	SpinWaitTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
+
+	static final class Echo extends GenServer<Integer> {
+
+		@Override
+		protected Init<Integer> init(@Nullable Object arg) {
+			return ok(0);
+		}
+
+		@Override
+		protected Result<Integer> handleCall(Object request, From from, Integer count) {
+			return "count".equals(request) ? reply(count, count) : reply(request, count + 1);
+		}
+
+	}
+
+	private ServerProcess server() {
+		Pid pid = GenServer.start(this.runtime, new Echo(), null).orThrow();
+		return (ServerProcess) this.runtime.local(pid);
+	}
+
+	@Test
+	void aPlatformCallersSpinTurnsShortAfterFourMissesAndAProbeEvery32CallsBringsItBack() {
+		ServerProcess server = server();
+		List<Long> spins = new ArrayList<>();
+		for (int call = 0; call < 4; call++) {
+			spins.add(server.platformSpin());
+			server.spun(true);
+		}
+		assertThat(spins).as("long while spins may still catch replies").containsOnly(SpinWait.PLATFORM_NANOS);
+		spins.clear();
+		for (int call = 0; call < 32; call++) {
+			spins.add(server.platformSpin());
+			server.spun(true);
+		}
+		assertThat(spins).as("short after four misses in a row").containsOnly(SpinWait.VIRTUAL_NANOS);
+		assertThat(server.platformSpin()).as("the probe").isEqualTo(SpinWait.PLATFORM_NANOS);
+		server.spun(true);
+		assertThat(server.platformSpin()).as("a missed probe goes back to short").isEqualTo(SpinWait.VIRTUAL_NANOS);
+		for (int call = 0; call < 32; call++) {
+			server.platformSpin();
+		}
+		assertThat(server.platformSpin()).as("the next probe").isEqualTo(SpinWait.PLATFORM_NANOS);
+		server.spun(false);
+		assertThat(server.platformSpin()).as("a probe that caught its reply makes spins long again")
+			.isEqualTo(SpinWait.PLATFORM_NANOS);
+	}
+
+	@Test
+	void aShortSpinThatCatchesItsReplyMakesSpinsLongAgain() {
+		ServerProcess server = server();
+		for (int call = 0; call < 5; call++) {
+			server.platformSpin();
+			server.spun(true);
+		}
+		assertThat(server.platformSpin()).isEqualTo(SpinWait.VIRTUAL_NANOS);
+		server.spun(false);
+		assertThat(server.platformSpin()).isEqualTo(SpinWait.PLATFORM_NANOS);
+	}
+
+	@Test
+	void callsFromPlatformAndVirtualThreadsAllGetTheirOwnRepliesWhateverTheSpin() throws Exception {
+		Pid pid = GenServer.start(this.runtime, new Echo(), null).orThrow();
+		int threads = 8;
+		int calls = 2_000;
+		AtomicInteger wrong = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(threads);
+		for (int t = 0; t < threads; t++) {
+			int id = t;
+			Runnable caller = () -> {
+				for (int i = 0; i < calls; i++) {
+					String request = id + ":" + i;
+					if (!request.equals(this.runtime.call(pid, request))) {
+						wrong.incrementAndGet();
+					}
+				}
+				done.countDown();
+			};
+			if ((t % 2) == 0) {
+				Thread.ofPlatform().start(caller);
+			}
+			else {
+				Thread.ofVirtual().start(caller);
+			}
+		}
+		Await.latch(done);
+		assertThat(wrong).hasValue(0);
+		assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo(threads * calls);
+	}
+
+	@Test
+	void pingPongBetweenProcessesThatWakeEachOtherLosesNoMessage() {
+		int rounds = 20_000;
+		CountDownLatch done = new CountDownLatch(1);
+		AtomicInteger received = new AtomicInteger();
+		Pid ponger = this.runtime.spawn((ctx) -> {
+			for (;;) {
+				Pid from = (Pid) ctx.receive();
+				this.runtime.send(from, "pong");
+			}
+		});
+		this.runtime.spawn((ctx) -> {
+			for (int i = 0; i < rounds; i++) {
+				this.runtime.send(ponger, ctx.self());
+				if ("pong".equals(ctx.receive())) {
+					received.incrementAndGet();
+				}
+			}
+			done.countDown();
+		});
+		Await.latch(done);
+		assertThat(received).hasValue(rounds);
+	}
+
+}
