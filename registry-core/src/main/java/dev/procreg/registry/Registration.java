@@ -23,7 +23,7 @@ class Registration<K, V> extends ExitHook {
 
 	final Owner owner;
 
-	/** The owner's pid, what reads return; the owner holds the liveness word. */
+	/** The owner's pid, what reads return; the owner holds the liveness word, {@link #live()} a copy. */
 	final Pid pid;
 
 	volatile @Nullable V value;
