@@ -74,7 +74,7 @@ class Partition<K, V> {
 			this.conflicts.increment();
 			return held;
 		}
-		Registration<K, V> entry = new Registration<>(this, key, owner, value);
+		Registration<K, V> entry = newUnique(key, owner, value);
 		Object current = this.table.compute(key, (k, existing) -> {
 			if (existing != null) {
 				@SuppressWarnings("unchecked")
@@ -101,6 +101,11 @@ class Partition<K, V> {
 			this.entries.increment();
 		}
 		return null;
+	}
+
+	/** A unique key's new entry. Overridable only for a test's planted bug. */
+	Registration<K, V> newUnique(K key, Owner owner, @Nullable V value) {
+		return new Registration<>(this, key, owner, value);
 	}
 
 	/**

@@ -23,10 +23,19 @@ class Registration<K, V> extends ExitHook {
 
 	final Owner owner;
 
-	/** The owner's pid, what reads return; the owner holds the liveness word. */
+	/** The owner's pid, what reads return; the owner holds the liveness word, {@link #live()} a copy. */
 	final Pid pid;
 
 	volatile @Nullable V value;
+
+	/**
+	 * Whether this entry is attached to its owner and the owner is alive: set when attached,
+	 * cleared when detached and just before the owner is marked dead, each under the owner's lock.
+	 * A read that finds it set needs no trip to the owner (one cache miss fewer at scale): the
+	 * owner was alive at that read, since the death clears it first. Clear does not mean dead (not
+	 * attached yet, or detached and about to leave the table): the owner's own word decides then.
+	 */
+	private volatile boolean attachedAlive;
 
 	/**
 	 * The answer to every register this entry refuses, made at the first: a refused register
@@ -45,7 +54,7 @@ class Registration<K, V> extends ExitHook {
 
 	/** @return whether the owner is alive; the liveness check of every read */
 	final boolean live() {
-		return this.owner.isAlive();
+		return this.attachedAlive || this.owner.isAlive();
 	}
 
 	final RegisterResult.AlreadyRegistered refusal() {
@@ -62,7 +71,19 @@ class Registration<K, V> extends ExitHook {
 	}
 
 	@Override
-	protected final void ownerDying() {
+	protected final void attached() {
+		this.attachedAlive = true;
+	}
+
+	@Override
+	protected final void detached() {
+		this.attachedAlive = false;
+	}
+
+	/** Not final only for a test's planted bug (a copy left set at the death). */
+	@Override
+	protected void ownerDying() {
+		this.attachedAlive = false;
 		this.partition.ownerDying();
 	}
 

@@ -33,8 +33,8 @@ class IdleShutdownTests {
 
 	@Test
 	void anIdleServerRunsTerminateWithShutdownAndExits() {
+		// no look at the name before the shutdown: on a loaded machine 50 ms may already be over
 		Pid pid = start(Duration.ofMillis(50));
-		assertThat(this.runtime.whereis("quiet")).contains(pid);
 		await().atMost(Await.LONG).until(() -> !this.runtime.isAlive(pid));
 		assertThat(this.events).containsExactly("terminate:shutdown");
 		assertThat(this.runtime.whereis("quiet")).isEmpty();

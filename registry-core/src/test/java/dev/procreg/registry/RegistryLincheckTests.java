@@ -359,6 +359,22 @@ public class RegistryLincheckTests {
 			.isInstanceOf(AssertionError.class);
 	}
 
+	@Test
+	void theSuiteCatchesAPlantedStaleLivenessCopy() {
+		assertThatThrownBy(() -> LinChecker.check(StaleCopyUniqueCore.class,
+				dangerousShapesOnly(UniqueCore.class, UniqueSpec.class).minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	/** The unique core over {@link StaleCopyPartition}s: an entry's liveness copy outlives its owner. */
+	public static class StaleCopyUniqueCore extends UniqueCore {
+
+		public StaleCopyUniqueCore() {
+			super(StaleCopyPartition::new);
+		}
+
+	}
+
 	/** The unique core over {@link StaleReadPartition}s: the planted bug the suite must catch. */
 	public static class StaleReadUniqueCore extends UniqueCore {
 

@@ -46,6 +46,22 @@ public abstract class ExitHook {
 	}
 
 	/**
+	 * Runs under the process's lock when this hook is attached, before any death or detach can
+	 * follow; with {@link #detached()} and {@link #ownerDying()} it lets a hook keep its own copy
+	 * of "attached to a live owner" (a registry entry does, so that a read needs no trip to the
+	 * owner). Must be short, must not block, take locks or throw.
+	 */
+	protected void attached() {
+	}
+
+	/**
+	 * Runs under the process's lock when this hook is detached from a live process. Must be
+	 * short, must not block, take locks or throw.
+	 */
+	protected void detached() {
+	}
+
+	/**
 	 * Runs once under the process's lock just before the process is marked dead, for
 	 * bookkeeping that must be done by the moment the death is visible, such as a registry's
 	 * entry count. Must be short, must not block, take locks or throw.

@@ -25,7 +25,10 @@ import dev.procreg.process.ProcessRuntime;
  * its lock ({@link #markDead}), and that write is the moment it dies for every observer:
  * {@link #isAlive()} reads it, registries and groups skip entries whose owner is dead, and
  * everything that runs afterwards (exit hooks, links, monitors) only reclaims memory and tells
- * others. A registry entry holds its owner, so a read reaches the liveness word in one hop.
+ * others. A registry entry holds its owner, so a read reaches the liveness word in one hop; an
+ * entry may also keep its own copy of "attached to a live owner" through
+ * {@link ExitHook#attached()}, {@link ExitHook#detached()} and {@link ExitHook#ownerDying()},
+ * all called under the lock, the last before the word is set.
  *
  * <h2>Lock</h2>
  * The process's monitor guards the hooks and the transition to dead. Nothing blocks while
@@ -234,6 +237,7 @@ public abstract class Owner {
 				this.hooks.prev = hook;
 			}
 			this.hooks = hook;
+			hook.attached();
 			return true;
 		}
 	}
@@ -287,6 +291,7 @@ public abstract class Owner {
 			hook.prev = null;
 			hook.next = null;
 			hook.attachedTo = null;
+			hook.detached();
 			return true;
 		}
 	}

@@ -1,0 +1,137 @@
+package dev.procreg.benchmarks;
+
+import java.io.FileWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs one operation of {@link RegistryAtScaleBenchmark} a fixed number of times, on the same
+ * 100,000-process setup, for hardware counters that a loaded machine does not disturb
+ * (instructions, cache misses per operation). Not a JMH benchmark: a plain {@code main} meant to
+ * run under {@code perf stat} with a control FIFO, which it enables only around the measured
+ * loop, after the setup and a warm-up long enough for the JIT.
+ *
+ * <pre>
+ * mkfifo /tmp/ctl /tmp/ack
+ * perf stat -e instructions,cycles,cache-misses,L1-dcache-load-misses -D -1 \
+ *     --control fifo:/tmp/ctl,/tmp/ack \
+ *     java -cp benchmarks.jar dev.procreg.benchmarks.ScaleCounts lookupHit 1 random 20000000 /tmp/ctl /tmp/ack
+ * </pre>
+ * The operation is {@code lookupHit}, {@code baselineMapGet}, {@code conflictingRegister} or
+ * {@code baselinePutIfAbsent}; divide the counts by the number of operations it prints.
+ */
+public final class ScaleCounts {
+
+	/** Compared with each result, so that the result is used without being dereferenced. */
+	static Object marker = new Object();
+
+	private ScaleCounts() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String operation = args[0];
+		RegistryAtScaleBenchmark bench = new RegistryAtScaleBenchmark();
+		bench.partitions = Integer.parseInt(args[1]);
+		bench.order = args[2];
+		long operations = Long.parseLong(args[3]);
+		Path control = (args.length > 4) ? Path.of(args[4]) : null;
+		Path ack = (args.length > 5) ? Path.of(args[5]) : null;
+		bench.start();
+		try {
+			if (operation.equals("lookupPair") || operation.equals("registerPair")) {
+				pair(bench, operation.equals("lookupPair"), operations);
+				return;
+			}
+			boolean batches = operation.equals("conflictingRegister") || operation.equals("baselinePutIfAbsent");
+			long warmUp = batches ? 100 : 20_000_000;
+			long measured = batches ? Math.max(1, operations / RegistryAtScaleBenchmark.COUNT) : operations;
+			long sink = run(bench, operation, warmUp);
+			System.gc();
+			command(control, ack, "enable");
+			long started = System.nanoTime();
+			sink += run(bench, operation, measured);
+			long elapsed = System.nanoTime() - started;
+			command(control, ack, "disable");
+			long done = batches ? measured * RegistryAtScaleBenchmark.COUNT : measured;
+			System.out.printf("%s partitions=%d order=%s operations=%d ns/op=%.1f (sink %d)%n", operation,
+					bench.partitions, bench.order, done, (double) elapsed / done, sink);
+		}
+		finally {
+			bench.close();
+		}
+	}
+
+	/**
+	 * Alternates the operation and its baseline in rounds, in one JVM on one heap, and prints the
+	 * fastest round of each: noise from other load only ever adds time, so the minimum is the
+	 * estimate least disturbed by it.
+	 */
+	private static void pair(RegistryAtScaleBenchmark bench, boolean lookups, long operations) throws Exception {
+		String ours = lookups ? "lookupHit" : "conflictingRegister";
+		String baseline = lookups ? "baselineMapGet" : "baselinePutIfAbsent";
+		long perRound = lookups ? operations : Math.max(1, operations / RegistryAtScaleBenchmark.COUNT);
+		long done = lookups ? perRound : perRound * RegistryAtScaleBenchmark.COUNT;
+		run(bench, ours, lookups ? 20_000_000 : 100);
+		run(bench, baseline, lookups ? 20_000_000 : 100);
+		double bestOurs = Double.MAX_VALUE;
+		double bestBaseline = Double.MAX_VALUE;
+		for (int round = 0; round < 15; round++) {
+			long started = System.nanoTime();
+			run(bench, ours, perRound);
+			bestOurs = Math.min(bestOurs, (double) (System.nanoTime() - started) / done);
+			started = System.nanoTime();
+			run(bench, baseline, perRound);
+			bestBaseline = Math.min(bestBaseline, (double) (System.nanoTime() - started) / done);
+		}
+		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio %.2fx%n", ours, bench.partitions,
+				bench.order, bestOurs, baseline, bestBaseline, bestBaseline / bestOurs);
+	}
+
+	private static long run(RegistryAtScaleBenchmark bench, String operation, long times) throws Exception {
+		RegistryAtScaleBenchmark.Cursor cursor = new RegistryAtScaleBenchmark.Cursor();
+		long sink = 0;
+		switch (operation) {
+			case "lookupHit" -> {
+				for (long i = 0; i < times; i++) {
+					sink += (bench.lookupHit(cursor) == marker) ? 1 : 0;
+				}
+			}
+			case "baselineMapGet" -> {
+				for (long i = 0; i < times; i++) {
+					sink += (bench.baselineMapGet(cursor) == marker) ? 1 : 0;
+				}
+			}
+			case "conflictingRegister" -> {
+				for (long i = 0; i < times; i++) {
+					sink += bench.conflictingRegister();
+				}
+			}
+			case "baselinePutIfAbsent" -> {
+				for (long i = 0; i < times; i++) {
+					sink += bench.baselinePutIfAbsent();
+				}
+			}
+			default -> throw new IllegalArgumentException("unknown operation: " + operation);
+		}
+		return sink;
+	}
+
+	private static void command(Path control, Path ack, String command) throws IOException {
+		if (control == null) {
+			return;
+		}
+		try (Writer out = new FileWriter(control.toFile(), StandardCharsets.US_ASCII)) {
+			out.write(command + "\n");
+		}
+		if (ack != null) {
+			try (InputStream in = Files.newInputStream(ack)) {
+				in.read(new byte[16]);
+			}
+		}
+	}
+
+}
