@@ -416,53 +416,20 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	}
 
 	/**
-	 * Enqueues like {@link #deliver}.
-	 * @return whether that woke or started the consumer's thread
-	 */
-	final boolean deliverWoke(Object message) {
-		if (exitReason() != null) {
-			return false;
-		}
-		this.mailbox.offer(message, false);
-		return wake();
-	}
-
-	/**
 	 * Enqueues a user message (send, cast) and wakes the process. Any thread may call it.
 	 * @return false when the process is dead, or its bounded mailbox is full (the message is
 	 * dropped and counted)
 	 */
 	final boolean deliverBounded(Object message) {
-		return deliverBounded(message, null);
-	}
-
-	/**
-	 * Enqueues a user message sent by {@code sender} and wakes the process, telling the sender
-	 * when that woke a thread.
-	 * @return false when the process is dead, or its bounded mailbox is full
-	 */
-	final boolean deliverBounded(Object message, @Nullable LocalProcess sender) {
 		if (exitReason() != null || !this.mailbox.offer(message, true)) {
 			return false;
 		}
-		if (wake() && sender != null) {
-			sender.wokeAnother();
-		}
+		wake();
 		return true;
 	}
 
-	/**
-	 * Lets whatever consumes the mailbox know that a message arrived.
-	 * @return whether that woke or started a thread
-	 */
-	abstract boolean wake();
-
-	/**
-	 * This process's thread, sending, just woke another process's thread: on a virtual thread,
-	 * that thread is likely queued behind this one on the same carrier.
-	 */
-	void wokeAnother() {
-	}
+	/** Lets whatever consumes the mailbox know that a message arrived. */
+	abstract void wake();
 
 	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {

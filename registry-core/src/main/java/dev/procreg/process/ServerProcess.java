@@ -228,8 +228,8 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		boolean platform = !Thread.currentThread().isVirtual();
 		try {
-			boolean woke = deliverWoke(from);
-			return from.await(name, start, nanos, timeout, platform ? platformSpin() : woke ? 0L : SpinWait.VIRTUAL_NANOS);
+			deliver(from);
+			return from.await(name, start, nanos, timeout, platform ? platformSpin() : SpinWait.VIRTUAL_NANOS);
 		}
 		finally {
 			detach(from);
@@ -275,12 +275,10 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	// ---- the server's thread
 
 	@Override
-	boolean wake() {
+	void wake() {
 		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			runtime().schedule(this);
-			return true;
 		}
-		return false;
 	}
 
 	@Override

@@ -28,14 +28,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	private volatile boolean waiting;
 
-	/**
-	 * Set when this process's last send woke a parked receiver: its next receive parks without
-	 * spinning, so the woken thread, likely queued behind this one on the same carrier, runs at
-	 * once (as {@code LinkedTransferQueue} does not spin while its carrier has queued work).
-	 * This thread's own.
-	 */
-	private boolean wokeAnother;
-
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -59,17 +51,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	@Override
-	boolean wake() {
+	void wake() {
 		if (this.waiting) {
 			LockSupport.unpark(this.thread);
-			return true;
 		}
-		return false;
-	}
-
-	@Override
-	void wokeAnother() {
-		this.wokeAnother = true;
 	}
 
 	@Override
@@ -177,14 +162,12 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	/**
 	 * Looks at the mailbox a few microseconds before the receiver parks ({@link SpinWait}): a
 	 * reply to a message just sent often lands within it. Never past the receive's deadline; not
-	 * at all when this process's send just woke another (see {@link #wokeAnother}) or before its
-	 * first message ever (a spawned process waiting for work).
+	 * at all before the process's first message ever (a spawned process waiting for work).
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
-		if (this.wokeAnother || this.messagesHandled == 0) {
+		if (this.messagesHandled == 0) {
 			// nothing is on its way yet: a fresh process's first wait parks at once
-			this.wokeAnother = false;
 			return !mailboxEmpty() || !isAlive();
 		}
 		long since = System.nanoTime();
