@@ -1,10 +1,8 @@
 package dev.procreg.demo;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
@@ -506,16 +503,19 @@ class AdminPageBrowserTests {
 	}
 
 	private void screenshot(String name) throws IOException {
-		File shot = browser().getScreenshotAs(OutputType.FILE);
-		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		chromium().screenshot(SCREENSHOTS, name);
 	}
 
 	private ChromeDriver browser() {
+		return chromium().driver();
+	}
+
+	private Chromium chromium() {
 		Chromium current = this.chromium;
 		if (current == null) {
 			throw new IllegalStateException("Chromium did not start");
 		}
-		return current.driver();
+		return current;
 	}
 
 	/** A permanent worker type of the test's own: the demo's donor sessions are transient. */

@@ -4,8 +4,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -66,6 +68,13 @@ final class Chromium implements AutoCloseable {
 
 	ChromeDriver driver() {
 		return this.driver;
+	}
+
+	/** Saves what the browser shows as {@code <name>.png} in {@code directory}, made if missing. */
+	void screenshot(Path directory, String name) throws IOException {
+		Files.createDirectories(directory);
+		File shot = this.driver.getScreenshotAs(OutputType.FILE);
+		Files.copy(shot.toPath(), directory.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
 	}
 
 	@Override

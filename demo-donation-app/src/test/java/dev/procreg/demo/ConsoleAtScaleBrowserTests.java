@@ -1,13 +1,11 @@
 package dev.procreg.demo;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
@@ -462,18 +459,19 @@ class ConsoleAtScaleBrowserTests {
 	}
 
 	private void screenshot(String name) throws IOException {
-		Path screenshots = TARGET.resolve("screenshots");
-		Files.createDirectories(screenshots);
-		File shot = browser().getScreenshotAs(OutputType.FILE);
-		Files.copy(shot.toPath(), screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		chromium().screenshot(TARGET.resolve("screenshots"), name);
 	}
 
 	private ChromeDriver browser() {
+		return chromium().driver();
+	}
+
+	private Chromium chromium() {
 		Chromium current = this.chromium;
 		if (current == null) {
 			throw new IllegalStateException("Chromium did not start");
 		}
-		return current.driver();
+		return current;
 	}
 
 	@TestConfiguration(proxyBeanMethods = false)
