@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.procreg.group.ProcessGroups;
 import dev.procreg.process.CallTimeoutException;
@@ -71,6 +73,8 @@ public final class Introspection {
 	/** The largest page of keys. */
 	public static final int MAX_PAGE = 1000;
 
+	private static final Logger logger = LoggerFactory.getLogger(Introspection.class);
+
 	private final ProcessRuntime runtime;
 
 	private final @Nullable TopLevelSupervisors topLevel;
@@ -78,6 +82,9 @@ public final class Introspection {
 	private final Settings settings;
 
 	private final Map<String, KeyIndex> keyIndexes = new ConcurrentHashMap<>();
+
+	/** Registries whose keys a background sort is ordering now. */
+	private final Set<String> sorting = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @param runtime the runtime shown
@@ -156,18 +163,42 @@ public final class Introspection {
 
 	/**
 	 * The registry's keys sorted by their text, reused while the registry's counters of
-	 * registrations and unregistrations have not moved (nothing was added or removed), and, while
-	 * they move, for up to {@link Settings#keyIndexMaxAge()}: a refresh of a page then costs the
-	 * page, not the registry.
+	 * registrations and unregistrations have not moved (nothing was added or removed). Once they
+	 * moved and the index is older than {@link Settings#keyIndexMaxAge()}, a page is still served
+	 * from it and one background sort per registry makes the next (with a zero age, the sort runs
+	 * on the request at once): a refresh costs the page, not the registry.
 	 */
 	private KeyIndex keyIndex(ProcessRegistry<Object, Object> registry) {
 		long changes = changes(registry);
 		long now = System.nanoTime();
 		KeyIndex index = this.keyIndexes.get(registry.name());
-		if (index != null && index.registry == registry && (index.changes == changes
-				|| now - index.builtAt < this.settings.keyIndexMaxAge().toNanos())) {
-			return index;
+		long maxAge = this.settings.keyIndexMaxAge().toNanos();
+		if (index == null || index.registry != registry || (maxAge == 0 && index.changes != changes)) {
+			index = sortKeys(registry, changes, now);
+			this.keyIndexes.put(registry.name(), index);
 		}
+		else if (index.changes != changes && now - index.builtAt >= maxAge && this.sorting.add(registry.name())) {
+			Thread.ofVirtual().name("procreg-key-index").start(() -> resort(registry));
+		}
+		return index;
+	}
+
+	/** The background sort of a registry's keys, one per registry at a time. */
+	private void resort(ProcessRegistry<Object, Object> registry) {
+		try {
+			KeyIndex index = sortKeys(registry, changes(registry), System.nanoTime());
+			this.keyIndexes.computeIfPresent(registry.name(), (name, old) -> (old.registry == registry) ? index : old);
+		}
+		catch (RuntimeException ex) {
+			// a registry stopped meanwhile: the next page finds it gone, or sorts again
+			logger.debug("Sorting the keys of registry '{}' failed", registry.name(), ex);
+		}
+		finally {
+			this.sorting.remove(registry.name());
+		}
+	}
+
+	private static KeyIndex sortKeys(ProcessRegistry<Object, Object> registry, long changes, long now) {
 		TreeMap<String, List<Object>> byText = new TreeMap<>();
 		for (Object key : registry.select((entry) -> true, RegistryEntry::key)) {
 			List<Object> keys = byText.computeIfAbsent(String.valueOf(key), (text) -> new ArrayList<>(1));
@@ -181,9 +212,7 @@ public final class Introspection {
 		for (List<Object> group : byText.values()) {
 			keys[i++] = group.toArray();
 		}
-		index = new KeyIndex(registry, changes, now, texts, keys);
-		this.keyIndexes.put(registry.name(), index);
-		return index;
+		return new KeyIndex(registry, changes, now, texts, keys);
 	}
 
 	/**
@@ -782,8 +811,9 @@ public final class Introspection {
 	 * @param maxChildren the most children of one supervisor a tree node lists
 	 * @param maxMembers the most members of one group a view lists
 	 * @param keyIndexMaxAge how long a registry's sorted keys are reused for pages while the
-	 * registry changes (they are reused for as long as it does not change); zero to sort again
-	 * after every change
+	 * registry changes (they are reused for as long as it does not change); once older, pages
+	 * are still served from them while one background sort makes the next; zero to sort again on
+	 * the page after every change
 	 */
 	public record Settings(Duration supervisorTimeout, Duration terminateGrace, int maxChildren, int maxMembers,
 			Duration keyIndexMaxAge) {

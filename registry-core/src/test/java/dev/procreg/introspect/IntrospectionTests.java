@@ -82,6 +82,42 @@ class IntrospectionTests {
 	}
 
 	@Test
+	void aStaleKeyIndexServesItsPageAtOnceWhileOneBackgroundSortMakesTheNext() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("moving"));
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch more = new CountDownLatch(1);
+		CountDownLatch added = new CountDownLatch(1);
+		this.runtime.spawn((ctx) -> {
+			registry.register("a", "1");
+			registry.register("b", "2");
+			first.countDown();
+			more.await();
+			registry.register("c", "3");
+			added.countDown();
+			ctx.receive();
+		});
+		Await.latch(first);
+		ValueProjection plain = (name, key, value) -> value;
+		// any age is past at the next page: only the background sort may bring "c" in
+		Introspection stale = new Introspection(this.runtime, null,
+				new Introspection.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), 100, 100, Duration.ofNanos(1)));
+		Introspection fresh = introspection(null);
+		assertThat(stale.keys("moving", 0, 10, null, false, plain).orElseThrow().total()).isEqualTo(2);
+		assertThat(fresh.keys("moving", 0, 10, null, false, plain).orElseThrow().total()).isEqualTo(2);
+		more.countDown();
+		Await.latch(added);
+		assertThat(fresh.keys("moving", 0, 10, null, false, plain).orElseThrow().total())
+			.as("with a zero age the page sorts again at once").isEqualTo(3);
+		assertThat(stale.keys("moving", 0, 10, null, false, plain).orElseThrow().total())
+			.as("the stale index, served at once").isEqualTo(2);
+		await().atMost(Await.LONG)
+			.untilAsserted(() -> assertThat(stale.keys("moving", 0, 10, null, false, plain).orElseThrow().items())
+				.extracting(Introspection.KeyEntries::key)
+				.containsExactly("a", "b", "c"));
+	}
+
+	@Test
 	void terminateIsShutdownThenKillWrittenOnce() {
 		Introspection introspection = introspection(null);
 		Pid polite = GenServer.start(this.runtime, new Server(false), null).orThrow();

@@ -118,8 +118,9 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 	 * @param maxChildren The most children of one supervisor the supervision tree lists
 	 * @param maxMembers The most members of one process group a view lists
 	 * @param keyIndexMaxAge How long a registry's keys, sorted for paging, are reused while the
-	 * registry changes (while it does not, they are reused anyway): a refresh of a page of keys
-	 * then costs the page, not the registry. 0 sorts again after every change
+	 * registry changes (while it does not, they are reused anyway); once older, pages are still
+	 * served from them while one background sort makes the next, so a refresh of a page of keys
+	 * costs the page, not the registry. 0 sorts again on the page after every change
 	 */
 	public record Introspection(@DefaultValue("1s") Duration supervisorTimeout,
 			@DefaultValue("5s") Duration terminateGrace, @DefaultValue("100") int maxChildren,
