@@ -1,5 +1,7 @@
 package dev.procreg.process;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,8 +43,16 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
+	private static final VarHandle MEMBERSHIP;
+
 	static {
 		installLookup(ProcessRuntime::local);
+		try {
+			MEMBERSHIP = MethodHandles.lookup().findVarHandle(LocalProcess.class, "membership", byte.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
 	}
 
 	final Pid pid;
@@ -65,6 +75,10 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
+
+	/** Whether the runtime's process table counts this process; see {@link SerialTable}. */
+	@SuppressWarnings("unused") // through MEMBERSHIP
+	private volatile byte membership;
 
 	// guarded by this
 	private @Nullable Set<LocalProcess> links;
@@ -578,6 +592,26 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	@Nullable String serverClass() {
 		return null;
+	}
+
+	/** The runtime's processes by serial, each process its own slot's content. */
+	static final class Table extends SerialTable<LocalProcess> {
+
+		@Override
+		long serial(LocalProcess process) {
+			return process.pid.serial();
+		}
+
+		@Override
+		int membership(LocalProcess process) {
+			return (byte) MEMBERSHIP.getVolatile(process);
+		}
+
+		@Override
+		boolean moveMembership(LocalProcess process, int from, int to) {
+			return MEMBERSHIP.compareAndSet(process, (byte) from, (byte) to);
+		}
+
 	}
 
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +87,8 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	private final Options options;
 
-	private final ConcurrentHashMap<Pid, LocalProcess> processes = new ConcurrentHashMap<>();
+	/** Every process not yet exited: what close() ends, processes() lists, a pid read from text finds. */
+	private final LocalProcess.Table processes = new LocalProcess.Table();
 
 	final NameTable names = new NameTable();
 
@@ -190,8 +190,23 @@ public final class ProcessRuntime implements AutoCloseable {
 		Objects.requireNonNull(body, "body must not be null");
 		ensureOpen();
 		ThreadProcess process = new ThreadProcess(this, SERIALS.incrementAndGet(), body);
-		this.processes.put(process.pid, process);
+		admit(process);
 		return process;
+	}
+
+	/**
+	 * Enters a process that has run no code yet in the process table, where {@link #close()}
+	 * finds it. A close that began meanwhile may not have seen it (it reads the table after
+	 * marking the runtime closed; this reads the mark after writing the table, so one of the two
+	 * sees the other): the process then ends here, unstarted, and the spawn fails.
+	 */
+	private void admit(LocalProcess process) {
+		ProcessFaults.beforeAdmit();
+		this.processes.add(process);
+		if (this.closed.get()) {
+			process.exit(ExitReason.SHUTDOWN);
+			throw new IllegalStateException("runtime " + node() + " is closed");
+		}
 	}
 
 	StartResult startServer(GenServer<?> server, @Nullable Object arg, @Nullable RegistrableName name, boolean link) {
@@ -208,7 +223,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		}
 		ServerProcess process = new ServerProcess(this, SERIALS.incrementAndGet(), server);
 		process.idleShutdown = idleShutdown;
-		this.processes.put(process.pid, process);
+		admit(process);
 		if (name != null) {
 			Pid owner;
 			try {
@@ -472,9 +487,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** @return the live processes, in pid order */
 	public List<Pid> processes() {
 		List<Pid> pids = new ArrayList<>(this.processes.size());
-		this.processes.forEach((pid, process) -> {
+		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
-				pids.add(pid);
+				pids.add(process.pid);
 			}
 		});
 		pids.sort(null);
@@ -510,7 +525,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public List<ProcessSummary> summaries(boolean withNames) {
 		List<ProcessSummary> summaries = new ArrayList<>(this.processes.size());
-		this.processes.forEach((pid, process) -> {
+		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				summaries.add(process.summary(withNames));
 			}
@@ -529,14 +544,14 @@ public final class ProcessRuntime implements AutoCloseable {
 		int[] longest = { 0 };
 		Pid[] longestPid = { null };
 		int[] count = { 0 };
-		this.processes.forEach((pid, process) -> {
+		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				count[0]++;
 				handled[0] += process.messagesHandled;
 				int length = process.mailboxLength();
 				if (length > longest[0]) {
 					longest[0] = length;
-					longestPid[0] = pid;
+					longestPid[0] = process.pid;
 				}
 			}
 		});
@@ -730,7 +745,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (process != null && process.runtime() == this) {
 			return process;
 		}
-		return this.processes.get(pid);
+		return pid.node().equals(node()) ? this.processes.find(pid.serial()) : null;
 	}
 
 	/**
@@ -791,7 +806,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	}
 
 	void processExited(LocalProcess process) {
-		this.processes.remove(process.pid, process);
+		this.processes.remove(process);
 		long handled = process.messagesHandled;
 		if (handled != 0) {
 			// most short-lived processes handled nothing: no write to the shared counter
@@ -843,7 +858,8 @@ public final class ProcessRuntime implements AutoCloseable {
 				logger.error("Runtime {}: could not stop {} in order", node(), stop.process.pid, ex);
 			}
 		}
-		List<LocalProcess> alive = new ArrayList<>(this.processes.values());
+		List<LocalProcess> alive = new ArrayList<>(this.processes.size());
+		this.processes.forEach(alive::add);
 		CountDownLatch exited = new CountDownLatch(alive.size());
 		for (LocalProcess process : alive) {
 			if (!process.attach(new ExitLatch(exited))) {
@@ -870,14 +886,14 @@ public final class ProcessRuntime implements AutoCloseable {
 			logger.warn("Runtime {}: processes still running after {} ms; killing them", node(),
 					this.options.shutdownTimeout().toMillis());
 		}
-		for (LocalProcess process : this.processes.values()) {
+		this.processes.forEach((process) -> {
 			try {
 				process.exit(ExitReason.KILLED);
 			}
 			catch (Throwable ex) {
 				logger.error("Runtime {}: could not kill {}", node(), process.pid, ex);
 			}
-		}
+		});
 		ScheduledThreadPoolExecutor timers = this.scheduler;
 		if (timers != null) {
 			timers.shutdownNow();

@@ -39,7 +39,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	public void run() {
 		bindThread(this);
 		try {
-			this.body.run(this);
+			if (isAlive()) {
+				// not when it died before its thread started (a runtime closing as it was spawned)
+				this.body.run(this);
+			}
 			exitOnOwnThread(ExitReason.NORMAL);
 		}
 		catch (Throwable ex) {

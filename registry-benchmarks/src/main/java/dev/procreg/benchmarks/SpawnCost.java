@@ -1,0 +1,155 @@
+package dev.procreg.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedTransferQueue;
+
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.registry.ProcessRegistry;
+import dev.procreg.registry.RegistryOptions;
+
+/**
+ * What one shot of {@link RegistryLifecycleBenchmark}'s spawn + register costs, in counts a
+ * loaded machine moves less than wall time: CPU of the whole JVM, CPU of the spawning thread
+ * (the serial path) and bytes allocated, per shot. Not a JMH benchmark: a plain {@code main}
+ * that runs the benchmark's work (or its baseline's) several times, with a {@code System.gc()}
+ * between shots, and prints each shot and the medians. Give it a young generation large enough
+ * that no collection falls inside a shot, so that the shot's own work is measured:
+ *
+ * <pre>
+ * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost ours 7
+ * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost baseline 7
+ * </pre>
+ */
+public final class SpawnCost {
+
+	private static final int COUNT = RegistryLifecycleBenchmark.COUNT;
+
+	private static final String[] KEYS = new String[COUNT];
+
+	static {
+		for (int i = 0; i < COUNT; i++) {
+			KEYS[i] = "key-" + i;
+		}
+	}
+
+	private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
+
+	private static final com.sun.management.ThreadMXBean THREADS = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
+
+	private SpawnCost() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String mode = (args.length > 0) ? args[0] : "ours";
+		int shots = (args.length > 1) ? Integer.parseInt(args[1]) : 7;
+		if (!mode.equals("ours") && !mode.equals("baseline")) {
+			throw new IllegalArgumentException("unknown mode " + mode + "; use ours or baseline");
+		}
+		int warmups = 3;
+		long[] wall = new long[shots];
+		long[] cpu = new long[shots];
+		long[] spawner = new long[shots];
+		long[] allocated = new long[shots];
+		for (int shot = -warmups; shot < shots; shot++) {
+			System.gc();
+			Shot result = mode.equals("ours") ? ours() : baseline();
+			if (shot >= 0) {
+				wall[shot] = result.wall;
+				cpu[shot] = result.cpu;
+				spawner[shot] = result.spawner;
+				allocated[shot] = result.allocated;
+			}
+			System.out.printf("%s shot %2d: wall %4d ms, process CPU %5d ms, spawning thread CPU %4d ms, allocated %,d B (%,d B per process)%n",
+					mode, shot, result.wall / 1_000_000, result.cpu / 1_000_000, result.spawner / 1_000_000,
+					result.allocated, result.allocated / COUNT);
+		}
+		System.out.printf("RESULT %s (median of %d): wall %d ms, process CPU %d ms, spawning thread CPU %d ms, allocated %,d B per process%n",
+				mode, shots, median(wall) / 1_000_000, median(cpu) / 1_000_000, median(spawner) / 1_000_000,
+				median(allocated) / COUNT);
+	}
+
+	private record Shot(long wall, long cpu, long spawner, long allocated) {
+	}
+
+	private static Shot ours() throws InterruptedException {
+		ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ZERO));
+		ProcessRegistry<String, Boolean> registry = ProcessRegistry.start(runtime, RegistryOptions.unique("lifecycle"));
+		CountDownLatch started = new CountDownLatch(COUNT);
+		Pid[] pids = new Pid[COUNT];
+		long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
+		long cpuBefore = OS.getProcessCpuTime();
+		long spawnerBefore = THREADS.getCurrentThreadCpuTime();
+		long wallBefore = System.nanoTime();
+		for (int i = 0; i < COUNT; i++) {
+			String key = KEYS[i];
+			pids[i] = runtime.spawn((ctx) -> {
+				registry.register(key, Boolean.TRUE);
+				started.countDown();
+				ctx.receive();
+			});
+		}
+		long spawner = THREADS.getCurrentThreadCpuTime() - spawnerBefore;
+		RegistryLifecycleBenchmark.await(started);
+		Shot shot = new Shot(System.nanoTime() - wallBefore, OS.getProcessCpuTime() - cpuBefore, spawner,
+				THREADS.getTotalThreadAllocatedBytes() - allocatedBefore);
+		runtime.close();
+		if (!Boolean.getBoolean("spawncost.nojoin")) {
+			for (Pid pid : pids) {
+				runtime.awaitThreadLeft(pid, Duration.ofMinutes(1));
+			}
+		}
+		return shot;
+	}
+
+	private static Shot baseline() throws InterruptedException {
+		ConcurrentHashMap<String, Thread> map = new ConcurrentHashMap<>();
+		Thread[] threads = new Thread[COUNT];
+		CountDownLatch started = new CountDownLatch(COUNT);
+		long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
+		long cpuBefore = OS.getProcessCpuTime();
+		long spawnerBefore = THREADS.getCurrentThreadCpuTime();
+		long wallBefore = System.nanoTime();
+		for (int i = 0; i < COUNT; i++) {
+			String key = KEYS[i];
+			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+			threads[i] = Thread.ofVirtual().start(() -> {
+				map.put(key, Thread.currentThread());
+				started.countDown();
+				try {
+					mailbox.take();
+				}
+				catch (InterruptedException ex) {
+					// ended after the shot
+				}
+				finally {
+					map.remove(key);
+				}
+			});
+		}
+		long spawner = THREADS.getCurrentThreadCpuTime() - spawnerBefore;
+		RegistryLifecycleBenchmark.await(started);
+		Shot shot = new Shot(System.nanoTime() - wallBefore, OS.getProcessCpuTime() - cpuBefore, spawner,
+				THREADS.getTotalThreadAllocatedBytes() - allocatedBefore);
+		for (Thread thread : threads) {
+			thread.interrupt();
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		return shot;
+	}
+
+	private static long median(long[] values) {
+		long[] sorted = values.clone();
+		Arrays.sort(sorted);
+		return sorted[sorted.length / 2];
+	}
+
+}

@@ -1,0 +1,255 @@
+package dev.procreg.process;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jetbrains.lincheck.datastructures.Validate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.testing.LincheckProgress;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Linearizability of the runtime's process table ({@link SerialTable}), checked by Lincheck
+ * against a set: elements are added (each at most once, by one of two spawners), removed by
+ * whoever finds them (as an exit, a kill or a closing runtime does), and found by serial (a pid
+ * read back from text). The table starts with two slots, so that almost every second add grows
+ * it while the others write. After each scenario, the count must equal the elements the slots
+ * hold, each of them counted.
+ *
+ * <p>The suite proves its power on a planted bug: an add that does not make sure of its element
+ * in the copy when a resize froze the slots it wrote to, which loses a process that a resize
+ * copied too early.
+ */
+@ExtendWith(LincheckProgress.class)
+public class ProcessTableLincheckTests {
+
+	@Test
+	void modelCheckingPasses() {
+		modelChecking().check(RealTable.class);
+	}
+
+	@Test
+	void stressPasses() {
+		new StressOptions().iterations(6)
+			.invocationsPerIteration(500)
+			.threads(3)
+			.actorsPerThread(3)
+			.sequentialSpecification(SetModel.class)
+			.check(RealTable.class);
+	}
+
+	@Test
+	void aDangerousShapeAddsRacingAGrowthThenReadsPasses() {
+		// three adds, the second of which grows the table, then every element is looked for
+		modelChecking().actorsBefore(0).actorsPerThread(1).actorsAfter(3).check(RealTable.class);
+	}
+
+	@Test
+	void catchesAnAddThatDoesNotMakeSureAfterAFreeze() {
+		assertThatExceptionOfType(LincheckAssertionError.class)
+			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(UnsureAfterFreeze.class));
+	}
+
+	private static ModelCheckingOptions modelChecking() {
+		return new ModelCheckingOptions().iterations(20)
+			.invocationsPerIteration(300)
+			.threads(3)
+			.actorsPerThread(2)
+			.actorsBefore(1)
+			.actorsAfter(2)
+			.sequentialSpecification(SetModel.class);
+	}
+
+	/** An element: a serial and the membership word a process carries. */
+	public static final class Item {
+
+		private static final VarHandle MEMBERSHIP;
+
+		static {
+			try {
+				MEMBERSHIP = MethodHandles.lookup().findVarHandle(Item.class, "membership", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		final long serial;
+
+		/** Whether its spawner added it; only that spawner reads it. */
+		final AtomicBoolean added = new AtomicBoolean();
+
+		@SuppressWarnings("unused") // through MEMBERSHIP
+		private volatile int membership;
+
+		Item(long serial) {
+			this.serial = serial;
+		}
+
+	}
+
+	static class ItemTable extends SerialTable<Item> {
+
+		ItemTable() {
+			super(2);
+		}
+
+		@Override
+		long serial(Item item) {
+			return item.serial;
+		}
+
+		@Override
+		int membership(Item item) {
+			return (int) Item.MEMBERSHIP.getVolatile(item);
+		}
+
+		@Override
+		boolean moveMembership(Item item, int from, int to) {
+			return Item.MEMBERSHIP.compareAndSet(item, from, to);
+		}
+
+	}
+
+	/**
+	 * Drives a table the way the runtime does. Two spawners add in parallel, each its own two
+	 * elements, each element at most once (a process is spawned once, by one thread).
+	 */
+	@Param(name = "element", gen = IntGen.class, conf = "1:4")
+	@Param(name = "own", gen = IntGen.class, conf = "1:2")
+	public abstract static class Driver {
+
+		// serials far apart and close together: some share a home slot in a small table
+		private final Item[] items = { new Item(7), new Item(8), new Item(1_000_003), new Item(15) };
+
+		abstract SerialTable<Item> table();
+
+		/** The first spawner adds element 1 or 2, unless it did before. */
+		@Operation(nonParallelGroup = "spawner-a")
+		public void addA(@Param(name = "own") int own) {
+			add(own);
+		}
+
+		/** The second spawner adds element 3 or 4, unless it did before. */
+		@Operation(nonParallelGroup = "spawner-b")
+		public void addB(@Param(name = "own") int own) {
+			add(own + 2);
+		}
+
+		private void add(int element) {
+			Item item = this.items[element - 1];
+			if (item.added.compareAndSet(false, true)) {
+				table().add(item);
+			}
+		}
+
+		/** Removes the element if it is found, as an exit or a kill does. */
+		@Operation
+		public void remove(@Param(name = "element") int element) {
+			Item found = table().find(this.items[element - 1].serial);
+			if (found != null) {
+				table().remove(found);
+			}
+		}
+
+		@Operation
+		public boolean contains(@Param(name = "element") int element) {
+			return table().find(this.items[element - 1].serial) != null;
+		}
+
+		/** The count agrees with the slots, and every element in them is counted. */
+		@Validate
+		public void countAgreesWithSlots() {
+			List<Item> held = new ArrayList<>();
+			table().forEach(held::add);
+			if (table().size() != held.size() || new HashSet<>(held).size() != held.size()) {
+				throw new IllegalStateException("count " + table().size() + " but the slots hold " + held.size());
+			}
+			for (Item item : held) {
+				if (table().membership(item) != SerialTable.IN) {
+					throw new IllegalStateException(item.serial + " is in the slots but not counted");
+				}
+			}
+		}
+
+	}
+
+	public static class RealTable extends Driver {
+
+		private final ItemTable table = new ItemTable();
+
+		@Override
+		SerialTable<Item> table() {
+			return this.table;
+		}
+
+	}
+
+	/**
+	 * A planted bug in the real table: an add that returns as soon as its element is in some
+	 * slots, even slots that a resize has frozen and may have copied before the element landed.
+	 */
+	public static class UnsureAfterFreeze extends Driver {
+
+		private final ItemTable table = new ItemTable() {
+
+			@Override
+			boolean makesSureAfterFreeze() {
+				return false;
+			}
+
+		};
+
+		@Override
+		SerialTable<Item> table() {
+			return this.table;
+		}
+
+	}
+
+	/** The sequential specification: a set of elements, each added at most once. */
+	public static class SetModel {
+
+		private final Set<Integer> added = new HashSet<>();
+
+		private final Set<Integer> present = new HashSet<>();
+
+		public void addA(int own) {
+			add(own);
+		}
+
+		public void addB(int own) {
+			add(own + 2);
+		}
+
+		private void add(int element) {
+			if (this.added.add(element)) {
+				this.present.add(element);
+			}
+		}
+
+		public void remove(int element) {
+			this.present.remove(element);
+		}
+
+		public boolean contains(int element) {
+			return this.present.contains(element);
+		}
+
+	}
+
+}
