@@ -17,7 +17,10 @@ import dev.procreg.registry.RegistryOptions;
  * loaded machine moves less than wall time: CPU of the whole JVM, CPU of the spawning thread
  * (the serial path) and bytes allocated, per shot. Not a JMH benchmark: a plain {@code main}
  * that runs the benchmark's work (or its baseline's) several times, with a {@code System.gc()}
- * between shots, and prints each shot and the medians. Give it a young generation large enough
+ * between shots, and prints each shot and the medians. After each shot the runtime is closed and
+ * every process's thread awaited, as the baseline joins its threads ({@code -Dspawncost.nojoin=true}
+ * skips that, to see what a shot pays for the previous one's unwinding threads). Give it a young
+ * generation large enough
  * that no collection falls inside a shot, so that the shot's own work is measured:
  *
  * <pre>
