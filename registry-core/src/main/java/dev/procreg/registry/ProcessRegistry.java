@@ -679,7 +679,7 @@ public final class ProcessRegistry<K, V> {
 	public long keyCount() {
 		long total = 0;
 		for (Partition<K, V> partition : this.partitions) {
-			total += partition.table.size();
+			total += partition.keyCount();
 		}
 		return total;
 	}
@@ -697,19 +697,9 @@ public final class ProcessRegistry<K, V> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private void forEachLive(Consumer<Registration<K, V>> action) {
 		for (Partition<K, V> partition : this.partitions) {
-			partition.table.forEach((key, value) -> {
-				if (value instanceof Registration<?, ?> entry) {
-					if (entry.live()) {
-						action.accept((Registration<K, V>) entry);
-					}
-				}
-				else {
-					partition.forEachDuplicate(key, action);
-				}
-			});
+			partition.forEachLive(action);
 		}
 	}
 

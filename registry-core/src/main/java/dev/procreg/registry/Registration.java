@@ -9,8 +9,9 @@ import dev.procreg.process.internal.Owner;
 
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's
- * exit hook, so one object both sits in the table and takes the entry out when its owner exits,
- * and unregistering a key of a process with many keys costs O(1).
+ * exit hook and, for a unique key, the node of its partition's {@link EntryTable}, so one object
+ * sits in the table, is what a lookup reads, and takes the entry out when its owner exits;
+ * unregistering a key of a process with many keys costs O(1).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -20,6 +21,9 @@ class Registration<K, V> extends ExitHook {
 	final Partition<K, V> partition;
 
 	final K key;
+
+	/** The key's hash as {@link EntryTable} spreads it: a lookup compares it before the key. */
+	final int hash;
 
 	final Owner owner;
 
@@ -47,6 +51,7 @@ class Registration<K, V> extends ExitHook {
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
+		this.hash = EntryTable.spread(key.hashCode());
 		this.owner = owner;
 		this.pid = owner.pid();
 		this.value = value;
