@@ -48,6 +48,21 @@ class Registration<K, V> extends ExitHook {
 	 */
 	private RegisterResult.@Nullable AlreadyRegistered refusal;
 
+	/** The tombstone of {@link EntryTable}: no partition, key, owner or pid; never attached, never returned. */
+	@SuppressWarnings("NullAway")
+	private Registration() {
+		this.partition = null;
+		this.key = null;
+		this.hash = 0;
+		this.owner = null;
+		this.pid = null;
+	}
+
+	/** @return a new entry that is no entry: what {@link EntryTable} leaves in a slot whose entry it removed */
+	static Registration<?, ?> tombstone() {
+		return new Registration<>();
+	}
+
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;

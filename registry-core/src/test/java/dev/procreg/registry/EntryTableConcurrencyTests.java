@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link EntryTable} and the unique registry on it under many threads and many writes that cross
- * its resizes (from 64 slots to tens of thousands), each with an invariant checked at the end.
+ * its resizes (from 128 slots to tens of thousands), each with an invariant checked at the end.
  */
 @ExtendWith(RuntimeExtension.class)
 class EntryTableConcurrencyTests {
@@ -53,7 +53,7 @@ class EntryTableConcurrencyTests {
 		assertThat(this.pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
 	}
 
-	/** A key whose hash code three keys share, so many slots hold arrays. */
+	/** A key whose hash code three keys share, so that many probe past others. */
 	record Key(int id) {
 
 		@Override

@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Linearizability of {@link EntryTable} alone with Lincheck, model checking and stress, against
  * a {@code HashMap}: lock-free reads racing writes, collisions (keys in pairs share a hash code,
- * so a slot holds an array) and resizes (two stripes and a first capacity of two, so a handful of
- * keys makes the table double twice while the other thread reads or writes). {@code size} is not
+ * so they probe past each other, through slots that keys of the other stripe claim too) and
+ * resizes (two stripes and a first capacity of four, so a handful of keys makes the table double
+ * twice while the other thread reads or writes). {@code size} is not
  * an operation here: like {@code ConcurrentHashMap.size} it is exact only when no write runs,
  * which {@link EntryTableConcurrencyTests} checks.
  */
@@ -57,8 +58,9 @@ public class EntryTableLincheckTests {
 
 	/**
 	 * A key whose hash code it shares with its pair: 0 and 1, 2 and 3, 4 and 5. Chosen so that
-	 * with two stripes, 0, 1, 4 and 5 take stripe 0 and 2 and 3 stripe 1; they share slot 0 while
-	 * the table has 2 or 4 slots, and that slot's array splits in two (slots 0 and 4) at 8.
+	 * with two stripes, 0, 1, 4 and 5 take stripe 0 and 2 and 3 stripe 1; with 4 slots, 0, 1, 4 and
+	 * 5 have home slot 0 and 2 and 3 slot 1, so they probe into each other's; with 8 slots their
+	 * homes are 0, 5 and 4.
 	 */
 	record Key(int id) {
 
@@ -162,16 +164,16 @@ public class EntryTableLincheckTests {
 
 	// ---- planted bugs
 
-	/** A resize that drops every collision array: the colliding keys vanish when the table doubles. */
+	/** A resize that drops every entry whose home slot is taken: colliding keys vanish when the table grows. */
 	public static class DroppingResizeCore extends TableCore {
 
 		public DroppingResizeCore() {
 			super(new EntryTable<>(2) {
 
 				@Override
-				void split(@Nullable Object slot, Object[] next, int i, int length) {
-					if (slot instanceof Registration<?, ?>) {
-						super.split(slot, next, i, length);
+				void place(Registration<?, ?>[] next, Registration<?, ?> entry) {
+					if (next[entry.hash & (next.length - 1)] == null) {
+						super.place(next, entry);
 					}
 				}
 
@@ -180,15 +182,16 @@ public class EntryTableLincheckTests {
 
 	}
 
-	/** A read that looks at a slot's single entry only, never into its collision array. */
+	/** A read that looks at the key's home slot only and never probes on. */
 	public static class SkippingReadCore extends TableCore {
 
 		public SkippingReadCore() {
 			super(new EntryTable<>(2) {
 
 				@Override
-				@Nullable Registration<Key, Integer> find(@Nullable Object slot, Object key, int hash) {
-					return (slot instanceof Registration<?, ?>) ? super.find(slot, key, hash) : null;
+				@Nullable Registration<Key, Integer> find(Registration<?, ?>[] table, Object key, int hash) {
+					Registration<?, ?> home = table[hash & (table.length - 1)];
+					return (home != null && home.key != null && home.key.equals(key)) ? super.find(table, key, hash) : null;
 				}
 
 			});
@@ -212,7 +215,7 @@ public class EntryTableLincheckTests {
 	 */
 	private static <O extends Options<O, ?>> O withDangerousShapes(O options) {
 		List<Actor> reads = List.of(actor("get", 0), actor("get", 1), actor("get", 2), actor("get", 3));
-		// 0 and 1 collide; the third key takes the table over its threshold: it doubles from 2 to 4
+		// 0 and 1 collide; the third key takes the table over half used: it doubles from 4 to 8
 		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0), actor("putIfAbsent", 1, 1)),
 				List.of(List.of(actor("putIfAbsent", 2, 2), actor("putIfAbsent", 3, 0)),
 						List.of(actor("get", 1), actor("get", 0), actor("remove", 1))),
