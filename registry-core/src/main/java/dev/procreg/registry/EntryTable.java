@@ -113,7 +113,8 @@ class EntryTable<K, V> {
 	@Nullable Registration<K, V> find(Registration<?, ?>[] table, Object key, int hash) {
 		int mask = table.length - 1;
 		for (int i = hash & mask;; i = (i + 1) & mask) {
-			Registration<?, ?> entry = (Registration<?, ?>) SLOT.getAcquire(table, i);
+			Registration<?, ?> entry = table[i];
+			VarHandle.acquireFence();
 			if (entry == null) {
 				return null;
 			}

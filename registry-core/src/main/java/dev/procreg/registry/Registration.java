@@ -18,19 +18,31 @@ import dev.procreg.process.internal.Owner;
  */
 class Registration<K, V> extends ExitHook {
 
+	// Field order matters: HotSpot lays out this class's references in declaration order right
+	// after ExitHook's, then the int and the boolean, so the fields every lookup reads (key, pid,
+	// hash, attachedAlive) come last and side by side: 14 bytes, in one cache line for 7 in 8
+	// entries (declared first, they spread over 26 bytes and two lines for most).
+
 	final Partition<K, V> partition;
 
-	final K key;
-
-	/** The key's hash as {@link EntryTable} spreads it: a lookup compares it before the key. */
-	final int hash;
-
 	final Owner owner;
+
+	volatile @Nullable V value;
+
+	/**
+	 * The answer to every register this entry refuses, made at the first: a refused register
+	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
+	 * racy first write is harmless.
+	 */
+	private RegisterResult.@Nullable AlreadyRegistered refusal;
+
+	final K key;
 
 	/** The owner's pid, what reads return; the owner holds the liveness word, {@link #live()} a copy. */
 	final Pid pid;
 
-	volatile @Nullable V value;
+	/** The key's hash as {@link EntryTable} spreads it: a lookup compares it before the key. */
+	final int hash;
 
 	/**
 	 * Whether this entry is attached to its owner and the owner is alive: set when attached,
@@ -40,13 +52,6 @@ class Registration<K, V> extends ExitHook {
 	 * attached yet, or detached and about to leave the table): the owner's own word decides then.
 	 */
 	private volatile boolean attachedAlive;
-
-	/**
-	 * The answer to every register this entry refuses, made at the first: a refused register
-	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
-	 * racy first write is harmless.
-	 */
-	private RegisterResult.@Nullable AlreadyRegistered refusal;
 
 	/** The tombstone of {@link EntryTable}: no partition, key, owner or pid; never attached, never returned. */
 	@SuppressWarnings("NullAway")
