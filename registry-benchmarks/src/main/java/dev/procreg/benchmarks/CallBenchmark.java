@@ -40,7 +40,9 @@ import org.openjdk.jmh.annotations.Threads;
  * </ul>
  * {@code genServerCallFromProcess*} makes the same calls from inside processes (one per JMH
  * thread), as Elixir's benchmark does: each invocation sends the client process a go message,
- * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits.
+ * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits. Its
+ * baseline, {@code baselineHandRolledCallFromVirtualThread*}, makes the hand-rolled call from a
+ * virtual thread driven the same way.
  *
  * <p>All three do the same work: the request crosses to the server's own thread and the reply
  * comes back ({@code handleCall} never runs on the caller's thread). A platform caller spins up
@@ -108,6 +110,54 @@ public class CallBenchmark {
 			runtime.send(this.pid, done);
 			if (!done.await(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("client process " + this.pid + " did not finish its calls");
+			}
+		}
+
+	}
+
+	/**
+	 * A virtual thread per JMH thread making hand-rolled calls: the baseline of calls made by a
+	 * process, driven the same way (a go message on its own queue, {@value #CALLS} calls, a latch).
+	 */
+	@State(Scope.Thread)
+	public static class ClientThread {
+
+		final LinkedTransferQueue<CountDownLatch> go = new LinkedTransferQueue<>();
+
+		Thread thread;
+
+		@Setup
+		public void start(CallBenchmark benchmark) {
+			this.thread = Thread.ofVirtual().start(() -> {
+				try {
+					for (;;) {
+						CountDownLatch done = this.go.take();
+						for (int i = 0; i < CALLS; i++) {
+							benchmark.handRolledCall();
+						}
+						done.countDown();
+					}
+				}
+				catch (InterruptedException ex) {
+					// torn down
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+		}
+
+		@TearDown
+		public void stop() throws InterruptedException {
+			this.thread.interrupt();
+			this.thread.join();
+		}
+
+		void run() throws InterruptedException {
+			CountDownLatch done = new CountDownLatch(1);
+			this.go.put(done);
+			if (!done.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("client thread did not finish its calls");
 			}
 		}
 
@@ -189,6 +239,20 @@ public class CallBenchmark {
 	@OperationsPerInvocation(CALLS)
 	public void genServerCallFromProcess2(ClientProcess client) throws InterruptedException {
 		client.run(this.runtime);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(CALLS)
+	public void baselineHandRolledCallFromVirtualThread1(ClientThread client) throws InterruptedException {
+		client.run();
+	}
+
+	@Benchmark
+	@Threads(2)
+	@OperationsPerInvocation(CALLS)
+	public void baselineHandRolledCallFromVirtualThread2(ClientThread client) throws InterruptedException {
+		client.run();
 	}
 
 	@Benchmark

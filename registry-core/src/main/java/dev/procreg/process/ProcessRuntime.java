@@ -240,10 +240,13 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
-		LocalProcess.currentAlive("send");
+		LocalProcess sender = LocalProcess.currentAlive("send");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
 			process.deliverBounded(message);
+			if (sender instanceof ThreadProcess own) {
+				own.sentTo = process;
+			}
 		}
 	}
 

@@ -79,6 +79,16 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private boolean lingering;
 
 	/**
+	 * Set by the server's thread while it yields its carrier to a virtual caller its last reply
+	 * woke: a caller that sees it set parks at once rather than spin on the carrier the server
+	 * waits to get back.
+	 */
+	private volatile boolean handingOver;
+
+	/** Whether the last reply unparked a virtual caller; written and read by the server's thread. */
+	private boolean wokeVirtualCaller;
+
+	/**
 	 * Platform callers' spins for their replies that missed in a row ({@link #platformSpin}).
 	 * Written by callers without synchronization: a hint, where a lost update costs one spin.
 	 */
@@ -229,7 +239,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		boolean platform = !Thread.currentThread().isVirtual();
 		try {
 			deliver(from);
-			return from.await(name, start, nanos, timeout, platform ? platformSpin() : SpinWait.VIRTUAL_NANOS);
+			return from.await(name, start, nanos, timeout, platform ? platformSpin() : virtualSpin());
 		}
 		finally {
 			detach(from);
@@ -257,6 +267,15 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		this.spinMisses = (byte) (misses + 1);
 		return SpinWait.VIRTUAL_NANOS;
+	}
+
+	/**
+	 * How long a virtual caller spins for its reply: not at all while the server's thread waits
+	 * for a carrier (just scheduled, or yielding its carrier to a caller it woke), which is most
+	 * likely the caller's own: a spin there would only hold back the server it waits for.
+	 */
+	private long virtualSpin() {
+		return (this.handingOver || RUNNER.getVolatile(this) == SCHEDULED) ? 0L : SpinWait.VIRTUAL_NANOS;
 	}
 
 	/** Records whether a platform caller's spin caught its reply or it had to park. */
@@ -324,6 +343,17 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * @return whether a message arrived (or the server died) meanwhile
 	 */
 	private boolean linger() {
+		if (this.wokeVirtualCaller) {
+			// the caller just woken is queued behind this thread on its carrier: let it run first,
+			// and its next call is most likely in when the carrier comes back to this thread
+			this.wokeVirtualCaller = false;
+			this.handingOver = true;
+			Thread.yield();
+			this.handingOver = false;
+			if (!mailboxEmpty() || !isAlive()) {
+				return true;
+			}
+		}
 		long spin = SpinWait.VIRTUAL_NANOS;
 		long since = System.nanoTime();
 		this.lingering = true;
@@ -461,6 +491,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 				this.state = reply.state();
 				if (from != null) {
 					from.reply(reply.reply());
+					this.wokeVirtualCaller = from.wokeVirtualWaiter();
 				}
 				armIdleTimer(reply.timeout());
 			}

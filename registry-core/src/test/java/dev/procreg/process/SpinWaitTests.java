@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How waiting threads spin before they park ({@link SpinWait}): a platform caller's spin turns
- * short when it keeps missing and comes back when a probe catches its reply; whatever the spin,
- * no message or reply is ever stranded.
+ * short when it keeps missing and comes back when a probe catches its reply; whatever the spin
+ * (or the hand-over of a carrier to a woken process instead of a spin), no message or reply is
+ * ever stranded.
  */
 @ExtendWith(RuntimeExtension.class)
 class SpinWaitTests {
@@ -114,6 +115,30 @@ class SpinWaitTests {
 		Await.latch(done);
 		assertThat(wrong).hasValue(0);
 		assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo(threads * calls);
+	}
+
+	@Test
+	void callsFromProcessesToAServerThatHandsItsCarrierToThemAllGetTheirOwnReplies() {
+		Pid pid = GenServer.start(this.runtime, new Echo(), null).orThrow();
+		int clients = 6;
+		int calls = 3_000;
+		AtomicInteger wrong = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(clients);
+		for (int c = 0; c < clients; c++) {
+			int id = c;
+			this.runtime.spawn((ctx) -> {
+				for (int i = 0; i < calls; i++) {
+					String request = id + ":" + i;
+					if (!request.equals(this.runtime.call(pid, request))) {
+						wrong.incrementAndGet();
+					}
+				}
+				done.countDown();
+			});
+		}
+		Await.latch(done);
+		assertThat(wrong).hasValue(0);
+		assertThat(this.runtime.<Integer>call(pid, "count")).isEqualTo(clients * calls);
 	}
 
 	@Test
