@@ -54,7 +54,6 @@ class Registration<K, V> extends ExitHook {
 	private volatile boolean attachedAlive;
 
 	/** The tombstone of {@link EntryTable}: no partition, key, owner or pid; never attached, never returned. */
-	@SuppressWarnings("NullAway")
 	private Registration() {
 		this.partition = null;
 		this.key = null;
