@@ -19,14 +19,16 @@ import dev.procreg.process.internal.Owner;
  * <h2>Invariants</h2>
  * <ul>
  * <li>A unique key maps to at most one {@link Registration}. A write replaces an entry only when
- * its owner is dead, inside {@code compute}, so two live owners never hold one key.</li>
+ * its owner is dead, inside {@code compute} (under the key's stripe lock of {@link EntryTable}),
+ * so two live owners never hold one key.</li>
  * <li>Reads treat an entry whose owner is dead as absent. Once {@code isAlive} is false for a
  * process, no read returns it, whether or not its exit hooks have run yet.</li>
  * <li>An entry is attached to its owner as an exit hook after it is written. If the owner died
  * in between, the attach fails and the writer removes the entry itself; otherwise the hook
  * removes it after the owner's death, or a new owner replaces it first. Whoever takes it out of
  * the table tells its end, exactly once.</li>
- * <li>Events are published under the key's bin lock, at the step that makes them true, so a
+ * <li>Events are published under the key's lock (its {@link EntryTable} stripe for a unique key,
+ * its bucket's bin lock for a duplicate one), at the step that makes them true, so a
  * key's listeners hear its true owner history: a dead owner's {@code Unregistered} always comes
  * before the {@code Registered} of the owner that replaced it.</li>
  * <li>{@code entries} counts the attached entries of live owners: one in after a successful
@@ -43,8 +45,11 @@ class Partition<K, V> {
 
 	final int index;
 
-	/** A {@link Registration} per key when unique; a {@link Bucket} per key when duplicate. */
-	final ConcurrentHashMap<K, Object> table = new ConcurrentHashMap<>();
+	/** The unique keys' entries; empty in a duplicate registry. */
+	final EntryTable<K, V> uniques = new EntryTable<>();
+
+	/** A {@link Bucket} per duplicate key; empty in a unique registry. */
+	final ConcurrentHashMap<K, Bucket<K, V>> buckets = new ConcurrentHashMap<>();
 
 	final LongAdder entries = new LongAdder();
 
@@ -68,32 +73,27 @@ class Partition<K, V> {
 		// a key held by a live owner is refused without a lock or an allocation: the entry was in
 		// the table when read, and its owner, alive now, was alive then (liveness only ever ends),
 		// so the key was held at that moment; a dead owner's entry takes the locked path below
-		@SuppressWarnings("unchecked")
-		Registration<K, V> held = (Registration<K, V>) this.table.get(key);
+		Registration<K, V> held = this.uniques.get(key);
 		if (held != null && held.live()) {
 			this.conflicts.increment();
 			return held;
 		}
 		Registration<K, V> entry = newUnique(key, owner, value);
-		Object current = this.table.compute(key, (k, existing) -> {
+		Registration<K, V> current = this.uniques.compute(key, (existing) -> {
 			if (existing != null) {
-				@SuppressWarnings("unchecked")
-				Registration<K, V> old = (Registration<K, V>) existing;
-				if (old.owner.isAlive()) {
+				if (existing.owner.isAlive()) {
 					return existing;
 				}
 				// a dead owner's entry whose exit hook has not run yet: its end is told now, so
 				// that the key's events replay its true history (the old owner leaves, then the new comes)
-				ended(old, deathReason(old));
+				ended(existing, deathReason(existing));
 			}
 			registered(entry);
 			return entry;
 		});
 		if (current != entry) {
 			this.conflicts.increment();
-			@SuppressWarnings("unchecked")
-			Registration<K, V> holder = (Registration<K, V>) current;
-			return holder;
+			return current;
 		}
 		RegistryFaults.afterWrite();
 		// the owner may have died after the write (no reader saw it alive with this entry): undone then
@@ -113,19 +113,17 @@ class Partition<K, V> {
 	 * planted bug (a read that skips the owner's liveness).
 	 */
 	@Nullable Registration<K, V> unique(K key) {
-		@SuppressWarnings("unchecked")
-		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
+		Registration<K, V> entry = this.uniques.get(key);
 		return (entry != null && entry.live()) ? entry : null;
 	}
 
 	boolean unregisterUnique(Owner owner, K key) {
-		@SuppressWarnings("unchecked")
-		Registration<K, V> entry = (Registration<K, V>) this.table.get(key);
+		Registration<K, V> entry = this.uniques.get(key);
 		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
 			return false;
 		}
 		this.entries.decrement();
-		this.table.computeIfPresent(key, (k, existing) -> {
+		this.uniques.compute(key, (existing) -> {
 			if (existing != entry) {
 				return existing;
 			}
@@ -139,9 +137,8 @@ class Partition<K, V> {
 
 	void registerDuplicate(Owner owner, K key, @Nullable V value) {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
-		this.table.compute(key, (k, existing) -> {
-			@SuppressWarnings("unchecked")
-			Bucket<K, V> bucket = (existing != null) ? (Bucket<K, V>) existing : new Bucket<>();
+		this.buckets.compute(key, (k, existing) -> {
+			Bucket<K, V> bucket = (existing != null) ? existing : new Bucket<>();
 			bucket.append(entry);
 			registered(entry);
 			return bucket;
@@ -152,9 +149,8 @@ class Partition<K, V> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	@Nullable Bucket<K, V> bucket(K key) {
-		return (Bucket<K, V>) this.table.get(key);
+		return this.buckets.get(key);
 	}
 
 	/**
@@ -180,11 +176,9 @@ class Partition<K, V> {
 			}
 		}
 		live.clear();
-		this.table.computeIfPresent(key, (k, existing) -> {
-			@SuppressWarnings("unchecked")
-			Bucket<K, V> bucket = (Bucket<K, V>) existing;
+		this.buckets.computeIfPresent(key, (k, bucket) -> {
 			collect(bucket, live);
-			return existing;
+			return bucket;
 		});
 		live.removeIf((entry) -> !entry.live());
 		live.forEach(action);
@@ -218,9 +212,7 @@ class Partition<K, V> {
 
 	/** Takes an entry out of its bucket and tells its end, under the key's bin lock. */
 	private void unlink(Registration.Duplicate<K, V> entry, @Nullable ExitReason reason) {
-		this.table.computeIfPresent(entry.key, (k, existing) -> {
-			@SuppressWarnings("unchecked")
-			Bucket<K, V> bucket = (Bucket<K, V>) existing;
+		this.buckets.computeIfPresent(entry.key, (k, bucket) -> {
 			if (bucket.remove(entry)) {
 				ended(entry, reason);
 			}
@@ -248,9 +240,9 @@ class Partition<K, V> {
 			unlink(duplicate, reason);
 		}
 		else {
-			this.table.computeIfPresent(entry.key, (k, existing) -> {
+			this.uniques.compute(entry.key, (existing) -> {
 				if (existing != entry) {
-					return existing; // replaced by a new owner, which told this entry's end
+					return existing; // replaced by a new owner (which told this entry's end), or already gone
 				}
 				ended(entry, reason);
 				return null;
@@ -271,13 +263,13 @@ class Partition<K, V> {
 		return (reason != null) ? reason : ExitReason.NORMAL;
 	}
 
-	/** Under the key's bin lock, so that a key's events are published in the order of its history. */
+	/** Under the key's lock, so that a key's events are published in the order of its history. */
 	private void registered(Registration<K, V> entry) {
 		this.registrations.increment();
 		this.registry.registered(entry);
 	}
 
-	/** Under the key's bin lock; once per entry, by whoever takes it out of the table. */
+	/** Under the key's lock; once per entry, by whoever takes it out of the table. */
 	private void ended(Registration<K, V> entry, @Nullable ExitReason reason) {
 		this.unregistrations.increment();
 		if (reason != null) {
@@ -286,8 +278,26 @@ class Partition<K, V> {
 		this.registry.unregistered(entry, reason);
 	}
 
+	/** @return the number of keys held, a dead owner's included until its entry is removed */
+	int keyCount() {
+		return this.uniques.size() + this.buckets.size();
+	}
+
+	/**
+	 * Visits the live entries, weakly consistent: each unique entry whose owner is alive, and each
+	 * duplicate key's live entries as one snapshot.
+	 */
+	void forEachLive(Consumer<Registration<K, V>> action) {
+		this.uniques.forEach((entry) -> {
+			if (entry.live()) {
+				action.accept(entry);
+			}
+		});
+		this.buckets.forEach((key, bucket) -> forEachDuplicate(key, action));
+	}
+
 	PartitionStats stats() {
-		return new PartitionStats(this.index, this.table.size(), this.entries.sum(), this.registrations.sum(),
+		return new PartitionStats(this.index, keyCount(), this.entries.sum(), this.registrations.sum(),
 				this.unregistrations.sum(), this.unregistrationsByExit.sum(), this.conflicts.sum());
 	}
 

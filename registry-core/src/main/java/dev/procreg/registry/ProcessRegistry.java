@@ -53,9 +53,12 @@ import dev.procreg.process.internal.Runtimes;
  * that made the process exit; {@link #count()} is exact once those hooks have run.
  *
  * <h2>Costs</h2>
- * A unique lookup is one {@code ConcurrentHashMap.get} and one volatile read. Registering is one
- * {@code compute} and one attach to the owner (its lock, uncontended); a register refused because
- * a live process holds the key is one {@code get}, with no lock and no allocation. With several
+ * A unique lookup is one lock-free read of the partition's own hash table, whose nodes are the
+ * entries (slot → entry → key, what a {@code ConcurrentHashMap.get} walks), and one volatile read
+ * of the entry's liveness copy. Registering a unique key is one write under the key's stripe lock
+ * and one attach to the owner (its lock, uncontended); a register refused because a live process
+ * holds the key is one such read, with no lock and no allocation. Duplicate keys live in a
+ * {@code ConcurrentHashMap} of buckets. With several
  * partitions, finding a key's partition costs two multiplications (see {@code Partitioning}). A
  * duplicate key's entries form a list per partition with O(1) removal. Partitioning by pid (the
  * default for duplicate keys) spreads writers; lookups then visit every partition.
@@ -679,7 +682,7 @@ public final class ProcessRegistry<K, V> {
 	public long keyCount() {
 		long total = 0;
 		for (Partition<K, V> partition : this.partitions) {
-			total += partition.table.size();
+			total += partition.keyCount();
 		}
 		return total;
 	}
@@ -697,19 +700,9 @@ public final class ProcessRegistry<K, V> {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
 	private void forEachLive(Consumer<Registration<K, V>> action) {
 		for (Partition<K, V> partition : this.partitions) {
-			partition.table.forEach((key, value) -> {
-				if (value instanceof Registration<?, ?> entry) {
-					if (entry.live()) {
-						action.accept((Registration<K, V>) entry);
-					}
-				}
-				else {
-					partition.forEachDuplicate(key, action);
-				}
-			});
+			partition.forEachLive(action);
 		}
 	}
 

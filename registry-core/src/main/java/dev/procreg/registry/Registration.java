@@ -9,24 +9,40 @@ import dev.procreg.process.internal.Owner;
 
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's
- * exit hook, so one object both sits in the table and takes the entry out when its owner exits,
- * and unregistering a key of a process with many keys costs O(1).
+ * exit hook and, for a unique key, the node of its partition's {@link EntryTable}, so one object
+ * sits in the table, is what a lookup reads, and takes the entry out when its owner exits;
+ * unregistering a key of a process with many keys costs O(1).
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 class Registration<K, V> extends ExitHook {
 
+	// Field order matters: HotSpot lays out this class's references in declaration order right
+	// after ExitHook's, then the int and the boolean, so the fields every lookup reads (key, pid,
+	// hash, attachedAlive) come last and side by side: 14 bytes, in one cache line for 7 in 8
+	// entries (declared first, they spread over 26 bytes and two lines for most).
+
 	final Partition<K, V> partition;
 
-	final K key;
-
 	final Owner owner;
+
+	volatile @Nullable V value;
+
+	/**
+	 * The answer to every register this entry refuses, made at the first: a refused register
+	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
+	 * racy first write is harmless.
+	 */
+	private RegisterResult.@Nullable AlreadyRegistered refusal;
+
+	final K key;
 
 	/** The owner's pid, what reads return; the owner holds the liveness word, {@link #live()} a copy. */
 	final Pid pid;
 
-	volatile @Nullable V value;
+	/** The key's hash as {@link EntryTable} spreads it: a lookup compares it before the key. */
+	final int hash;
 
 	/**
 	 * Whether this entry is attached to its owner and the owner is alive: set when attached,
@@ -37,16 +53,24 @@ class Registration<K, V> extends ExitHook {
 	 */
 	private volatile boolean attachedAlive;
 
-	/**
-	 * The answer to every register this entry refuses, made at the first: a refused register
-	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
-	 * racy first write is harmless.
-	 */
-	private RegisterResult.@Nullable AlreadyRegistered refusal;
+	/** The tombstone of {@link EntryTable}: no partition, key, owner or pid; never attached, never returned. */
+	private Registration() {
+		this.partition = null;
+		this.key = null;
+		this.hash = 0;
+		this.owner = null;
+		this.pid = null;
+	}
+
+	/** @return a new entry that is no entry: what {@link EntryTable} leaves in a slot whose entry it removed */
+	static Registration<?, ?> tombstone() {
+		return new Registration<>();
+	}
 
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
+		this.hash = EntryTable.spread(key.hashCode());
 		this.owner = owner;
 		this.pid = owner.pid();
 		this.value = value;

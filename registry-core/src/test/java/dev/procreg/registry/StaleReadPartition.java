@@ -16,9 +16,8 @@ final class StaleReadPartition<K, V> extends Partition<K, V> {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> unique(K key) {
-		return (Registration<K, V>) this.table.get(key);
+		return this.uniques.get(key);
 	}
 
 }

@@ -1,0 +1,234 @@
+package dev.procreg.registry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.internal.Owner;
+import dev.procreg.testing.RuntimeExtension;
+
+import static dev.procreg.registry.RegistryTestSupport.idleOwner;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link EntryTable} and the unique registry on it under many threads and many writes that cross
+ * its resizes (from 128 slots to tens of thousands), each with an invariant checked at the end.
+ */
+@ExtendWith(RuntimeExtension.class)
+class EntryTableConcurrencyTests {
+
+	private static final int THREADS = 4;
+
+	private final ProcessRuntime runtime;
+
+	private final ExecutorService pool = Executors.newFixedThreadPool(THREADS + 1);
+
+	EntryTableConcurrencyTests(ProcessRuntime runtime) {
+		this.runtime = runtime;
+	}
+
+	@AfterEach
+	void close() throws InterruptedException {
+		this.pool.shutdownNow();
+		assertThat(this.pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+	}
+
+	/** A key whose hash code three keys share, so that many probe past others. */
+	record Key(int id) {
+
+		@Override
+		public int hashCode() {
+			return this.id / 3;
+		}
+
+	}
+
+	/**
+	 * Each thread writes its own keys (every fourth), interleaved in the slots and stripes with the
+	 * others', and checks after each write that a lock-free read sees it; a reader walks the table
+	 * meanwhile and must never meet a key twice in one walk. At the end every key's tag is the
+	 * last its thread wrote, each entry is walked once and the size is exact.
+	 */
+	@Test
+	void insertsRemovesAndReplacesAcrossResizesLoseNothing() throws Exception {
+		EntryTable<Key, Integer> table = new EntryTable<>();
+		Owner owner = idleOwner(this.runtime);
+		int keysPerThread = 10_000;
+		int steps = 60_000;
+		AtomicBoolean writing = new AtomicBoolean(true);
+		List<String> violations = new CopyOnWriteArrayList<>();
+		AtomicInteger walks = new AtomicInteger();
+		Future<?> walker = this.pool.submit(() -> {
+			while (writing.get()) {
+				Set<Key> seen = new HashSet<>();
+				table.forEach((entry) -> {
+					if (!seen.add(entry.key)) {
+						violations.add("walk met " + entry.key + " twice");
+					}
+				});
+				walks.incrementAndGet();
+			}
+		});
+		List<Future<Map<Key, Integer>>> writers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			writers.add(this.pool.submit(() -> {
+				SplittableRandom random = new SplittableRandom(42 + thread);
+				Map<Key, Integer> model = new HashMap<>();
+				for (int step = 0; step < steps; step++) {
+					Key key = new Key(random.nextInt(keysPerThread) * THREADS + thread);
+					int tag = step;
+					Registration<Key, Integer> fresh = new Registration<>(null, key, owner, tag);
+					int op = random.nextInt(10);
+					if (op < 5) {
+						table.compute(key, (existing) -> (existing != null) ? existing : fresh);
+						model.putIfAbsent(key, tag);
+					}
+					else if (op < 7) {
+						table.compute(key, (existing) -> null);
+						model.remove(key);
+					}
+					else {
+						table.compute(key, (existing) -> (existing != null) ? fresh : null);
+						model.replace(key, tag);
+					}
+					Registration<Key, Integer> read = table.get(new Key(key.id()));
+					Integer expected = model.get(key);
+					Integer actual = (read != null) ? read.value : null;
+					if (!java.util.Objects.equals(expected, actual)) {
+						violations.add("thread " + thread + " step " + step + ": " + key + " read " + actual
+								+ ", wrote " + expected);
+					}
+				}
+				return model;
+			}));
+		}
+		Map<Key, Integer> expected = new HashMap<>();
+		for (Future<Map<Key, Integer>> writer : writers) {
+			expected.putAll(writer.get(120, TimeUnit.SECONDS));
+		}
+		writing.set(false);
+		walker.get(20, TimeUnit.SECONDS);
+		assertThat(violations).isEmpty();
+		assertThat(walks.get()).isPositive();
+		assertThat(expected.size()).as("enough keys to grow the table many times").isGreaterThan(10_000);
+		for (Map.Entry<Key, Integer> entry : expected.entrySet()) {
+			Registration<Key, Integer> found = table.get(entry.getKey());
+			assertThat(found).as("%s", entry.getKey()).isNotNull();
+			assertThat(found.value).as("%s", entry.getKey()).isEqualTo(entry.getValue());
+		}
+		Map<Key, Integer> walked = new HashMap<>();
+		table.forEach((entry) -> assertThat(walked.put(entry.key, entry.value)).as("walked twice: %s", entry.key).isNull());
+		assertThat(walked).isEqualTo(expected);
+		assertThat(table.size()).isEqualTo(expected.size());
+	}
+
+	/**
+	 * Threads race to register, unregister and kill the owners of 5,000 shared keys in a unique
+	 * registry of two partitions, so both tables grow while keys change hands; a reader checks
+	 * that no lookup returns an owner whose kill had returned before the lookup began. Once quiet,
+	 * every key has at most one live claimant and is found under it, the walk of {@code select}
+	 * returns each live key once, and both counts agree with the claims.
+	 */
+	@Test
+	void registersAndKillsOfThousandsOfKeysAcrossResizesLeaveEachLiveKeyOnce() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("many").withPartitions(2));
+		int keys = 5_000;
+		Map<String, Set<Owner>> claims = new ConcurrentHashMap<>();
+		Map<Pid, Long> killedAt = new ConcurrentHashMap<>();
+		AtomicLong clock = new AtomicLong();
+		AtomicBoolean writing = new AtomicBoolean(true);
+		List<String> violations = new CopyOnWriteArrayList<>();
+		Future<?> reader = this.pool.submit(() -> {
+			SplittableRandom random = new SplittableRandom(7);
+			while (writing.get()) {
+				String key = "k" + random.nextInt(keys);
+				long before = clock.get();
+				registry.whereis(key).ifPresent((pid) -> {
+					Long killed = killedAt.get(pid);
+					if (killed != null && killed <= before) {
+						violations.add(key + " returned " + pid + ", killed before the lookup");
+					}
+				});
+			}
+		});
+		List<Future<?>> workers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			workers.add(this.pool.submit(() -> {
+				SplittableRandom random = new SplittableRandom(100 + thread);
+				List<Owner> mine = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					mine.add(idleOwner(this.runtime));
+				}
+				for (int step = 0; step < 12_000; step++) {
+					String key = "k" + random.nextInt(keys);
+					int slot = random.nextInt(mine.size());
+					Owner owner = mine.get(slot);
+					int op = random.nextInt(100);
+					if (op < 80) {
+						if (registry.register(owner, key, "v") == null) {
+							claims.computeIfAbsent(key, (k) -> ConcurrentHashMap.newKeySet()).add(owner);
+						}
+					}
+					else if (op < 99) {
+						Set<Owner> claimants = claims.get(key);
+						if (claimants != null) {
+							claimants.remove(owner);
+						}
+						registry.unregister(owner, key);
+					}
+					else {
+						this.runtime.exit(owner.pid(), ExitReason.KILL);
+						killedAt.put(owner.pid(), clock.incrementAndGet());
+						mine.set(slot, idleOwner(this.runtime));
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> worker : workers) {
+			worker.get(120, TimeUnit.SECONDS);
+		}
+		writing.set(false);
+		reader.get(20, TimeUnit.SECONDS);
+		assertThat(violations).isEmpty();
+		Map<String, Pid> live = new HashMap<>();
+		claims.forEach((key, claimants) -> {
+			List<Owner> alive = claimants.stream().filter(Owner::isAlive).toList();
+			assertThat(alive).as("live owners of %s", key).hasSizeLessThanOrEqualTo(1);
+			alive.forEach((owner) -> live.put(key, owner.pid()));
+		});
+		for (int i = 0; i < keys; i++) {
+			String key = "k" + i;
+			assertThat(registry.whereis(key)).as(key).isEqualTo(java.util.Optional.ofNullable(live.get(key)));
+		}
+		List<String> walked = registry.select((entry) -> true, RegistryEntry::key);
+		assertThat(walked).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(live.keySet());
+		assertThat(live.size()).as("enough keys to grow the tables").isGreaterThan(1_000);
+		assertThat(registry.count()).isEqualTo(live.size());
+		assertThat(registry.keyCount()).isEqualTo(live.size());
+	}
+
+}
