@@ -255,13 +255,10 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
-		LocalProcess sender = LocalProcess.currentAlive("send");
+		LocalProcess.currentAlive("send");
 		LocalProcess process = local(resolveOrThrow(name));
 		if (process != null) {
 			process.deliverBounded(message);
-			if (sender instanceof ThreadProcess own) {
-				own.sentTo = process;
-			}
 		}
 	}
 

@@ -28,12 +28,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	private volatile boolean waiting;
 
-	/**
-	 * The process this one last sent a message to, until its next wait: written and read only on
-	 * this process's thread ({@link #wokenAndQueued}).
-	 */
-	@Nullable LocalProcess sentTo;
-
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
 		this.body = body;
@@ -170,14 +164,12 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	/**
 	 * Looks at the mailbox a few microseconds before the receiver parks ({@link SpinWait}): a
 	 * reply to a message just sent often lands within it. Never past the receive's deadline; not
-	 * at all before the process's first message ever (a spawned process waiting for work), nor
-	 * when the process it last sent to was woken and has not run yet ({@link #wokenAndQueued}).
+	 * at all before the process's first message ever (a spawned process waiting for work).
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
-		if (wokenAndQueued() || this.messagesHandled == 0) {
-			// nothing is on its way yet (a fresh process's first wait), or the process whose answer
-			// is awaited needs this carrier: park at once
+		if (this.messagesHandled == 0) {
+			// nothing is on its way yet: a fresh process's first wait parks at once
 			return !mailboxEmpty() || !isAlive();
 		}
 		long since = System.nanoTime();
@@ -188,22 +180,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			}
 		}
 		return true;
-	}
-
-	/**
-	 * Whether the process this one last sent to is still waiting to run: woken from its park and
-	 * not resumed yet, it is most likely queued behind this thread on its carrier (a virtual
-	 * thread's unpark queues it on the waker's carrier), so a spin would only hold back the very
-	 * process whose answer this one waits for. {@code LinkedTransferQueue} skips its spin when
-	 * its carrier has queued work for the same reason; that check is not public, this one is.
-	 */
-	private boolean wokenAndQueued() {
-		LocalProcess last = this.sentTo;
-		if (last == null) {
-			return false;
-		}
-		this.sentTo = null;
-		return last instanceof ThreadProcess other && other.waiting;
 	}
 
 	private static boolean flushedDown(Object message) {
