@@ -65,14 +65,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	volatile boolean trapExits;
 
-	/**
-	 * Messages this process took from its mailbox (a receive that returned one, a server's handled
-	 * message). A plain field, written only by whoever consumes the mailbox (one thread at a time,
-	 * handed over with the runner word), so counting costs the hot path no shared write; readers on
-	 * other threads see a recent value, which is all an operator's view needs.
-	 */
-	long messagesHandled;
-
+	
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
 
@@ -445,6 +438,14 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	/** Lets whatever consumes the mailbox know that a message arrived. */
 	abstract void wake();
 
+	/**
+	 * @return whether this process, just sent a message, is ready to run on a thread that is not
+	 * running yet (woken from a wait, or yielding): a hint for the sender, read without a lock
+	 */
+	boolean runnableNotRunning() {
+		return false;
+	}
+
 	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {
 		return this.mailbox.poll();
@@ -573,14 +574,14 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	 */
 	final ProcessSummary summary(boolean withNames) {
 		if (!withNames) {
-			return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
+			return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.mailbox.handled,
 					this.startedAt, this.parent, List.of(), this.childRestarts);
 		}
 		List<String> names;
 		synchronized (this) {
 			names = registeredNames(firstHook());
 		}
-		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.messagesHandled,
+		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.mailbox.handled,
 				this.startedAt, this.parent, names, this.childRestarts);
 	}
 

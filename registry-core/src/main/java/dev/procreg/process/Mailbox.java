@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * prove that the linearizability suite catches it; production code never subclasses it, so the
  * one virtual call stays monomorphic.
  */
-class Mailbox extends MailboxLink {
+class Mailbox extends MailboxPadding {
 
 	private static final VarHandle TAIL;
 
@@ -44,7 +44,7 @@ class Mailbox extends MailboxLink {
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			TAIL = lookup.findVarHandle(Mailbox.class, "tail", MailboxLink.class);
+			TAIL = lookup.findVarHandle(MailboxSenderSide.class, "tail", MailboxLink.class);
 			HEAD = lookup.findVarHandle(Mailbox.class, "head", MailboxLink.class);
 		}
 		catch (ReflectiveOperationException ex) {
@@ -52,15 +52,18 @@ class Mailbox extends MailboxLink {
 		}
 	}
 
-	/** Written by senders, through {@code TAIL}; package-private for a test's planted bug. */
-	volatile MailboxLink tail;
-
 	/** Written by the consumer only, through {@code HEAD}; read by senders and observers. */
 	@SuppressWarnings("unused")
 	private MailboxLink head;
 
-	/** The bound and its drop count, made on first use: most processes never have one. */
-	private volatile @Nullable Bound bound;
+		/**
+	 * How many messages the consumer took from this mailbox (the process's "messages handled").
+	 * A plain field, written only by whoever consumes the mailbox (one thread at a time, handed
+	 * over with a server's runner word), on the consumer's side of the padding, so counting costs
+	 * the hot path no shared write; readers on other threads see a recent value, which is all an
+	 * operator's view needs.
+	 */
+	long handled;
 
 	/** Messages a selective receive set aside, oldest first; the consumer's own. */
 	private @Nullable ArrayDeque<Object> saved;
@@ -231,7 +234,7 @@ class Mailbox extends MailboxLink {
 	}
 
 	/** A mailbox's bound. */
-	private static final class Bound {
+	static final class Bound {
 
 		volatile int limit;
 

@@ -255,10 +255,11 @@ public final class ProcessRuntime implements AutoCloseable {
 	 */
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
-		LocalProcess.currentAlive("send");
+		LocalProcess sender = LocalProcess.currentAlive("send");
 		LocalProcess process = local(resolveOrThrow(name));
-		if (process != null) {
-			process.deliverBounded(message);
+		if (process != null && process.deliverBounded(message) && sender instanceof ThreadProcess from
+				&& process.runnableNotRunning()) {
+			from.sentToRunnable();
 		}
 	}
 
@@ -547,7 +548,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				count[0]++;
-				handled[0] += process.messagesHandled;
+				handled[0] += process.mailbox.handled;
 				int length = process.mailboxLength();
 				if (length > longest[0]) {
 					longest[0] = length;
@@ -807,7 +808,7 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	void processExited(LocalProcess process) {
 		this.processes.remove(process);
-		long handled = process.messagesHandled;
+		long handled = process.mailbox.handled;
 		if (handled != 0) {
 			// most short-lived processes handled nothing: no write to the shared counter
 			this.exitedMessages.add(handled);

@@ -380,7 +380,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			dispatch(message);
 			handled++;
 		}
-		this.messagesHandled += handled;
+		this.mailbox.handled += handled;
 		return handled;
 	}
 

@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  * parking; a sender enqueues (an atomic exchange) and then reads {@code waiting}. Both are
  * sequentially consistent, so at least one of them sees the other and no wake-up is lost, while
  * a sender to a busy receiver never pays for an unpark.
+ *
+ * <p>Hand-off: a process whose send left its receiver ready to run but not running (it woke it
+ * from a wait, or found it yielding) yields its carrier once before its own next wait, instead of
+ * spinning. A woken virtual thread is queued on the carrier of the thread that woke it, so the
+ * receiver most likely runs next on this very carrier; spinning would only keep it waiting, and
+ * its reply would find this process parked and need a wake-up of its own. Two processes that
+ * exchange messages on one carrier so take turns with a yield each and no park at all. When the
+ * receiver runs elsewhere, the yield costs a trip through the scheduler's queue, and the process
+ * then spins and waits as usual.
  */
 final class ThreadProcess extends LocalProcess implements ReceivingContext, Runnable {
 
@@ -27,6 +36,16 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	final Thread thread;
 
 	private volatile boolean waiting;
+
+	/** Between {@code Thread.yield()} and its return in a receive: ready to run, not running. */
+	private volatile boolean yielding;
+
+	/**
+	 * This process's last send made a process runnable that is not running yet (it woke it, or
+	 * found it yielding): the receiver probably waits for this carrier. The process's own thread
+	 * only.
+	 */
+	private boolean handOff;
 
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
@@ -109,7 +128,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		}
 		Object aside = this.mailbox.takeSetAside(matcher, ThreadProcess::flushedDown);
 		if (aside != null) {
-			this.messagesHandled++;
+			this.mailbox.handled++;
 			return aside;
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
@@ -126,7 +145,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 					continue;
 				}
 				if (matcher == null || matcher.test(message)) {
-					this.messagesHandled++;
+					this.mailbox.handled++;
 					return message;
 				}
 				this.mailbox.setAside(message);
@@ -139,6 +158,15 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			long remaining = (nanos < 0) ? Long.MAX_VALUE : deadline - System.nanoTime();
 			if (nanos == 0 || remaining <= 0) {
 				return null;
+			}
+			if (this.handOff) {
+				// the process this one just sent to most likely waits behind it on this carrier:
+				// let it run now, rather than spin while it cannot answer
+				this.handOff = false;
+				this.yielding = true;
+				Thread.yield();
+				this.yielding = false;
+				continue;
 			}
 			if (spinUntilMessage(remaining)) {
 				continue;
@@ -153,7 +181,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 				}
 			}
 			this.waiting = false;
-			if (Thread.interrupted() && isAlive()) {
+			if (this.thread.isInterrupted() && Thread.interrupted() && isAlive()) {
 				// an interrupt that is not a kill is not ours to act on: keep it for the body
 				Thread.currentThread().interrupt();
 				throw new ProcessException(this.pid + " was interrupted while receiving");
@@ -168,7 +196,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
-		if (this.messagesHandled == 0) {
+		if (this.mailbox.handled == 0) {
 			// nothing is on its way yet: a fresh process's first wait parks at once
 			return !mailboxEmpty() || !isAlive();
 		}
@@ -180,6 +208,16 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			}
 		}
 		return true;
+	}
+
+	/** Notes that this process's last send left its receiver runnable and not running. */
+	void sentToRunnable() {
+		this.handOff = true;
+	}
+
+	@Override
+	boolean runnableNotRunning() {
+		return this.waiting || this.yielding;
 	}
 
 	private static boolean flushedDown(Object message) {
