@@ -1,7 +1,11 @@
 package dev.procreg.process;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,12 +17,13 @@ import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How waiting threads spin before they park ({@link SpinWait}): a platform caller's spin turns
  * short when it keeps missing and comes back when a probe catches its reply; whatever the spin
- * (or the hand-over of a carrier to a woken process instead of a spin), no message or reply is
- * ever stranded.
+ * (or the hand-over of a carrier to a woken process instead of a spin, or the yield of a process
+ * whose send woke another), no message or reply is ever stranded, reordered or late.
  */
 @ExtendWith(RuntimeExtension.class)
 class SpinWaitTests {
@@ -163,6 +168,87 @@ class SpinWaitTests {
 		});
 		Await.latch(done);
 		assertThat(received).hasValue(rounds);
+	}
+
+	@Test
+	void manyPairsThatHandTheirCarrierToEachOtherKeepEveryMessageInOrder() {
+		int pairs = 64;
+		int rounds = 2_000;
+		CountDownLatch done = new CountDownLatch(pairs);
+		AtomicInteger wrong = new AtomicInteger();
+		AtomicInteger received = new AtomicInteger();
+		for (int p = 0; p < pairs; p++) {
+			Pid echo = this.runtime.spawn((ctx) -> {
+				for (;;) {
+					Object[] message = (Object[]) ctx.receive();
+					this.runtime.send((Pid) message[0], message[1]);
+				}
+			});
+			this.runtime.spawn((ctx) -> {
+				for (int i = 0; i < rounds; i++) {
+					this.runtime.send(echo, new Object[] { ctx.self(), i });
+					if (!Integer.valueOf(i).equals(ctx.receive())) {
+						wrong.incrementAndGet();
+					}
+					received.incrementAndGet();
+				}
+				done.countDown();
+			});
+		}
+		Await.latch(done);
+		assertThat(wrong).hasValue(0);
+		assertThat(received).hasValue(pairs * rounds);
+	}
+
+	@Test
+	void processesKilledWhileTheyHandTheirCarrierToEachOtherExitAtOnce() {
+		int pairs = 32;
+		Random random = new Random(7);
+		List<Pid> all = new ArrayList<>();
+		AtomicInteger exchanged = new AtomicInteger();
+		for (int p = 0; p < pairs; p++) {
+			Pid echo = this.runtime.spawn((ctx) -> {
+				for (;;) {
+					this.runtime.send((Pid) ctx.receive(), "pong");
+				}
+			});
+			Pid player = this.runtime.spawn((ctx) -> {
+				for (;;) {
+					this.runtime.send(echo, ctx.self());
+					ctx.receive();
+					exchanged.incrementAndGet();
+				}
+			});
+			all.add(echo);
+			all.add(player);
+		}
+		await().until(() -> exchanged.get() >= pairs * 100);
+		Collections.shuffle(all, random);
+		for (Pid pid : all) {
+			this.runtime.exit(pid, ExitReason.KILL);
+		}
+		await().until(() -> all.stream().noneMatch(this.runtime::isAlive) && this.runtime.processCount() == 0);
+	}
+
+	@Test
+	void aTimedReceiveAfterASendThatWokeAProcessStillEndsAtItsDeadline() {
+		CountDownLatch woken = new CountDownLatch(1);
+		Pid silent = this.runtime.spawn((ctx) -> {
+			ctx.receive();
+			woken.countDown();
+			ctx.receive();
+		});
+		await().until(() -> this.runtime.processInfo(silent).orElseThrow().status() == ProcessInfo.Status.WAITING);
+		List<Optional<Object>> results = new ArrayList<>();
+		CountDownLatch done = new CountDownLatch(1);
+		this.runtime.spawn((ctx) -> {
+			this.runtime.send(silent, "wake up");
+			results.add(ctx.receive(Duration.ofMillis(50)));
+			done.countDown();
+		});
+		Await.latch(done);
+		Await.latch(woken);
+		assertThat(results).containsExactly(Optional.empty());
 	}
 
 }
