@@ -171,8 +171,8 @@ public class EntryTableLincheckTests {
 			super(new EntryTable<>(2) {
 
 				@Override
-				void place(Registration<?, ?>[] next, Registration<?, ?> entry) {
-					if (next[entry.hash & (next.length - 1)] == null) {
+				void place(EntryTable.Slots next, Registration<?, ?> entry) {
+					if (next.entries[entry.hash & (next.entries.length - 1)] == null) {
 						super.place(next, entry);
 					}
 				}
@@ -189,9 +189,39 @@ public class EntryTableLincheckTests {
 			super(new EntryTable<>(2) {
 
 				@Override
-				@Nullable Registration<Key, Integer> find(Registration<?, ?>[] table, Object key, int hash) {
-					Registration<?, ?> home = table[hash & (table.length - 1)];
+				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
+					Registration<?, ?> home = table.entries[hash & (table.entries.length - 1)];
 					return (home != null && home.key != null && home.key.equals(key)) ? super.find(table, key, hash) : null;
+				}
+
+			});
+		}
+
+	}
+
+	/**
+	 * A read that trusts the hash and key beside a slot without confirming them on the entry it
+	 * read: when the entry is removed and its slot reused by a colliding key meanwhile, it returns
+	 * the removed entry of one key as the other's.
+	 */
+	public static class UnconfirmedReadCore extends TableCore {
+
+		public UnconfirmedReadCore() {
+			super(new EntryTable<>(2) {
+
+				@Override
+				@SuppressWarnings("unchecked")
+				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
+					int mask = table.entries.length - 1;
+					for (int i = hash & mask;; i = (i + 1) & mask) {
+						Registration<?, ?> entry = table.entries[i];
+						if (entry == null) {
+							return null;
+						}
+						if (table.hashes[i] == hash && key.equals(table.keys[i]) && entry.key != null) {
+							return (Registration<Key, Integer>) entry;
+						}
+					}
 				}
 
 			});
@@ -225,6 +255,10 @@ public class EntryTableLincheckTests {
 				List.of(List.of(actor("putIfAbsent", 0, 1), actor("replace", 4, 2), actor("putIfAbsent", 2, 1)),
 						List.of(actor("putIfAbsent", 1, 2), actor("remove", 5), actor("putIfAbsent", 3, 1))),
 				List.of(actor("get", 0), actor("get", 1), actor("get", 4), actor("get", 5)), null));
+		// a slot emptied and reused by a colliding key while the other thread reads the new key
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0)),
+				List.of(List.of(actor("get", 1), actor("get", 1)), List.of(actor("remove", 0), actor("putIfAbsent", 1, 1))),
+				List.of(actor("get", 0), actor("get", 1)), null));
 		return options;
 	}
 
@@ -269,6 +303,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedReadThatSkipsCollisions() {
 		assertThatThrownBy(() -> LinChecker.check(SkippingReadCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedReadThatTrustsAReusedSlotsKey() {
+		assertThatThrownBy(() -> LinChecker.check(UnconfirmedReadCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 
