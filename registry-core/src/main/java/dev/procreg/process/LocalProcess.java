@@ -80,7 +80,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	LocalProcess(ProcessRuntime runtime, long serial) {
 		this.runtime = runtime;
-		this.pid = new Pid(runtime.node(), serial, this);
+		this.pid = new Pid(runtime.nodeId(), serial, this);
 	}
 
 	/**

@@ -6,10 +6,13 @@ import java.io.Serializable;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The identity of a process: the node it runs on and a serial that is never reused.
+ * The identity of a process: the node it runs on ({@link NodeId}: a name and the incarnation of
+ * the runtime that made it) and a serial that is never reused.
  *
- * <p>Two pids are equal when node and serial are equal. A pid is also a {@link Name}: sending to
- * it addresses exactly that process, and sending to a dead pid is a silent no-op, as in Erlang.
+ * <p>Two pids are equal when node name, incarnation and serial are equal. A pid is also a
+ * {@link Name}: sending to it addresses exactly that process, on this node or another one, and
+ * sending to a dead pid is a silent no-op, as in Erlang. The text form {@code <node.serial>}
+ * leaves out the incarnation; a pid read back from it resolves against the node's current run.
  *
  * <pre>{@code
  * Pid pid = runtime.spawn(ctx -> System.out.println(ctx.receive()));
@@ -20,24 +23,41 @@ import org.jspecify.annotations.Nullable;
 public final class Pid implements Name, Comparable<Pid>, Serializable {
 
 	@Serial
-	private static final long serialVersionUID = 1L;
+	private static final long serialVersionUID = 2L;
 
-	private final String node;
+	private final NodeId node;
 
 	private final long serial;
 
 	/** The process itself while this pid was made by a runtime in this JVM; null once deserialized. */
 	final transient @Nullable LocalProcess process;
 
-	Pid(String node, long serial, @Nullable LocalProcess process) {
+	Pid(NodeId node, long serial, @Nullable LocalProcess process) {
 		this.node = node;
 		this.serial = serial;
 		this.process = process;
 	}
 
 	/**
-	 * A pid for a process of another node, or read back from storage; it is never bound to a
-	 * local process object, so a runtime resolves it by node and serial.
+	 * A pid of a known node incarnation, as a transport reads it off the wire; it is never bound
+	 * to a local process object, so a runtime resolves it by node and serial.
+	 * @param node the node and its incarnation
+	 * @param serial the serial on that node
+	 * @return the pid
+	 */
+	public static Pid of(NodeId node, long serial) {
+		if (node == null) {
+			throw new IllegalArgumentException("node must not be null");
+		}
+		if (serial < 0) {
+			throw new IllegalArgumentException("serial must not be negative: " + serial);
+		}
+		return new Pid(node, serial, null);
+	}
+
+	/**
+	 * A pid read back from storage or typed by an operator: its incarnation is not known, so a
+	 * runtime resolves it against the named node's current run.
 	 * @param node the node name
 	 * @param serial the serial on that node
 	 * @return the pid
@@ -46,7 +66,7 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 		if (node == null || node.isBlank()) {
 			throw new IllegalArgumentException("node must not be null or blank");
 		}
-		return new Pid(node, serial, null);
+		return of(new NodeId(node, 0), serial);
 	}
 
 	/**
@@ -86,8 +106,13 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 		return of(bare.substring(0, dot), serial);
 	}
 
-	/** @return the node this process runs on */
+	/** @return the name of the node this process runs on */
 	public String node() {
+		return this.node.name();
+	}
+
+	/** @return the node this process runs on, with the incarnation of the runtime that made it */
+	public NodeId nodeId() {
 		return this.node;
 	}
 
@@ -96,14 +121,19 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 		return this.serial;
 	}
 
+	/**
+	 * {@inheritDoc} A pid of a known incarnation is itself; one read back from text takes the
+	 * incarnation its node runs as now, as the runtime knows it.
+	 */
 	@Override
 	public Pid resolve(ProcessRuntime runtime) {
-		return this;
+		return (this.node.incarnation() != 0) ? this : runtime.qualify(this);
 	}
 
 	@Override
 	public boolean equals(Object other) {
-		return other instanceof Pid that && this.serial == that.serial && this.node.equals(that.node);
+		return other instanceof Pid that && this.serial == that.serial
+				&& (this.node == that.node || this.node.equals(that.node));
 	}
 
 	@Override
@@ -111,18 +141,21 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 		// not scrambled: serials are handed out in order, so the pids of processes spawned one
 		// after another fill neighbouring slots of a hash table (the runtime's process table)
 		// instead of a cache line each; distinct serials of one node never collide
-		return Long.hashCode(this.serial) ^ this.node.hashCode();
+		return Long.hashCode(this.serial) ^ this.node.name().hashCode();
 	}
 
 	@Override
 	public int compareTo(Pid other) {
-		int byNode = this.node.compareTo(other.node);
+		int byNode = this.node.name().compareTo(other.node.name());
+		if (byNode == 0) {
+			byNode = Long.compare(this.node.incarnation(), other.node.incarnation());
+		}
 		return (byNode != 0) ? byNode : Long.compare(this.serial, other.serial);
 	}
 
 	@Override
 	public String toString() {
-		return "<" + this.node + "." + this.serial + ">";
+		return "<" + this.node.name() + "." + this.serial + ">";
 	}
 
 }

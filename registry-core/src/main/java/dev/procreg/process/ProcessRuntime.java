@@ -112,8 +112,12 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** Processes that {@link #close()} stops one by one, newest first, before all others. */
 	private final java.util.concurrent.ConcurrentLinkedDeque<OrderedStop> orderedStops = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
+	/** This start of the node: every pid made here carries it. */
+	private final NodeId nodeId;
+
 	private ProcessRuntime(Options options) {
 		this.options = options;
+		this.nodeId = NodeId.newIncarnation(options.node());
 	}
 
 	/**
@@ -136,6 +140,11 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** @return this runtime's node name, carried by every pid it makes */
 	public String node() {
 		return this.options.node();
+	}
+
+	/** @return this runtime's node and incarnation, carried by every pid it makes */
+	public NodeId nodeId() {
+		return this.nodeId;
 	}
 
 	// ---- spawning
@@ -746,7 +755,16 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (process != null && process.runtime() == this) {
 			return process;
 		}
-		return pid.node().equals(node()) ? this.processes.find(pid.serial()) : null;
+		NodeId node = pid.nodeId();
+		return (node == this.nodeId || node.sameNodeAs(this.nodeId)) ? this.processes.find(pid.serial()) : null;
+	}
+
+	/** A pid read back from text, with the incarnation its node runs as now when this runtime knows it. */
+	Pid qualify(Pid pid) {
+		if (pid.node().equals(node())) {
+			return new Pid(this.nodeId, pid.serial(), null);
+		}
+		return pid;
 	}
 
 	/**

@@ -94,11 +94,21 @@ class ProcessRuntimeTests {
 			Pid pid = other.spawn((ctx) -> ctx.receive());
 			assertThat(pid.node()).isEqualTo("berlin");
 			assertThat(pid).hasToString("<berlin." + pid.serial() + ">");
-			Pid copy = Pid.of("berlin", pid.serial());
+			Pid copy = Pid.of(other.nodeId(), pid.serial());
 			assertThat(copy).isEqualTo(pid).hasSameHashCodeAs(pid);
 			assertThat(copy.compareTo(pid)).isZero();
 			assertThat(other.isAlive(copy)).as("a pid read back resolves by node and serial").isTrue();
+			Pid typed = Pid.of("berlin", pid.serial());
+			assertThat(other.isAlive(typed)).as("a typed pid resolves against the current run").isTrue();
+			assertThat(typed.resolve(other)).isEqualTo(pid);
 			assertThat(Pid.of("local", pid.serial())).isNotEqualTo(pid);
+			Pid earlierRun = Pid.of(new NodeId("berlin", other.nodeId().incarnation() + 1), pid.serial());
+			assertThat(earlierRun).isNotEqualTo(pid);
+			assertThat(other.isAlive(earlierRun)).as("another run's pid is nobody here").isFalse();
+			try (ProcessRuntime again = ProcessRuntime.start(ProcessRuntime.Options.defaults().withNode("berlin"))) {
+				assertThat(again.nodeId().name()).isEqualTo("berlin");
+				assertThat(again.nodeId()).as("each start draws its own incarnation").isNotEqualTo(other.nodeId());
+			}
 		}
 	}
 
