@@ -1,5 +1,6 @@
 package dev.procreg.distribution;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,12 @@ public final class InMemoryNetwork implements AutoCloseable {
 
 	private final Map<NodeId, Node> nodes = new LinkedHashMap<>();
 
+	/** Signals queued or being delivered on any connection; {@link #awaitQuiet} waits for 0. */
+	private final AtomicLong inFlight = new AtomicLong();
+
+	/** What {@link #awaitQuiet} waits on: notified when {@link #inFlight} drops to 0. */
+	private final Object quiet = new Object();
+
 	private boolean closed;
 
 	/**
@@ -58,7 +65,7 @@ public final class InMemoryNetwork implements AutoCloseable {
 				throw new IllegalArgumentException("the network has a node named '" + runtime.node() + "' already");
 			}
 		}
-		Node node = new Node(runtime.nodeId());
+		Node node = new Node(this, runtime.nodeId());
 		node.link = runtime.distribute(node);
 		this.nodes.put(node.id, node);
 		for (Node other : this.nodes.values()) {
@@ -121,6 +128,43 @@ public final class InMemoryNetwork implements AutoCloseable {
 		return total;
 	}
 
+	/**
+	 * Waits until the network is quiet: no signal queued or being delivered on any connection.
+	 * A signal sent while another is being handled is counted before that one is done, so when no
+	 * thread outside the network acts meanwhile, quiet means every node has handled everything
+	 * it was sent, including what handling sent in turn. Tests use it as the moment to compare
+	 * the nodes' views:
+	 * <pre>{@code
+	 * groups.join("workers", worker);          // on berlin
+	 * assertThat(network.awaitQuiet(Duration.ofSeconds(5))).isTrue();
+	 * assertThat(parisGroups.members("workers")).contains(worker);
+	 * }</pre>
+	 * @param timeout how long to wait at most
+	 * @return whether the network became quiet in time
+	 * @throws InterruptedException when the waiting thread is interrupted
+	 */
+	public boolean awaitQuiet(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.quiet) {
+			while (this.inFlight.get() != 0) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this.quiet, left);
+			}
+			return true;
+		}
+	}
+
+	private void settled(long signals) {
+		if (signals != 0 && this.inFlight.addAndGet(-signals) == 0) {
+			synchronized (this.quiet) {
+				this.quiet.notifyAll();
+			}
+		}
+	}
+
 	/** Stops every connection; the runtimes see no node go down. */
 	@Override
 	public synchronized void close() {
@@ -180,6 +224,8 @@ public final class InMemoryNetwork implements AutoCloseable {
 	/** One runtime in the network: its distribution sends through its connections. */
 	private static final class Node implements Distribution {
 
+		final InMemoryNetwork network;
+
 		final NodeId id;
 
 		/** Its connections to the other nodes; read without the network's lock by senders. */
@@ -189,7 +235,8 @@ public final class InMemoryNetwork implements AutoCloseable {
 
 		NodeLink link;
 
-		Node(NodeId id) {
+		Node(InMemoryNetwork network, NodeId id) {
+			this.network = network;
 			this.id = id;
 		}
 
@@ -201,7 +248,11 @@ public final class InMemoryNetwork implements AutoCloseable {
 
 	}
 
-	/** One direction between two nodes: a queue and the thread that delivers it in order. */
+	/**
+	 * One direction between two nodes: a queue and the thread that delivers it in order. Once
+	 * {@link #stop} returns, nothing more is delivered, not even a signal its thread had already
+	 * taken: the runtime hears of nothing from a connection after its {@code nodeDown}.
+	 */
 	private static final class Connection implements Runnable {
 
 		private static final Object STOP = new Object();
@@ -210,13 +261,22 @@ public final class InMemoryNetwork implements AutoCloseable {
 
 		private final Node to;
 
+		private final InMemoryNetwork network;
+
 		private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+
+		/** Guards {@link #open} against offers: a signal is queued only while open, and counted. */
+		private final Object sending = new Object();
+
+		/** Held while a signal is handed over; {@link #stop} takes it to wait for that hand-over. */
+		private final Object delivering = new Object();
 
 		private volatile boolean open = true;
 
 		Connection(Node from, Node to) {
 			this.from = from;
 			this.to = to;
+			this.network = from.network;
 			Thread.ofPlatform()
 				.daemon()
 				.name("procreg-network-" + from.id.name() + "-" + to.id.name())
@@ -224,26 +284,47 @@ public final class InMemoryNetwork implements AutoCloseable {
 		}
 
 		boolean offer(Signal signal) {
-			return this.open && this.queue.offer(signal);
+			synchronized (this.sending) {
+				if (!this.open) {
+					return false;
+				}
+				this.network.inFlight.incrementAndGet();
+				this.queue.add(signal);
+				return true;
+			}
 		}
 
 		void stop() {
-			this.open = false;
-			this.queue.clear();
-			this.queue.offer(STOP);
+			List<Object> lost = new ArrayList<>();
+			synchronized (this.sending) {
+				this.open = false;
+				this.queue.drainTo(lost);
+				this.queue.add(STOP);
+			}
+			synchronized (this.delivering) {
+				// a hand-over in progress has ended; later ones see the connection closed
+			}
+			this.network.settled(lost.size());
 		}
 
 		@Override
 		public void run() {
 			try {
-				for (Object next = this.queue.take(); next != STOP && this.open; next = this.queue.take()) {
+				for (Object next = this.queue.take(); next != STOP; next = this.queue.take()) {
 					try {
-						this.to.link.receive(this.from.id, (Signal) next);
+						synchronized (this.delivering) {
+							if (this.open) {
+								this.to.link.receive(this.from.id, (Signal) next);
+								this.to.delivered.incrementAndGet();
+							}
+						}
 					}
 					catch (RuntimeException ex) {
 						logger.error("Node {} could not take {} from {}", this.to.id, next, this.from.id, ex);
 					}
-					this.to.delivered.incrementAndGet();
+					finally {
+						this.network.settled(1);
+					}
 				}
 			}
 			catch (InterruptedException ex) {

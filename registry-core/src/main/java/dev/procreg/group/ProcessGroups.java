@@ -14,10 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.process.ExitReason;
+import dev.procreg.process.NodeId;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Replication;
 import dev.procreg.process.internal.Runtimes;
 
 /**
@@ -68,6 +70,21 @@ import dev.procreg.process.internal.Runtimes;
  * snapshot (or earlier events) contained the member: a snapshot that meets a dead member removes
  * it at once and tells the monitors that knew it.
  *
+ * <h2>Across nodes</h2>
+ * When the runtime is connected to other nodes ({@link ProcessRuntime#distribute}), a scope
+ * mirrors itself to the scope of the same name on each of them, as {@code :pg} does: every node
+ * is the only source of truth for its own members and sends its local joins, leaves and deaths
+ * to the others; {@link #members} adds the members of the nodes connected now to the local ones,
+ * {@link #localMembers} does not, and monitors hear remote changes too, with the same rule that
+ * a snapshot plus the events that follow are the group's history. A node that comes up gets a
+ * sync of the local members (and asks for the other's); a node that goes down takes its members
+ * with it, each monitor hearing {@code Left} with {@link ExitReason#NOCONNECTION}. Only local
+ * processes join or leave. No stale reads holds exactly for local processes; a process of
+ * another node may still be listed one hop after its death (its node's message is on the way),
+ * or, when its node crashed, until the node is known to be down. A group key that travels must
+ * be serializable for a transport that encodes. A local-only group holds no remote state (a
+ * null field) and its changes cost one volatile read more.
+ *
  * <h2>Not atomic</h2>
  * {@link #whichGroups()} and a scope snapshot visit groups one at a time, as {@code :pg}'s do:
  * each group is read consistently, the set of groups is not one point in time.
@@ -87,6 +104,9 @@ public class ProcessGroups {
 
 	/** Scope monitors, copied on write under {@code this}. */
 	private volatile GroupMonitorRef[] scopeMonitors = NO_MONITORS;
+
+	/** This scope's side of its replication channel: the nodes it mirrors to, and their views here. */
+	final ScopeReplica replica = new ScopeReplica(this);
 
 	/**
 	 * A scope not yet known to the runtime; {@link #start} makes and records one. Package-private,
@@ -122,12 +142,22 @@ public class ProcessGroups {
 		return register(new ProcessGroups(runtime, checkScopeName(scope)));
 	}
 
-	private static ProcessGroups register(ProcessGroups groups) {
+	/**
+	 * Records a scope in its runtime and opens its replication channel. Package-private so that a
+	 * test registers a scope with a planted bug.
+	 */
+	static ProcessGroups register(ProcessGroups groups) {
 		if (!Runtimes.addComponent(groups.runtime, ProcessGroups.class, groups.name, groups)) {
 			throw new IllegalStateException("runtime " + groups.runtime.node()
 					+ " already has a process group scope named '" + groups.name + "'");
 		}
+		groups.replica.connect(Runtimes.replicate(groups.runtime, channel(groups.name), groups.replica));
 		return groups;
+	}
+
+	/** The replication channel of a scope: its name, the same on every node. */
+	static String channel(String scope) {
+		return "pg:" + scope;
 	}
 
 	/**
@@ -241,6 +271,7 @@ public class ProcessGroups {
 				}
 				if (!joined.isEmpty()) {
 					publish(g, joined, null, true);
+					mirror(g, joined, null);
 				}
 				g.removeIfUnused();
 				return;
@@ -320,6 +351,7 @@ public class ProcessGroups {
 				return false;
 			}
 			publish(g, left, GroupEvent.LEAVE, true);
+			mirror(g, left, GroupEvent.LEAVE);
 			g.removeIfUnused();
 			return true;
 		}
@@ -328,9 +360,10 @@ public class ProcessGroups {
 	// ---- reads
 
 	/**
-	 * The live members of a group, Erlang's {@code pg:get_members/2}: a process that joined twice
-	 * appears twice. Never contains a dead process. In this version every member is local; a
-	 * cluster-wide implementation adds the members of other nodes here.
+	 * The live members of a group, Erlang's {@code pg:get_members/2}: the local ones, then those
+	 * of the other nodes connected now; a process that joined twice appears twice. Never contains
+	 * a dead local process; a process of another node leaves this list one hop after its death
+	 * (its node's message on the way), or when its node goes down (see the class comment).
 	 * @param group the group
 	 * @return the members, in no particular order; empty for an unknown group
 	 */
@@ -352,22 +385,41 @@ public class ProcessGroups {
 		if (g == null) {
 			return List.of();
 		}
-		String node = this.runtime.node();
 		synchronized (g) {
-			List<Pid> pids = new ArrayList<>(g.members.size());
+			HashMap<NodeId, HashMap<Pid, Integer>> remote = localOnly ? null : g.remote;
+			List<Pid> pids = new ArrayList<>(g.members.size() + ((remote != null) ? g.remoteCount : 0));
 			for (Membership m : g.members.values()) {
-				if (isLive(m) && (!localOnly || m.owner.pid().node().equals(node))) {
+				if (isLive(m)) {
 					for (int i = 0; i < m.count; i++) {
 						pids.add(m.owner.pid());
 					}
 				}
 			}
+			if (remote != null) {
+				addRemote(pids, remote);
+			}
 			return pids;
 		}
 	}
 
+	private static void addRemote(List<Pid> pids, HashMap<NodeId, HashMap<Pid, Integer>> remote) {
+		for (HashMap<Pid, Integer> view : remote.values()) {
+			addView(pids, view);
+		}
+	}
+
+	/** Adds one node's members of a group, each as many times as it joined. */
+	private static void addView(List<Pid> pids, HashMap<Pid, Integer> view) {
+		for (Map.Entry<Pid, Integer> member : view.entrySet()) {
+			for (int i = 0; i < member.getValue(); i++) {
+				pids.add(member.getKey());
+			}
+		}
+	}
+
 	/**
-	 * The groups that have at least one live member, Erlang's {@code pg:which_groups/1}. Each
+	 * The groups that have at least one live member, local or of a connected node, Erlang's
+	 * {@code pg:which_groups/1}. Each
 	 * group is checked at its own moment; the list is not one point in time.
 	 * @return the groups, in no particular order
 	 */
@@ -375,6 +427,10 @@ public class ProcessGroups {
 		List<Object> result = new ArrayList<>();
 		for (Group g : this.groups.values()) {
 			synchronized (g) {
+				if (g.remote != null) {
+					result.add(g.key);
+					continue;
+				}
 				for (Membership m : g.members.values()) {
 					if (isLive(m)) {
 						result.add(g.key);
@@ -419,7 +475,7 @@ public class ProcessGroups {
 				if (g.removed) {
 					continue;
 				}
-				List<Pid> members = snapshot(g);
+				List<Pid> members = snapshot(g, true);
 				g.addMonitor(ref);
 				ref.listedIn = g;
 				watcher.attachOrRun(ref.hook); // a dead watcher's monitor ends at once
@@ -451,7 +507,7 @@ public class ProcessGroups {
 		for (Group g : this.groups.values()) {
 			synchronized (g) {
 				if (!g.removed && !ref.covers(g)) {
-					ref.cover(g, snapshot(g));
+					ref.cover(g, snapshot(g, true));
 				}
 			}
 		}
@@ -502,12 +558,15 @@ public class ProcessGroups {
 	}
 
 	/**
-	 * The live members of a group for a new monitor, under the group's lock. A dead member it
-	 * meets is removed at once and reported to the monitors that knew it, so that its exit hook
-	 * later finds nothing to report: a monitor never hears of a member that it never saw.
+	 * The live members of a group for a new monitor or a sync, under the group's lock. A dead
+	 * member it meets is removed at once and reported to the monitors that knew it (and to the
+	 * other nodes), so that its exit hook later finds nothing to report: a monitor never hears of
+	 * a member that it never saw.
+	 * @param withRemote whether to add the members of other nodes
 	 */
-	private List<Pid> snapshot(Group g) {
-		List<Pid> pids = new ArrayList<>(g.members.size());
+	private List<Pid> snapshot(Group g, boolean withRemote) {
+		HashMap<NodeId, HashMap<Pid, Integer>> remote = withRemote ? g.remote : null;
+		List<Pid> pids = new ArrayList<>(g.members.size() + ((remote != null) ? g.remoteCount : 0));
 		List<Membership> dead = null;
 		for (Membership m : g.members.values()) {
 			if (m.owner.isAlive()) {
@@ -528,6 +587,9 @@ public class ProcessGroups {
 				removeDead(g, m, (reason != null) ? reason : ExitReason.NORMAL, false);
 			}
 		}
+		if (remote != null) {
+			addRemote(pids, remote);
+		}
 		return pids;
 	}
 
@@ -538,7 +600,9 @@ public class ProcessGroups {
 		}
 		g.members.remove(m.owner, m);
 		m.removed = true;
-		publish(g, Collections.nCopies(m.count, m.owner.pid()), reason, coverUncovered);
+		List<Pid> left = Collections.nCopies(m.count, m.owner.pid());
+		publish(g, left, reason, coverUncovered);
+		mirror(g, left, reason);
 	}
 
 	/**
@@ -560,7 +624,7 @@ public class ProcessGroups {
 				ref.send(event(ref, g, pids, reason));
 			}
 			else if (coverUncovered) {
-				List<Pid> state = snapshot(g);
+				List<Pid> state = snapshot(g, true);
 				if (ref.covers(g)) {
 					// the snapshot finished without this group: it was empty before this change
 					ref.send(event(ref, g, pids, reason));
@@ -575,6 +639,191 @@ public class ProcessGroups {
 	private GroupEvent event(GroupMonitorRef ref, Group g, List<Pid> pids, @Nullable ExitReason reason) {
 		return (reason == null) ? new GroupEvent.Joined(ref, this.name, g.key, pids)
 				: new GroupEvent.Left(ref, this.name, g.key, pids, reason);
+	}
+
+	// ---- other nodes: see ScopeReplica for the protocol
+
+	/**
+	 * Under the group's lock, after a local change: sends it to the nodes this scope mirrors to.
+	 * One volatile read when there are none. Overridable only for a test's planted bug.
+	 * @param reason null for a join
+	 */
+	void mirror(Group g, List<Pid> pids, @Nullable ExitReason reason) {
+		NodeId[] peers = this.replica.peers;
+		if (peers.length != 0) {
+			this.replica.send(peers, (reason == null) ? new ScopeReplica.Join(g.key, pids)
+					: new ScopeReplica.Leave(g.key, pids, reason));
+		}
+	}
+
+	/**
+	 * Sends a node a sync of the local members, group by group, each under its group's lock; the
+	 * node is a peer already, so the changes that follow a group's state reach it as deltas.
+	 */
+	void syncTo(Replication replication, NodeId node) {
+		replication.send(node, new ScopeReplica.SyncStart());
+		for (Group g : this.groups.values()) {
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				List<Pid> local = snapshot(g, false);
+				if (!local.isEmpty()) {
+					replication.send(node, new ScopeReplica.SyncGroup(g.key, local));
+				}
+				g.removeIfUnused();
+			}
+		}
+		replication.send(node, new ScopeReplica.SyncEnd());
+	}
+
+	/**
+	 * Another node's members of a group, from a sync: they replace what this node held, and the
+	 * monitors hear the difference. Overridable only for a test's planted bug.
+	 * @return whether the origin has members in the group now
+	 */
+	boolean applySync(NodeId origin, Object group, List<Pid> pids) {
+		for (;;) {
+			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				HashMap<Pid, Integer> wanted = new HashMap<>();
+				for (Pid pid : pids) {
+					wanted.merge(pid, 1, Integer::sum);
+				}
+				HashMap<Pid, Integer> view = g.remoteOf(origin);
+				List<Pid> left = new ArrayList<>();
+				if (view != null) {
+					for (Map.Entry<Pid, Integer> had : new HashMap<>(view).entrySet()) {
+						for (int i = wanted.getOrDefault(had.getKey(), 0); i < had.getValue(); i++) {
+							g.removeRemote(origin, had.getKey());
+							left.add(had.getKey());
+						}
+					}
+				}
+				if (!left.isEmpty()) {
+					publish(g, left, GroupEvent.LEAVE, true);
+				}
+				List<Pid> joined = new ArrayList<>();
+				for (Map.Entry<Pid, Integer> want : wanted.entrySet()) {
+					view = g.remoteOf(origin);
+					for (int i = (view != null) ? view.getOrDefault(want.getKey(), 0) : 0; i < want.getValue(); i++) {
+						g.addRemote(origin, want.getKey());
+						joined.add(want.getKey());
+					}
+				}
+				if (!joined.isEmpty()) {
+					publish(g, joined, null, true);
+				}
+				boolean hasMembers = g.remoteOf(origin) != null;
+				g.removeIfUnused();
+				return hasMembers;
+			}
+		}
+	}
+
+	/**
+	 * A sync from another node ended without listing these groups: it has no members there.
+	 * Overridable only for a test's planted bug.
+	 */
+	void syncEnded(NodeId origin, List<Object> unlisted) {
+		for (Object group : unlisted) {
+			dropOrigin(origin, group, GroupEvent.LEAVE);
+		}
+	}
+
+	/**
+	 * Another node went down: its members leave every group, with reason {@code noconnection}.
+	 * Overridable only for a test's planted bug.
+	 * @param groups the groups where it had members
+	 */
+	void originDown(NodeId origin, List<Object> groups) {
+		for (Object group : groups) {
+			dropOrigin(origin, group, ExitReason.NOCONNECTION);
+		}
+	}
+
+	private void dropOrigin(NodeId origin, Object group, ExitReason reason) {
+		for (;;) {
+			Group g = this.groups.get(group);
+			if (g == null) {
+				return;
+			}
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				HashMap<Pid, Integer> view = (g.remote != null) ? g.remote.remove(origin) : null;
+				if (view != null) {
+					List<Pid> left = new ArrayList<>();
+					addView(left, view);
+					g.remoteCount -= left.size();
+					if (g.remote.isEmpty()) {
+						g.remote = null;
+					}
+					publish(g, left, reason, true);
+					g.removeIfUnused();
+				}
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Another node's processes joined a group.
+	 * @return whether the origin has members in the group now
+	 */
+	boolean remoteJoin(NodeId origin, Object group, List<Pid> pids) {
+		for (;;) {
+			Group g = this.groups.computeIfAbsent(group, (key) -> new Group(this, key));
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				for (Pid pid : pids) {
+					g.addRemote(origin, pid);
+				}
+				if (!pids.isEmpty()) {
+					publish(g, pids, null, true);
+				}
+				boolean hasMembers = g.remoteOf(origin) != null;
+				g.removeIfUnused();
+				return hasMembers;
+			}
+		}
+	}
+
+	/**
+	 * Another node's processes left a group; a pid this node does not hold (its join came before
+	 * the origin's sync reached this node) is skipped.
+	 * @return whether the origin has members in the group now
+	 */
+	boolean remoteLeave(NodeId origin, Object group, List<Pid> pids, ExitReason reason) {
+		for (;;) {
+			Group g = this.groups.get(group);
+			if (g == null) {
+				return false;
+			}
+			synchronized (g) {
+				if (g.removed) {
+					continue;
+				}
+				List<Pid> left = new ArrayList<>(pids.size());
+				for (Pid pid : pids) {
+					if (g.removeRemote(origin, pid)) {
+						left.add(pid);
+					}
+				}
+				if (!left.isEmpty()) {
+					publish(g, left, reason, true);
+				}
+				boolean hasMembers = g.remoteOf(origin) != null;
+				g.removeIfUnused();
+				return hasMembers;
+			}
+		}
 	}
 
 	// ---- input checks
@@ -647,6 +896,15 @@ public class ProcessGroups {
 
 		final HashMap<Owner, Membership> members = new HashMap<>(4);
 
+		/**
+		 * The members of other nodes, by node: pid to join count, written only for that node's
+		 * messages. Null while there are none, so a local-only group pays nothing for it.
+		 */
+		@Nullable HashMap<NodeId, HashMap<Pid, Integer>> remote;
+
+		/** How many joins {@link #remote} holds in all. */
+		int remoteCount;
+
 		GroupMonitorRef[] monitors = NO_MONITORS;
 
 		int monitorCount;
@@ -705,9 +963,44 @@ public class ProcessGroups {
 			}
 		}
 
+		@Nullable HashMap<Pid, Integer> remoteOf(NodeId origin) {
+			return (this.remote != null) ? this.remote.get(origin) : null;
+		}
+
+		void addRemote(NodeId origin, Pid pid) {
+			if (this.remote == null) {
+				this.remote = new HashMap<>(4);
+			}
+			this.remote.computeIfAbsent(origin, (node) -> new HashMap<>()).merge(pid, 1, Integer::sum);
+			this.remoteCount++;
+		}
+
+		/** @return whether the origin's pid was a member, now once less */
+		boolean removeRemote(NodeId origin, Pid pid) {
+			HashMap<Pid, Integer> view = remoteOf(origin);
+			Integer count = (view != null) ? view.get(pid) : null;
+			if (count == null) {
+				return false;
+			}
+			if (count == 1) {
+				view.remove(pid);
+				if (view.isEmpty()) {
+					this.remote.remove(origin);
+					if (this.remote.isEmpty()) {
+						this.remote = null;
+					}
+				}
+			}
+			else {
+				view.put(pid, count - 1);
+			}
+			this.remoteCount--;
+			return true;
+		}
+
 		/** Removes this group from the scope when nothing uses it any more. */
 		void removeIfUnused() {
-			if (this.members.isEmpty() && this.monitorCount == 0 && !this.removed) {
+			if (this.members.isEmpty() && this.remote == null && this.monitorCount == 0 && !this.removed) {
 				this.removed = true;
 				this.scope.groups.remove(this.key, this);
 			}

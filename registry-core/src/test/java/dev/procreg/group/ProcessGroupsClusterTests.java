@@ -1,0 +1,342 @@
+package dev.procreg.group;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.procreg.distribution.InMemoryNetwork;
+import dev.procreg.process.ExitReason;
+import dev.procreg.process.NodeId;
+import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessRuntime;
+import dev.procreg.testing.Await;
+import dev.procreg.testing.RuntimeExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * Process groups across nodes, {@code :pg}'s replication: runtimes of one JVM connected by an
+ * {@link InMemoryNetwork}, each comparison made once the network is quiet. CLUSTER.md, tests
+ * item 2 (the random chains are in {@link ProcessGroupsChainTests}).
+ */
+class ProcessGroupsClusterTests {
+
+	private final InMemoryNetwork network = new InMemoryNetwork();
+
+	private final List<ProcessRuntime> runtimes = new ArrayList<>();
+
+	private ProcessRuntime berlin;
+
+	private ProcessRuntime paris;
+
+	private ProcessGroups inBerlin;
+
+	private ProcessGroups inParis;
+
+	@BeforeEach
+	void start() {
+		this.berlin = runtime("berlin");
+		this.paris = runtime("paris");
+		this.inBerlin = ProcessGroups.start(this.berlin);
+		this.inParis = ProcessGroups.start(this.paris);
+	}
+
+	@AfterEach
+	void stop() {
+		this.network.close();
+		this.runtimes.forEach(ProcessRuntime::close);
+	}
+
+	private ProcessRuntime runtime(String node) {
+		ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults()
+			.withNode(node)
+			.withShutdownTimeout(RuntimeExtension.SHUTDOWN_TIMEOUT));
+		this.runtimes.add(runtime);
+		return runtime;
+	}
+
+	private void connect() {
+		this.network.join(this.berlin);
+		this.network.join(this.paris);
+		quiet();
+	}
+
+	private void quiet() {
+		try {
+			assertThat(this.network.awaitQuiet(Await.LONG)).as("the network became quiet").isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static Pid idle(ProcessRuntime runtime) {
+		return runtime.spawn((ctx) -> ctx.receive());
+	}
+
+	@Test
+	void aRemoteMemberIsSeenAfterItJoinsAndGoneAfterItLeavesOrDies() {
+		connect();
+		Pid worker = idle(this.berlin);
+		this.inBerlin.join("workers", worker);
+		this.inBerlin.join("workers", worker);
+		Pid local = idle(this.paris);
+		this.inParis.join("workers", local);
+		quiet();
+		assertThat(this.inParis.members("workers")).containsExactlyInAnyOrder(worker, worker, local);
+		assertThat(this.inParis.localMembers("workers")).containsExactly(local);
+		assertThat(this.inBerlin.members("workers")).containsExactlyInAnyOrder(worker, worker, local);
+		assertThat(this.inParis.whichGroups()).containsExactly("workers");
+
+		this.inBerlin.leave("workers", worker);
+		quiet();
+		assertThat(this.inParis.members("workers")).containsExactlyInAnyOrder(worker, local);
+		this.berlin.exit(worker, ExitReason.KILL);
+		this.paris.exit(local, ExitReason.KILL);
+		quiet();
+		assertThat(this.inParis.members("workers")).isEmpty();
+		assertThat(this.inBerlin.members("workers")).isEmpty();
+		assertThat(this.inParis.whichGroups()).isEmpty();
+
+		Pid remoteOnly = idle(this.berlin);
+		this.inBerlin.join("remote-only", remoteOnly);
+		quiet();
+		assertThat(this.inParis.whichGroups()).as("a group with remote members only").containsExactly("remote-only");
+		assertThat(this.inParis.localMembers("remote-only")).isEmpty();
+	}
+
+	@Test
+	void aNodeThatConnectsLateGetsTheMembersJoinedBefore() {
+		Pid a = idle(this.berlin);
+		Pid b = idle(this.paris);
+		this.inBerlin.join("g", List.of(a, a));
+		this.inBerlin.join("h", a);
+		this.inParis.join("g", b);
+		connect();
+		assertThat(this.inParis.members("g")).containsExactlyInAnyOrder(a, a, b);
+		assertThat(this.inParis.members("h")).containsExactly(a);
+		assertThat(this.inBerlin.members("g")).containsExactlyInAnyOrder(a, a, b);
+		assertThat(this.inBerlin.members("h")).containsExactly(a);
+
+		ProcessRuntime rome = runtime("rome");
+		ProcessGroups inRome = ProcessGroups.start(rome);
+		Pid c = idle(rome);
+		inRome.join("h", c);
+		this.network.join(rome);
+		quiet();
+		assertThat(inRome.members("g")).containsExactlyInAnyOrder(a, a, b);
+		assertThat(inRome.members("h")).containsExactlyInAnyOrder(a, c);
+		assertThat(this.inParis.members("h")).containsExactlyInAnyOrder(a, c);
+	}
+
+	@Test
+	void aScopeStartedAfterTheNodesConnectedStillSyncs() {
+		ProcessRuntime rome = runtime("rome");
+		connect();
+		this.network.join(rome);
+		quiet();
+		Pid a = idle(this.berlin);
+		this.inBerlin.join("g", a);
+		Pid c = idle(rome);
+		quiet();
+		// rome has no scope yet: what berlin sent it was dropped
+		ProcessGroups inRome = ProcessGroups.start(rome);
+		inRome.join("g", c);
+		quiet();
+		assertThat(inRome.members("g")).containsExactlyInAnyOrder(a, c);
+		assertThat(this.inBerlin.members("g")).containsExactlyInAnyOrder(a, c);
+		assertThat(this.inParis.members("g")).containsExactlyInAnyOrder(a, c);
+		ProcessGroups other = ProcessGroups.start(this.paris, "other");
+		assertThat(other.members("g")).as("scopes stay apart across nodes too").isEmpty();
+	}
+
+	@Test
+	void aCutPurgesTheOriginsMembersWithNoconnectionAndAHealRestoresThemExactly() {
+		connect();
+		Pid a = idle(this.berlin);
+		Pid b = idle(this.berlin);
+		Pid local = idle(this.paris);
+		this.inBerlin.join("g", List.of(a, a, b));
+		this.inParis.join("g", local);
+		quiet();
+		GroupWatcher watcher = GroupWatcher.start(this.inParis, "g");
+		GroupWatcher scopeWatcher = GroupWatcher.start(this.inParis, null);
+		assertThat(watcher.members("g")).containsExactlyInAnyOrder(a, a, b, local);
+
+		this.network.cut(this.berlin, this.paris);
+		quiet();
+		assertThat(this.inParis.members("g")).containsExactly(local);
+		assertThat(this.inBerlin.members("g")).containsExactlyInAnyOrder(a, a, b);
+		GroupWatcher.State seen = watcher.state();
+		assertThat(seen.view.get("g")).containsExactly(local);
+		GroupEvent.Left left = (GroupEvent.Left) seen.events.get(seen.events.size() - 1);
+		assertThat(left.reason()).isEqualTo(ExitReason.NOCONNECTION);
+		assertThat(left.pids()).containsExactlyInAnyOrder(a, a, b);
+		assertThat(scopeWatcher.members("g")).containsExactly(local);
+
+		this.inBerlin.leave("g", b); // while cut: paris learns it from the sync
+		this.network.heal(this.berlin, this.paris);
+		quiet();
+		assertThat(this.inParis.members("g")).containsExactlyInAnyOrder(a, a, local);
+		assertThat(this.inBerlin.members("g")).containsExactlyInAnyOrder(a, a, local);
+		for (GroupWatcher w : List.of(watcher, scopeWatcher)) {
+			GroupWatcher.State state = w.state();
+			assertThat(state.view.get("g")).containsExactlyInAnyOrder(a, a, local);
+			assertThat(state.violations).isEmpty();
+		}
+	}
+
+	@Test
+	void aMonitorSeesRemoteChangesAndItsSnapshotPlusEventsAreTheHistory() {
+		connect();
+		Pid early = idle(this.berlin);
+		this.inBerlin.join("g", early);
+		quiet();
+		GroupWatcher watcher = GroupWatcher.start(this.inParis, "g");
+		GroupWatcher scopeWatcher = GroupWatcher.start(this.inParis, null);
+		GroupWatcher.State atStart = watcher.state();
+		assertThat(atStart.view.get("g")).as("the snapshot holds the remote member").containsExactly(early);
+		assertThat(atStart.events).isEmpty();
+
+		Pid worker = idle(this.berlin);
+		this.inBerlin.join("g", worker);
+		quiet();
+		this.inBerlin.leave("g", worker);
+		quiet();
+		this.berlin.exit(early, ExitReason.of("payment-timeout"));
+		quiet();
+		GroupWatcher.State state = watcher.state();
+		assertThat(state.events).hasSize(3);
+		assertThat(state.events.get(0)).isInstanceOfSatisfying(GroupEvent.Joined.class,
+				(joined) -> assertThat(joined.pids()).containsExactly(worker));
+		assertThat(state.events.get(1)).isInstanceOfSatisfying(GroupEvent.Left.class, (left) -> {
+			assertThat(left.pids()).containsExactly(worker);
+			assertThat(left.byLeave()).isTrue();
+		});
+		assertThat(state.events.get(2)).isInstanceOfSatisfying(GroupEvent.Left.class, (left) -> {
+			assertThat(left.pids()).containsExactly(early);
+			assertThat(left.reason()).as("a remote death carries its reason").isEqualTo(ExitReason.of("payment-timeout"));
+		});
+		assertThat(state.view.get("g")).isEmpty();
+
+		// churn on both nodes while a monitor starts: snapshot + events = members at the end
+		List<Pid> pool = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			pool.add(idle((i % 2 == 0) ? this.berlin : this.paris));
+		}
+		Thread churn = Thread.ofPlatform().start(() -> {
+			java.util.Random random = new java.util.Random(7);
+			for (int i = 0; i < 400; i++) {
+				Pid pid = pool.get(random.nextInt(pool.size()));
+				ProcessGroups scope = pid.node().equals("berlin") ? this.inBerlin : this.inParis;
+				String group = "c" + random.nextInt(3);
+				if (random.nextBoolean()) {
+					scope.join(group, pid);
+				}
+				else {
+					scope.leave(group, pid);
+				}
+			}
+		});
+		GroupWatcher late = GroupWatcher.start(this.inParis, null);
+		join(churn);
+		quiet();
+		GroupWatcher.State lateState = late.state();
+		GroupWatcher.State scopeState = scopeWatcher.state();
+		for (String group : List.of("c0", "c1", "c2")) {
+			assertThat(lateState.view.getOrDefault(group, List.of())).as(group)
+				.containsExactlyInAnyOrderElementsOf(this.inParis.members(group));
+			assertThat(scopeState.view.getOrDefault(group, List.of())).as(group)
+				.containsExactlyInAnyOrderElementsOf(this.inParis.members(group));
+			assertThat(this.inParis.members(group)).as(group)
+				.containsExactlyInAnyOrderElementsOf(this.inBerlin.members(group));
+		}
+		assertThat(lateState.violations).isEmpty();
+		assertThat(scopeState.violations).isEmpty();
+	}
+
+	@Test
+	void aRestartedNodesEarlierMembersAreGoneAndItsNewOnesSeen() {
+		connect();
+		Pid old = idle(this.paris);
+		this.inParis.join("g", old);
+		quiet();
+		assertThat(this.inBerlin.members("g")).containsExactly(old);
+		this.network.leave(this.paris);
+		this.paris.close();
+		quiet();
+		assertThat(this.inBerlin.members("g")).isEmpty();
+		this.paris = runtime("paris");
+		this.network.join(this.paris);
+		this.inParis = ProcessGroups.start(this.paris);
+		Pid fresh = idle(this.paris);
+		this.inParis.join("g", fresh);
+		quiet();
+		assertThat(this.inBerlin.members("g")).containsExactly(fresh);
+	}
+
+	@Test
+	void aSyncReplacesTheOriginsMembersAndRemovesThemFromGroupsItDoesNotList() {
+		// the protocol's replacing rule, driven through the replica as a node would drive it
+		NodeId ghost = new NodeId("ghost", 42);
+		Pid one = Pid.of(ghost, 1);
+		Pid two = Pid.of(ghost, 2);
+		ScopeReplica replica = this.inParis.replica;
+		replica.received(ghost, new ScopeReplica.Join("kept", List.of(one, one)));
+		replica.received(ghost, new ScopeReplica.Join("unlisted", List.of(two)));
+		replica.received(ghost, new ScopeReplica.Join("touched", List.of(two)));
+		assertThat(this.inParis.whichGroups()).containsExactlyInAnyOrder("kept", "unlisted", "touched");
+
+		replica.received(ghost, new ScopeReplica.SyncStart());
+		replica.received(ghost, new ScopeReplica.SyncGroup("kept", List.of(one, two)));
+		replica.received(ghost, new ScopeReplica.Leave("touched", List.of(two), GroupEvent.LEAVE));
+		replica.received(ghost, new ScopeReplica.Join("touched", List.of(one)));
+		replica.received(ghost, new ScopeReplica.SyncEnd());
+		assertThat(this.inParis.members("kept")).containsExactlyInAnyOrder(one, two);
+		assertThat(this.inParis.members("unlisted")).isEmpty();
+		assertThat(this.inParis.members("touched")).as("changed by a delta during the sync: kept")
+			.containsExactly(one);
+
+		replica.nodeDown(ghost);
+		assertThat(this.inParis.whichGroups()).isEmpty();
+	}
+
+	@Test
+	void onlyLocalProcessesJoinAndLeaveAcrossNodesToo() {
+		connect();
+		Pid remote = idle(this.berlin);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.inParis.join("g", remote))
+			.withMessageContaining("runs on node berlin")
+			.withMessageContaining("only local processes can join or leave");
+		this.inBerlin.join("g", remote);
+		quiet();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.inParis.leave("g", remote))
+			.withMessageContaining("only local processes can join or leave");
+		assertThat(this.inParis.members("g")).containsExactly(remote);
+	}
+
+	@Test
+	void aMessageOfAnotherKindIsRefusedAndChangesNothing() {
+		NodeId ghost = new NodeId("ghost", 42);
+		assertThatIllegalArgumentException().isThrownBy(() -> this.inParis.replica.received(ghost, "hello"))
+			.withMessageContaining("no process group message");
+		assertThat(this.inParis.whichGroups()).isEmpty();
+	}
+
+	private static void join(Thread thread) {
+		try {
+			thread.join(Await.LONG.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+		assertThat(thread.isAlive()).as("churn finished").isFalse();
+	}
+
+}
