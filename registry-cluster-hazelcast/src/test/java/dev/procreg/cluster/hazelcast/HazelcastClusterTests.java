@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.hazelcast.core.Hazelcast;
@@ -25,10 +27,12 @@ import dev.procreg.cluster.membership.ClusterMember;
 import dev.procreg.cluster.membership.DuplicateNodeException;
 import dev.procreg.cluster.names.Claim;
 import dev.procreg.cluster.names.ClaimConflict;
+import dev.procreg.cluster.names.ClaimKey;
 import dev.procreg.cluster.names.ClaimResolver;
 import dev.procreg.process.NodeId;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
@@ -51,7 +55,7 @@ class HazelcastClusterTests {
 
 	private static final List<HazelcastNameClaims> names = new ArrayList<>();
 
-	private static final List<ClaimConflict> lostClaims = new java.util.concurrent.CopyOnWriteArrayList<>();
+	private static final List<ClaimConflict> lostClaims = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
 	static void startThreeMembers() {
@@ -209,6 +213,53 @@ class HazelcastClusterTests {
 		assertThat(lostClaims).isEmpty();
 	}
 
+	@Test
+	@Order(6)
+	void aNameIsReleasedOnlyByItsOwnClaimAndDepartedNodesLoseTheirsToPurgeAndReassertion() {
+		String registry = "arbiter-" + UUID.randomUUID();
+		NodeId node1 = memberships.get(0).self().node();
+		NodeId node2 = memberships.get(1).self().node();
+		HazelcastNameClaims arbiter = names.get(0);
+		Claim mine = new Claim(node1, 1, 1000);
+		assertThat(arbiter.claim(registry, "a", mine)).isNull();
+		assertThat(arbiter.claim(registry, "a", new Claim(node1, 2, 2000))).isEqualTo(mine);
+		assertThat(names.get(1).claim(registry, "a", new Claim(node2, 1, 500))).isEqualTo(mine);
+		assertThat(arbiter.release(registry, "a", new Claim(node1, 1, 1001))).isFalse();
+		assertThat(names.get(2).holder(registry, "a")).isEqualTo(mine);
+		assertThat(arbiter.release(registry, "a", mine)).isTrue();
+		assertThat(names.get(2).holder(registry, "a")).isNull();
+
+		assertThatIllegalArgumentException().isThrownBy(() -> arbiter.claim(registry, "b", new Claim(node2, 1, 1)))
+			.withMessageContaining("belongs to node " + node2 + ", not to this node " + node1);
+		assertThatIllegalArgumentException().isThrownBy(() -> arbiter.purge(node1))
+			.withMessageContaining("cannot purge its own claims");
+
+		Claim live = new Claim(node2, 7, 1000);
+		assertThat(names.get(1).claim(registry, "live", live)).isNull();
+		assertThat(arbiter.purge(node2)).as("a live member keeps its claims").isZero();
+		NodeId ghost = new NodeId("ghost", 1);
+		Map<ClaimKey, Claim> raw = memberships.get(2).instance().getMap(HazelcastNameClaims.MAP_NAME);
+		raw.put(new ClaimKey(registry, "ghost-1"), new Claim(ghost, 1, 1));
+		raw.put(new ClaimKey(registry, "ghost-2"), new Claim(ghost, 2, 1));
+		raw.put(new ClaimKey(registry, "taken-from-ghost"), new Claim(ghost, 3, 1));
+		assertThat(names.get(2).purge(new NodeId("ghost", 2))).as("another incarnation's claims stay").isZero();
+
+		Claim reclaimed = new Claim(node1, 3, 5000);
+		Claim restored = new Claim(node1, 4, 5000);
+		List<ClaimConflict> conflicts = arbiter.reassert(Map.of(new ClaimKey(registry, "taken-from-ghost"), reclaimed,
+				new ClaimKey(registry, "restored"), restored));
+		assertThat(conflicts).as("a departed node's claim is no conflict").isEmpty();
+		assertThat(names.get(1).holder(registry, "taken-from-ghost")).isEqualTo(reclaimed);
+		assertThat(names.get(1).holder(registry, "restored")).isEqualTo(restored);
+
+		assertThat(names.get(1).purgeDeparted()).isEqualTo(2);
+		assertThat(names.get(2).holder(registry, "ghost-1")).isNull();
+		assertThat(names.get(2).holder(registry, "ghost-2")).isNull();
+		assertThat(names.get(2).holder(registry, "live")).isEqualTo(live);
+		assertThat(names.get(2).holder(registry, "restored")).isEqualTo(restored);
+		assertThat(lostClaims).isEmpty();
+	}
+
 	private static void awaitSeenByTheFirstThree(ClusterMember member) {
 		await().atMost(PATIENCE).untilAsserted(() -> {
 			for (int i = 0; i < 3; i++) {
@@ -234,7 +285,7 @@ class HazelcastClusterTests {
 		return IntStream.range(0, count)
 			.filter((i) -> i != index)
 			.mapToObj((i) -> memberships.get(i).self())
-			.collect(java.util.stream.Collectors.toSet());
+			.collect(Collectors.toSet());
 	}
 
 	private static void measureFootprint() {
