@@ -22,6 +22,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,6 +181,11 @@ public final class HazelcastMembership implements AutoCloseable {
 			.setAttribute(INCARNATION_ATTRIBUTE, Long.toString(options.node().incarnation()))
 			.setAttribute(TRANSPORT_HOST_ATTRIBUTE, transport.getHostString())
 			.setAttribute(TRANSPORT_PORT_ATTRIBUTE, Integer.toString(transport.getPort()));
+		// a merge only adds names the surviving side lacks and never overwrites one: the owners'
+		// re-assertion decides conflicts, so that the loser's node is always told
+		config.getMapConfig(HazelcastNameClaims.MAP_NAME)
+			.getMergePolicyConfig()
+			.setPolicy(PutIfAbsentMergePolicy.class.getName());
 		config.getSerializationConfig()
 			.addSerializerConfig(new SerializerConfig().setTypeClass(Claim.class).setImplementation(new ClaimSerializer()))
 			.addSerializerConfig(new SerializerConfig().setTypeClass(ClaimKey.class).setImplementation(new ClaimKeySerializer()));

@@ -18,6 +18,7 @@ import dev.procreg.cluster.names.ClaimConflict;
 import dev.procreg.cluster.names.ClaimKey;
 import dev.procreg.cluster.names.ClaimListener;
 import dev.procreg.cluster.names.ClaimResolver;
+import dev.procreg.cluster.names.Reassertion;
 import dev.procreg.process.NodeId;
 
 /**
@@ -152,25 +153,33 @@ public final class HazelcastNameClaims {
 	 * the {@link ClaimListener} as well as returned. Do not release a claim while it is being
 	 * re-asserted, or release it again afterwards.
 	 * @param local this node's claims, by name
-	 * @return every conflict decided, whichever side lost
+	 * @return what was found: claims intact, restored, taken from departed nodes, and every
+	 * conflict decided, whichever side lost
 	 */
-	public List<ClaimConflict> reassert(Map<ClaimKey, Claim> local) {
+	public Reassertion reassert(Map<ClaimKey, Claim> local) {
 		if (local == null) {
 			throw new IllegalArgumentException("local claims must not be null");
 		}
 		local.values().forEach(this::checkOwn);
 		Set<NodeId> live = this.membership.liveNodes();
+		int[] outcomes = new int[Outcome.values().length];
 		List<ClaimConflict> conflicts = new ArrayList<>();
 		for (Map.Entry<ClaimKey, Claim> entry : local.entrySet()) {
-			ClaimConflict conflict = reassert(entry.getKey(), entry.getValue(), live);
-			if (conflict != null) {
+			ClaimKey key = entry.getKey();
+			Claim mine = entry.getValue();
+			Settled settled = reassert(key, mine, live);
+			outcomes[settled.outcome().ordinal()]++;
+			if (settled.outcome() == Outcome.WON) {
+				conflicts.add(new ClaimConflict(key, mine, settled.found()));
+			}
+			else if (settled.outcome() == Outcome.LOST) {
+				ClaimConflict conflict = new ClaimConflict(key, settled.found(), mine);
 				conflicts.add(conflict);
-				if (conflict.loser().node().equals(this.self)) {
-					report(conflict);
-				}
+				report(conflict);
 			}
 		}
-		return conflicts;
+		return new Reassertion(outcomes[Outcome.INTACT.ordinal()], outcomes[Outcome.RESTORED.ordinal()],
+				outcomes[Outcome.REPLACED_DEPARTED.ordinal()], conflicts);
 	}
 
 	/**
@@ -185,26 +194,37 @@ public final class HazelcastNameClaims {
 		}
 	}
 
-	private @Nullable ClaimConflict reassert(ClaimKey key, Claim mine, Set<NodeId> live) {
+	/**
+	 * Puts one claim back, leaving in the map whichever of it and the claim found wins.
+	 */
+	private Settled reassert(ClaimKey key, Claim mine, Set<NodeId> live) {
 		while (true) {
-			Claim existing = this.claims.putIfAbsent(key, mine);
-			if (existing == null || existing.equals(mine)) {
-				return null;
+			Claim found = this.claims.putIfAbsent(key, mine);
+			if (found == null) {
+				return new Settled(Outcome.RESTORED, mine);
 			}
-			if (!live.contains(existing.node())) {
-				if (this.claims.replace(key, existing, mine)) {
-					return null;
-				}
-				continue;
+			if (found.equals(mine)) {
+				return new Settled(Outcome.INTACT, mine);
 			}
-			Claim winner = this.resolver.winner(key, existing, mine);
-			if (winner.equals(existing)) {
-				return new ClaimConflict(key, existing, mine);
+			boolean departed = !live.contains(found.node());
+			if (!departed && this.resolver.winner(key, found, mine).equals(found)) {
+				return new Settled(Outcome.LOST, found);
 			}
-			if (this.claims.replace(key, existing, mine)) {
-				return new ClaimConflict(key, mine, existing);
+			if (this.claims.replace(key, found, mine)) {
+				return new Settled(departed ? Outcome.REPLACED_DEPARTED : Outcome.WON, found);
 			}
 		}
+	}
+
+	/** What re-asserting one claim came to. */
+	private enum Outcome {
+
+		INTACT, RESTORED, REPLACED_DEPARTED, WON, LOST
+
+	}
+
+	/** The outcome for one claim, and the claim found in its place. */
+	private record Settled(Outcome outcome, Claim found) {
 	}
 
 	private void onReplaced(EntryEvent<ClaimKey, Claim> event) {

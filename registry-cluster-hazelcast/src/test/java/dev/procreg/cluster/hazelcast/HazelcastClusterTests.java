@@ -29,6 +29,7 @@ import dev.procreg.cluster.names.Claim;
 import dev.procreg.cluster.names.ClaimConflict;
 import dev.procreg.cluster.names.ClaimKey;
 import dev.procreg.cluster.names.ClaimResolver;
+import dev.procreg.cluster.names.Reassertion;
 import dev.procreg.process.NodeId;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -246,9 +247,9 @@ class HazelcastClusterTests {
 
 		Claim reclaimed = new Claim(node1, 3, 5000);
 		Claim restored = new Claim(node1, 4, 5000);
-		List<ClaimConflict> conflicts = arbiter.reassert(Map.of(new ClaimKey(registry, "taken-from-ghost"), reclaimed,
+		Reassertion reassertion = arbiter.reassert(Map.of(new ClaimKey(registry, "taken-from-ghost"), reclaimed,
 				new ClaimKey(registry, "restored"), restored));
-		assertThat(conflicts).as("a departed node's claim is no conflict").isEmpty();
+		assertThat(reassertion).as("a departed node's claim is no conflict").isEqualTo(new Reassertion(0, 1, 1, List.of()));
 		assertThat(names.get(1).holder(registry, "taken-from-ghost")).isEqualTo(reclaimed);
 		assertThat(names.get(1).holder(registry, "restored")).isEqualTo(restored);
 
@@ -258,6 +259,35 @@ class HazelcastClusterTests {
 		assertThat(names.get(2).holder(registry, "live")).isEqualTo(live);
 		assertThat(names.get(2).holder(registry, "restored")).isEqualTo(restored);
 		assertThat(lostClaims).isEmpty();
+	}
+
+	@Test
+	@Order(7)
+	void reassertingAgainstALiveClaimLetsTheResolverDecideAndTellsTheLosingNode() {
+		String registry = "conflict-" + UUID.randomUUID();
+		NodeId node1 = memberships.get(0).self().node();
+		NodeId node2 = memberships.get(1).self().node();
+		Claim newerOfNode2 = new Claim(node2, 1, 2000);
+		Claim olderOfNode2 = new Claim(node2, 2, 500);
+		assertThat(names.get(1).claim(registry, "node1-wins", newerOfNode2)).isNull();
+		assertThat(names.get(1).claim(registry, "node2-wins", olderOfNode2)).isNull();
+		Claim mine = new Claim(node1, 1, 1000);
+		Claim alsoMine = new Claim(node1, 2, 1000);
+		Claim intact = new Claim(node1, 3, 1000);
+		assertThat(names.get(0).claim(registry, "intact", intact)).isNull();
+
+		Reassertion reassertion = names.get(0).reassert(Map.of(new ClaimKey(registry, "node1-wins"), mine,
+				new ClaimKey(registry, "node2-wins"), alsoMine, new ClaimKey(registry, "intact"), intact));
+
+		ClaimConflict node1Won = new ClaimConflict(new ClaimKey(registry, "node1-wins"), mine, newerOfNode2);
+		ClaimConflict node2Won = new ClaimConflict(new ClaimKey(registry, "node2-wins"), olderOfNode2, alsoMine);
+		assertThat(reassertion.intact()).isEqualTo(1);
+		assertThat(reassertion.conflicts()).containsExactlyInAnyOrder(node1Won, node2Won);
+		assertThat(reassertion.lostBy(node1)).containsExactly(node2Won);
+		assertThat(names.get(2).holder(registry, "node1-wins")).isEqualTo(mine);
+		assertThat(names.get(2).holder(registry, "node2-wins")).isEqualTo(olderOfNode2);
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(lostClaims).contains(node1Won, node2Won));
+		assertThat(lostClaims).allMatch((conflict) -> conflict.equals(node1Won) || conflict.equals(node2Won));
 	}
 
 	private static void awaitSeenByTheFirstThree(ClusterMember member) {

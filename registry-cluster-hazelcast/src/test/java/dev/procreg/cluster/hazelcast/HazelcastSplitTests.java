@@ -1,10 +1,15 @@
 package dev.procreg.cluster.hazelcast;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
@@ -20,6 +25,7 @@ import dev.procreg.cluster.names.Claim;
 import dev.procreg.cluster.names.ClaimConflict;
 import dev.procreg.cluster.names.ClaimKey;
 import dev.procreg.cluster.names.ClaimResolver;
+import dev.procreg.cluster.names.Reassertion;
 import dev.procreg.process.NodeId;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,6 +39,12 @@ import static org.awaitility.Awaitility.await;
 class HazelcastSplitTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+	/** Names both sides claim during the split, the older claim alternating between them. */
+	private static final int CONTESTED = 20;
+
+	/** Names only one side claims during the split, per side: the merge may lose some. */
+	private static final int ONE_SIDED = 100;
 
 	private final ClusterFixture fixture = new ClusterFixture(2);
 
@@ -61,12 +73,21 @@ class HazelcastSplitTests {
 		await().atMost(PATIENCE).until(() -> this.a.names.holder("names", "before-split") == null);
 
 		long now = System.currentTimeMillis();
-		Claim olderOnA = this.a.claim("older-on-a", now - 1000);
-		Claim newerOnB = this.b.claim("older-on-a", now);
-		Claim newerOnA = this.a.claim("older-on-b", now);
-		Claim olderOnB = this.b.claim("older-on-b", now - 1000);
-		this.a.claim("only-a", now);
-		this.b.claim("only-b", now);
+		Map<ClaimKey, Claim> winners = new HashMap<>();
+		Set<ClaimKey> lostByA = new HashSet<>();
+		Set<ClaimKey> lostByB = new HashSet<>();
+		for (int i = 0; i < CONTESTED; i++) {
+			String name = "contested-" + i;
+			boolean aIsOlder = i % 2 == 0;
+			Claim onA = this.a.claim(name, aIsOlder ? now - 1000 : now);
+			Claim onB = this.b.claim(name, aIsOlder ? now : now - 1000);
+			winners.put(key(name), aIsOlder ? onA : onB);
+			(aIsOlder ? lostByB : lostByA).add(key(name));
+		}
+		for (int i = 0; i < ONE_SIDED; i++) {
+			this.a.claim("only-a-" + i, now);
+			this.b.claim("only-b-" + i, now);
+		}
 
 		long healed = System.nanoTime();
 		unblock(this.a.instance(), this.b.instance());
@@ -74,11 +95,12 @@ class HazelcastSplitTests {
 		ClusterFixture.measured("split: MERGED " + (System.nanoTime() - healed) / 1_000_000 + " ms after the heal");
 
 		await().atMost(PATIENCE).untilAsserted(() -> {
-			assertThat(this.a.lost).contains(new ClaimConflict(key("older-on-b"), olderOnB, newerOnA));
-			assertThat(this.b.lost).contains(new ClaimConflict(key("older-on-a"), olderOnA, newerOnB));
+			assertThat(lostKeys(this.a)).isEqualTo(lostByA);
+			assertThat(lostKeys(this.b)).isEqualTo(lostByB);
 			for (Node node : List.of(this.a, this.b)) {
-				assertThat(node.names.holder("names", "older-on-a")).isEqualTo(olderOnA);
-				assertThat(node.names.holder("names", "older-on-b")).isEqualTo(olderOnB);
+				winners.forEach((name, winner) -> assertThat(node.names.holder(name.registry(), name.key()))
+					.as("holder of %s seen from %s", name, node.membership.self().node())
+					.isEqualTo(winner));
 				for (Node owner : List.of(this.a, this.b)) {
 					owner.local.forEach((name, claim) -> assertThat(node.names.holder(name.registry(), name.key()))
 						.as("holder of %s seen from %s", name, node.membership.self().node())
@@ -87,12 +109,29 @@ class HazelcastSplitTests {
 			}
 		});
 		ClusterFixture.measured("split: one claim per name on both sides " + (System.nanoTime() - healed) / 1_000_000
-				+ " ms after the heal; merged on " + (this.a.listener.merges() > 0 ? "a" : "b"));
-		assertThat(this.a.local.keySet()).extracting(ClaimKey::key).containsExactlyInAnyOrder("older-on-a", "only-a");
-		assertThat(this.b.local.keySet()).extracting(ClaimKey::key)
-			.containsExactlyInAnyOrder("older-on-b", "only-b", "before-split");
-		assertThat(this.a.lost).allMatch((conflict) -> conflict.key().equals(key("older-on-b")));
-		assertThat(this.b.lost).allMatch((conflict) -> conflict.key().equals(key("older-on-a")));
+				+ " ms after the heal; merged on " + (this.a.listener.merges() > 0 ? "a" : "b") + "; re-assertions of a: "
+				+ summary(this.a.reassertions) + "; of b: " + summary(this.b.reassertions));
+		assertThat(this.a.membership.members()).containsExactly(this.b.membership.self());
+		assertThat(this.b.membership.members()).containsExactly(this.a.membership.self());
+		assertThat(this.a.local).hasSize(CONTESTED / 2 + ONE_SIDED);
+		assertThat(this.b.local).hasSize(CONTESTED / 2 + ONE_SIDED + 1).containsKey(key("before-split"));
+		for (Node node : List.of(this.a, this.b)) {
+			for (ClaimConflict conflict : node.lost) {
+				assertThat(conflict.winner()).isEqualTo(winners.get(conflict.key()));
+				assertThat(conflict.loser().node()).isEqualTo(node.membership.self().node());
+			}
+		}
+	}
+
+	private static String summary(List<Reassertion> reassertions) {
+		return reassertions.stream()
+			.map((r) -> "intact " + r.intact() + ", restored " + r.restored() + ", replaced departed "
+					+ r.replacedDeparted() + ", conflicts " + r.conflicts().size())
+			.collect(Collectors.joining(" / ", "[", "]"));
+	}
+
+	private static Set<ClaimKey> lostKeys(Node node) {
+		return node.lost.stream().map(ClaimConflict::key).collect(Collectors.toSet());
 	}
 
 	private static ClaimKey key(String name) {
@@ -133,6 +172,10 @@ class HazelcastSplitTests {
 
 		final List<ClaimConflict> lost = new CopyOnWriteArrayList<>();
 
+		final AtomicLong serials = new AtomicLong();
+
+		final List<Reassertion> reassertions = new CopyOnWriteArrayList<>();
+
 		HazelcastMembership membership;
 
 		HazelcastNameClaims names;
@@ -150,14 +193,14 @@ class HazelcastSplitTests {
 			this.listener.glue((event) -> {
 				switch (event.kind()) {
 					case DOWN -> this.names.purge(event.member().node());
-					case UP, MERGED -> this.names.reassert(Map.copyOf(this.local));
+					case UP, MERGED -> this.reassertions.add(this.names.reassert(Map.copyOf(this.local)));
 				}
 			});
 		}
 
 		Claim claim(String name, long time) {
 			NodeId node = this.membership.self().node();
-			Claim claim = new Claim(node, this.local.size() + 1, time);
+			Claim claim = new Claim(node, this.serials.incrementAndGet(), time);
 			assertThat(this.names.claim("names", name, claim)).as("claim of %s by %s", name, node).isNull();
 			this.local.put(key(name), claim);
 			return claim;

@@ -57,6 +57,8 @@ class MembershipOptionsTests {
 		assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("12");
 		assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("3");
 		assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("4");
+		assertThat(config.getMapConfig("procreg.names").getMergePolicyConfig().getPolicy())
+			.isEqualTo("com.hazelcast.spi.merge.PutIfAbsentMergePolicy");
 		assertThat(config.getMemberAttributeConfig().getAttributes()).containsEntry("procreg.node", "node1")
 			.containsEntry("procreg.incarnation", "7")
 			.containsEntry("procreg.transport.host", "127.0.0.1")
