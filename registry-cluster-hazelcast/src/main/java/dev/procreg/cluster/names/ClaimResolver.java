@@ -1,7 +1,5 @@
 package dev.procreg.cluster.names;
 
-import java.util.Comparator;
-
 /**
  * Decides which of two live claims on one name stays. Every node applies it to the same pair and
  * must reach the same answer, so a resolver is a pure function of its arguments: no clock, no
@@ -30,23 +28,6 @@ public interface ClaimResolver {
 	 */
 	static ClaimResolver olderClaimWins() {
 		return OlderClaimWins.INSTANCE;
-	}
-
-	/** The default resolver. */
-	enum OlderClaimWins implements ClaimResolver {
-
-		INSTANCE;
-
-		private static final Comparator<Claim> AGE = Comparator.comparingLong(Claim::time)
-			.thenComparing((Claim claim) -> claim.node().name())
-			.thenComparingLong((Claim claim) -> claim.node().incarnation())
-			.thenComparingLong(Claim::serial);
-
-		@Override
-		public Claim winner(ClaimKey key, Claim first, Claim second) {
-			return (AGE.compare(first, second) <= 0) ? first : second;
-		}
-
 	}
 
 }
