@@ -876,10 +876,13 @@ public final class ProcessRuntime implements AutoCloseable {
 		return (node == this.nodeId || node.sameNodeAs(this.nodeId)) ? this.processes.find(pid.serial()) : null;
 	}
 
-	/** A pid read back from text, with the incarnation its node runs as now when this runtime knows it. */
+	/**
+	 * A pid read back from text, with the incarnation its node runs as now when this runtime is
+	 * connected to it; a pid of this node stays as it is ({@link #local} finds it by serial).
+	 */
 	Pid qualify(Pid pid) {
 		if (pid.node().equals(node())) {
-			return new Pid(this.nodeId, pid.serial(), null);
+			return pid;
 		}
 		RemoteSignals signals = this.remote;
 		NodeId current = (signals != null) ? signals.connected(pid.node()) : null;
