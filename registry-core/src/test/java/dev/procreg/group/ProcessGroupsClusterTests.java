@@ -261,6 +261,69 @@ class ProcessGroupsClusterTests {
 	}
 
 	@Test
+	void syncsRacingChurnEndExactlyWhereTheDeltasLeaveThem() {
+		// each round, syncs walk the groups (a heal: one sync per side and one per discover) while
+		// joins, leaves and deaths go on; a scope starts on a connected node during one round;
+		// once a round's churn stops, each view is the owner's truth
+		connect();
+		ProcessRuntime rome = runtime("rome");
+		this.network.join(rome);
+		ProcessGroups inRome = null;
+		List<Pid> pool = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			pool.add(idle(this.berlin));
+		}
+		GroupWatcher watcher = GroupWatcher.start(this.inParis, null);
+		for (int round = 0; round < 30; round++) {
+			java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+			List<Thread> churn = new ArrayList<>();
+			for (int t = 0; t < 2; t++) {
+				long seed = round * 2L + t;
+				churn.add(Thread.ofPlatform().start(() -> churn(pool, new java.util.Random(seed), stop)));
+			}
+			this.network.cut(this.berlin, this.paris);
+			this.network.heal(this.berlin, this.paris);
+			if (round == 10) {
+				inRome = ProcessGroups.start(rome);
+			}
+			stop.set(true);
+			churn.forEach(ProcessGroupsClusterTests::join);
+			quiet();
+			GroupWatcher.State watched = watcher.state();
+			assertThat(watched.violations).isEmpty();
+			for (String group : List.of("c0", "c1", "c2", "c3")) {
+				List<Pid> truth = this.inBerlin.localMembers(group);
+				assertThat(this.inParis.members(group)).as("round %d, %s", round, group)
+					.containsExactlyInAnyOrderElementsOf(truth);
+				if (inRome != null) {
+					assertThat(inRome.members(group)).as("round %d, %s in rome", round, group)
+						.containsExactlyInAnyOrderElementsOf(truth);
+				}
+				assertThat(watched.view.getOrDefault(group, List.of())).as("round %d, %s monitored", round, group)
+					.containsExactlyInAnyOrderElementsOf(truth);
+			}
+		}
+	}
+
+	/** Joins, leaves and now and then a death on berlin, until told to stop. */
+	private void churn(List<Pid> pool, java.util.Random random, java.util.concurrent.atomic.AtomicBoolean stop) {
+		while (!stop.get()) {
+			Pid pid = pool.get(random.nextInt(pool.size()));
+			String group = "c" + random.nextInt(4);
+			int dice = random.nextInt(40);
+			if (dice < 20) {
+				this.inBerlin.join(group, pid);
+			}
+			else if (dice < 39) {
+				this.inBerlin.leave(group, pid);
+			}
+			else {
+				this.berlin.exit(pid, ExitReason.KILL);
+			}
+		}
+	}
+
+	@Test
 	void aRestartedNodesEarlierMembersAreGoneAndItsNewOnesSeen() {
 		connect();
 		Pid old = idle(this.paris);
