@@ -419,8 +419,8 @@ public class ProcessGroups {
 
 	/**
 	 * The groups that have at least one live member, local or of a connected node, Erlang's
-	 * {@code pg:which_groups/1}. Each
-	 * group is checked at its own moment; the list is not one point in time.
+	 * {@code pg:which_groups/1}. Each group is checked at its own moment; the list is not one
+	 * point in time.
 	 * @return the groups, in no particular order
 	 */
 	public List<Object> whichGroups() {
