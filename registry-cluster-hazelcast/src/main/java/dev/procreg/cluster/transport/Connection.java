@@ -75,7 +75,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	boolean wasUp;
 
 	/** Closed by the transport itself in favour of another connection: no failure to report. */
-	boolean abandoned;
+	volatile boolean abandoned;
 
 	/** Accepted by the handshake, waiting for the node's previous connection to be reported down. */
 	private boolean held;

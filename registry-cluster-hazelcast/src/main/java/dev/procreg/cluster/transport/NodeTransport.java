@@ -397,6 +397,11 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		return connection.measureRoundTrip();
 	}
 
+	/** The connection carrying signals to a node, for tests that reach into its channel. */
+	@Nullable Connection connectionTo(String nodeName) {
+		return this.up.get(nodeName);
+	}
+
 	/** @return the codec, whose {@link SignalCodec#rejections()} operators read */
 	public SignalCodec codec() {
 		return this.codec;
@@ -478,7 +483,7 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 
 	void opened(Connection connection) {
 		this.open.add(connection);
-		if (this.closed) {
+		if (this.closed || connection.abandoned) {
 			connection.close();
 		}
 	}
