@@ -32,7 +32,7 @@ non-sealed class Call extends ExitHook implements From {
 		}
 	}
 
-	private static final Object NULL_REPLY = new Object();
+	static final Object NULL_REPLY = new Object();
 
 	private static final Object TIMED_OUT = new Object();
 
@@ -68,17 +68,30 @@ non-sealed class Call extends ExitHook implements From {
 	}
 
 	boolean fail(Pid server, ExitReason reason) {
-		return settle(new Failure(server, reason));
+		return settle(new Failure(server, reason, Signal.CallFailure.EXITED));
+	}
+
+	/**
+	 * Fails the call without an exit of the server: a remote node answered that no process had
+	 * the pid, or that it is no server.
+	 */
+	boolean fail(Pid server, Signal.CallFailure failure) {
+		return settle(new Failure(server, ExitReason.NOPROC, failure));
 	}
 
 	private boolean settle(Object result) {
 		if (claim(result)) {
-			if (this.parked) {
-				LockSupport.unpark(this.waiter);
-			}
+			settled(result);
 			return true;
 		}
 		return false;
+	}
+
+	/** What follows the one step that settled the call: wakes the caller if it parked. */
+	void settled(Object result) {
+		if (this.parked) {
+			LockSupport.unpark(this.waiter);
+		}
 	}
 
 	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
@@ -166,6 +179,12 @@ non-sealed class Call extends ExitHook implements From {
 			throw new CallTimeoutException(name, timeout);
 		}
 		if (result instanceof Failure failure) {
+			if (failure.kind == Signal.CallFailure.NO_PROCESS) {
+				throw new NoProcessException(name, "no process: " + name + " is not alive");
+			}
+			if (failure.kind == Signal.CallFailure.NOT_A_SERVER) {
+				throw new IllegalArgumentException(name + " is not a GenServer; send it a message instead");
+			}
 			throw new ProcessExitException(failure.server, failure.reason,
 					"call to " + name + " failed: " + failure.server + " exited with reason " + failure.reason);
 		}
@@ -207,7 +226,8 @@ non-sealed class Call extends ExitHook implements From {
 		return "From[" + ((this.caller != null) ? this.caller : this.waiter.getName()) + ", " + state() + "]";
 	}
 
-	private record Failure(Pid server, ExitReason reason) {
+	/** How a call failed: the server exited (with its reason), or was not there to call. */
+	record Failure(Pid server, ExitReason reason, Signal.CallFailure kind) {
 	}
 
 }

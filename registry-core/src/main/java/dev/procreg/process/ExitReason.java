@@ -1,5 +1,8 @@
 package dev.procreg.process;
 
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +16,8 @@ import java.util.Objects;
  * the process then exits with {@link #KILLED}, which is what links and monitors see.</li>
  * <li>{@link #NOPROC}: the reason in a {@link Down} for a process that was not alive when
  * monitored.</li>
+ * <li>{@link #NOCONNECTION}: the node of a linked or monitored process, or of a called server,
+ * went down or out of reach.</li>
  * <li>{@link Crash}: the process threw; carries the {@link Throwable}.</li>
  * <li>{@link Custom}: any other value, for example {@code ExitReason.of("payment-timeout")}.</li>
  * </ul>
@@ -25,7 +30,7 @@ import java.util.Objects;
  * }
  * }</pre>
  */
-public sealed interface ExitReason permits ExitReason.Atom, ExitReason.Crash, ExitReason.Custom {
+public sealed interface ExitReason extends Serializable permits ExitReason.Atom, ExitReason.Crash, ExitReason.Custom {
 
 	/** The process finished its work. */
 	Atom NORMAL = new Atom("normal");
@@ -41,6 +46,12 @@ public sealed interface ExitReason permits ExitReason.Atom, ExitReason.Crash, Ex
 
 	/** The process did not exist, or was already dead, when it was monitored or linked. */
 	Atom NOPROC = new Atom("noproc");
+
+	/**
+	 * The connection to the node of a linked or monitored process, or of a called server, was
+	 * lost: the process may still be alive there.
+	 */
+	Atom NOCONNECTION = new Atom("noconnection");
 
 	/**
 	 * A reason carrying any value.
@@ -85,6 +96,17 @@ public sealed interface ExitReason permits ExitReason.Atom, ExitReason.Crash, Ex
 		@Override
 		public String toString() {
 			return this.name;
+		}
+
+		/** Read back from another node: the well-known atoms stay the constants compared with {@code ==}. */
+		@Serial
+		private Object readResolve() {
+			for (Atom known : List.of(NORMAL, SHUTDOWN, KILL, KILLED, NOPROC, NOCONNECTION)) {
+				if (known.name.equals(this.name)) {
+					return known;
+				}
+			}
+			return this;
 		}
 
 	}

@@ -78,6 +78,9 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private @Nullable Set<MonitorRef> monitoring;
 
+	/** Whether this process was ever linked to a process of another node; see {@link RemoteSignals}. */
+	boolean remotelyLinked;
+
 	LocalProcess(ProcessRuntime runtime, long serial) {
 		this.runtime = runtime;
 		this.pid = new Pid(runtime.nodeId(), serial, this);
@@ -152,7 +155,14 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			ref.flushed = true;
 		}
 		LocalProcess process = this.runtime.local(ref.target);
-		boolean active = process != null && process.detach(ref.hook);
+		boolean active;
+		if (process != null) {
+			active = process.detach(ref.hook);
+		}
+		else {
+			RemoteSignals remote = this.runtime.remote(ref.target);
+			active = remote != null && remote.demonitor(ref);
+		}
 		monitorFired(ref);
 		return active;
 	}
@@ -162,11 +172,15 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		checkAlive("link");
 		Pid other = this.runtime.resolveOrThrow(name);
 		LocalProcess process = this.runtime.local(other);
-		if (process == null) {
-			exitSignal(other, ExitReason.NOPROC, true);
+		RemoteSignals remote;
+		if (process != null) {
+			link(process);
+		}
+		else if ((remote = this.runtime.remote(other)) != null) {
+			remote.link(this, other);
 		}
 		else {
-			link(process);
+			exitSignal(other, ExitReason.NOPROC, true);
 		}
 	}
 
@@ -175,8 +189,12 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		checkAlive("unlink");
 		Pid other = name.resolve(this.runtime);
 		LocalProcess process = (other != null) ? this.runtime.local(other) : null;
+		RemoteSignals remote;
 		if (process != null) {
 			unlink(process);
+		}
+		else if (other != null && (remote = this.runtime.remote(other)) != null) {
+			remote.unlink(this, other);
 		}
 	}
 
@@ -282,6 +300,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		ExitHook hooksToRun;
 		Set<LocalProcess> linked;
 		Set<MonitorRef> monitors;
+		Set<Pid> remotelyLinkedTo = null;
 		synchronized (this) {
 			if (exitReason() != null) {
 				return null;
@@ -291,6 +310,9 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			monitors = this.monitoring;
 			this.links = null;
 			this.monitoring = null;
+			if (this.remotelyLinked) {
+				remotelyLinkedTo = this.runtime.remoteSignals().takeLinks(this);
+			}
 		}
 		// out of the runtime's table before any hook runs: whoever observes the exit (a monitor, an
 		// awaitExit, a supervisor) then finds processCount and processes() without it
@@ -315,10 +337,17 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		if (monitors != null) {
 			for (MonitorRef ref : monitors) {
 				LocalProcess target = this.runtime.local(ref.target);
+				RemoteSignals remote;
 				if (target != null) {
 					target.detach(ref.hook);
 				}
+				else if ((remote = this.runtime.remote(ref.target)) != null) {
+					remote.demonitor(ref);
+				}
 			}
+		}
+		if (remotelyLinkedTo != null && !remotelyLinkedTo.isEmpty()) {
+			this.runtime.remoteSignals().exited(this, remotelyLinkedTo, reason);
 		}
 		return (linked != null) ? linked : Set.of();
 	}
@@ -520,13 +549,23 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			this.monitoring.add(ref);
 		}
 		LocalProcess process = this.runtime.local(target);
-		if (process == null) {
-			monitorFired(ref);
-			deliver(new Down(ref, target, ExitReason.NOPROC));
-		}
-		else {
+		if (process != null) {
 			process.attachOrRun(ref.hook);
+			return ref;
 		}
+		RemoteSignals remote = this.runtime.remote(target);
+		ExitReason down = ExitReason.NOPROC;
+		if (remote != null) {
+			synchronized (this) {
+				// under this lock, where a death takes the monitors: a dead watcher starts none
+				if (exitReason() != null || remote.monitor(ref)) {
+					return ref;
+				}
+			}
+			down = ExitReason.NOCONNECTION;
+		}
+		monitorFired(ref);
+		deliver(new Down(ref, target, down));
 		return ref;
 	}
 
@@ -556,6 +595,9 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			}
 			if (this.links != null) {
 				this.links.forEach((p) -> linkedPids.add(p.pid));
+			}
+			if (this.remotelyLinked) {
+				linkedPids.addAll(this.runtime.remoteSignals().linksOf(this));
 			}
 			if (this.monitoring != null) {
 				this.monitoring.forEach((ref) -> monitors.add(ref.target));

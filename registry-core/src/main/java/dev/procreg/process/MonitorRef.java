@@ -20,7 +20,8 @@ public final class MonitorRef {
 
 	private static final AtomicLong SERIALS = new AtomicLong();
 
-	private final long serial = SERIALS.incrementAndGet();
+	/** Unique in this JVM: also the monitor's reference on the wire. */
+	final long serial = SERIALS.incrementAndGet();
 
 	final Pid target;
 

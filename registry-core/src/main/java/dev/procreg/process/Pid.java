@@ -122,8 +122,8 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 	}
 
 	/**
-	 * {@inheritDoc} A pid of a known incarnation is itself; one read back from text takes the
-	 * incarnation its node runs as now, as the runtime knows it.
+	 * {@inheritDoc} A pid of a known incarnation is itself; one of another node read back from
+	 * text takes the incarnation that node runs as now, when the runtime is connected to it.
 	 */
 	@Override
 	public Pid resolve(ProcessRuntime runtime) {

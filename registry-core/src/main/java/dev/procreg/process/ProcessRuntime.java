@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 import dev.procreg.process.internal.ExitHook;
 import dev.procreg.process.internal.NameRegistrars;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.Replica;
+import dev.procreg.process.internal.Replication;
 import dev.procreg.process.internal.Runtimes;
 
 /**
@@ -82,6 +84,11 @@ public final class ProcessRuntime implements AutoCloseable {
 				runtime.stopInOrderOnClose(pid, timeout);
 			}
 
+			@Override
+			public Replication replicate(ProcessRuntime runtime, String channel, Replica replica) {
+				return runtime.replicate(channel, replica);
+			}
+
 		});
 	}
 
@@ -115,6 +122,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** This start of the node: every pid made here carries it. */
 	private final NodeId nodeId;
 
+	/** Set once, by {@link #distribute}: how signals reach other nodes. */
+	private volatile @Nullable RemoteSignals remote;
+
 	private ProcessRuntime(Options options) {
 		this.options = options;
 		this.nodeId = NodeId.newIncarnation(options.node());
@@ -145,6 +155,91 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** @return this runtime's node and incarnation, carried by every pid it makes */
 	public NodeId nodeId() {
 		return this.nodeId;
+	}
+
+	/**
+	 * Connects this runtime to other nodes: from now on every message and signal to a pid of
+	 * another node (send, cast, call, exit, link, monitor) goes through the distribution, and the
+	 * returned {@link NodeLink} takes what arrives. A transport calls this once, when it starts.
+	 * Without a distribution, a pid of another node is nobody: a send to it is dropped, a monitor
+	 * of it says {@code noproc}.
+	 * <pre>{@code
+	 * NodeLink link = runtime.distribute(transport);   // transport: a Distribution
+	 * transport.start(link);                           // hands it what arrives
+	 * }</pre>
+	 * @param distribution the transport's sending side
+	 * @return the runtime's receiving side
+	 * @throws IllegalStateException when the runtime has a distribution already, or is closed
+	 */
+	public NodeLink distribute(Distribution distribution) {
+		Objects.requireNonNull(distribution, "distribution must not be null");
+		synchronized (this) {
+			ensureOpen();
+			if (this.remote != null) {
+				throw new IllegalStateException("runtime " + node() + " is distributed already");
+			}
+			RemoteSignals signals = new RemoteSignals(this, distribution);
+			this.remote = signals;
+			return signals;
+		}
+	}
+
+	/** Components mirroring their state to other nodes, by channel. */
+	private final Map<String, Replica> replicas = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private Replication replicate(String channel, Replica replica) {
+		Objects.requireNonNull(channel, "channel must not be null");
+		Objects.requireNonNull(replica, "replica must not be null");
+		RemoteSignals signals;
+		synchronized (this) {
+			if (this.replicas.putIfAbsent(channel, replica) != null) {
+				throw new IllegalStateException("runtime " + node() + " replicates channel '" + channel + "' already");
+			}
+			signals = this.remote;
+		}
+		if (signals != null) {
+			for (NodeId node : signals.connectedNodes()) {
+				replica.nodeUp(node);
+			}
+		}
+		return new Replication() {
+
+			@Override
+			public boolean send(NodeId node, Object payload) {
+				RemoteSignals current = ProcessRuntime.this.remote;
+				return current != null && current.replicate(node, channel, payload);
+			}
+
+			@Override
+			public void broadcast(Object payload) {
+				RemoteSignals current = ProcessRuntime.this.remote;
+				if (current != null) {
+					for (NodeId node : current.connectedNodes()) {
+						current.replicate(node, channel, payload);
+					}
+				}
+			}
+
+			@Override
+			public java.util.Set<NodeId> connectedNodes() {
+				return ProcessRuntime.this.connectedNodes();
+			}
+
+		};
+	}
+
+	@Nullable Replica replica(String channel) {
+		return this.replicas.get(channel);
+	}
+
+	java.util.Collection<Replica> replicas() {
+		return this.replicas.values();
+	}
+
+	/** @return the nodes this runtime is connected to now; empty without a distribution */
+	public java.util.Set<NodeId> connectedNodes() {
+		RemoteSignals signals = this.remote;
+		return (signals != null) ? signals.connectedNodes() : java.util.Set.of();
 	}
 
 	// ---- spawning
@@ -265,8 +360,15 @@ public final class ProcessRuntime implements AutoCloseable {
 	public void send(Name name, Object message) {
 		Objects.requireNonNull(message, "message must not be null");
 		LocalProcess sender = LocalProcess.currentAlive("send");
-		LocalProcess process = local(resolveOrThrow(name));
-		if (process != null && process.deliverBounded(message) && sender instanceof ThreadProcess from
+		Pid pid = resolveOrThrow(name);
+		LocalProcess process = local(pid);
+		if (process == null) {
+			RemoteSignals signals = remote(pid);
+			if (signals != null) {
+				signals.send(pid, message);
+			}
+		}
+		else if (process.deliverBounded(message) && sender instanceof ThreadProcess from
 				&& process.runnableNotRunning()) {
 			from.sentToRunnable();
 		}
@@ -307,6 +409,12 @@ public final class ProcessRuntime implements AutoCloseable {
 		LocalProcess.currentAlive("call");
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);
+		if (process == null) {
+			RemoteSignals signals = remote(pid);
+			if (signals != null) {
+				return (R) signals.call(pid, request, name, timeout);
+			}
+		}
 		if (process == null || !process.isAlive()) {
 			throw new NoProcessException(name, "no process: " + name + " is not alive");
 		}
@@ -338,8 +446,12 @@ public final class ProcessRuntime implements AutoCloseable {
 			return;
 		}
 		LocalProcess process = (pid != null) ? local(pid) : null;
+		RemoteSignals signals;
 		if (process instanceof ServerProcess server) {
 			server.cast(request);
+		}
+		else if (process == null && pid != null && (signals = remote(pid)) != null) {
+			signals.cast(pid, request);
 		}
 		else if (process != null) {
 			process.deliverBounded(request);
@@ -457,9 +569,14 @@ public final class ProcessRuntime implements AutoCloseable {
 	public void exit(Name name, ExitReason reason) {
 		Objects.requireNonNull(reason, "reason must not be null");
 		LocalProcess sender = LocalProcess.currentAlive("exit");
-		LocalProcess process = local(resolveOrThrow(name));
+		Pid pid = resolveOrThrow(name);
+		LocalProcess process = local(pid);
+		RemoteSignals signals;
 		if (process != null) {
 			process.exitSignal((sender != null) ? sender.pid : null, reason, false);
+		}
+		else if ((signals = remote(pid)) != null) {
+			signals.exit((sender != null) ? sender.pid : null, pid, reason);
 		}
 	}
 
@@ -759,12 +876,32 @@ public final class ProcessRuntime implements AutoCloseable {
 		return (node == this.nodeId || node.sameNodeAs(this.nodeId)) ? this.processes.find(pid.serial()) : null;
 	}
 
-	/** A pid read back from text, with the incarnation its node runs as now when this runtime knows it. */
+	/**
+	 * A pid read back from text, with the incarnation its node runs as now when this runtime is
+	 * connected to it; a pid of this node stays as it is ({@link #local} finds it by serial).
+	 */
 	Pid qualify(Pid pid) {
 		if (pid.node().equals(node())) {
-			return new Pid(this.nodeId, pid.serial(), null);
+			return pid;
 		}
-		return pid;
+		RemoteSignals signals = this.remote;
+		NodeId current = (signals != null) ? signals.connected(pid.node()) : null;
+		return (current != null) ? new Pid(current, pid.serial(), null) : pid;
+	}
+
+	/**
+	 * @param pid a pid that is no local process
+	 * @return the distribution to reach it by, or {@code null} when it is a pid of this node (or
+	 * of an earlier run of it), or this runtime has no distribution
+	 */
+	@Nullable RemoteSignals remote(Pid pid) {
+		RemoteSignals signals = this.remote;
+		return (signals != null && signals.isRemote(pid)) ? signals : null;
+	}
+
+	/** @return the distribution, which a process linked to another node's process has */
+	RemoteSignals remoteSignals() {
+		return Objects.requireNonNull(this.remote, "no distribution");
 	}
 
 	/**

@@ -33,6 +33,15 @@ public sealed interface Signal extends Serializable {
 	}
 
 	/**
+	 * State a core component (a group scope, a clustered registry) mirrors to the same component
+	 * of another node; dropped when the receiving node has no such channel.
+	 * @param channel the component's channel, the same on every node
+	 * @param payload what it mirrors
+	 */
+	record Replicate(String channel, Object payload) implements Signal {
+	}
+
+	/**
 	 * A cast to a server (a plain process gets the request as a message).
 	 * @param to the server
 	 * @param request the request

@@ -34,7 +34,7 @@ class ApiBoundaryTests {
 
 	/** The packages a user may name; the README's module table lists the same. */
 	static final Set<String> API_PACKAGES = Set.of("dev.procreg.process", "dev.procreg.registry",
-			"dev.procreg.group", "dev.procreg.supervisor", "dev.procreg.partition", "dev.procreg.worker",
+			"dev.procreg.group", "dev.procreg.supervisor", "dev.procreg.partition", "dev.procreg.worker", "dev.procreg.distribution",
 			"dev.procreg.introspect");
 
 	/** Cross-package internals of the core: public for the core's own packages only. */

@@ -92,7 +92,23 @@ public final class Runtimes {
 	}
 
 	/** The runtime's side of these operations. */
+	/**
+	 * Registers a component that mirrors its state to other nodes; see {@link Replica}. Works
+	 * before the runtime is distributed too: the replica then hears of the nodes as they connect.
+	 * @param runtime the runtime
+	 * @param channel the channel's name, the same on every node, unique per runtime
+	 * @param replica the component
+	 * @return how it sends
+	 * @throws IllegalStateException when the channel has a replica already
+	 */
+	public static Replication replicate(ProcessRuntime runtime, String channel, Replica replica) {
+		return access().replicate(runtime, channel, replica);
+	}
+
 	public interface Access {
+
+		Replication replicate(ProcessRuntime runtime, String channel, Replica replica);
+
 
 		<T> boolean addComponent(ProcessRuntime runtime, Class<T> kind, String name, T component);
 
