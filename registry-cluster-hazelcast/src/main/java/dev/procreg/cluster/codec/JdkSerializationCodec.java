@@ -8,16 +8,10 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
-import java.io.Serial;
-import java.io.Serializable;
 import java.io.StreamCorruptedException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -28,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.procreg.process.ExitReason;
 import dev.procreg.process.NodeId;
 import dev.procreg.process.Signal;
 
@@ -44,8 +37,7 @@ import dev.procreg.process.Signal;
  * dropped, counted in {@link #rejections()} and logged once per class, and the codec throws
  * {@link RejectedClassException} to its transport, which carries on with the next frame.
  *
- * <p>Exit reasons travel in a form of the codec's own, and come back as the runtime's constants
- * where they are one ({@code ExitReason.NORMAL} arrives as that very object).
+ * <p>Pids read back share one {@link NodeId} object per node, as the pids a runtime makes do.
  *
  * <pre>{@code
  * SignalCodec codec = new JdkSerializationCodec(List.of("com.example.donations"));
@@ -69,8 +61,6 @@ public final class JdkSerializationCodec implements SignalCodec {
 	private static final int MAX_LOGGED_CLASSES = 1024;
 
 	private static final int MAX_INTERNED_NODES = 4096;
-
-	private static final Map<String, ExitReason.Atom> ATOMS = runtimeAtoms();
 
 	private final List<String> allowedPackages;
 
@@ -136,7 +126,7 @@ public final class JdkSerializationCodec implements SignalCodec {
 
 	@Override
 	public void encode(Signal signal, OutputStream out) throws IOException {
-		ObjectOutputStream stream = new SignalOutputStream(out);
+		ObjectOutputStream stream = new ObjectOutputStream(out);
 		stream.writeObject(signal);
 		stream.flush();
 	}
@@ -194,7 +184,7 @@ public final class JdkSerializationCodec implements SignalCodec {
 		while (element.isArray()) {
 			element = element.getComponentType();
 		}
-		if (element.isPrimitive() || element == WireReason.class) {
+		if (element.isPrimitive()) {
 			return true;
 		}
 		String name = element.getPackageName();
@@ -210,9 +200,6 @@ public final class JdkSerializationCodec implements SignalCodec {
 	}
 
 	private Object resolve(Object read) {
-		if (read instanceof WireReason wire) {
-			return wire.reason();
-		}
 		if (read instanceof NodeId node) {
 			NodeId known = this.nodes.get(node);
 			if (known != null) {
@@ -224,22 +211,6 @@ public final class JdkSerializationCodec implements SignalCodec {
 			}
 		}
 		return read;
-	}
-
-	private static Map<String, ExitReason.Atom> runtimeAtoms() {
-		Map<String, ExitReason.Atom> atoms = new HashMap<>();
-		for (Field field : ExitReason.class.getFields()) {
-			if (Modifier.isStatic(field.getModifiers()) && field.getType() == ExitReason.Atom.class) {
-				try {
-					ExitReason.Atom atom = (ExitReason.Atom) field.get(null);
-					atoms.put(atom.name(), atom);
-				}
-				catch (IllegalAccessException ex) {
-					throw new IllegalStateException("cannot read ExitReason." + field.getName(), ex);
-				}
-			}
-		}
-		return Map.copyOf(atoms);
 	}
 
 	/** One decode's filter: remembers the class it refused, for the exception and the count. */
@@ -282,62 +253,6 @@ public final class JdkSerializationCodec implements SignalCodec {
 		@Override
 		protected Object resolveObject(Object obj) {
 			return resolve(obj);
-		}
-
-	}
-
-	private static final class SignalOutputStream extends ObjectOutputStream {
-
-		SignalOutputStream(OutputStream out) throws IOException {
-			super(out);
-			enableReplaceObject(true);
-		}
-
-		@Override
-		protected Object replaceObject(Object obj) {
-			return (obj instanceof ExitReason reason) ? WireReason.of(reason) : obj;
-		}
-
-	}
-
-	/**
-	 * An exit reason on the wire; the runtime's reasons need not be serializable, and the atoms
-	 * come back as the runtime's own constants.
-	 */
-	private record WireReason(byte kind, Object value) implements Serializable {
-
-		@Serial
-		private static final long serialVersionUID = 1L;
-
-		WireReason {
-			boolean fits = switch (kind) {
-				case 0 -> value instanceof String;
-				case 1 -> value instanceof Throwable;
-				case 2 -> value != null;
-				default -> false;
-			};
-			if (!fits) {
-				throw new IllegalArgumentException("not an exit reason: kind " + kind);
-			}
-		}
-
-		static WireReason of(ExitReason reason) {
-			return switch (reason) {
-				case ExitReason.Atom atom -> new WireReason((byte) 0, atom.name());
-				case ExitReason.Crash crash -> new WireReason((byte) 1, crash.error());
-				case ExitReason.Custom custom -> new WireReason((byte) 2, custom.value());
-			};
-		}
-
-		ExitReason reason() {
-			return switch (this.kind) {
-				case 0 -> {
-					ExitReason.Atom known = ATOMS.get((String) this.value);
-					yield (known != null) ? known : new ExitReason.Atom((String) this.value);
-				}
-				case 1 -> ExitReason.crash((Throwable) this.value);
-				default -> new ExitReason.Custom(this.value);
-			};
 		}
 
 	}

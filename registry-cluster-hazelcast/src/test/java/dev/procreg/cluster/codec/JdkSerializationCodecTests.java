@@ -57,7 +57,7 @@ class JdkSerializationCodecTests {
 	@Test
 	void exitReasonAtomsComeBackAsTheRuntimesConstants() throws IOException {
 		Pid server = Pid.of(B, 4);
-		for (ExitReason.Atom atom : List.of(ExitReason.NORMAL, ExitReason.SHUTDOWN, ExitReason.KILL, ExitReason.KILLED,
+		for (ExitReason.Atom atom : List.of(ExitReason.NORMAL, ExitReason.SHUTDOWN, ExitReason.KILL, ExitReason.KILLED, ExitReason.NOCONNECTION,
 				ExitReason.NOPROC)) {
 			Signal.ExitSignal back = (Signal.ExitSignal) roundTrip(new Signal.ExitSignal(null, server, atom, true));
 			assertThat(back.reason()).isSameAs(atom);
