@@ -40,6 +40,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -408,7 +409,8 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 	}
 
 	/**
-	 * Closes every connection (each connected node reported down) and stops listening.
+	 * Closes every connection (each connected node reported down) and stops listening; waits for
+	 * both, up to the connect timeout, unless called on a transport thread.
 	 */
 	@Override
 	public void close() {
@@ -429,6 +431,11 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 			channel.close().awaitUninterruptibly();
 		}
 		connections.forEach(Connection::close);
+		if (onEventLoop()) {
+			// a transport thread cannot wait for its own loop: the connections close after it returns
+			this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+			return;
+		}
 		CompletableFuture<?>[] gone = connections.stream()
 			.map((connection) -> connection.gone)
 			.toArray(CompletableFuture[]::new);
@@ -472,7 +479,14 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		return current;
 	}
 
+	/**
+	 * Whether the calling thread must not block: one of this transport's event loops, or any
+	 * other Netty event loop of the JVM (a reactive web server's, another transport's).
+	 */
 	boolean onEventLoop() {
+		if (Thread.currentThread() instanceof FastThreadLocalThread) {
+			return true;
+		}
 		for (EventExecutor executor : this.group) {
 			if (executor.inEventLoop()) {
 				return true;
