@@ -317,13 +317,13 @@ final class ClusterNames<K, V> implements Replica {
 			this.replication.send(syncTo.node, new Sync(entries));
 			return;
 		}
+		this.replication.broadcast(change);
 		if (change instanceof Unregistered unregistered && unregistered.claim != null) {
 			NameArbiter arbiter = arbiter();
 			if (arbiter != null) {
 				arbiter.release(this.registry.name(), unregistered.key, unregistered.claim);
 			}
 		}
-		this.replication.broadcast(change);
 	}
 
 	/** Another node's key as the view holds it. */

@@ -173,7 +173,7 @@ public final class HazelcastMembership implements AutoCloseable {
 		join.getAutoDetectionConfig().setEnabled(false);
 		List<String> members = options.members().isEmpty()
 				? List.of(hostForMembers(options.bindsAnyAddress() ? "127.0.0.1" : options.bindAddress()) + ":" + options.port())
-				: options.members();
+				: expandPortRanges(options.members());
 		join.getTcpIpConfig().setEnabled(true).setMembers(members);
 		InetSocketAddress transport = options.transportAddress();
 		config.getMemberAttributeConfig()
@@ -344,6 +344,26 @@ public final class HazelcastMembership implements AutoCloseable {
 			logger.warn("Ignoring member {} with malformed procreg attributes", member, ex);
 			return null;
 		}
+	}
+
+	/** Hazelcast takes {@code host:port} only: {@code host:first-last} becomes one entry per port. */
+	static List<String> expandPortRanges(List<String> members) {
+		List<String> expanded = new java.util.ArrayList<>();
+		for (String member : members) {
+			int colon = member.lastIndexOf(':');
+			int dash = (colon > 0 && !member.endsWith("]")) ? member.indexOf('-', colon) : -1;
+			if (dash < 0) {
+				expanded.add(member);
+				continue;
+			}
+			String host = member.substring(0, colon);
+			int first = Integer.parseInt(member.substring(colon + 1, dash));
+			int last = Integer.parseInt(member.substring(dash + 1));
+			for (int port = first; port <= last; port++) {
+				expanded.add(host + ":" + port);
+			}
+		}
+		return expanded;
 	}
 
 	private static String hostForMembers(String address) {

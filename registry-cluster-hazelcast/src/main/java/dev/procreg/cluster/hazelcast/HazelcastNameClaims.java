@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import org.jspecify.annotations.Nullable;
@@ -105,7 +106,27 @@ public final class HazelcastNameClaims {
 	 */
 	public boolean release(String registry, Object key, Claim claim) {
 		checkOwn(claim);
-		return this.claims.remove(new ClaimKey(registry, key), claim);
+		try {
+			return this.claims.remove(new ClaimKey(registry, key), claim);
+		}
+		catch (HazelcastInstanceNotActiveException ex) {
+			// this node left the cluster: the others purge its claims
+			return false;
+		}
+	}
+
+	/**
+	 * Takes a name over from a claim, if that claim still holds it: a claim whose owner died, or
+	 * whose node left, or that lost to this node's older claim.
+	 * @param registry the registry's name
+	 * @param key the key
+	 * @param current the claim that holds the name now
+	 * @param claim this node's claim
+	 * @return whether the name is now this claim's
+	 */
+	public boolean replace(String registry, Object key, Claim current, Claim claim) {
+		checkOwn(claim);
+		return this.claims.replace(new ClaimKey(registry, key), current, claim);
 	}
 
 	/**
