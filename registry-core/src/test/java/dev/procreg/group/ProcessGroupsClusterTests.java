@@ -391,6 +391,39 @@ class ProcessGroupsClusterTests {
 		assertThat(this.inParis.whichGroups()).isEmpty();
 	}
 
+	@Test
+	void whatTravelsSurvivesJdkSerializationThroughTheProtocolsPackagesOnly() throws Exception {
+		Pid pid = idle(this.berlin);
+		List<ScopeReplica.Message> messages = List.of(new ScopeReplica.Discover(), new ScopeReplica.SyncStart(),
+				new ScopeReplica.SyncGroup("g", List.of(pid, pid)), new ScopeReplica.SyncEnd(),
+				new ScopeReplica.Join("g", List.of(pid)), new ScopeReplica.Leave("g", List.of(pid), GroupEvent.LEAVE),
+				new ScopeReplica.Leave("g", List.of(pid), ExitReason.KILLED));
+		for (ScopeReplica.Message message : messages) {
+			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+			try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+				out.writeObject(message);
+			}
+			List<String> packages = new ArrayList<>();
+			try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+					new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+				in.setObjectInputFilter((info) -> {
+					Class<?> type = info.serialClass();
+					while (type != null && type.isArray()) {
+						type = type.getComponentType();
+					}
+					if (type != null && !type.isPrimitive()) {
+						packages.add(type.getPackageName());
+					}
+					return java.io.ObjectInputFilter.Status.UNDECIDED;
+				});
+				assertThat(in.readObject()).isEqualTo(message);
+			}
+			assertThat(packages).as("%s reads classes of", message)
+				.allMatch((name) -> List.of("java.lang", "java.util", "dev.procreg.process", "dev.procreg.group")
+					.contains(name));
+		}
+	}
+
 	private static void join(Thread thread) {
 		try {
 			thread.join(Await.LONG.toMillis());
