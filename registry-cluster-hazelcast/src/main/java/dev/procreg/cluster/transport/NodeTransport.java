@@ -681,7 +681,8 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		}
 		else if (connection.dialFuture != null && !connection.abandoned && !connection.dialFuture.isDone()) {
 			connection.dialFuture.completeExceptionally(
-					new ConnectException("connection to " + connection.describe() + " closed during the handshake"));
+					new ConnectException("connection to " + connection.describe() + " closed during the handshake"
+							+ ((connection.failure != null) ? ": " + connection.failure : "")));
 		}
 	}
 
