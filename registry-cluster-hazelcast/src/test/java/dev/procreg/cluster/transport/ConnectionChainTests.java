@@ -69,6 +69,14 @@ class ConnectionChainTests {
 						// a new incarnation while the old one still runs (a hung JVM, restarted)
 						retired.add(links[x]);
 						zombies.add(transports[x]);
+						if (random.nextBoolean()) {
+							// the membership noticed: the others drop the old incarnation
+							for (int z = 0; z < NAMES.length; z++) {
+								if (z != x) {
+									transports[z].disconnect(transports[x].node());
+								}
+							}
+						}
 						links[x] = new RecordingLink(NAMES[x]);
 						transports[x] = nodes.start(links[x]);
 						transports[x].connect(transports[y].node(), transports[y].boundAddress());
@@ -78,6 +86,14 @@ class ConnectionChainTests {
 						retired.add(links[x]);
 						links[x] = new RecordingLink(NAMES[x]);
 						transports[x] = nodes.start(links[x]);
+					}
+				}
+			}
+			// the membership's final view: every node is told of every other, then waits for it
+			for (int x = 0; x < NAMES.length; x++) {
+				for (int y = 0; y < NAMES.length; y++) {
+					if (x != y) {
+						transports[x].connect(transports[y].node(), transports[y].boundAddress());
 					}
 				}
 			}
@@ -124,7 +140,10 @@ class ConnectionChainTests {
 		}
 	}
 
-	/** A dial can lose a race with a drop of the chain; the membership dials again. */
+	/**
+	 * A dial can lose a race with a drop of the chain, or reach a node whose membership has not
+	 * caught up yet; the membership dials again.
+	 */
 	private static void connectEventually(NodeTransport from, NodeTransport to) throws Exception {
 		for (int attempt = 0;; attempt++) {
 			CompletableFuture<NodeId> connected = from.connect(to.node(), to.boundAddress());
