@@ -82,6 +82,9 @@ public final class ProcessRegistry<K, V> {
 
 	private final RegistryObservers observers;
 
+	/** The cluster side of a cluster-scoped registry; null for a local one. */
+	private final @Nullable ClusterNames<K, V> cluster;
+
 	@SuppressWarnings("unchecked")
 	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		this.runtime = runtime;
@@ -95,6 +98,7 @@ public final class ProcessRegistry<K, V> {
 		options.listeners().forEach((listener) -> listeners.add((RegistryListener<K, V>) listener));
 		this.events = listeners.isEmpty() ? null : new EventDispatcher<>(options.name(), listeners);
 		this.observers = RegistryObservers.of(runtime);
+		this.cluster = options.cluster() ? new ClusterNames<>(this) : null;
 	}
 
 	/**
@@ -141,7 +145,27 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalStateException(
 					"runtime " + runtime.node() + " already has a registry named '" + options.name() + "'");
 		}
+		if (registry.cluster != null) {
+			registry.cluster.open();
+		}
 		return registry;
+	}
+
+	/**
+	 * Claims every key this node holds again, after a healed network split: where another claim
+	 * holds a key, the older claim keeps it and a losing owner of this node exits with
+	 * {@link NameConflict}. A cluster membership calls it when the cluster merges; it does
+	 * nothing for a local registry.
+	 */
+	public void reassertClaims() {
+		if (this.cluster != null) {
+			this.cluster.reassert();
+		}
+	}
+
+	/** @return whether keys are unique across the cluster; see {@link RegistryOptions#withClusterScope()} */
+	public boolean clusterScope() {
+		return this.cluster != null;
 	}
 
 	/**
@@ -207,6 +231,10 @@ public final class ProcessRegistry<K, V> {
 		}
 		Owner owner = Owner.currentOf(this.runtime, "register");
 		if (this.options.keys() == Keys.UNIQUE) {
+			if (this.cluster != null) {
+				Pid holder = this.cluster.register(partitionOfKey(key), owner, key, value);
+				return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
+			}
 			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
 			return (holder != null) ? holder.refusal() : REGISTERED;
 		}
@@ -219,6 +247,9 @@ public final class ProcessRegistry<K, V> {
 	/** The registration core, with the owner as a token. */
 	@Nullable Pid register(Owner owner, K key, @Nullable V value) {
 		if (this.options.keys() == Keys.UNIQUE) {
+			if (this.cluster != null) {
+				return this.cluster.register(partitionOfKey(key), owner, key, value);
+			}
 			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
 			return (holder != null) ? holder.pid : null;
 		}
@@ -321,7 +352,11 @@ public final class ProcessRegistry<K, V> {
 		requireKey(key);
 		if (this.options.keys() == Keys.UNIQUE) {
 			Registration<K, V> entry = partitionOfKey(key).unique(key);
-			return (entry != null) ? List.of(entry.toEntry()) : List.of();
+			if (entry != null) {
+				return List.of(entry.toEntry());
+			}
+			RegistryEntry<K, V> remote = (this.cluster != null) ? this.cluster.lookup(key) : null;
+			return (remote != null) ? List.of(remote) : List.of();
 		}
 		List<RegistryEntry<K, V>> found = new ArrayList<>();
 		forEachDuplicate(key, (entry) -> found.add(entry.toEntry()));
@@ -344,7 +379,10 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
 		Registration<K, V> entry = partitionOfKey(key).unique(key);
-		return (entry != null) ? entry.pid : null;
+		if (entry != null) {
+			return entry.pid;
+		}
+		return (this.cluster != null) ? this.cluster.whereis(key) : null;
 	}
 
 	/**
@@ -376,8 +414,7 @@ public final class ProcessRegistry<K, V> {
 		Objects.requireNonNull(filter, "filter must not be null");
 		Objects.requireNonNull(projection, "projection must not be null");
 		List<R> selected = new ArrayList<>();
-		forEachLive((entry) -> {
-			RegistryEntry<K, V> view = entry.toEntry();
+		forEachEntry((view) -> {
 			if (filter.test(view)) {
 				selected.add(projection.apply(view));
 			}
@@ -396,7 +433,7 @@ public final class ProcessRegistry<K, V> {
 		for (Partition<K, V> partition : this.partitions) {
 			total += partition.entries.sum();
 		}
-		return total;
+		return (this.cluster != null) ? total + this.cluster.remoteCount() : total;
 	}
 
 	/**
@@ -415,8 +452,8 @@ public final class ProcessRegistry<K, V> {
 	public int countSelect(Predicate<? super RegistryEntry<K, V>> filter) {
 		Objects.requireNonNull(filter, "filter must not be null");
 		int[] count = { 0 };
-		forEachLive((entry) -> {
-			if (filter.test(entry.toEntry())) {
+		forEachEntry((view) -> {
+			if (filter.test(view)) {
 				count[0]++;
 			}
 		});
@@ -706,6 +743,24 @@ public final class ProcessRegistry<K, V> {
 		}
 	}
 
+	/** Every live entry of this node, then, for a cluster-scoped registry, the other nodes' keys. */
+	private void forEachEntry(Consumer<RegistryEntry<K, V>> action) {
+		forEachLive((entry) -> action.accept(entry.toEntry()));
+		if (this.cluster != null) {
+			this.cluster.forEachRemote(action);
+		}
+	}
+
+	/** This node's live entries only. */
+	void forEachLocal(Consumer<Registration<K, V>> action) {
+		forEachLive(action);
+	}
+
+	/** @return this node's live entry of a unique key */
+	@Nullable Registration<K, V> localUnique(K key) {
+		return partitionOfKey(key).unique(key);
+	}
+
 	private Partition<K, V> partitionOfKey(K key) {
 		return this.partitions[(this.partitions.length == 1) ? 0 : Partitioning.index(key, this.partitions.length)];
 	}
@@ -733,6 +788,9 @@ public final class ProcessRegistry<K, V> {
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void registered(Registration<K, V> entry) {
+		if (this.cluster != null) {
+			this.cluster.registered(entry);
+		}
 		EventDispatcher<Object, Object> observing = this.observers.dispatcher;
 		if (this.events != null || observing != null) {
 			RegistryEvent<K, V> event = new RegistryEvent.Registered<>(name(), entry.key, entry.owner.pid(),
@@ -748,6 +806,9 @@ public final class ProcessRegistry<K, V> {
 
 	@SuppressWarnings({ "unchecked", "rawtypes" })
 	void unregistered(Registration<K, V> entry, @Nullable ExitReason reason) {
+		if (this.cluster != null) {
+			this.cluster.unregistered(entry);
+		}
 		EventDispatcher<Object, Object> observing = this.observers.dispatcher;
 		if (this.events != null || observing != null) {
 			RegistryEvent<K, V> event = new RegistryEvent.Unregistered<>(name(), entry.key, entry.owner.pid(), reason);

@@ -21,9 +21,10 @@ import java.util.Objects;
  * @param partitions the number of partitions, at least 1
  * @param listeners who is told of registrations and unregistrations
  * @param meta registry-level metadata, readable with {@link ProcessRegistry#meta(Object)}
+ * @param cluster whether unique keys are unique across the cluster; see {@link #withClusterScope()}
  */
 public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, int partitions,
-		List<RegistryListener<?, ?>> listeners, Map<Object, Object> meta) {
+		List<RegistryListener<?, ?>> listeners, Map<Object, Object> meta, boolean cluster) {
 
 	public RegistryOptions {
 		if (name == null || name.isBlank()) {
@@ -36,6 +37,10 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 		}
 		listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners must not be null"));
 		meta = Map.copyOf(Objects.requireNonNull(meta, "meta must not be null"));
+		if (cluster && keys != Keys.UNIQUE) {
+			throw new IllegalArgumentException("registry '" + name
+					+ "': only unique keys can take cluster scope (a duplicate registry is local; use process groups across nodes)");
+		}
 	}
 
 	/**
@@ -44,7 +49,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return the options
 	 */
 	public static RegistryOptions unique(String name) {
-		return new RegistryOptions(name, Keys.UNIQUE, PartitionBy.PID, 1, List.of(), Map.of());
+		return new RegistryOptions(name, Keys.UNIQUE, PartitionBy.PID, 1, List.of(), Map.of(), false);
 	}
 
 	/**
@@ -53,15 +58,32 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return the options
 	 */
 	public static RegistryOptions duplicate(String name) {
-		return new RegistryOptions(name, Keys.DUPLICATE, PartitionBy.PID, 1, List.of(), Map.of());
+		return new RegistryOptions(name, Keys.DUPLICATE, PartitionBy.PID, 1, List.of(), Map.of(), false);
 	}
 
 	/**
 	 * @param count the number of partitions, at least 1
 	 * @return these options with that many partitions
 	 */
+	/**
+	 * Makes the registry's keys unique across the cluster, not only in this runtime: a key is
+	 * claimed through the runtime's {@link NameArbiter} before it is registered, every node sees
+	 * every node's keys, and when a healed network split leaves two owners, the older claim keeps
+	 * the key and the other owner exits with {@link NameConflict}. On a runtime without a
+	 * distribution it behaves as a local registry.
+	 * <pre>{@code
+	 * ProcessRegistry.start(runtime, RegistryOptions.unique("sessions").withClusterScope());
+	 * }</pre>
+	 * @return these options with cluster scope
+	 * @throws IllegalArgumentException for duplicate keys
+	 */
+	public RegistryOptions withClusterScope() {
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, this.meta,
+				true);
+	}
+
 	public RegistryOptions withPartitions(int count) {
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta, this.cluster);
 	}
 
 	/**
@@ -69,7 +91,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return these options partitioned that way
 	 */
 	public RegistryOptions withPartitionBy(PartitionBy by) {
-		return new RegistryOptions(this.name, this.keys, by, this.partitions, this.listeners, this.meta);
+		return new RegistryOptions(this.name, this.keys, by, this.partitions, this.listeners, this.meta, this.cluster);
 	}
 
 	/**
@@ -79,7 +101,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	public RegistryOptions withListener(RegistryListener<?, ?> listener) {
 		List<RegistryListener<?, ?>> all = new ArrayList<>(this.listeners);
 		all.add(Objects.requireNonNull(listener, "listener must not be null"));
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, all, this.meta);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, all, this.meta, this.cluster);
 	}
 
 	/**
@@ -91,7 +113,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 		Map<Object, Object> all = new LinkedHashMap<>(this.meta);
 		all.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null"));
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all, this.cluster);
 	}
 
 }

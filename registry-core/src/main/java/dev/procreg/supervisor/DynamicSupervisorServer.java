@@ -71,7 +71,7 @@ final class DynamicSupervisorServer extends SupervisorServer {
 		this.children.remove(pid);
 		child.exited(reason);
 		logExit(child, reason);
-		if (!child.spec.restart().restartsAfter(reason) || child.spec.start().exitIsFinal(reason)) {
+		if (!child.spec.restart().restartsAfter(reason) || exitIsFinal(child, reason)) {
 			return true;
 		}
 		for (;;) {

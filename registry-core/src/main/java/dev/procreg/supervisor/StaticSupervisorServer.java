@@ -130,7 +130,7 @@ final class StaticSupervisorServer extends SupervisorServer {
 	boolean childExited(Pid pid, Child child, ExitReason reason) {
 		child.exited(reason);
 		logExit(child, reason);
-		if (!child.spec.restart().restartsAfter(reason) || child.spec.start().exitIsFinal(reason)) {
+		if (!child.spec.restart().restartsAfter(reason) || exitIsFinal(child, reason)) {
 			if (child.spec.restart() == Restart.TEMPORARY) {
 				this.children.remove(child);
 			}

@@ -21,6 +21,7 @@ import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
 import dev.procreg.process.internal.Owner;
 import dev.procreg.process.internal.Runtimes;
+import dev.procreg.registry.NameConflict;
 
 /**
  * What every supervisor does: trap exits, start and stop children, count restarts against the
@@ -295,15 +296,29 @@ abstract class SupervisorServer extends GenServer<SupervisorServer> {
 		return result;
 	}
 
-	/** Why a start result is a failure to start, or {@code null} when it is not one. */
-	static @Nullable ExitReason failure(StartResult result) {
+	/**
+	 * Why a start result is a failure to start, or {@code null} when it is not one. A child whose
+	 * name another node's process holds (a cluster-scoped via name) is running there: that is no
+	 * failure, and the child stays stopped here, as an ignored one does.
+	 */
+	final @Nullable ExitReason failure(StartResult result) {
 		return switch (result) {
 			case StartResult.Started s -> null;
 			case StartResult.Ignored i -> null;
 			case StartResult.Failed(ExitReason reason) -> reason;
+			case StartResult.AlreadyStarted(Pid owner) when !owner.node().equals(runtime().node()) -> null;
 			case StartResult.AlreadyStarted a -> ExitReason.of(a);
 			case StartResult.MaxChildren m -> ExitReason.of(m);
 		};
+	}
+
+	/**
+	 * Whether a child's exit ends it for good whatever its restart type: it lost its
+	 * cluster-scoped name to an older claim ({@link NameConflict}), and the winner runs elsewhere.
+	 */
+	static boolean exitIsFinal(Child child, ExitReason reason) {
+		return child.spec.start().exitIsFinal(reason)
+				|| reason instanceof ExitReason.Custom(NameConflict conflict);
 	}
 
 	final void logStartFailure(Child child, ExitReason reason) {

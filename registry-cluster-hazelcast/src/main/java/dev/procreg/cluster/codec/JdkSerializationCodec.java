@@ -32,7 +32,8 @@ import dev.procreg.process.Signal;
  * <p>Always accepted: what the protocol itself carries, the packages {@code java.lang},
  * {@code java.util}, {@code java.time}, {@code java.math} (exactly these, not their
  * subpackages, so neither {@code java.lang.invoke.SerializedLambda} nor a dynamic proxy gets
- * through) and {@code dev.procreg.process}. Added: the configured packages and their subpackages,
+ * through), {@code dev.procreg.process} (signals, pids, exit reasons), {@code dev.procreg.registry}
+ * and {@code dev.procreg.group} (what cluster-scoped registries and group scopes replicate). Added: the configured packages and their subpackages,
  * where the application's messages live. A class outside the list is refused: the signal is
  * dropped, counted in {@link #rejections()} and logged once per class, and the codec throws
  * {@link RejectedClassException} to its transport, which carries on with the next frame.
@@ -49,7 +50,7 @@ public final class JdkSerializationCodec implements SignalCodec {
 
 	/** The packages the protocol itself needs, accepted exactly (not their subpackages). */
 	public static final Set<String> PROTOCOL_PACKAGES = Set.of("java.lang", "java.util", "java.time", "java.math",
-			"dev.procreg.process");
+			"dev.procreg.process", "dev.procreg.registry", "dev.procreg.group");
 
 	private static final Pattern PACKAGE_NAME = Pattern
 		.compile("\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
