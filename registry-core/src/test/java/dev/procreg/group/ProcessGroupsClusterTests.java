@@ -345,28 +345,44 @@ class ProcessGroupsClusterTests {
 
 	@Test
 	void aSyncReplacesTheOriginsMembersAndRemovesThemFromGroupsItDoesNotList() {
-		// the protocol's replacing rule, driven through the replica as a node would drive it
+		checkTheReplacingRule(this.inParis);
+	}
+
+	@Test
+	void theReplacingRuleCatchesASyncEndThatKeepsUnlistedGroups() {
+		ProcessRuntime rome = runtime("rome");
+		ProcessGroups keepsUnlisted = ProcessGroups.register(new ProcessGroups(rome, ProcessGroups.DEFAULT_SCOPE) {
+			@Override
+			void syncEnded(NodeId origin, List<Object> unlisted) {
+			}
+		});
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> checkTheReplacingRule(keepsUnlisted))
+			.withMessageContaining("unlisted");
+	}
+
+	/** The protocol's replacing rule, driven through a scope's replica as a node would drive it. */
+	private static void checkTheReplacingRule(ProcessGroups scope) {
 		NodeId ghost = new NodeId("ghost", 42);
 		Pid one = Pid.of(ghost, 1);
 		Pid two = Pid.of(ghost, 2);
-		ScopeReplica replica = this.inParis.replica;
+		ScopeReplica replica = scope.replica;
 		replica.received(ghost, new ScopeReplica.Join("kept", List.of(one, one)));
 		replica.received(ghost, new ScopeReplica.Join("unlisted", List.of(two)));
 		replica.received(ghost, new ScopeReplica.Join("touched", List.of(two)));
-		assertThat(this.inParis.whichGroups()).containsExactlyInAnyOrder("kept", "unlisted", "touched");
+		assertThat(scope.whichGroups()).containsExactlyInAnyOrder("kept", "unlisted", "touched");
 
 		replica.received(ghost, new ScopeReplica.SyncStart());
 		replica.received(ghost, new ScopeReplica.SyncGroup("kept", List.of(one, two)));
 		replica.received(ghost, new ScopeReplica.Leave("touched", List.of(two), GroupEvent.LEAVE));
 		replica.received(ghost, new ScopeReplica.Join("touched", List.of(one)));
 		replica.received(ghost, new ScopeReplica.SyncEnd());
-		assertThat(this.inParis.members("kept")).containsExactlyInAnyOrder(one, two);
-		assertThat(this.inParis.members("unlisted")).isEmpty();
-		assertThat(this.inParis.members("touched")).as("changed by a delta during the sync: kept")
-			.containsExactly(one);
+		assertThat(scope.members("kept")).containsExactlyInAnyOrder(one, two);
+		assertThat(scope.members("unlisted")).as("unlisted by the sync: gone").isEmpty();
+		assertThat(scope.members("touched")).as("changed by a delta during the sync: kept").containsExactly(one);
 
 		replica.nodeDown(ghost);
-		assertThat(this.inParis.whichGroups()).isEmpty();
+		assertThat(scope.whichGroups()).isEmpty();
 	}
 
 	@Test
