@@ -1,7 +1,14 @@
 package dev.procreg.group;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +23,7 @@ import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -230,7 +238,7 @@ class ProcessGroupsClusterTests {
 			pool.add(idle((i % 2 == 0) ? this.berlin : this.paris));
 		}
 		Thread churn = Thread.ofPlatform().start(() -> {
-			java.util.Random random = new java.util.Random(7);
+			Random random = new Random(7);
 			for (int i = 0; i < 400; i++) {
 				Pid pid = pool.get(random.nextInt(pool.size()));
 				ProcessGroups scope = pid.node().equals("berlin") ? this.inBerlin : this.inParis;
@@ -275,11 +283,11 @@ class ProcessGroupsClusterTests {
 		}
 		GroupWatcher watcher = GroupWatcher.start(this.inParis, null);
 		for (int round = 0; round < 30; round++) {
-			java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+			AtomicBoolean stop = new AtomicBoolean();
 			List<Thread> churn = new ArrayList<>();
 			for (int t = 0; t < 2; t++) {
 				long seed = round * 2L + t;
-				churn.add(Thread.ofPlatform().start(() -> churn(pool, new java.util.Random(seed), stop)));
+				churn.add(Thread.ofPlatform().start(() -> churn(pool, new Random(seed), stop)));
 			}
 			this.network.cut(this.berlin, this.paris);
 			this.network.heal(this.berlin, this.paris);
@@ -306,7 +314,7 @@ class ProcessGroupsClusterTests {
 	}
 
 	/** Joins, leaves and now and then a death on berlin, until told to stop. */
-	private void churn(List<Pid> pool, java.util.Random random, java.util.concurrent.atomic.AtomicBoolean stop) {
+	private void churn(List<Pid> pool, Random random, AtomicBoolean stop) {
 		while (!stop.get()) {
 			Pid pid = pool.get(random.nextInt(pool.size()));
 			String group = "c" + random.nextInt(4);
@@ -356,7 +364,7 @@ class ProcessGroupsClusterTests {
 			void syncEnded(NodeId origin, List<Object> unlisted) {
 			}
 		});
-		org.assertj.core.api.Assertions.assertThatExceptionOfType(AssertionError.class)
+		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> checkTheReplacingRule(keepsUnlisted))
 			.withMessageContaining("unlisted");
 	}
@@ -415,13 +423,13 @@ class ProcessGroupsClusterTests {
 				new ScopeReplica.Join("g", List.of(pid)), new ScopeReplica.Leave("g", List.of(pid), GroupEvent.LEAVE),
 				new ScopeReplica.Leave("g", List.of(pid), ExitReason.KILLED));
 		for (ScopeReplica.Message message : messages) {
-			java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-			try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+			try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
 				out.writeObject(message);
 			}
 			List<String> packages = new ArrayList<>();
-			try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-					new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+			try (ObjectInputStream in = new ObjectInputStream(
+					new ByteArrayInputStream(bytes.toByteArray()))) {
 				in.setObjectInputFilter((info) -> {
 					Class<?> type = info.serialClass();
 					while (type != null && type.isArray()) {
@@ -430,7 +438,7 @@ class ProcessGroupsClusterTests {
 					if (type != null && !type.isPrimitive()) {
 						packages.add(type.getPackageName());
 					}
-					return java.io.ObjectInputFilter.Status.UNDECIDED;
+					return ObjectInputFilter.Status.UNDECIDED;
 				});
 				assertThat(in.readObject()).isEqualTo(message);
 			}
