@@ -96,7 +96,16 @@ final class RemoteSignals implements NodeLink {
 	}
 
 	void exit(@Nullable Pid from, Pid to, ExitReason reason) {
-		this.distribution.send(to.nodeId(), new Signal.ExitSignal(from, to, reason, false));
+		this.distribution.send(to.nodeId(), new Signal.ExitSignal(from, to, portable(reason), false));
+	}
+
+	/**
+	 * A reason as it crosses nodes: a crash carries its exception as a {@link RemoteCrashException},
+	 * which every node can read back, whatever class was thrown.
+	 */
+	static ExitReason portable(ExitReason reason) {
+		return (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException))
+				? ExitReason.crash(RemoteCrashException.of(error)) : reason;
 	}
 
 	/**
@@ -172,7 +181,7 @@ final class RemoteSignals implements NodeLink {
 	/** Tells the remote processes linked to a dead local one; called after its exit hooks ran. */
 	void exited(LocalProcess process, Set<Pid> linked, ExitReason reason) {
 		for (Pid other : linked) {
-			this.distribution.send(other.nodeId(), new Signal.ExitSignal(process.pid, other, reason, true));
+			this.distribution.send(other.nodeId(), new Signal.ExitSignal(process.pid, other, portable(reason), true));
 		}
 	}
 
@@ -244,12 +253,7 @@ final class RemoteSignals implements NodeLink {
 				case Signal.CallFailed failed -> {
 					PendingCall pending = this.calls.get(failed.ref());
 					if (pending != null) {
-						if (failed.failure() == Signal.CallFailure.EXITED) {
-							pending.call.fail(failed.server(), failed.reason());
-						}
-						else {
-							pending.call.fail(failed.server(), failed.failure());
-						}
+						pending.call.fail(failed.server(), failed.failure(), failed.reason());
 					}
 				}
 				case Signal.ExitSignal exit -> exitSignalled(exit);
@@ -450,7 +454,8 @@ final class RemoteSignals implements NodeLink {
 		protected void processExited(Owner process, ExitReason reason) {
 			if (RemoteSignals.this.monitorsIn.remove(this.watch, this)) {
 				RemoteSignals.this.distribution.send(this.watch.node,
-						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(), reason));
+						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(),
+								portable(reason)));
 			}
 		}
 
@@ -485,12 +490,21 @@ final class RemoteSignals implements NodeLink {
 			this.server.detach(this);
 			Signal answer;
 			if (result instanceof Failure failure) {
-				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(), failure.reason());
+				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(), portable(failure.reason()));
 			}
 			else {
 				answer = new Signal.CallReply(this.ref, (result == NULL_REPLY) ? null : result);
 			}
-			RemoteSignals.this.distribution.send(this.from, answer);
+			try {
+				RemoteSignals.this.distribution.send(this.from, answer);
+			}
+			catch (RuntimeException ex) {
+				// the reply cannot travel (too large, not serializable): the caller is told, the server goes on
+				logger.warn("Runtime {}: the reply of {} to {} could not be sent: {}",
+						RemoteSignals.this.runtime.node(), this.server.pid, this.from, ex.getMessage());
+				RemoteSignals.this.distribution.send(this.from, new Signal.CallFailed(this.ref, this.server.pid,
+						Signal.CallFailure.UNDELIVERABLE, ExitReason.crash(RemoteCrashException.of(ex))));
+			}
 		}
 
 	}
