@@ -77,6 +77,20 @@ final class RemoteSignals implements NodeLink {
 		return this.connected.get(node);
 	}
 
+	/**
+	 * Sends a signal the runtime itself owes (an exit of a death, a Down, an answer): a signal
+	 * that cannot be encoded (a reason not serializable) is logged, never thrown into the death or
+	 * the transport's thread that owes it.
+	 */
+	private void quietly(NodeId node, Signal signal) {
+		try {
+			this.distribution.send(node, signal);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Runtime {}: could not send {} to {}: {}", this.runtime.node(), signal, node, ex.getMessage());
+		}
+	}
+
 	// ---- out: what local processes do to remote ones
 
 	void send(Pid to, Object message) {
@@ -181,7 +195,7 @@ final class RemoteSignals implements NodeLink {
 	/** Tells the remote processes linked to a dead local one; called after its exit hooks ran. */
 	void exited(LocalProcess process, Set<Pid> linked, ExitReason reason) {
 		for (Pid other : linked) {
-			this.distribution.send(other.nodeId(), new Signal.ExitSignal(process.pid, other, portable(reason), true));
+			quietly(other.nodeId(), new Signal.ExitSignal(process.pid, other, portable(reason), true));
 		}
 	}
 
@@ -295,12 +309,12 @@ final class RemoteSignals implements NodeLink {
 	private void callRequested(NodeId from, Signal.CallRequest request) {
 		LocalProcess to = this.runtime.local(request.to());
 		if (to == null || !to.isAlive()) {
-			this.distribution.send(from, new Signal.CallFailed(request.ref(), request.to(),
+			quietly(from, new Signal.CallFailed(request.ref(), request.to(),
 					Signal.CallFailure.NO_PROCESS, ExitReason.NOPROC));
 			return;
 		}
 		if (!(to instanceof ServerProcess server)) {
-			this.distribution.send(from, new Signal.CallFailed(request.ref(), request.to(),
+			quietly(from, new Signal.CallFailed(request.ref(), request.to(),
 					Signal.CallFailure.NOT_A_SERVER, ExitReason.NOPROC));
 			return;
 		}
@@ -346,16 +360,14 @@ final class RemoteSignals implements NodeLink {
 			}
 		}
 		if (!alive) {
-			this.distribution.send(link.from().nodeId(),
-					new Signal.ExitSignal(link.to(), link.from(), ExitReason.NOPROC, true));
+			quietly(link.from().nodeId(), new Signal.ExitSignal(link.to(), link.from(), ExitReason.NOPROC, true));
 		}
 	}
 
 	private void monitored(NodeId from, Signal.Monitor monitor) {
 		LocalProcess target = this.runtime.local(monitor.target());
 		if (target == null) {
-			this.distribution.send(from,
-					new Signal.MonitorDown(monitor.ref(), monitor.watcher(), monitor.target(), ExitReason.NOPROC));
+			quietly(from, new Signal.MonitorDown(monitor.ref(), monitor.watcher(), monitor.target(), ExitReason.NOPROC));
 			return;
 		}
 		WatchHook hook = new WatchHook(new Watch(from, monitor.ref()), monitor);
@@ -453,7 +465,7 @@ final class RemoteSignals implements NodeLink {
 		@Override
 		protected void processExited(Owner process, ExitReason reason) {
 			if (RemoteSignals.this.monitorsIn.remove(this.watch, this)) {
-				RemoteSignals.this.distribution.send(this.watch.node,
+				RemoteSignals.this.quietly(this.watch.node,
 						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(),
 								portable(reason)));
 			}
@@ -502,7 +514,7 @@ final class RemoteSignals implements NodeLink {
 				// the reply cannot travel (too large, not serializable): the caller is told, the server goes on
 				logger.warn("Runtime {}: the reply of {} to {} could not be sent: {}",
 						RemoteSignals.this.runtime.node(), this.server.pid, this.from, ex.getMessage());
-				RemoteSignals.this.distribution.send(this.from, new Signal.CallFailed(this.ref, this.server.pid,
+				RemoteSignals.this.quietly(this.from, new Signal.CallFailed(this.ref, this.server.pid,
 						Signal.CallFailure.UNDELIVERABLE, ExitReason.crash(RemoteCrashException.of(ex))));
 			}
 		}
