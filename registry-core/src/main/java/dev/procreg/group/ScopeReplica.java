@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.NodeId;
 import dev.procreg.process.Pid;
+import dev.procreg.process.RemoteCrashException;
 import dev.procreg.process.internal.Replica;
 import dev.procreg.process.internal.Replication;
 
@@ -332,7 +333,9 @@ final class ScopeReplica implements Replica {
 	}
 
 	/**
-	 * Local processes left a group, by {@code leave} or by exiting.
+	 * Local processes left a group, by {@code leave} or by exiting. A crash's exception travels as
+	 * a {@link RemoteCrashException}, as the runtime's own signals carry it: a node that cannot
+	 * read the thrown class back must still learn that the member left.
 	 * @param group the group
 	 * @param pids the processes, once per leave
 	 * @param reason {@link GroupEvent#LEAVE} or the exit reason
@@ -344,6 +347,19 @@ final class ScopeReplica implements Replica {
 
 		Leave {
 			pids = List.copyOf(pids);
+			if (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException)) {
+				reason = ExitReason.crash(portable(error));
+			}
+		}
+
+		private static RemoteCrashException portable(Throwable error) {
+			StringBuilder message = new StringBuilder(String.valueOf(error.getMessage()));
+			for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+				message.append("; caused by ").append(cause.getClass().getName()).append(": ").append(cause.getMessage());
+			}
+			RemoteCrashException portable = new RemoteCrashException(error.getClass().getName(), message.toString());
+			portable.setStackTrace(error.getStackTrace());
+			return portable;
 		}
 
 	}

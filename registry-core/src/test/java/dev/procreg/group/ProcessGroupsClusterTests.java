@@ -19,12 +19,14 @@ import dev.procreg.process.ExitReason;
 import dev.procreg.process.NodeId;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.RemoteCrashException;
 import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Process groups across nodes, {@code :pg}'s replication: runtimes of one JVM connected by an
@@ -331,6 +333,45 @@ class ProcessGroupsClusterTests {
 		}
 	}
 
+	/** Thrown by a member; a class another node may not be able to read back. */
+	static final class CardDeclinedException extends RuntimeException {
+
+		CardDeclinedException(String message) {
+			super(message);
+		}
+
+	}
+
+	@Test
+	void aRemoteCrashTravelsAsARemoteCrashExceptionWithTheThrownClassName() throws Exception {
+		connect();
+		Pid worker = this.berlin.spawn((ctx) -> {
+			if (ctx.receive() instanceof String why) {
+				throw new CardDeclinedException(why);
+			}
+		});
+		this.inBerlin.join("g", worker);
+		quiet();
+		GroupWatcher watcher = GroupWatcher.start(this.inParis, "g");
+		this.berlin.send(worker, "card declined");
+		await().atMost(Await.LONG).until(() -> !this.berlin.isAlive(worker));
+		quiet();
+		GroupEvent.Left left = (GroupEvent.Left) watcher.state().events.get(0);
+		assertThat(left.pids()).containsExactly(worker);
+		assertThat(left.reason()).isInstanceOfSatisfying(ExitReason.Crash.class,
+				(crash) -> assertThat(crash.error()).isInstanceOfSatisfying(RemoteCrashException.class, (remote) -> {
+					assertThat(remote.className()).isEqualTo(CardDeclinedException.class.getName());
+					assertThat(remote.getMessage()).contains("card declined");
+				}));
+
+		ScopeReplica.Leave crashed = new ScopeReplica.Leave("g", List.of(worker),
+				ExitReason.crash(new CardDeclinedException("again")));
+		assertThat(((ExitReason.Crash) roundTrip(crashed).reason()).error())
+			.as("the thrown class itself never travels")
+			.isInstanceOf(RemoteCrashException.class)
+			.hasMessageContaining("again");
+	}
+
 	@Test
 	void aRestartedNodesEarlierMembersAreGoneAndItsNewOnesSeen() {
 		connect();
@@ -421,31 +462,48 @@ class ProcessGroupsClusterTests {
 		List<ScopeReplica.Message> messages = List.of(new ScopeReplica.Discover(), new ScopeReplica.SyncStart(),
 				new ScopeReplica.SyncGroup("g", List.of(pid, pid)), new ScopeReplica.SyncEnd(),
 				new ScopeReplica.Join("g", List.of(pid)), new ScopeReplica.Leave("g", List.of(pid), GroupEvent.LEAVE),
-				new ScopeReplica.Leave("g", List.of(pid), ExitReason.KILLED));
+				new ScopeReplica.Leave("g", List.of(pid), ExitReason.KILLED),
+				new ScopeReplica.Leave("g", List.of(pid), ExitReason.of("payment-timeout")));
 		for (ScopeReplica.Message message : messages) {
-			ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-			try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-				out.writeObject(message);
-			}
-			List<String> packages = new ArrayList<>();
-			try (ObjectInputStream in = new ObjectInputStream(
-					new ByteArrayInputStream(bytes.toByteArray()))) {
-				in.setObjectInputFilter((info) -> {
-					Class<?> type = info.serialClass();
-					while (type != null && type.isArray()) {
-						type = type.getComponentType();
-					}
-					if (type != null && !type.isPrimitive()) {
-						packages.add(type.getPackageName());
-					}
-					return ObjectInputFilter.Status.UNDECIDED;
-				});
-				assertThat(in.readObject()).isEqualTo(message);
-			}
-			assertThat(packages).as("%s reads classes of", message)
+			assertThat(roundTrip(message)).isEqualTo(message);
+			assertThat(packagesRead(message)).as("%s reads classes of", message)
 				.allMatch((name) -> List.of("java.lang", "java.util", "dev.procreg.process", "dev.procreg.group")
 					.contains(name));
 		}
+	}
+
+	private static byte[] serialized(Object message) throws Exception {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+			out.writeObject(message);
+		}
+		return bytes.toByteArray();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T roundTrip(T message) throws Exception {
+		try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(message)))) {
+			return (T) in.readObject();
+		}
+	}
+
+	/** The packages of every class read back, as a codec's allow-list filter sees them. */
+	private static List<String> packagesRead(Object message) throws Exception {
+		List<String> packages = new ArrayList<>();
+		try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(serialized(message)))) {
+			in.setObjectInputFilter((info) -> {
+				Class<?> type = info.serialClass();
+				while (type != null && type.isArray()) {
+					type = type.getComponentType();
+				}
+				if (type != null && !type.isPrimitive()) {
+					packages.add(type.getPackageName());
+				}
+				return ObjectInputFilter.Status.UNDECIDED;
+			});
+			in.readObject();
+		}
+		return packages;
 	}
 
 	private static void join(Thread thread) {
