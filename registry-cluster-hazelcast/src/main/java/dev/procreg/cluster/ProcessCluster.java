@@ -96,11 +96,16 @@ public final class ProcessCluster implements AutoCloseable {
 	 * runtime's node name
 	 */
 	public static ProcessCluster start(ProcessRuntime runtime, ClusterOptions options) {
+		return start(runtime, options, HazelcastMembership::start);
+	}
+
+	/** Starts with a given way to start the membership: a test's, whose connections it can cut. */
+	static ProcessCluster start(ProcessRuntime runtime, ClusterOptions options, HazelcastMembership.Starter members) {
 		Objects.requireNonNull(runtime, "runtime must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		ProcessCluster cluster = new ProcessCluster(runtime, options);
 		try {
-			cluster.join();
+			cluster.join(members);
 		}
 		catch (RuntimeException ex) {
 			cluster.close();
@@ -109,11 +114,11 @@ public final class ProcessCluster implements AutoCloseable {
 		return cluster;
 	}
 
-	private void join() {
+	private void join(HazelcastMembership.Starter members) {
 		InetSocketAddress bound = this.transport.boundAddress();
 		InetSocketAddress advertised = (bound.getAddress() != null && bound.getAddress().isAnyLocalAddress())
 				? new InetSocketAddress(this.options.bindAddress(), bound.getPort()) : bound;
-		HazelcastMembership started = HazelcastMembership.start(this.options.membership(this.runtime.nodeId(), advertised),
+		HazelcastMembership started = members.start(this.options.membership(this.runtime.nodeId(), advertised),
 				new Listener());
 		this.membership = started;
 		HazelcastNameClaims claims = new HazelcastNameClaims(started, ClaimResolver.olderClaimWins(), this::claimLost);

@@ -236,6 +236,39 @@ class DistributionTests {
 	}
 
 	@Test
+	void aRemoteCallIsExecutedAtMostOnceEvenWhenItsConnectionIsLost() {
+		java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+		Pid counter = GenServer.start(this.paris, new GenServer<Object>() {
+			@Override
+			protected Init<Object> init(@Nullable Object arg) {
+				return ok("state");
+			}
+
+			@Override
+			protected Result<Object> handleCall(Object request, dev.procreg.process.From from, Object state) {
+				runs.incrementAndGet();
+				Gate gate = (Gate) request;
+				gate.entered.countDown();
+				Await.latch(gate.release);
+				return reply("done", state);
+			}
+		}, null).orThrow();
+		Gate gate = new Gate();
+		CompletableFuture<Object> call = CompletableFuture
+			.supplyAsync(() -> this.berlin.call(counter, gate, Duration.ofMinutes(10)));
+		Await.latch(gate.entered);
+		this.network.cut(this.berlin, this.paris);
+		assertThatExceptionOfType(ProcessExitException.class).isThrownBy(() -> Await.result(call))
+			.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(ExitReason.NOCONNECTION));
+		gate.release.countDown();
+		this.network.heal(this.berlin, this.paris);
+		Gate next = new Gate();
+		next.release.countDown();
+		assertThat(this.berlin.<String>call(counter, next, Await.LONG)).isEqualTo("done");
+		assertThat(runs).as("the lost call ran once, and was not sent again").hasValue(2);
+	}
+
+	@Test
 	void aRemoteMonitorGetsExactlyOneDownWithTheReason() {
 		Pid target = this.paris.spawn((ctx) -> {
 			Object reason = ctx.receive();

@@ -58,6 +58,19 @@ import dev.procreg.process.NodeId;
  */
 public final class HazelcastMembership implements AutoCloseable {
 
+	/** How a membership is started: {@link #start(MembershipOptions, MembershipListener)}, or a test's way. */
+	@FunctionalInterface
+	public interface Starter {
+
+		/**
+		 * @param options how to join
+		 * @param listener hears members come and go
+		 * @return the started membership
+		 */
+		HazelcastMembership start(MembershipOptions options, MembershipListener listener);
+
+	}
+
 	static final String NODE_ATTRIBUTE = "procreg.node";
 
 	static final String INCARNATION_ATTRIBUTE = "procreg.incarnation";
@@ -106,9 +119,13 @@ public final class HazelcastMembership implements AutoCloseable {
 
 	/**
 	 * Starts with a given way to create the member from its configuration: tests create members
-	 * whose connections they can cut.
+	 * whose connections they can cut (Hazelcast's {@code FirewallingNodeContext}).
+	 * @param options how to join
+	 * @param listener hears members come and go
+	 * @param newMember creates the Hazelcast member
+	 * @return the membership; close it to leave the cluster
 	 */
-	static HazelcastMembership start(MembershipOptions options, MembershipListener listener,
+	public static HazelcastMembership start(MembershipOptions options, MembershipListener listener,
 			Function<Config, HazelcastInstance> newMember) {
 		if (options == null) {
 			throw new IllegalArgumentException("options must not be null");
