@@ -84,6 +84,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
 	private final AtomicBoolean downReported = new AtomicBoolean();
 
+	/** Why the connection failed, when it did, for the dialer's exception. */
+	volatile @Nullable String failure;
+
 	/** Completes once the connection is closed and, if it was up, its nodeDown was called. */
 	final CompletableFuture<Void> gone = new CompletableFuture<>();
 
@@ -297,6 +300,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	}
 
 	private void protocolError(ChannelHandlerContext ctx, String what) {
+		this.failure = "protocol error, " + what;
 		logger.warn("Closing the connection with {}: protocol error, {}", describe(), what);
 		ctx.close();
 	}
@@ -304,6 +308,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		Throwable root = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (this.failure == null) {
+			this.failure = root.toString();
+		}
 		if (root instanceof TooLongFrameException) {
 			logger.warn("Closing the connection with {}: protocol error, a frame over the limit of {} bytes ({})",
 					describe(), this.transport.options().maxFrameSize(), root.getMessage());
@@ -323,6 +330,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
 		if (event instanceof SslHandshakeCompletionEvent completion && !completion.isSuccess()) {
+			this.failure = "TLS handshake failed: " + completion.cause().getMessage();
 			logger.warn("Refused the connection with {}: the TLS handshake failed ({})", describe(),
 					completion.cause().getMessage());
 		}

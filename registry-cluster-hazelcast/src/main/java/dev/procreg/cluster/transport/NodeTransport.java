@@ -6,7 +6,9 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +67,9 @@ import dev.procreg.process.Signal;
  * naming what differs. {@link NodeLink#nodeUp} comes after the handshake; when a connection dies,
  * sends to its node are refused first, then {@link NodeLink#nodeDown} is called once, on the
  * connection's thread after the last signal it delivered. A new incarnation of a node replaces the
- * old one's connection (nodeDown of the old incarnation first).
+ * old one's connection (nodeDown of the old incarnation first). The membership has the last word
+ * on incarnations: once it connected to one incarnation of a node, or dropped one, a dial from
+ * another (or the dropped) incarnation is refused until the membership connects to it.
  *
  * <p>Frames are length-prefixed and limited ({@link TransportOptions#maxFrameSize()}): a signal
  * that encodes larger is refused to its sender with {@link FrameTooLargeException}, a larger frame
@@ -86,6 +90,8 @@ import dev.procreg.process.Signal;
 public final class NodeTransport implements Distribution, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NodeTransport.class);
+
+	private static final int MAX_DEPARTED = 1024;
 
 	private final TransportOptions options;
 
@@ -113,6 +119,17 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 
 	/** Per node name: dials that lost the tie-break, completed when the kept connection is up. Guarded by lock. */
 	private final Map<String, List<CompletableFuture<NodeId>>> awaiting = new HashMap<>();
+
+	/** Per node name: the incarnation the membership last connected to. Guarded by lock. */
+	private final Map<String, NodeId> members = new HashMap<>();
+
+	/** Incarnations the membership dropped or replaced: their dials are refused. Guarded by lock. */
+	private final Set<NodeId> departed = Collections.newSetFromMap(new LinkedHashMap<>() {
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<NodeId, Boolean> eldest) {
+			return size() > MAX_DEPARTED;
+		}
+	});
 
 	private volatile @Nullable NodeLink link;
 
@@ -262,6 +279,13 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 			if (this.closed) {
 				return CompletableFuture.failedFuture(new IllegalStateException("transport closed"));
 			}
+			if (peer.incarnation() != 0) {
+				NodeId before = this.members.put(peer.name(), peer);
+				if (before != null && !before.equals(peer)) {
+					this.departed.add(before);
+				}
+				this.departed.remove(peer);
+			}
 			Connection current = this.up.get(peer.name());
 			if (current != null && current.peer != null && current.peer.sameNodeAs(peer)) {
 				return CompletableFuture.completedFuture(current.peer);
@@ -331,8 +355,17 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 	 */
 	public void disconnect(NodeId node) {
 		synchronized (this.lock) {
+			NodeId member = this.members.get(node.name());
+			if (member != null && member.sameNodeAs(node)) {
+				this.members.remove(node.name());
+				this.departed.add(member);
+			}
+			else if (node.incarnation() != 0) {
+				this.departed.add(node);
+			}
 			Connection current = this.up.get(node.name());
 			if (current != null && current.peer != null && current.peer.sameNodeAs(node)) {
+				this.departed.add(current.peer);
 				retire(current);
 			}
 			Connection waiting = this.pending.get(node.name());
@@ -522,6 +555,17 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 				connection.refuse(Frames.REFUSED_MISMATCH, "node " + requireSelf() + " is shutting down");
 				return;
 			}
+			NodeId member = this.members.get(name);
+			String stale = this.departed.contains(peer.node())
+					? "node " + peer.node() + " has left the cluster (this node's membership dropped it)"
+					: (member != null && !member.equals(peer.node()))
+							? "node " + peer.node() + " is not the incarnation this node's membership knows, " + member
+							: null;
+			if (stale != null) {
+				logger.info("Refused the connection from {}: {}", connection.describe(), stale);
+				connection.refuse(Frames.REFUSED_MISMATCH, stale);
+				return;
+			}
 			Connection current = this.up.get(name);
 			if (current != null && peer.node().equals(current.peer)) {
 				connection.refuse(Frames.REFUSED_DUPLICATE, "already connected");
@@ -686,7 +730,8 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		}
 		else if (connection.dialFuture != null && !connection.abandoned && !connection.dialFuture.isDone()) {
 			connection.dialFuture.completeExceptionally(
-					new ConnectException("connection to " + connection.describe() + " closed during the handshake"));
+					new ConnectException("connection to " + connection.describe() + " closed during the handshake"
+							+ ((connection.failure != null) ? ": " + connection.failure : "")));
 		}
 	}
 

@@ -45,7 +45,8 @@ class MembershipOptionsTests {
 		assertThat(join.getMulticastConfig().isEnabled()).isFalse();
 		assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
 		assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
-		assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:5801-5803", "10.0.0.2");
+		assertThat(join.getTcpIpConfig().getMembers()).as("a port range becomes one address per port")
+			.containsExactly("127.0.0.1:5801", "127.0.0.1:5802", "127.0.0.1:5803", "10.0.0.2");
 		assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
 		assertThat(config.getNetworkConfig().getPortCount()).isEqualTo(3);
 		assertThat(config.getNetworkConfig().isPortAutoIncrement()).isTrue();

@@ -383,7 +383,7 @@ class NodeTransportTests {
 		RecordingLink aLink = new RecordingLink("a");
 		NodeTransport a = this.nodes.start(aLink);
 		NodeTransport oldB = this.nodes.start(new RecordingLink("b"));
-		connect(a, oldB);
+		connect(oldB, a);
 		RecordingLink newBLink = new RecordingLink("b");
 		NodeTransport newB = this.nodes.start(newBLink);
 		connect(newB, a);
@@ -399,6 +399,27 @@ class NodeTransportTests {
 		connect(a, newestB);
 		await().atMost(PATIENCE).until(() -> aLink.events.size() == 5);
 		assertThat(aLink.events.subList(3, 5)).containsExactly("down " + newB.node(), "up " + newestB.node());
+
+		// now the membership knows b as newestB: the older incarnations, still running, are refused
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> newB.connect(a.node(), a.boundAddress()).get(30, TimeUnit.SECONDS))
+			.withMessageContaining("not the incarnation this node's membership knows, " + newestB.node());
+		assertThat(aLink.events).hasSize(5);
+	}
+
+	@Test
+	void aNodeTheMembershipDroppedCannotDialBackUntilTheMembershipConnectsToIt() throws Exception {
+		RecordingLink aLink = new RecordingLink("a");
+		NodeTransport a = this.nodes.start(aLink);
+		NodeTransport b = this.nodes.start(new RecordingLink("b"));
+		connect(a, b);
+		a.disconnect(b.node());
+		await().atMost(PATIENCE).until(() -> aLink.downs.size() == 1);
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> b.connect(a.node(), a.boundAddress()).get(30, TimeUnit.SECONDS))
+			.withMessageContaining("has left the cluster");
+		assertThat(connect(a, b)).as("the membership took it back (a healed split)").isEqualTo(b.node());
+		assertThat(aLink.events).containsExactly("up " + b.node(), "down " + b.node(), "up " + b.node());
 	}
 
 	@Test

@@ -73,6 +73,37 @@ final class RecordingLink implements NodeLink {
 		return Set.copyOf(this.connected);
 	}
 
+	/**
+	 * Checks the runtime's view is consistent: per node name, up and down alternate, each down
+	 * names the incarnation of the up before it, and what is connected now is what the events say.
+	 * @return what is wrong, or null
+	 */
+	String inconsistency() {
+		java.util.Map<String, NodeId> current = new java.util.HashMap<>();
+		List<String> seen;
+		synchronized (this.events) {
+			seen = List.copyOf(this.events);
+		}
+		for (String event : seen) {
+			String[] parts = event.split(" ");
+			String name = parts[1].substring(0, parts[1].lastIndexOf('#'));
+			NodeId node = new NodeId(name, Long.parseLong(parts[1].substring(parts[1].lastIndexOf('#') + 1)));
+			if (parts[0].equals("up")) {
+				if (current.containsKey(name)) {
+					return "up " + node + " while " + current.get(name) + " is up: " + seen;
+				}
+				current.put(name, node);
+			}
+			else if (!node.equals(current.remove(name))) {
+				return "down " + node + " without its up: " + seen;
+			}
+		}
+		if (!Set.copyOf(current.values()).equals(connectedNodes())) {
+			return "connected " + connectedNodes() + " but events say " + current.values();
+		}
+		return null;
+	}
+
 	List<Object> messages() {
 		return this.received.stream().map((r) -> (Object) ((Signal.Send) r.signal()).message()).toList();
 	}

@@ -94,7 +94,8 @@ class TlsTests {
 		NodeTransport intruder = this.nodes.start(malloryLink, options().withSsl(mallory));
 		try (LogCapture log = new LogCapture(Connection.class)) {
 			assertThatExceptionOfType(ExecutionException.class)
-				.isThrownBy(() -> intruder.connect(a.node(), a.boundAddress()).get(30, TimeUnit.SECONDS));
+				.isThrownBy(() -> intruder.connect(a.node(), a.boundAddress()).get(30, TimeUnit.SECONDS))
+				.withMessageContaining("closed during the handshake");
 			assertThatExceptionOfType(ExecutionException.class)
 				.isThrownBy(() -> a.connect(intruder.node(), intruder.boundAddress()).get(30, TimeUnit.SECONDS));
 			await().atMost(PATIENCE)
