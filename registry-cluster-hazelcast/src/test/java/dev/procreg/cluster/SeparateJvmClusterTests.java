@@ -86,6 +86,7 @@ class SeparateJvmClusterTests {
 	void aKilledMembersNamesAndProcessesArePurgedAndItsNodeNameRestartsAsANewIncarnation() throws Exception {
 		Child child = start("worker1");
 		Pid owner = child.register("alice");
+		System.out.printf("RSS of a member JVM (runtime, transport, Hazelcast, -Xmx256m): %s%n", rss(child.process));
 		await().atMost(LONG).until(() -> sessions().whereis("alice").isPresent());
 		assertThat(sessions().whereis("alice")).contains(owner);
 		CompletableFuture<ExitReason> down = monitor(owner);
@@ -157,6 +158,21 @@ class SeparateJvmClusterTests {
 			throw new IllegalStateException(ex);
 		}
 		return reason;
+	}
+
+	/** The resident set of a child, as Linux reports it; "unknown" elsewhere. */
+	private static String rss(Process process) {
+		try {
+			return java.nio.file.Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))
+				.stream()
+				.filter((line) -> line.startsWith("VmRSS:"))
+				.map((line) -> line.substring("VmRSS:".length()).trim())
+				.findFirst()
+				.orElse("unknown");
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
 	}
 
 	private static void signal(String name, Child child) throws IOException, InterruptedException {

@@ -76,7 +76,12 @@ non-sealed class Call extends ExitHook implements From {
 	 * the pid, or that it is no server.
 	 */
 	boolean fail(Pid server, Signal.CallFailure failure) {
-		return settle(new Failure(server, ExitReason.NOPROC, failure));
+		return fail(server, failure, ExitReason.NOPROC);
+	}
+
+	/** Fails the call as a remote node answered it: how, and the reason it gave. */
+	boolean fail(Pid server, Signal.CallFailure failure, ExitReason reason) {
+		return settle(new Failure(server, reason, failure));
 	}
 
 	private boolean settle(Object result) {
@@ -184,6 +189,10 @@ non-sealed class Call extends ExitHook implements From {
 			}
 			if (failure.kind == Signal.CallFailure.NOT_A_SERVER) {
 				throw new IllegalArgumentException(name + " is not a GenServer; send it a message instead");
+			}
+			if (failure.kind == Signal.CallFailure.UNDELIVERABLE
+					&& failure.reason instanceof ExitReason.Crash(Throwable error)) {
+				throw new ProcessException("the reply of " + name + " could not be sent: " + error.getMessage(), error);
 			}
 			throw new ProcessExitException(failure.server, failure.reason,
 					"call to " + name + " failed: " + failure.server + " exited with reason " + failure.reason);

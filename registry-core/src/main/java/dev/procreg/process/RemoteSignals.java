@@ -77,6 +77,20 @@ final class RemoteSignals implements NodeLink {
 		return this.connected.get(node);
 	}
 
+	/**
+	 * Sends a signal the runtime itself owes (an exit of a death, a Down, an answer): a signal
+	 * that cannot be encoded (a reason not serializable) is logged, never thrown into the death or
+	 * the transport's thread that owes it.
+	 */
+	private void quietly(NodeId node, Signal signal) {
+		try {
+			this.distribution.send(node, signal);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Runtime {}: could not send {} to {}: {}", this.runtime.node(), signal, node, ex.getMessage());
+		}
+	}
+
 	// ---- out: what local processes do to remote ones
 
 	void send(Pid to, Object message) {
@@ -96,7 +110,16 @@ final class RemoteSignals implements NodeLink {
 	}
 
 	void exit(@Nullable Pid from, Pid to, ExitReason reason) {
-		this.distribution.send(to.nodeId(), new Signal.ExitSignal(from, to, reason, false));
+		this.distribution.send(to.nodeId(), new Signal.ExitSignal(from, to, portable(reason), false));
+	}
+
+	/**
+	 * A reason as it crosses nodes: a crash carries its exception as a {@link RemoteCrashException},
+	 * which every node can read back, whatever class was thrown.
+	 */
+	static ExitReason portable(ExitReason reason) {
+		return (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException))
+				? ExitReason.crash(RemoteCrashException.of(error)) : reason;
 	}
 
 	/**
@@ -172,7 +195,7 @@ final class RemoteSignals implements NodeLink {
 	/** Tells the remote processes linked to a dead local one; called after its exit hooks ran. */
 	void exited(LocalProcess process, Set<Pid> linked, ExitReason reason) {
 		for (Pid other : linked) {
-			this.distribution.send(other.nodeId(), new Signal.ExitSignal(process.pid, other, reason, true));
+			quietly(other.nodeId(), new Signal.ExitSignal(process.pid, other, portable(reason), true));
 		}
 	}
 
@@ -244,12 +267,7 @@ final class RemoteSignals implements NodeLink {
 				case Signal.CallFailed failed -> {
 					PendingCall pending = this.calls.get(failed.ref());
 					if (pending != null) {
-						if (failed.failure() == Signal.CallFailure.EXITED) {
-							pending.call.fail(failed.server(), failed.reason());
-						}
-						else {
-							pending.call.fail(failed.server(), failed.failure());
-						}
+						pending.call.fail(failed.server(), failed.failure(), failed.reason());
 					}
 				}
 				case Signal.ExitSignal exit -> exitSignalled(exit);
@@ -291,12 +309,12 @@ final class RemoteSignals implements NodeLink {
 	private void callRequested(NodeId from, Signal.CallRequest request) {
 		LocalProcess to = this.runtime.local(request.to());
 		if (to == null || !to.isAlive()) {
-			this.distribution.send(from, new Signal.CallFailed(request.ref(), request.to(),
+			quietly(from, new Signal.CallFailed(request.ref(), request.to(),
 					Signal.CallFailure.NO_PROCESS, ExitReason.NOPROC));
 			return;
 		}
 		if (!(to instanceof ServerProcess server)) {
-			this.distribution.send(from, new Signal.CallFailed(request.ref(), request.to(),
+			quietly(from, new Signal.CallFailed(request.ref(), request.to(),
 					Signal.CallFailure.NOT_A_SERVER, ExitReason.NOPROC));
 			return;
 		}
@@ -342,16 +360,14 @@ final class RemoteSignals implements NodeLink {
 			}
 		}
 		if (!alive) {
-			this.distribution.send(link.from().nodeId(),
-					new Signal.ExitSignal(link.to(), link.from(), ExitReason.NOPROC, true));
+			quietly(link.from().nodeId(), new Signal.ExitSignal(link.to(), link.from(), ExitReason.NOPROC, true));
 		}
 	}
 
 	private void monitored(NodeId from, Signal.Monitor monitor) {
 		LocalProcess target = this.runtime.local(monitor.target());
 		if (target == null) {
-			this.distribution.send(from,
-					new Signal.MonitorDown(monitor.ref(), monitor.watcher(), monitor.target(), ExitReason.NOPROC));
+			quietly(from, new Signal.MonitorDown(monitor.ref(), monitor.watcher(), monitor.target(), ExitReason.NOPROC));
 			return;
 		}
 		WatchHook hook = new WatchHook(new Watch(from, monitor.ref()), monitor);
@@ -449,8 +465,9 @@ final class RemoteSignals implements NodeLink {
 		@Override
 		protected void processExited(Owner process, ExitReason reason) {
 			if (RemoteSignals.this.monitorsIn.remove(this.watch, this)) {
-				RemoteSignals.this.distribution.send(this.watch.node,
-						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(), reason));
+				RemoteSignals.this.quietly(this.watch.node,
+						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(),
+								portable(reason)));
 			}
 		}
 
@@ -485,12 +502,21 @@ final class RemoteSignals implements NodeLink {
 			this.server.detach(this);
 			Signal answer;
 			if (result instanceof Failure failure) {
-				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(), failure.reason());
+				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(), portable(failure.reason()));
 			}
 			else {
 				answer = new Signal.CallReply(this.ref, (result == NULL_REPLY) ? null : result);
 			}
-			RemoteSignals.this.distribution.send(this.from, answer);
+			try {
+				RemoteSignals.this.distribution.send(this.from, answer);
+			}
+			catch (RuntimeException ex) {
+				// the reply cannot travel (too large, not serializable): the caller is told, the server goes on
+				logger.warn("Runtime {}: the reply of {} to {} could not be sent: {}",
+						RemoteSignals.this.runtime.node(), this.server.pid, this.from, ex.getMessage());
+				RemoteSignals.this.quietly(this.from, new Signal.CallFailed(this.ref, this.server.pid,
+						Signal.CallFailure.UNDELIVERABLE, ExitReason.crash(RemoteCrashException.of(ex))));
+			}
 		}
 
 	}

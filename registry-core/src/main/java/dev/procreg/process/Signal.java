@@ -88,7 +88,10 @@ public sealed interface Signal extends Serializable {
 		NOT_A_SERVER,
 
 		/** The server exited before it replied. */
-		EXITED
+		EXITED,
+
+		/** The server replied, but its reply could not be sent (too large, not serializable). */
+		UNDELIVERABLE
 
 	}
 

@@ -17,8 +17,10 @@ import dev.procreg.process.ExitReason;
 import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.Pid;
+import dev.procreg.process.ProcessException;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
+import dev.procreg.process.RemoteCrashException;
 
 import static dev.procreg.cluster.transport.TransportFixture.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +72,9 @@ class RuntimesOverTransportTests {
 
 		@Override
 		protected Result<Object> handleCall(Object request, From from, Object state) {
+			if ("big".equals(request)) {
+				return reply("x".repeat(9 * 1024 * 1024), state); // over the 8 MiB frame limit
+			}
 			if ("hold".equals(request)) {
 				entered.countDown();
 				try {
@@ -111,6 +116,49 @@ class RuntimesOverTransportTests {
 		List<Integer> expected = java.util.stream.IntStream.range(0, each).boxed().toList();
 		assertThat(received.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
 			.allSatisfy((sequence) -> assertThat(sequence).isEqualTo(expected));
+	}
+
+	@Test
+	void aReplyTooLargeToTravelFailsTheCallAndNotTheServer() {
+		Pid server = GenServer.start(this.paris, new Echo(), null).orThrow();
+		assertThatExceptionOfType(ProcessException.class).isThrownBy(() -> this.berlin.call(server, "big", PATIENCE))
+			.withMessageContaining("could not be sent");
+		assertThat(this.paris.isAlive(server)).isTrue();
+		assertThat(this.berlin.<String>call(server, "after", PATIENCE)).isEqualTo("after");
+	}
+
+	/** An exception whose class the receiving node does not accept (not in its allow-list). */
+	static final class SecretException extends RuntimeException {
+
+		SecretException(String message) {
+			super(message);
+		}
+
+	}
+
+	@Test
+	void aCrashWithAClassTheOtherNodeRefusesStillReachesItsMonitorAsARemoteCrash() throws Exception {
+		CountDownLatch go = new CountDownLatch(1);
+		Pid crasher = this.paris.spawn((ctx) -> {
+			go.await();
+			throw new SecretException("card declined");
+		});
+		CompletableFuture<ExitReason> down = new CompletableFuture<>();
+		CountDownLatch watching = new CountDownLatch(1);
+		this.berlin.spawn((ctx) -> {
+			ctx.monitor(crasher);
+			watching.countDown();
+			down.complete(ctx.receive(Down.class, PATIENCE).orElseThrow().reason());
+		});
+		assertThat(watching.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// a remote monitor is asynchronous, as in Erlang: crash only once paris has it
+		await().atMost(PATIENCE).until(() -> !this.paris.processInfo(crasher).orElseThrow().monitoredBy().isEmpty());
+		go.countDown();
+		assertThat(down.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isInstanceOfSatisfying(ExitReason.Crash.class,
+				(crash) -> assertThat(crash.error()).isInstanceOfSatisfying(RemoteCrashException.class, (remote) -> {
+					assertThat(remote.className()).isEqualTo(SecretException.class.getName());
+					assertThat(remote.getMessage()).contains("card declined");
+				}));
 	}
 
 	@Test
