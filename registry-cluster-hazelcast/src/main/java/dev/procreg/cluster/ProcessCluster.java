@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -67,9 +72,16 @@ public final class ProcessCluster implements AutoCloseable {
 
 	private final Deque<ClusterEvent> recent = new ArrayDeque<>();
 
+	private final Map<ClusterEvent.Kind, LongAdder> counts = new EnumMap<>(ClusterEvent.Kind.class);
+
+	private final List<Consumer<? super ClusterEvent>> eventListeners = new CopyOnWriteArrayList<>();
+
 	private ProcessCluster(ProcessRuntime runtime, ClusterOptions options) {
 		this.runtime = runtime;
 		this.options = options;
+		for (ClusterEvent.Kind kind : ClusterEvent.Kind.values()) {
+			this.counts.put(kind, new LongAdder());
+		}
 		this.transport = NodeTransport.start(options.transport(), runtime::distribute);
 	}
 
@@ -159,6 +171,46 @@ public final class ProcessCluster implements AutoCloseable {
 	}
 
 	/**
+	 * @param kind a kind of event
+	 * @return how many events of that kind happened since this node joined (node-downs and
+	 * conflicts for monitoring: the recent events keep only the latest)
+	 */
+	public long eventCount(ClusterEvent.Kind kind) {
+		Objects.requireNonNull(kind, "kind must not be null");
+		return this.counts.get(kind).sum();
+	}
+
+	/**
+	 * Hears every event from now on, as {@link #recentEvents()} records it, on the thread that
+	 * records it (the membership's, or a registry's during a conflict): a listener must return
+	 * quickly. One that throws is logged and kept.
+	 * <pre>{@code
+	 * cluster.addEventListener((event) -> log.info("{} {}", event.kind(), event.node()));
+	 * }</pre>
+	 * @param listener the listener
+	 */
+	public void addEventListener(Consumer<? super ClusterEvent> listener) {
+		this.eventListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+	}
+
+	/**
+	 * @param listener a listener added before
+	 * @return whether it was there
+	 */
+	public boolean removeEventListener(Consumer<? super ClusterEvent> listener) {
+		return this.eventListeners.remove(listener);
+	}
+
+	/**
+	 * @return whether this node is a member: its Hazelcast member runs and its transport is open
+	 * (false once closed, or after Hazelcast gave up the member)
+	 */
+	public boolean running() {
+		HazelcastMembership current = this.membership;
+		return current != null && current.running() && this.transport.running();
+	}
+
+	/**
 	 * Leaves the cluster: the name arbiter stops, the Hazelcast member leaves (the others see
 	 * this node go down), the connections close. The runtime goes on, alone; its cluster-scoped
 	 * registries keep their own keys.
@@ -191,10 +243,20 @@ public final class ProcessCluster implements AutoCloseable {
 	}
 
 	private void record(ClusterEvent.Kind kind, NodeId node, String detail) {
+		ClusterEvent event = new ClusterEvent(Instant.now(), kind, node, detail);
 		synchronized (this.recent) {
-			this.recent.addFirst(new ClusterEvent(Instant.now(), kind, node, detail));
+			this.recent.addFirst(event);
 			while (this.recent.size() > RECENT_EVENTS) {
 				this.recent.removeLast();
+			}
+		}
+		this.counts.get(kind).increment();
+		for (Consumer<? super ClusterEvent> listener : this.eventListeners) {
+			try {
+				listener.accept(event);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Node {}: a cluster event listener failed on {}", this.runtime.node(), event, ex);
 			}
 		}
 	}

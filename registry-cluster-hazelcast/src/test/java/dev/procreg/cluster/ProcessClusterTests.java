@@ -161,8 +161,19 @@ class ProcessClusterTests {
 				down.complete(ctx.receive(Down.class, LONG).orElseThrow().reason());
 			});
 			assertThat(watching.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			List<ClusterEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+			java.util.function.Consumer<ClusterEvent> listener = heard::add;
+			this.clusters.get(0).addEventListener(listener);
+			long downsBefore = this.clusters.get(0).eventCount(ClusterEvent.Kind.NODE_DOWN);
+			assertThat(cluster.running()).isTrue();
 			cluster.close();
+			assertThat(cluster.running()).isFalse();
 			assertThat(down.join()).isEqualTo(ExitReason.NOCONNECTION);
+			await().atMost(LONG).untilAsserted(() -> assertThat(heard)
+				.anySatisfy((event) -> assertThat(event.node()).isEqualTo(leaving.nodeId())));
+			assertThat(this.clusters.get(0).removeEventListener(listener)).isTrue();
+			assertThat(this.clusters.get(0).eventCount(ClusterEvent.Kind.NODE_DOWN)).isGreaterThan(downsBefore);
+			assertThat(this.clusters.get(0).running()).isTrue();
 			await().atMost(LONG).until(() -> sessions(node(1)).whereis("leaver").isEmpty());
 			CompletableFuture<RegisterResult> taken = new CompletableFuture<>();
 			node(2).spawn((ctx) -> {

@@ -392,7 +392,10 @@ public final class Introspection {
 		Pid parent = info.parent();
 		if (parent != null && SupervisionTree.kindOf(this.runtime, parent).isPresent()) {
 			try {
-				child = SupervisionTree.child(this.runtime, parent, pid, this.settings.supervisorTimeout()).orElse(null);
+				// the process's own pid: one read back from text does not know its incarnation, and
+				// the supervisor finds its child by the pid it holds
+				child = SupervisionTree.child(this.runtime, parent, info.pid(), this.settings.supervisorTimeout())
+					.orElse(null);
 			}
 			catch (ProcessException | IllegalArgumentException ex) {
 				// the supervisor exited meanwhile, or is busy past the timeout: no record shown

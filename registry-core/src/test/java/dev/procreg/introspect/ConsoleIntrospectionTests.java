@@ -175,6 +175,11 @@ class ConsoleIntrospectionTests {
 		assertThat(SupervisionTree.child(this.runtime, supervisor, Pid.parse("<local.999999999>"), Duration.ofSeconds(1)))
 			.isEmpty();
 		assertThat(this.introspection.processDetail(Pid.parse("<elsewhere.1>"))).isEmpty();
+		assertThat(this.introspection.processDetail(Pid.parse(current.toString())).orElseThrow().child())
+			.as("a pid read back from text, as the console's addresses give it, knows no incarnation")
+			.isNotNull()
+			.extracting(ChildInfo::id)
+			.isEqualTo("w");
 	}
 
 	@Test

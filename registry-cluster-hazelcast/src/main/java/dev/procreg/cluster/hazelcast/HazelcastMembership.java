@@ -224,6 +224,14 @@ public final class HazelcastMembership implements AutoCloseable {
 	}
 
 	/**
+	 * @return whether the Hazelcast member runs (false once closed, or after Hazelcast shut it
+	 * down)
+	 */
+	public boolean running() {
+		return this.instance.getLifecycleService().isRunning();
+	}
+
+	/**
 	 * Leaves the cluster gracefully; the others hear {@code memberDown} at once. The listener
 	 * hears nothing more.
 	 */

@@ -242,6 +242,11 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		return (InetSocketAddress) channel.localAddress();
 	}
 
+	/** @return whether the transport listens and connects (false once closed) */
+	public boolean running() {
+		return !this.closed;
+	}
+
 	/** @return this node */
 	public NodeId node() {
 		return requireSelf();

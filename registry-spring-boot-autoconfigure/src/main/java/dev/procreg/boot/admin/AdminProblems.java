@@ -22,7 +22,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * names the mistake) as 400, and anything unexpected as a 500 that is logged, never a bare error
  * page.
  */
-@RestControllerAdvice(assignableTypes = { ProcessAdminController.class, AdminEventsController.class })
+@RestControllerAdvice(assignableTypes = { ProcessAdminController.class, AdminEventsController.class,
+		AdminClusterController.class })
 public class AdminProblems extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(AdminProblems.class);

@@ -62,7 +62,7 @@ public class ProcessAdminPage {
 
 	/** The console's views, each served at {@code /process-admin/<view>}. */
 	public static final List<String> VIEWS = List.of("overview", "registries", "processes", "supervision", "groups",
-			"events", "metrics", "audit");
+			"cluster", "events", "metrics", "audit");
 
 	private static final String STATIC = "dev/procreg/boot/admin/static/";
 

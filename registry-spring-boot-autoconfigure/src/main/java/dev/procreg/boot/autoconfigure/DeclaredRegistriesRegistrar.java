@@ -56,7 +56,13 @@ class DeclaredRegistriesRegistrar implements ImportBeanDefinitionRegistrar, Envi
 				throw new IllegalStateException("Cannot declare registry '" + name + "' in " + PREFIX
 						+ ": a bean of that name exists already");
 			}
-			RegistryOptions options = properties.toOptions(name);
+			RegistryOptions options;
+			try {
+				options = properties.toOptions(name);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("Invalid registry " + PREFIX + "." + name + ": " + ex.getMessage(), ex);
+			}
 			RootBeanDefinition definition = new RootBeanDefinition(ProcessRegistry.class);
 			definition.setInstanceSupplier(() -> ProcessRegistry.start(factory.getBean(ProcessRuntime.class), options));
 			registry.registerBeanDefinition(name, definition);

@@ -2,6 +2,7 @@ package dev.procreg.boot.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import dev.procreg.boot.admin.AdminClusterController;
 import dev.procreg.boot.admin.AdminConsole;
 import dev.procreg.boot.admin.AdminEventsController;
 import dev.procreg.boot.admin.AdminHealth;
@@ -13,6 +14,7 @@ import dev.procreg.boot.admin.ProcessAdminController;
 import dev.procreg.boot.admin.ProcessAdminPage;
 import dev.procreg.boot.admin.ProcessAdminSettings;
 import dev.procreg.boot.worker.WorkerTypes;
+import dev.procreg.cluster.ProcessCluster;
 import dev.procreg.introspect.Introspection;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,7 +45,7 @@ import org.springframework.web.servlet.DispatcherServlet;
  * appear in the console when Micrometer and Spring Boot's health module are present.
  */
 @AutoConfiguration(after = { ProcessRegistryAutoConfiguration.class, ProcessWorkerAutoConfiguration.class,
-		ProcessSupervisionAutoConfiguration.class },
+		ProcessSupervisionAutoConfiguration.class, ProcessClusterAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnWebApplication(type = Type.SERVLET)
@@ -96,6 +98,20 @@ public final class ProcessAdminAutoConfiguration {
 	ProcessAdminPage processAdminPage(ConfigurableListableBeanFactory beanFactory) {
 		return new ProcessAdminPage(ClassUtils.isPresent("org.springframework.security.web.csrf.CsrfToken",
 				beanFactory.getBeanClassLoader()));
+	}
+
+	/** Evaluated only when the cluster module is on the classpath. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ProcessCluster.class)
+	static final class ClusterConfiguration {
+
+		@Bean
+		@ConditionalOnBean(ProcessCluster.class)
+		@ConditionalOnMissingBean
+		AdminClusterController processAdminClusterController(ProcessCluster cluster) {
+			return new AdminClusterController(cluster);
+		}
+
 	}
 
 	/** Evaluated only when Micrometer is on the classpath. */

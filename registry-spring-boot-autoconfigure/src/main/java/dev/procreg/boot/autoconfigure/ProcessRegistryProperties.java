@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * process-registry.registries.sessions.partitions=8
  * process-registry.registries.flows.keys=duplicate
  * process-registry.registries.flows.partition-by=key
+ * process-registry.registries.donors.cluster=true
  * </pre>
  *
  * @param node The node name every pid of the runtime carries
@@ -70,12 +71,15 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 	 * @param partitions The number of partitions, at least 1
 	 * @param partitionBy How a duplicate registry spreads its entries over partitions: by pid
 	 * (registering never contends) or by key (a lookup visits one partition)
+	 * @param cluster Whether a key is unique across the cluster (process-registry.cluster.*)
+	 * rather than on this node, every node seeing every node's keys; unique keys only
 	 */
 	public record Registry(@DefaultValue("unique") Keys keys, @DefaultValue("1") int partitions,
-			@DefaultValue("pid") PartitionBy partitionBy) {
+			@DefaultValue("pid") PartitionBy partitionBy, @DefaultValue("false") boolean cluster) {
 
 		RegistryOptions toOptions(String name) {
-			return options(name, this.keys, this.partitions, this.partitionBy);
+			RegistryOptions options = options(name, this.keys, this.partitions, this.partitionBy);
+			return this.cluster ? options.withClusterScope() : options;
 		}
 
 	}

@@ -15,7 +15,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * The starter adapts core to Spring and holds no process logic: it reaches core through its
  * public API, never through the process internals a user must not touch either. (Core's own
  * {@code ApiBoundaryTests} checks that no API signature mentions an internal type, so naming an
- * internal package is the only way in.)
+ * internal package is the only way in.) Of the cluster module, only its API packages, never its
+ * Hazelcast adapter.
  */
 class CoreBoundaryTests {
 
@@ -42,7 +43,8 @@ class CoreBoundaryTests {
 			.onlyDependOnClassesThat(resideOutsideOfPackage("dev.procreg..")
 				.or(resideInAnyPackage("dev.procreg.boot..", "dev.procreg.process", "dev.procreg.registry",
 						"dev.procreg.group", "dev.procreg.supervisor", "dev.procreg.partition", "dev.procreg.worker",
-						"dev.procreg.introspect")))
+						"dev.procreg.introspect", "dev.procreg.cluster", "dev.procreg.cluster.membership",
+						"dev.procreg.cluster.transport", "dev.procreg.cluster.codec")))
 			.because("core's API packages are the whole of what the starter may use");
 		rule.check(this.starter);
 	}

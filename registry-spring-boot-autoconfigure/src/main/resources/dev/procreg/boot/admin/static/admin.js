@@ -11,11 +11,12 @@ import registries from './views/registries.js';
 import processes from './views/processes.js';
 import supervision from './views/supervision.js';
 import groups from './views/groups.js';
+import cluster from './views/cluster.js';
 import events from './views/events.js';
 import metrics from './views/metrics.js';
 import audit from './views/audit.js';
 
-const VIEWS = { overview, registries, processes, supervision, groups, events, metrics, audit };
+const VIEWS = { overview, registries, processes, supervision, groups, cluster, events, metrics, audit };
 
 const ctx = {
 	overview: null,
