@@ -107,11 +107,19 @@ public final class GroupMonitorRef {
 		return this.covered == null || this.covered.contains(group);
 	}
 
-	/** Called under the lock of {@code group}: the snapshot now holds its current live members. */
-	synchronized void cover(ProcessGroups.Group group, List<Pid> liveMembers) {
-		if (this.covered != null && this.covered.add(group) && !liveMembers.isEmpty()) {
+	/**
+	 * Called under the lock of {@code group}: the snapshot now holds its current live members.
+	 * @return whether it does; {@code false} when the snapshot is finished, so that a change of
+	 * the group must go out as an event
+	 */
+	synchronized boolean cover(ProcessGroups.Group group, List<Pid> liveMembers) {
+		if (this.covered == null) {
+			return false;
+		}
+		if (this.covered.add(group) && !liveMembers.isEmpty()) {
 			this.snapshot.put(group.key, liveMembers);
 		}
+		return true;
 	}
 
 	/** Ends the snapshot: events of every group go to this monitor from now on. */

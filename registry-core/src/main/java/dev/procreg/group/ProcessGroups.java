@@ -625,12 +625,11 @@ public class ProcessGroups {
 			}
 			else if (coverUncovered) {
 				List<Pid> state = snapshot(g, true);
-				if (ref.covers(g)) {
-					// the snapshot finished without this group: it was empty before this change
+				if (!ref.cover(g, state)) {
+					// the snapshot finished without this group (even while this state was read,
+					// the monitor's thread holds no group lock when it finishes): it was empty
+					// before this change, which is therefore sent
 					ref.send(event(ref, g, pids, reason));
-				}
-				else {
-					ref.cover(g, state);
 				}
 			}
 		}
