@@ -127,7 +127,8 @@ public final class Pid implements Name, Comparable<Pid>, Serializable {
 	 */
 	@Override
 	public Pid resolve(ProcessRuntime runtime) {
-		return (this.node.incarnation() != 0) ? this : runtime.qualify(this);
+		// a pid bound to its process was made by a runtime: qualified, with no load of its node
+		return (this.process != null || this.node.incarnation() != 0) ? this : runtime.qualify(this);
 	}
 
 	@Override
