@@ -347,19 +347,7 @@ final class ScopeReplica implements Replica {
 
 		Leave {
 			pids = List.copyOf(pids);
-			if (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException)) {
-				reason = ExitReason.crash(portable(error));
-			}
-		}
-
-		private static RemoteCrashException portable(Throwable error) {
-			StringBuilder message = new StringBuilder(String.valueOf(error.getMessage()));
-			for (Throwable cause = error.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-				message.append("; caused by ").append(cause.getClass().getName()).append(": ").append(cause.getMessage());
-			}
-			RemoteCrashException portable = new RemoteCrashException(error.getClass().getName(), message.toString());
-			portable.setStackTrace(error.getStackTrace());
-			return portable;
+			reason = RemoteCrashException.portable(reason);
 		}
 
 	}

@@ -47,6 +47,20 @@ public final class RemoteCrashException extends ProcessException {
 		return portable;
 	}
 
+	/**
+	 * A reason as it crosses nodes: a crash carries its exception in the portable form, any other
+	 * reason is itself.
+	 * <pre>{@code
+	 * ExitReason onTheWire = RemoteCrashException.portable(reason);
+	 * }</pre>
+	 * @param reason an exit reason
+	 * @return the reason every node can read back
+	 */
+	public static ExitReason portable(ExitReason reason) {
+		return (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException))
+				? ExitReason.crash(of(error)) : reason;
+	}
+
 	/** @return the class of the exception thrown on the other node */
 	public String className() {
 		return this.className;

@@ -118,8 +118,7 @@ final class RemoteSignals implements NodeLink {
 	 * which every node can read back, whatever class was thrown.
 	 */
 	static ExitReason portable(ExitReason reason) {
-		return (reason instanceof ExitReason.Crash(Throwable error) && !(error instanceof RemoteCrashException))
-				? ExitReason.crash(RemoteCrashException.of(error)) : reason;
+		return RemoteCrashException.portable(reason);
 	}
 
 	/**

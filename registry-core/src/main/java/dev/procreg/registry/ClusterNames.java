@@ -59,8 +59,8 @@ final class ClusterNames<K, V> implements Replica {
 
 	private final ProcessRuntime runtime;
 
-	/** Set by {@link #open()}, before anything is sent or received. */
-	private Replication replication;
+	/** Set by {@link #open()}; read under {@code early}'s lock until then. */
+	private volatile @Nullable Replication replication;
 
 	/** The keys other nodes hold, one winning claim per key. */
 	private final Map<K, Held> remote = new ConcurrentHashMap<>();
@@ -81,9 +81,19 @@ final class ClusterNames<K, V> implements Replica {
 		this.runtime = registry.runtime();
 	}
 
+	/** Nodes that came up while the channel was being joined, before {@code replication} was set. */
+	private final List<NodeId> early = new ArrayList<>();
+
 	/** Joins the registry's replication channel, once the registry is the runtime's. */
 	void open() {
-		this.replication = Runtimes.replicate(this.runtime, "registry:" + this.registry.name(), this);
+		Replication joined = Runtimes.replicate(this.runtime, "registry:" + this.registry.name(), this);
+		List<NodeId> connectedMeanwhile;
+		synchronized (this.early) {
+			this.replication = joined;
+			connectedMeanwhile = List.copyOf(this.early);
+			this.early.clear();
+		}
+		connectedMeanwhile.forEach(this::nodeUp);
 	}
 
 	// ---- this node's writes
@@ -224,7 +234,15 @@ final class ClusterNames<K, V> implements Replica {
 
 	@Override
 	public void nodeUp(NodeId node) {
-		this.replication.send(node, Discover.INSTANCE);
+		// joining the channel tells of the nodes connected already, before it returns the channel
+		synchronized (this.early) {
+			if (this.replication == null) {
+				this.early.add(node);
+				return;
+			}
+		}
+		Replication channel = this.replication;
+		channel.send(node, Discover.INSTANCE);
 		send(new SyncTo(node));
 	}
 
@@ -306,6 +324,10 @@ final class ClusterNames<K, V> implements Replica {
 	}
 
 	private void sendNow(Object change) {
+		Replication channel = this.replication;
+		if (channel == null) {
+			return; // a change before the channel was joined: the snapshots of the first syncs carry it
+		}
 		if (change instanceof SyncTo syncTo) {
 			List<Registered> entries = new ArrayList<>();
 			this.registry.forEachLocal((entry) -> {
@@ -314,10 +336,10 @@ final class ClusterNames<K, V> implements Replica {
 					entries.add(new Registered(entry.key, claim, entry.value));
 				}
 			});
-			this.replication.send(syncTo.node, new Sync(entries));
+			channel.send(syncTo.node, new Sync(entries));
 			return;
 		}
-		this.replication.broadcast(change);
+		channel.broadcast(change);
 		if (change instanceof Unregistered unregistered && unregistered.claim != null) {
 			NameArbiter arbiter = arbiter();
 			if (arbiter != null) {

@@ -276,6 +276,20 @@ class ClusterRegistryTests {
 	}
 
 	@Test
+	void aRegistryStartedOnAConnectedRuntimeSyncsWithTheNodesAlreadyThere() {
+		ProcessRuntime berlin = node("berlin", null);
+		ProcessRuntime paris = ProcessRuntime.start(ProcessRuntime.Options.defaults().withNode("paris"));
+		this.runtimes.add(paris);
+		this.network.join(paris);
+		Await.result(registerIn(berlin, "early", "x"));
+		ProcessRegistry<String, String> late = ProcessRegistry.start(paris,
+				RegistryOptions.unique("sessions").withClusterScope());
+		await().atMost(Await.LONG).until(() -> late.whereis("early").isPresent());
+		Await.result(registerIn(paris, "late", "y"));
+		await().atMost(Await.LONG).until(() -> sessions(berlin).whereis("late").isPresent());
+	}
+
+	@Test
 	void badUseIsRefusedClearly() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RegistryOptions.duplicate("topics").withClusterScope())
