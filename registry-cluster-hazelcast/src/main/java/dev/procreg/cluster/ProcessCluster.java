@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -71,6 +74,15 @@ public final class ProcessCluster implements AutoCloseable {
 	private volatile @Nullable HazelcastNameClaims names;
 
 	private final Deque<ClusterEvent> recent = new ArrayDeque<>();
+
+	/** Dials again after a failed connect; one daemon thread. */
+	private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "procreg-cluster-redial");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private volatile boolean closed;
 
 	private final Map<ClusterEvent.Kind, LongAdder> counts = new EnumMap<>(ClusterEvent.Kind.class);
 
@@ -217,6 +229,8 @@ public final class ProcessCluster implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.closed = true;
+		this.retries.shutdownNow();
 		HazelcastNameClaims claims = this.names;
 		if (claims != null) {
 			claims.close();
@@ -229,11 +243,28 @@ public final class ProcessCluster implements AutoCloseable {
 	}
 
 	private void connect(ClusterMember member) {
+		connect(member, 1);
+	}
+
+	/**
+	 * Dials a member, and dials again while it stays a member and no connection came of it: right
+	 * after a healed split one side may be refused until its peer's membership has caught up, and
+	 * the transport never dials by itself.
+	 */
+	private void connect(ClusterMember member, int attempt) {
 		this.transport.connect(member.node(), member.transportAddress()).whenComplete((node, error) -> {
-			if (error != null) {
-				logger.warn("Node {}: could not connect to {} at {}: {}", this.runtime.node(), member.node(),
-						member.transportAddress(), error.getMessage());
+			if (error == null || this.closed) {
+				return;
 			}
+			if (!members().contains(member)) {
+				return; // gone meanwhile: memberDown has disconnected it
+			}
+			if (attempt == 1 || attempt % 10 == 0) {
+				logger.warn("Node {}: could not connect to {} at {} (attempt {}), trying again: {}", this.runtime.node(),
+						member.node(), member.transportAddress(), attempt, error.getMessage());
+			}
+			long delayMillis = Math.min(2_000, 100L << Math.min(attempt, 5));
+			this.retries.schedule(() -> connect(member, attempt + 1), delayMillis, TimeUnit.MILLISECONDS);
 		});
 	}
 
@@ -292,6 +323,16 @@ public final class ProcessCluster implements AutoCloseable {
 
 		@Override
 		public void merged() {
+			// the merge rebuilt this node's view of the members: dial each of them again, which also
+			// tells the transport to accept their dials (it refuses the nodes it was told were gone)
+			HazelcastMembership current = ProcessCluster.this.membership;
+			if (current != null) {
+				for (ClusterMember member : current.members()) {
+					if (!member.node().equals(ProcessCluster.this.runtime.nodeId())) {
+						connect(member);
+					}
+				}
+			}
 			HazelcastNameClaims claims = ProcessCluster.this.names;
 			if (claims != null) {
 				claims.purgeDeparted();
