@@ -7,16 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.hazelcast.cluster.Address;
-import com.hazelcast.instance.EndpointQualifier;
-import com.hazelcast.instance.FirewallingNodeContext;
-import com.hazelcast.instance.impl.HazelcastInstanceFactory;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.internal.server.FirewallingServer.FirewallingServerConnectionManager;
-import com.hazelcast.test.Accessors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.procreg.cluster.hazelcast.Firewall;
 import dev.procreg.cluster.hazelcast.HazelcastMembership;
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
@@ -63,8 +58,7 @@ class ProcessClusterSplitTests {
 			.withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(5));
 		HazelcastMembership.Starter firewalled = (membership, listener) -> HazelcastMembership.start(
 				membership.withMergeDelays(Duration.ofSeconds(1), Duration.ofSeconds(1)), listener, (config) -> {
-					HazelcastInstance member = HazelcastInstanceFactory.newHazelcastInstance(config,
-							config.getInstanceName(), new FirewallingNodeContext());
+					HazelcastInstance member = Firewall.newMember(config);
 					this.members.add(member);
 					return member;
 				});
@@ -108,7 +102,7 @@ class ProcessClusterSplitTests {
 		Pid before = register(berlin, "before");
 		await().atMost(LONG).until(() -> sessions(paris).whereis("before").isPresent());
 
-		cut(this.members.get(0), this.members.get(1));
+		Firewall.cut(this.members.get(0), this.members.get(1));
 		await().atMost(LONG).until(() -> berlin.connectedNodes().isEmpty() && paris.connectedNodes().isEmpty());
 		assertThat(sessions(paris).whereis("before")).as("berlin's names left paris's view").isEmpty();
 
@@ -117,7 +111,7 @@ class ProcessClusterSplitTests {
 		CompletableFuture<ExitReason> olderDown = monitor(berlin, older);
 		CompletableFuture<ExitReason> newerDown = monitor(paris, newer);
 
-		heal(this.members.get(0), this.members.get(1));
+		Firewall.heal(this.members.get(0), this.members.get(1));
 		await().atMost(LONG).until(() -> berlin.connectedNodes().contains(paris.nodeId())
 				&& paris.connectedNodes().contains(berlin.nodeId()));
 		assertThat(newerDown.get(LONG.toSeconds(), TimeUnit.SECONDS))
@@ -129,28 +123,6 @@ class ProcessClusterSplitTests {
 		});
 		assertThat(olderDown).as("the winner lives on").isNotDone();
 		assertThat(berlin.isAlive(older)).isTrue();
-	}
-
-	private static void cut(HazelcastInstance first, HazelcastInstance second) {
-		connections(first).blockNewConnection(address(second));
-		connections(second).blockNewConnection(address(first));
-		connections(first).closeActiveConnection(address(second));
-		connections(second).closeActiveConnection(address(first));
-	}
-
-	private static void heal(HazelcastInstance first, HazelcastInstance second) {
-		connections(first).unblock(address(second));
-		connections(second).unblock(address(first));
-	}
-
-	private static FirewallingServerConnectionManager connections(HazelcastInstance instance) {
-		return (FirewallingServerConnectionManager) Accessors.getNode(instance)
-			.getServer()
-			.getConnectionManager(EndpointQualifier.MEMBER);
-	}
-
-	private static Address address(HazelcastInstance instance) {
-		return Accessors.getNode(instance).getThisAddress();
 	}
 
 }

@@ -11,13 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.EndpointQualifier;
-import com.hazelcast.instance.FirewallingNodeContext;
-import com.hazelcast.instance.impl.HazelcastInstanceFactory;
-import com.hazelcast.internal.server.FirewallingServer.FirewallingServerConnectionManager;
-import com.hazelcast.test.Accessors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +61,7 @@ class HazelcastSplitTests {
 		this.b.claim("before-split", System.currentTimeMillis());
 
 		long cut = System.nanoTime();
-		block(this.a.instance(), this.b.instance());
+		Firewall.cut(this.a.instance(), this.b.instance());
 		await().atMost(PATIENCE).until(() -> this.a.membership.members().isEmpty() && this.b.membership.members().isEmpty());
 		ClusterFixture.measured("split: both sides alone " + (System.nanoTime() - cut) / 1_000_000 + " ms after the cut");
 		await().atMost(PATIENCE).until(() -> this.a.names.holder("names", "before-split") == null);
@@ -90,7 +84,7 @@ class HazelcastSplitTests {
 		}
 
 		long healed = System.nanoTime();
-		unblock(this.a.instance(), this.b.instance());
+		Firewall.heal(this.a.instance(), this.b.instance());
 		await().atMost(PATIENCE).until(() -> this.a.listener.merges() + this.b.listener.merges() > 0);
 		ClusterFixture.measured("split: MERGED " + (System.nanoTime() - healed) / 1_000_000 + " ms after the heal");
 
@@ -138,28 +132,6 @@ class HazelcastSplitTests {
 		return new ClaimKey("names", name);
 	}
 
-	private static void block(HazelcastInstance first, HazelcastInstance second) {
-		connections(first).blockNewConnection(address(second));
-		connections(second).blockNewConnection(address(first));
-		connections(first).closeActiveConnection(address(second));
-		connections(second).closeActiveConnection(address(first));
-	}
-
-	private static void unblock(HazelcastInstance first, HazelcastInstance second) {
-		connections(first).unblock(address(second));
-		connections(second).unblock(address(first));
-	}
-
-	private static FirewallingServerConnectionManager connections(HazelcastInstance instance) {
-		return (FirewallingServerConnectionManager) Accessors.getNode(instance)
-			.getServer()
-			.getConnectionManager(EndpointQualifier.MEMBER);
-	}
-
-	private static Address address(HazelcastInstance instance) {
-		return Accessors.getNode(instance).getThisAddress();
-	}
-
 	/**
 	 * One member with the glue the runtime will have: its own claims as the truth, purge on member
 	 * down, re-assertion on member up and on merge, and a lost claim dropped from the truth.
@@ -184,8 +156,7 @@ class HazelcastSplitTests {
 			MembershipOptions options = HazelcastSplitTests.this.fixture.options(index, name)
 				.withHeartbeat(Duration.ofSeconds(1), Duration.ofSeconds(5))
 				.withMergeDelays(Duration.ofSeconds(1), Duration.ofSeconds(1));
-			this.membership = HazelcastMembership.start(options, this.listener, (config) -> HazelcastInstanceFactory
-				.newHazelcastInstance(config, config.getInstanceName(), new FirewallingNodeContext()));
+			this.membership = HazelcastMembership.start(options, this.listener, Firewall::newMember);
 			this.names = new HazelcastNameClaims(this.membership, ClaimResolver.olderClaimWins(), (conflict) -> {
 				this.lost.add(conflict);
 				this.local.remove(conflict.key(), conflict.loser());
