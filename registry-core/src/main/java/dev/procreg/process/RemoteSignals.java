@@ -110,15 +110,8 @@ final class RemoteSignals implements NodeLink {
 	}
 
 	void exit(@Nullable Pid from, Pid to, ExitReason reason) {
-		this.distribution.send(to.nodeId(), new Signal.ExitSignal(from, to, portable(reason), false));
-	}
-
-	/**
-	 * A reason as it crosses nodes: a crash carries its exception as a {@link RemoteCrashException},
-	 * which every node can read back, whatever class was thrown.
-	 */
-	static ExitReason portable(ExitReason reason) {
-		return RemoteCrashException.portable(reason);
+		this.distribution.send(to.nodeId(),
+				new Signal.ExitSignal(from, to, RemoteCrashException.portable(reason), false));
 	}
 
 	/**
@@ -194,7 +187,7 @@ final class RemoteSignals implements NodeLink {
 	/** Tells the remote processes linked to a dead local one; called after its exit hooks ran. */
 	void exited(LocalProcess process, Set<Pid> linked, ExitReason reason) {
 		for (Pid other : linked) {
-			quietly(other.nodeId(), new Signal.ExitSignal(process.pid, other, portable(reason), true));
+			quietly(other.nodeId(), new Signal.ExitSignal(process.pid, other, RemoteCrashException.portable(reason), true));
 		}
 	}
 
@@ -466,7 +459,7 @@ final class RemoteSignals implements NodeLink {
 			if (RemoteSignals.this.monitorsIn.remove(this.watch, this)) {
 				RemoteSignals.this.quietly(this.watch.node,
 						new Signal.MonitorDown(this.monitor.ref(), this.monitor.watcher(), this.monitor.target(),
-								portable(reason)));
+								RemoteCrashException.portable(reason)));
 			}
 		}
 
@@ -501,7 +494,8 @@ final class RemoteSignals implements NodeLink {
 			this.server.detach(this);
 			Signal answer;
 			if (result instanceof Failure failure) {
-				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(), portable(failure.reason()));
+				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(),
+						RemoteCrashException.portable(failure.reason()));
 			}
 			else {
 				answer = new Signal.CallReply(this.ref, (result == NULL_REPLY) ? null : result);
