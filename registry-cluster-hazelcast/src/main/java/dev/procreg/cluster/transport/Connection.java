@@ -43,8 +43,13 @@ import dev.procreg.process.Signal;
 
 /**
  * One connection to a peer node, and the last handler of its pipeline. Its inbound side runs on
- * the channel's event loop; its outbound side is a queue many sending threads fill and the event
- * loop drains, writing all that is queued and flushing once per turn.
+ * the channel's event loop. Its outbound side: once the connection is up, on a plaintext
+ * {@link DirectSocketChannel}, a sender writes its frame to the socket itself when nothing else
+ * waits to be written (no hand-off to the event loop); otherwise the frame joins a queue many
+ * sending threads fill and the event loop drains, writing all that is queued and flushing once
+ * per turn. A direct write and the event loop's writes into Netty's outbound buffer happen under
+ * one lock, and a direct write is made only when the queue and Netty's buffer are both empty, so
+ * the frames of a connection reach the socket in the order they were sent, whole.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
 
@@ -95,6 +100,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	private final AtomicLong queuedBytes = new AtomicLong();
 
 	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+	/**
+	 * Once direct writes are on: held by a sender for its direct write, and by the event loop while
+	 * it adds to Netty's outbound buffer and flushes.
+	 */
+	private final ReentrantLock writeLock = new ReentrantLock();
+
+	/** The socket a sender may write to itself: set once up (and welcomed), plaintext only. */
+	private volatile java.nio.channels.@Nullable SocketChannel direct;
+
+	/**
+	 * The rest of a frame a direct write could not finish (the socket's buffer was full): the
+	 * event loop writes it before anything else. Guarded by writeLock; counted in queuedBytes.
+	 */
+	private @Nullable ByteBuf head;
 
 	private final ReentrantLock writableLock = new ReentrantLock();
 
@@ -202,7 +222,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 					this.transport.refused(this, code == Frames.REFUSED_DUPLICATE, reason);
 					ctx.close();
 				}
-				case Frames.PING -> ctx.writeAndFlush(Frames.ping(Frames.PONG, frame.readLong()), ctx.voidPromise());
+				case Frames.PING -> writeControl(ctx, Frames.ping(Frames.PONG, frame.readLong()));
 				case Frames.PONG -> pong(frame.readLong());
 				default -> protocolError(ctx, "a frame of unknown type " + type);
 			}
@@ -278,6 +298,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
 			this.heldFrames.clear();
 			context.channel().config().setAutoRead(true);
 		}
+		if (context.channel() instanceof DirectSocketChannel channel && context.pipeline().get(SslHandler.class) == null) {
+			// after the welcome: a peer must not read a signal before it
+			this.direct = channel.socket();
+		}
 	}
 
 	/**
@@ -311,7 +335,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
 		if (this.failure == null) {
 			this.failure = root.toString();
 		}
-		if (root instanceof TooLongFrameException) {
+		if (root instanceof TooLongFrameException && this.peer == null) {
+			logger.warn("Closing the connection with {}: protocol error, {}", describe(), root.getMessage());
+		}
+		else if (root instanceof TooLongFrameException) {
 			logger.warn("Closing the connection with {}: protocol error, a frame over the limit of {} bytes ({})",
 					describe(), this.transport.options().maxFrameSize(), root.getMessage());
 		}
@@ -348,6 +375,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) {
 		this.state = ConnectionState.CLOSED;
+		this.direct = null;
 		wakeSenders();
 		if (this.handshakeTimeout != null) {
 			this.handshakeTimeout.cancel(false);
@@ -394,12 +422,94 @@ final class Connection extends ChannelInboundHandlerAdapter {
 			return false;
 		}
 		int size = frame.readableBytes();
-		this.queuedBytes.addAndGet(size);
-		this.outbound.offer(frame);
 		this.signalsSent.increment();
 		this.bytesSent.add(size);
-		scheduleDrain();
+		if (!writeDirect(frame)) {
+			this.queuedBytes.addAndGet(size);
+			this.outbound.offer(frame);
+			scheduleDrain();
+		}
 		return true;
+	}
+
+	/**
+	 * Writes a frame to the socket from the sending thread, when direct writes are on and nothing
+	 * else waits to be written: not in the queue, not in Netty's outbound buffer, and no other
+	 * direct write under way. What the socket does not take at once is left to the event loop,
+	 * ahead of anything else.
+	 * @return whether the frame is taken care of; false when it must be queued (nothing of it written)
+	 */
+	private boolean writeDirect(ByteBuf frame) {
+		java.nio.channels.SocketChannel socket = this.direct;
+		if (socket == null || this.queuedBytes.get() != 0 || !this.writeLock.tryLock()) {
+			return false;
+		}
+		try {
+			if (this.queuedBytes.get() != 0 || this.state != ConnectionState.UP || !nettyIdle()) {
+				return false;
+			}
+			int size = frame.readableBytes();
+			int written;
+			try {
+				written = socket.write(frame.nioBuffer());
+			}
+			catch (IOException ex) {
+				// nothing of it was written: the queue's path meets the failure and closes the connection
+				return false;
+			}
+			if (written < size) {
+				frame.skipBytes(written);
+				this.head = frame;
+				this.queuedBytes.addAndGet(size - written);
+				scheduleDrain();
+			}
+			else {
+				frame.release();
+			}
+			return true;
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	/** @return whether Netty holds nothing to write for this channel (callers hold writeLock) */
+	private boolean nettyIdle() {
+		ChannelOutboundBuffer buffer = channel().unsafe().outboundBuffer();
+		return buffer != null && buffer.totalPendingWriteBytes() == 0;
+	}
+
+	/** Writes the rest of an unfinished direct write into Netty's buffer; the event loop holds writeLock. */
+	private long writeHead(ChannelHandlerContext context, boolean active) {
+		ByteBuf rest = this.head;
+		if (rest == null) {
+			return 0;
+		}
+		this.head = null;
+		int size = rest.readableBytes();
+		this.queuedBytes.addAndGet(-size);
+		if (!active) {
+			rest.release();
+			return 0;
+		}
+		context.write(rest, context.voidPromise());
+		return size;
+	}
+
+	/** A frame of the transport's own (ping, pong), written now by the event loop. */
+	private void writeControl(ChannelHandlerContext context, ByteBuf frame) {
+		if (this.direct == null) {
+			context.writeAndFlush(frame, context.voidPromise());
+			return;
+		}
+		this.writeLock.lock();
+		try {
+			writeHead(context, true);
+			context.writeAndFlush(frame, context.voidPromise());
+		}
+		finally {
+			this.writeLock.unlock();
+		}
 	}
 
 	private boolean writable() {
@@ -463,9 +573,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
 		if (context == null) {
 			return;
 		}
+		if (this.direct == null) {
+			drainLocked(context);
+			return;
+		}
+		this.writeLock.lock();
+		try {
+			drainLocked(context);
+		}
+		finally {
+			this.writeLock.unlock();
+		}
+	}
+
+	private void drainLocked(ChannelHandlerContext context) {
 		boolean active = context.channel().isActive();
 		int frames = 0;
-		long unflushed = 0;
+		long unflushed = writeHead(context, active);
 		while (true) {
 			ByteBuf frame = this.outbound.poll();
 			if (frame == null) {
@@ -500,6 +624,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	}
 
 	private void discardOutbound() {
+		this.writeLock.lock();
+		try {
+			ByteBuf rest = this.head;
+			if (rest != null) {
+				this.head = null;
+				this.queuedBytes.addAndGet(-rest.readableBytes());
+				rest.release();
+			}
+		}
+		finally {
+			this.writeLock.unlock();
+		}
 		ByteBuf frame;
 		while ((frame = this.outbound.poll()) != null) {
 			this.queuedBytes.addAndGet(-frame.readableBytes());
@@ -512,7 +648,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 	private void ping() {
 		ChannelHandlerContext context = this.ctx;
 		if (context != null && this.state == ConnectionState.UP) {
-			context.writeAndFlush(Frames.ping(Frames.PING, System.nanoTime()), context.voidPromise());
+			writeControl(context, Frames.ping(Frames.PING, System.nanoTime()));
 		}
 	}
 
@@ -532,7 +668,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 			while (this.pings.putIfAbsent(stamp, result) != null) {
 				stamp++;
 			}
-			context.writeAndFlush(Frames.ping(Frames.PING, stamp), context.voidPromise());
+			writeControl(context, Frames.ping(Frames.PING, stamp));
 		});
 		return result;
 	}

@@ -43,6 +43,12 @@ final class Frames {
 	/** Length and type. */
 	static final int HEADER = 5;
 
+	/**
+	 * The largest frame taken before the peer is known (a handshake, a refusal: at most about
+	 * 2 KiB), whatever the configured frame limit.
+	 */
+	static final int HANDSHAKE_FRAME_LIMIT = 4096;
+
 	private static final int MAX_TEXT = 1024;
 
 	private Frames() {

@@ -25,6 +25,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -34,9 +35,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
@@ -199,7 +197,7 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 
 	private void bind() {
 		ServerBootstrap bootstrap = new ServerBootstrap().group(this.group)
-			.channel(NioServerSocketChannel.class)
+			.channelFactory((ChannelFactory<DirectSocketChannel.Server>) DirectSocketChannel.Server::new)
 			.childOption(ChannelOption.TCP_NODELAY, true)
 			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.childHandler(new ChannelInitializer<SocketChannel>() {
@@ -228,8 +226,7 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 		else if (dialed == null && this.serverSsl != null) {
 			pipeline.addLast("tls", this.serverSsl.newHandler(channel.alloc()));
 		}
-		pipeline.addLast("frames",
-				new LengthFieldBasedFrameDecoder(this.options.maxFrameSize() + 4, 0, 4, 0, 4, true));
+		pipeline.addLast("frames", new FrameDecoder(this.options.maxFrameSize(), connection));
 		pipeline.addLast("connection", connection);
 	}
 
@@ -311,7 +308,7 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 			this.pending.put(peer.name(), dial);
 		}
 		Bootstrap bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channelFactory((ChannelFactory<DirectSocketChannel>) DirectSocketChannel::new)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, this.options.connectTimeout().toMillis()))
