@@ -323,6 +323,55 @@ class NodeTransportTests {
 	}
 
 	@Test
+	void aGiantFrameBeforeTheHandshakeIsRefusedAsSoonAsItsLengthIsRead() throws Exception {
+		RecordingLink bLink = new RecordingLink("b");
+		NodeTransport b = this.nodes.start(bLink);
+		// lengths a node takes once the peer is known (8 MiB by default), and one no node takes
+		for (int length : new int[] { Frames.HANDSHAKE_FRAME_LIMIT + 1, options().maxFrameSize(), Integer.MAX_VALUE }) {
+			try (LogCapture log = new LogCapture(Connection.class);
+					Socket socket = new Socket(b.boundAddress().getAddress(), b.boundAddress().getPort())) {
+				// only the length: the node must not wait for (and keep) the frame's bytes
+				new java.io.DataOutputStream(socket.getOutputStream()).writeInt(length);
+				socket.setSoTimeout((int) PATIENCE.toMillis());
+				assertThat(socket.getInputStream().read()).as("closed at once, frame of %d bytes", length).isEqualTo(-1);
+				assertThat(log.messages()).anyMatch((line) -> line.contains("a frame of " + length
+						+ " bytes before the handshake, over its limit of " + Frames.HANDSHAKE_FRAME_LIMIT + " bytes"));
+			}
+		}
+		assertThat(bLink.ups).isEmpty();
+		await().atMost(PATIENCE).until(() -> b.connections().isEmpty());
+	}
+
+	@Test
+	void aDialerRefusesAGiantFrameBeforeTheWelcome() throws Exception {
+		NodeTransport a = this.nodes.start(new RecordingLink("a"));
+		try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			CompletableFuture<NodeId> dial = a.connect(NodeId.newIncarnation("b"),
+					new InetSocketAddress(impostor.getInetAddress(), impostor.getLocalPort()));
+			try (Socket accepted = impostor.accept()) {
+				new java.io.DataOutputStream(accepted.getOutputStream()).writeInt(64 * 1024 * 1024);
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(() -> dial.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+					.withMessageContaining("before the handshake, over its limit of " + Frames.HANDSHAKE_FRAME_LIMIT);
+			}
+		}
+		assertThat(a.connections()).isEmpty();
+	}
+
+	@Test
+	void onceThePeerIsKnownFramesUpToTheConfiguredLimitArrive() {
+		RecordingLink bLink = new RecordingLink("b");
+		NodeTransport a = this.nodes.start(new RecordingLink("a"));
+		NodeTransport b = this.nodes.start(bLink);
+		connect(a, b);
+		String large = "x".repeat(200_000);
+		assertThat(a.send(b.node(), send(b, large))).isTrue();
+		assertThat(b.send(a.node(), send(a, large))).isTrue();
+		await().atMost(PATIENCE).until(() -> bLink.received.size() == 1);
+		assertThat(bLink.messages()).containsExactly(large);
+	}
+
+	@Test
 	void aStrangerOnThePortIsRefused() throws Exception {
 		RecordingLink bLink = new RecordingLink("b");
 		NodeTransport b = this.nodes.start(bLink);
