@@ -71,8 +71,10 @@ import dev.procreg.process.Signal;
  *
  * <p>Frames are length-prefixed and limited ({@link TransportOptions#maxFrameSize()}): a signal
  * that encodes larger is refused to its sender with {@link FrameTooLargeException}, a larger frame
- * received closes the connection. Signals are encoded on the sending thread, queued, and written
- * by the connection's event loop, which flushes once per turn. A sender to a congested node
+ * received closes the connection; before the handshake names the peer, any frame over 4 KiB does.
+ * Signals are encoded on the sending thread. On a plaintext connection with nothing waiting to be
+ * written, the sender writes its frame to the socket itself; otherwise the frame is queued and
+ * the connection's event loop writes it, flushing once per turn. A sender to a congested node
  * (more than the high water mark queued) blocks until it drains below the low water mark, or
  * returns {@code false} when the connection closes; on an event-loop thread it never blocks. With
  * an {@link SSLContext} in the options, connections use TLS and both ends authenticate.
