@@ -398,7 +398,7 @@ public final class NodeTransport implements Distribution, AutoCloseable {
 
 	private ByteBuf encode(Signal signal) {
 		int limit = this.options.maxFrameSize();
-		ByteBuf frame = Unpooled.buffer(256);
+		ByteBuf frame = Unpooled.buffer(512);
 		frame.writeInt(0).writeByte(Frames.SIGNAL);
 		try {
 			this.codec.encode(signal, new LimitedOutput(frame, limit + 4));
