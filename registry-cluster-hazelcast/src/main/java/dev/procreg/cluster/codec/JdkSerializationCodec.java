@@ -1,14 +1,21 @@
 package dev.procreg.cluster.codec;
 
 import java.io.IOException;
+import java.io.Externalizable;
 import java.io.InputStream;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.ObjectStreamField;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
@@ -40,6 +47,13 @@ import dev.procreg.process.Signal;
  * {@link RejectedClassException} to its transport, which carries on with the next frame.
  *
  * <p>Pids read back share one {@link NodeId} object per node, as the pids a runtime makes do.
+ *
+ * <p>A class is described in a frame by its name and a fingerprint of its serialized shape
+ * (serialVersionUID, unless a record, and its serializable fields' names and types), not by the
+ * JDK's full class descriptor: reading a full descriptor per frame was most of a decode. The
+ * reader uses its own class's descriptor, so both nodes must have the same shape of each class a
+ * signal carries; a class whose shape differs is refused (the signal dropped and counted by the
+ * transport) rather than read by guess. Nodes of one cluster run the same message classes.
  *
  * <pre>{@code
  * SignalCodec codec = new JdkSerializationCodec(List.of("com.example.donations"));
@@ -136,7 +150,7 @@ public final class JdkSerializationCodec implements SignalCodec {
 
 	@Override
 	public void encode(Signal signal, OutputStream out) throws IOException {
-		ObjectOutputStream stream = new ObjectOutputStream(out);
+		ObjectOutputStream stream = new SignalOutputStream(out);
 		stream.writeObject(signal);
 		stream.flush();
 	}
@@ -144,7 +158,7 @@ public final class JdkSerializationCodec implements SignalCodec {
 	@Override
 	public Signal decode(InputStream in) throws IOException {
 		Check check = new Check();
-		SignalInputStream stream = new SignalInputStream(in);
+		SignalInputStream stream = new SignalInputStream(in, check);
 		stream.setObjectInputFilter(check);
 		Object read;
 		try {
@@ -243,30 +257,90 @@ public final class JdkSerializationCodec implements SignalCodec {
 
 	}
 
+	/** The fingerprint of a class's serialized shape, as both nodes compute it. */
+	private static final ClassValue<Long> SHAPES = new ClassValue<>() {
+		@Override
+		protected Long computeValue(Class<?> type) {
+			ObjectStreamClass desc = ObjectStreamClass.lookupAny(type);
+			StringBuilder shape = new StringBuilder(type.getName());
+			shape.append(type.isRecord() ? "|record" : "|" + desc.getSerialVersionUID());
+			shape.append(Serializable.class.isAssignableFrom(type) ? "|s" : "|-");
+			shape.append(Externalizable.class.isAssignableFrom(type) ? "e" : "-");
+			for (ObjectStreamField field : desc.getFields()) {
+				shape.append('|').append(field.getName()).append(':').append(field.getTypeString() != null
+						? field.getTypeString() : String.valueOf(field.getTypeCode()));
+			}
+			try {
+				byte[] digest = MessageDigest.getInstance("SHA-256").digest(shape.toString().getBytes(StandardCharsets.UTF_8));
+				return ByteBuffer.wrap(digest).getLong();
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-256 is missing from this JDK", ex);
+			}
+		}
+	};
+
+	/** Describes each class by its name and shape (see the class comment). */
+	private static final class SignalOutputStream extends ObjectOutputStream {
+
+		SignalOutputStream(OutputStream out) throws IOException {
+			super(out);
+		}
+
+		@Override
+		protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
+			Class<?> type = desc.forClass();
+			if (type == null) {
+				throw new InvalidClassException(desc.getName(), "no local class to describe");
+			}
+			writeUTF(desc.getName());
+			writeLong(SHAPES.get(type));
+		}
+
+	}
+
 	private final class SignalInputStream extends ObjectInputStream {
 
-		SignalInputStream(InputStream in) throws IOException {
+		private final Check check;
+
+		SignalInputStream(InputStream in, Check check) throws IOException {
 			super(in);
+			this.check = check;
 			enableResolveObject(true);
 		}
 
 		@Override
+		protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
+			String name = readUTF();
+			long shape = readLong();
+			Class<?> type = load(name);
+			if (!allowed(type)) {
+				// refused before anything of the class is looked at, as the filter would
+				this.check.rejectedClass = type.getName();
+				throw new InvalidClassException(name, "outside the allow-list");
+			}
+			if (SHAPES.get(type) != shape) {
+				throw new InvalidClassException(name, "the class differs between the two nodes (another version of it)");
+			}
+			return ObjectStreamClass.lookupAny(type);
+		}
+
+		@Override
 		protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+			return load(desc.getName());
+		}
+
+		private Class<?> load(String name) throws ClassNotFoundException {
 			Map<String, Class<?>> known = JdkSerializationCodec.this.resolved;
-			Class<?> type = known.get(desc.getName());
+			Class<?> type = known.get(name);
 			if (type != null) {
 				return type;
 			}
-			try {
-				type = Class.forName(desc.getName(), false, JdkSerializationCodec.this.classLoader);
-				if (known.size() < MAX_RESOLVED_CLASSES && allowed(type)) {
-					known.put(desc.getName(), type);
-				}
-				return type;
+			type = Class.forName(name, false, JdkSerializationCodec.this.classLoader);
+			if (known.size() < MAX_RESOLVED_CLASSES && allowed(type)) {
+				known.put(name, type);
 			}
-			catch (ClassNotFoundException ex) {
-				return super.resolveClass(desc);
-			}
+			return type;
 		}
 
 		@Override

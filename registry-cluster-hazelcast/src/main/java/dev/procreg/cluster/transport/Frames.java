@@ -20,7 +20,7 @@ final class Frames {
 	static final int MAGIC = 0x50524547;
 
 	/** The version of this format; peers speaking another are refused. */
-	static final int PROTOCOL_VERSION = 1;
+	static final int PROTOCOL_VERSION = 2;
 
 	static final byte HELLO = 1;
 

@@ -136,6 +136,40 @@ class JdkSerializationCodecTests {
 	}
 
 	@Test
+	void aClassWhoseShapeDiffersOnTheOtherNodeIsRefusedNotGuessed() throws IOException {
+		JdkSerializationCodec withTests = new JdkSerializationCodec(List.of("dev.procreg.cluster.codec"));
+		Signal signal = new Signal.Send(Pid.of(B, 4), new Shaped("x", 1));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		withTests.encode(signal, out);
+		byte[] bytes = out.toByteArray();
+		assertThat(withTests.decode(new ByteArrayInputStream(bytes))).isEqualTo(signal);
+
+		// the class as described by a node whose Shaped has other fields: its name, then another shape
+		byte[] name = Shaped.class.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		int at = indexOf(bytes, name);
+		assertThat(at).as("the class named in the frame").isPositive();
+		bytes[at + name.length] ^= 1;
+		assertThatExceptionOfType(InvalidClassException.class)
+			.isThrownBy(() -> withTests.decode(new ByteArrayInputStream(bytes)))
+			.withMessageContaining(Shaped.class.getName())
+			.withMessageContaining("differs between the two nodes");
+		assertThat(withTests.rejections().count()).as("not an allow-list rejection").isZero();
+	}
+
+	private static int indexOf(byte[] bytes, byte[] part) {
+		for (int i = 0; i + part.length <= bytes.length; i++) {
+			if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** A message class of the application's. */
+	record Shaped(String text, int count) implements Serializable {
+	}
+
+	@Test
 	void bytesThatAreNoSignalAreRefused() throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		try (java.io.ObjectOutputStream stream = new java.io.ObjectOutputStream(out)) {
