@@ -11,16 +11,15 @@ import org.jspecify.annotations.Nullable;
  * The unique keys of one partition: a concurrent hash table whose nodes are the entries
  * themselves, with each slot's hash and key kept beside it. A {@code ConcurrentHashMap<K,
  * Registration>} makes a lookup walk slot → map node → key (→ its bytes), then the entry: four
- * dependent loads, each a cache miss when the table is large. Here slot {@code i} is its hash at
- * {@code hashes[i]} and its key and entry side by side in {@code cells} (one cache line). A
- * lookup reads the hash and the pair at once, then the key (to compare) and the entry (for its
- * liveness and pid) at once, then the key's bytes: three levels of dependent loads instead of
- * four, and no entry is read for a slot whose hash differs. An entry, allocated by its process among that process's own objects, is far from the
+ * dependent loads, each a cache miss when the table is large. Here slot {@code i} is three
+ * arrays at {@code i}: the entry, its hash and its key. A lookup reads all three at once, then
+ * the key (to compare) and the entry (for its liveness and pid) at once, then the key's bytes:
+ * three levels of dependent loads instead of four, and no entry is read for a slot whose hash
+ * differs. An entry, allocated by its process among that process's own objects, is far from the
  * other entries in memory; reading it beside the key, not before it, is what this layout buys.
  *
  * <h2>Layout</h2>
- * Open addressing with linear probing: {@link Slots} holds a power-of-two array of hashes and one
- * of twice its length for the keys and entries, and a key's
+ * Open addressing with linear probing: {@link Slots} holds three power-of-two arrays, and a key's
  * entry sits in the first free slot from {@code hash & (length - 1)} on when it is inserted, so
  * keys whose hashes collide sit side by side. An entry slot is {@code null} (never used), an
  * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
@@ -75,7 +74,7 @@ class EntryTable<K, V> {
 	/** What a slot holds while its writer fills its hash and key; readers pass it. */
 	private static final Registration<?, ?> RESERVED = Registration.tombstone();
 
-	private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Object[].class);
+	private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Registration[].class);
 
 	private volatile Slots slots;
 
@@ -105,17 +104,12 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A key's hash: its {@code hashCode} with the low three bits kept and the rest scrambled
-	 * (Fibonacci multiply, high half folded down). Keys whose hash codes differ only in the low
-	 * three bits, as consecutive strings ({@code "session-41"}, {@code "session-42"}) and numbers
-	 * do, get neighbouring slots, so looking them up in order reads the same cache lines, as a
-	 * {@code ConcurrentHashMap}'s weak spread gives it; the scrambled part places each group of
-	 * eight at random, so a dense run of keys (the integers 0 to n) never forms one long probe
-	 * sequence, as it would if the hash codes were used as they are.
+	 * A key's hash: its {@code hashCode} scrambled (Fibonacci multiply, high half folded down) so
+	 * that the low bits, which pick the slot and the stripe, depend on every bit of it.
 	 */
 	static int spread(int hashCode) {
-		int h = (hashCode >>> 3) * 0x9E3779B9;
-		return ((h ^ (h >>> 16)) << 3) | (hashCode & 7);
+		int h = hashCode * 0x9E3779B9;
+		return h ^ (h >>> 16);
 	}
 
 	// ---- reads
@@ -132,22 +126,21 @@ class EntryTable<K, V> {
 	/** Probes {@code table} for {@code key}. Overridable only for a test's planted bug. */
 	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> find(Slots table, Object key, int hash) {
+		Registration<?, ?>[] entries = table.entries;
 		int[] hashes = table.hashes;
-		Object[] cells = table.cells;
-		int mask = hashes.length - 1;
+		Object[] keys = table.keys;
+		int mask = entries.length - 1;
 		for (int i = hash & mask;; i = (i + 1) & mask) {
-			Object entry = CELL.getAcquire(cells, Slots.entry(i));
+			Registration<?, ?> entry = (Registration<?, ?>) SLOT.getAcquire(entries, i);
 			if (entry == null) {
 				return null;
 			}
 			if (hashes[i] == hash) {
 				// the slot's key, not the entry's: both loads start before either is compared
-				Object slotKey = cells[Slots.key(i)];
-				if ((slotKey == key || key.equals(slotKey)) && entry != TOMBSTONE && entry != RESERVED) {
-					Registration<?, ?> found = (Registration<?, ?>) entry;
-					if (found.key == slotKey || key.equals(found.key)) {
-						return (Registration<K, V>) found;
-					}
+				Object slotKey = keys[i];
+				if ((slotKey == key || key.equals(slotKey)) && entry != TOMBSTONE && entry != RESERVED
+						&& (entry.key == slotKey || key.equals(entry.key))) {
+					return (Registration<K, V>) entry;
 				}
 			}
 		}
@@ -169,9 +162,9 @@ class EntryTable<K, V> {
 	 */
 	@SuppressWarnings("unchecked")
 	void forEach(Consumer<? super Registration<K, V>> action) {
-		Slots table = this.slots;
-		for (int i = 0; i < table.length(); i++) {
-			Registration<?, ?> entry = (Registration<?, ?>) CELL.getAcquire(table.cells, Slots.entry(i));
+		Registration<?, ?>[] table = this.slots.entries;
+		for (int i = 0; i < table.length; i++) {
+			Registration<?, ?> entry = (Registration<?, ?>) SLOT.getAcquire(table, i);
 			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
 				action.accept((Registration<K, V>) entry);
 			}
@@ -198,14 +191,14 @@ class EntryTable<K, V> {
 			int capacity;
 			synchronized (stripe) {
 				Slots slots = this.slots;
-				Object[] cells = slots.cells;
-				capacity = slots.length();
+				Registration<?, ?>[] table = slots.entries;
+				capacity = table.length;
 				int mask = capacity - 1;
 				int tombstone = -1;
 				int i = hash & mask;
 				Registration<?, ?> found;
 				for (;; i = (i + 1) & mask) {
-					found = (Registration<?, ?>) CELL.getAcquire(cells, Slots.entry(i));
+					found = (Registration<?, ?>) SLOT.getAcquire(table, i);
 					if (found == null || matches(found, key, hash)) {
 						break;
 					}
@@ -228,9 +221,9 @@ class EntryTable<K, V> {
 					}
 					if (existing != null) {
 						if (result != null) {
-							cells[Slots.key(i)] = result.key; // an equal key, maybe another object (invariant 3)
+							slots.keys[i] = result.key; // an equal key, maybe another object (invariant 3)
 						}
-						CELL.setRelease(cells, Slots.entry(i), (result != null) ? result : TOMBSTONE);
+						SLOT.setRelease(table, i, (result != null) ? result : TOMBSTONE);
 						if (result == null) {
 							this.count.decrement();
 						}
@@ -261,22 +254,22 @@ class EntryTable<K, V> {
 	 * then publishes the entry.
 	 */
 	private void claim(Slots slots, int from, Registration<?, ?> entry) {
-		Object[] cells = slots.cells;
-		int mask = slots.length() - 1;
+		Registration<?, ?>[] table = slots.entries;
+		int mask = table.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
-			Object slot = CELL.getAcquire(cells, Slots.entry(i));
+			Registration<?, ?> slot = (Registration<?, ?>) SLOT.getAcquire(table, i);
 			boolean reserved = false;
 			if (slot == TOMBSTONE) {
-				reserved = CELL.compareAndSet(cells, Slots.entry(i), TOMBSTONE, RESERVED);
+				reserved = SLOT.compareAndSet(table, i, TOMBSTONE, RESERVED);
 			}
-			else if (slot == null && CELL.compareAndSet(cells, Slots.entry(i), (Object) null, RESERVED)) {
+			else if (slot == null && SLOT.compareAndSet(table, i, (Registration<?, ?>) null, RESERVED)) {
 				this.used.increment();
 				reserved = true;
 			}
 			if (reserved) {
 				slots.hashes[i] = entry.hash;
-				cells[Slots.key(i)] = entry.key;
-				CELL.setRelease(cells, Slots.entry(i), entry);
+				slots.keys[i] = entry.key;
+				SLOT.setRelease(table, i, entry);
 				return;
 			}
 		}
@@ -296,16 +289,15 @@ class EntryTable<K, V> {
 			}
 			return;
 		}
-		Slots table = this.slots;
-		if (table.length() != capacity) {
+		Registration<?, ?>[] table = this.slots.entries;
+		if (table.length != capacity) {
 			return; // another writer rebuilt it first
 		}
 		long entries = this.count.sum();
 		int length = (entries < capacity >>> 2 || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
 		Slots next = new Slots(length);
-		for (int i = 0; i < capacity; i++) {
+		for (Registration<?, ?> entry : table) {
 			// every stripe is held: no slot is reserved
-			Registration<?, ?> entry = (Registration<?, ?>) table.cells[Slots.entry(i)];
 			if (entry != null && entry != TOMBSTONE) {
 				place(next, entry);
 			}
@@ -320,53 +312,32 @@ class EntryTable<K, V> {
 	 * Overridable only for a test's planted bug.
 	 */
 	void place(Slots next, Registration<?, ?> entry) {
-		int mask = next.length() - 1;
+		int mask = next.entries.length - 1;
 		int i = entry.hash & mask;
-		while (next.entryAt(i) != null) {
+		while (next.entries[i] != null) {
 			i = (i + 1) & mask;
 		}
 		next.hashes[i] = entry.hash;
-		next.cells[Slots.key(i)] = entry.key;
-		next.cells[Slots.entry(i)] = entry;
+		next.keys[i] = entry.key;
+		next.entries[i] = entry;
 	}
 
 	/**
-	 * One table: slot {@code i} is the entry at {@code cells[2i + 1]}, with its key just before it
-	 * at {@code cells[2i]} (one cache line holds both) and its hash at {@code hashes[i]}
+	 * One table: slot {@code i} is {@code entries[i]}, with the hash and key of its entry beside it
 	 * (invariant 3). Published whole, through {@link EntryTable#slots}.
 	 */
 	static final class Slots {
 
+		final Registration<?, ?>[] entries;
+
 		final int[] hashes;
 
-		/** Slot {@code i}'s key at {@code 2i}, its entry at {@code 2i + 1}. */
-		final @Nullable Object[] cells;
+		final @Nullable Object[] keys;
 
 		Slots(int length) {
+			this.entries = new Registration<?, ?>[length];
 			this.hashes = new int[length];
-			this.cells = new Object[2 * length];
-		}
-
-		int length() {
-			return this.hashes.length;
-		}
-
-		static int key(int slot) {
-			return slot << 1;
-		}
-
-		static int entry(int slot) {
-			return (slot << 1) + 1;
-		}
-
-		/** A plain read of slot {@code i}'s entry (or tombstone, or reserved mark), for tests. */
-		@Nullable Registration<?, ?> entryAt(int slot) {
-			return (Registration<?, ?>) this.cells[entry(slot)];
-		}
-
-		/** A plain read of slot {@code i}'s key, for tests. */
-		@Nullable Object keyAt(int slot) {
-			return this.cells[key(slot)];
+			this.keys = new Object[length];
 		}
 
 	}

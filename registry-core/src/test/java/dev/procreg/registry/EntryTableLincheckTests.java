@@ -60,11 +60,11 @@ public class EntryTableLincheckTests {
 	 * A key whose hash code it shares with its pair: 0 and 1, 2 and 3, 4 and 5. Chosen so that
 	 * with two stripes, 0, 1, 4 and 5 take stripe 0 and 2 and 3 stripe 1; with 4 slots, 0, 1, 4 and
 	 * 5 have home slot 0 and 2 and 3 slot 1, so they probe into each other's; with 8 slots their
-	 * homes are 0, 1 and 4 (the table's spread keeps a hash code's low three bits).
+	 * homes are 0, 5 and 4.
 	 */
 	record Key(int id) {
 
-		private static final int[] HASH_CODES = { 0, 0, 1, 1, 4, 4 };
+		private static final int[] HASH_CODES = { 0, 0, 3, 3, 2, 2 };
 
 		@Override
 		public int hashCode() {
@@ -172,7 +172,7 @@ public class EntryTableLincheckTests {
 
 				@Override
 				void place(EntryTable.Slots next, Registration<?, ?> entry) {
-					if (next.entryAt(entry.hash & (next.length() - 1)) == null) {
+					if (next.entries[entry.hash & (next.entries.length - 1)] == null) {
 						super.place(next, entry);
 					}
 				}
@@ -190,7 +190,7 @@ public class EntryTableLincheckTests {
 
 				@Override
 				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
-					Registration<?, ?> home = table.entryAt(hash & (table.length() - 1));
+					Registration<?, ?> home = table.entries[hash & (table.entries.length - 1)];
 					return (home != null && home.key != null && home.key.equals(key)) ? super.find(table, key, hash) : null;
 				}
 
@@ -212,13 +212,13 @@ public class EntryTableLincheckTests {
 				@Override
 				@SuppressWarnings("unchecked")
 				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
-					int mask = table.length() - 1;
+					int mask = table.entries.length - 1;
 					for (int i = hash & mask;; i = (i + 1) & mask) {
-						Registration<?, ?> entry = table.entryAt(i);
+						Registration<?, ?> entry = table.entries[i];
 						if (entry == null) {
 							return null;
 						}
-						if (table.hashes[i] == hash && key.equals(table.keyAt(i)) && entry.key != null) {
+						if (table.hashes[i] == hash && key.equals(table.keys[i]) && entry.key != null) {
 							return (Registration<Key, Integer>) entry;
 						}
 					}
