@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,11 +18,13 @@ import dev.procreg.demo.donation.InvalidInputException;
 import dev.procreg.demo.flow.DonationFlows;
 import dev.procreg.demo.flow.DonationUpdate;
 import dev.procreg.demo.flow.FlowInfo;
+import dev.procreg.demo.payment.PaymentWorker;
 import dev.procreg.demo.payment.PaymentWorkers;
 import dev.procreg.demo.process.UnavailableException;
 import dev.procreg.demo.ratelimit.RateLimitProperties;
 import dev.procreg.demo.session.DonorSession;
 import dev.procreg.demo.session.DonorSessions;
+import dev.procreg.demo.session.SessionInfo;
 import dev.procreg.demo.session.SubmitOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -77,6 +80,14 @@ public class DonorService {
 	}
 
 	/**
+	 * @param donorId the donor
+	 * @return the donor's session, on whichever node it runs; starts none
+	 */
+	public Optional<SessionInfo> session(String donorId) {
+		return this.sessions.describe(DonationValidator.donorId(donorId));
+	}
+
+	/**
 	 * Ends the donor's session and flows.
 	 * @param donorId the donor
 	 * @return whether a session ran
@@ -126,7 +137,7 @@ public class DonorService {
 			.increment();
 		return switch (outcome) {
 			case SubmitOutcome.Recorded(Donation recorded) -> {
-				Donation paid = this.payments.pay(recorded);
+				Donation paid = pay(donorId, recorded);
 				if (paid.status() == DonationStatus.CONFIRMED) {
 					this.flows.broadcast(donorId, new DonationUpdate(paid.id(), paid.amount(), paid.currency(),
 							paid.status().name()));
@@ -140,6 +151,28 @@ public class DonorService {
 			case SubmitOutcome.Unavailable(String dependency, String reason) ->
 				throw new UnavailableException(dependency, reason + "; nothing was recorded", RETRY_AFTER);
 		};
+	}
+
+	/**
+	 * Has a recorded donation charged by a payment worker of any node, then confirmed by the
+	 * donor's session, which runs where the donation is stored (on another node, in a cluster).
+	 * @return the donation as stored afterwards; pending when no worker took it, or when the
+	 * session that recorded it is gone (the recovery of its node pays it later)
+	 */
+	private Donation pay(String donorId, Donation recorded) {
+		Optional<PaymentWorker.Charged> charged = this.payments.charge(recorded);
+		if (charged.isEmpty()) {
+			return recorded;
+		}
+		try {
+			DonorSession.Confirmation confirmation = this.sessions.call(donorId,
+					new DonorSession.Confirm(recorded.id(), charged.get().reference()));
+			return (confirmation.donation() != null) ? confirmation.donation() : recorded;
+		}
+		catch (UnavailableException ex) {
+			// recorded and charged: the 201 stands; the donation stays pending for the recovery
+			return recorded;
+		}
 	}
 
 	/**

@@ -1,0 +1,36 @@
+package dev.procreg.demo.cluster;
+
+import javax.sql.DataSource;
+
+import dev.procreg.cluster.ProcessCluster;
+
+import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * In a cluster ({@code process-registry.cluster.enabled=true}, the {@code cluster} profile), the
+ * node joins the cluster before it opens its database: a node started under a name that a live
+ * member already uses is refused (the failure analyzer says so) before it touches the files of
+ * the node that owns the name, whose database lives under that name ({@code ./data/<node>/}).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty("process-registry.cluster.enabled")
+class ClusterConfiguration {
+
+	@Bean
+	static DatabaseAfterCluster databaseAfterCluster() {
+		return new DatabaseAfterCluster();
+	}
+
+	/** Makes the data source depend on the cluster membership. */
+	static final class DatabaseAfterCluster extends AbstractDependsOnBeanFactoryPostProcessor {
+
+		DatabaseAfterCluster() {
+			super(DataSource.class, ProcessCluster.class);
+		}
+
+	}
+
+}
