@@ -66,7 +66,7 @@ public final class DonationCluster {
 		String classpath = System.getProperty("java.class.path");
 		for (int i = 1; i <= settings.nodes(); i++) {
 			String name = "node" + i;
-			List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+			List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
 					// what Hazelcast asks for on JDK 17 and later
 					"--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
 					"--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
