@@ -46,7 +46,8 @@ class ClusterDemoTests {
 
 	private static final int HTTP_PORT = 5991;
 
-	private static final Duration PATIENCE = Duration.ofSeconds(150);
+	/** How long three JVMs may take to start: about a minute on two idle cores, far more on busy ones. */
+	private static final Duration PATIENCE = Duration.ofSeconds(300);
 
 	private static final List<String> DONORS = List.of("ada", "ben", "cy");
 
@@ -159,6 +160,12 @@ class ClusterDemoTests {
 		assertThat(replayed.status()).as(replayed.toString()).isEqualTo(200);
 		assertThat(replayed.text("id")).isEqualTo(donated.text("id"));
 		assertThat(this.node3.get("/api/donors/ada/session").json().path("submissions").asInt()).isEqualTo(1);
+		// stored on node1 only, read from node3 through node1's ledger
+		JsonNode ada = this.node3.get("/api/donors/ada").json();
+		assertThat(ada.path("donations").asLong()).isEqualTo(1);
+		assertThat(ada.path("totals").path("IDR").decimalValue()).isEqualByComparingTo("1000");
+		assertThat(this.node2.get("/api/donations?donorId=ada").json()).singleElement()
+			.satisfies((donation) -> assertThat(donation.path("id").asString()).isEqualTo(donated.text("id")));
 
 		// the workers of all three nodes are one group; node1's donations are charged by workers
 		// of other nodes too (round robin over six members), which read no database
@@ -225,6 +232,12 @@ class ClusterDemoTests {
 		assertThat(served.status()).as(served.toString()).isEqualTo(201);
 		assertThat(served.text("status")).isEqualTo("CONFIRMED");
 		assertThat(this.node2.get("/api/donors/ada/session").json().path("submissions").asInt()).isEqualTo(1);
+		// what the survivors store, read from either; node1's database went with node1
+		JsonNode adaAfter = this.node3.get("/api/donors/ada").json();
+		assertThat(adaAfter.path("donations").asLong()).isEqualTo(1);
+		assertThat(adaAfter.path("totals").path("IDR").decimalValue()).isEqualByComparingTo("2000");
+		assertThat(this.node2.get("/api/donations?donorId=cy").json()).singleElement()
+			.satisfies((donation) -> assertThat(donation.path("idempotencyKey").asString()).isEqualTo("cy-after"));
 	}
 
 	/** @return how many members the node at this HTTP port sees, 0 when it does not answer */

@@ -9,6 +9,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.demo.donation.Donation;
+import dev.procreg.demo.donation.DonationLedger;
+import dev.procreg.demo.donation.DonationLedgers;
 import dev.procreg.demo.donation.DonationProperties;
 import dev.procreg.demo.donation.DonationRepository;
 import dev.procreg.demo.donation.DonationStatus;
@@ -51,6 +53,8 @@ public class DonorService {
 
 	private final DonationRepository donations;
 
+	private final DonationLedgers ledgers;
+
 	private final DonationValidator validator;
 
 	private final DonorView.Options options;
@@ -58,12 +62,13 @@ public class DonorService {
 	private final MeterRegistry meters;
 
 	public DonorService(DonorSessions sessions, DonationFlows flows, PaymentWorkers payments,
-			DonationRepository donations, DonationValidator validator, DonationProperties donationProperties,
-			RateLimitProperties rateLimitProperties, MeterRegistry meters) {
+			DonationRepository donations, DonationLedgers ledgers, DonationValidator validator,
+			DonationProperties donationProperties, RateLimitProperties rateLimitProperties, MeterRegistry meters) {
 		this.sessions = sessions;
 		this.flows = flows;
 		this.payments = payments;
 		this.donations = donations;
+		this.ledgers = ledgers;
 		this.validator = validator;
 		this.options = new DonorView.Options(donationProperties.defaultCurrency(), donationProperties.currencies(),
 				rateLimitProperties.perMinute());
@@ -181,8 +186,9 @@ public class DonorService {
 	 */
 	public DonorView describe(String donorId) {
 		DonationValidator.donorId(donorId);
+		DonationLedger.Totals totals = this.ledgers.totals(donorId);
 		return new DonorView(donorId, this.sessions.describe(donorId).orElse(null), this.flows.list(donorId),
-				this.donations.confirmedTotals(donorId), this.donations.countByDonor(donorId), this.options);
+				totals.totals(), totals.count(), this.options);
 	}
 
 	/**
@@ -190,7 +196,7 @@ public class DonorService {
 	 * @return the donor's latest donations, newest first
 	 */
 	public List<Donation> donations(String donorId) {
-		return this.donations.findByDonor(DonationValidator.donorId(donorId), LIST_LIMIT);
+		return this.ledgers.latest(DonationValidator.donorId(donorId), LIST_LIMIT);
 	}
 
 }
