@@ -418,6 +418,44 @@ public class ProcessGroups {
 	}
 
 	/**
+	 * How many memberships each node holds in this scope's groups: this node's live members, and
+	 * the members of each connected node as this node's view of them has it. A process that
+	 * joined twice, or joined two groups, counts each time. Each group is read at its own moment,
+	 * under its lock; the counts are not one point in time. O(groups + members): meant for an
+	 * operator's page, not for a hot path.
+	 *
+	 * <pre>{@code
+	 * groups.membershipsByNode(); // {node1#5f3a…=12, node2#91c0…=7}
+	 * }</pre>
+	 * @return memberships by node, this node included (with 0) and nodes with none left out
+	 */
+	public Map<NodeId, Long> membershipsByNode() {
+		Map<NodeId, Long> counts = new HashMap<>();
+		NodeId self = this.runtime.nodeId();
+		long local = 0;
+		for (Group g : this.groups.values()) {
+			synchronized (g) {
+				for (Membership m : g.members.values()) {
+					if (isLive(m)) {
+						local += m.count;
+					}
+				}
+				if (g.remote != null) {
+					for (Map.Entry<NodeId, HashMap<Pid, Integer>> view : g.remote.entrySet()) {
+						long joins = 0;
+						for (int times : view.getValue().values()) {
+							joins += times;
+						}
+						counts.merge(view.getKey(), joins, Long::sum);
+					}
+				}
+			}
+		}
+		counts.put(self, local);
+		return counts;
+	}
+
+	/**
 	 * The groups that have at least one live member, local or of a connected node, Erlang's
 	 * {@code pg:which_groups/1}. Each group is checked at its own moment; the list is not one
 	 * point in time.

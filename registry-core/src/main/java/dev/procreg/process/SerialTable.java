@@ -36,8 +36,10 @@ import org.jspecify.annotations.Nullable;
  * counts: an add places the element and then moves it from {@code NEW} to {@code IN}; a removal
  * moves it to {@code OUT} and then takes it out of the slots. When a removal overtakes an add that
  * has placed but not yet counted the element (a runtime closing finds a process as it is being
- * spawned), the add sees {@code OUT} and takes the element out itself. So {@link #size()} is
- * exact whenever no add or removal is under way, and an element removed once never stays.
+ * spawned), the add sees {@code OUT} and takes the element out itself. A removal that loses the
+ * race to another takes the element out too before it returns. So {@link #size()} is exact
+ * whenever no add or removal is under way, an element removed once never stays, and once any
+ * removal of an element has returned, no find returns it.
  *
  * <p>An element is added at most once, and by one thread; it may be removed any number of times,
  * from any thread, before or after its add.
@@ -187,6 +189,8 @@ abstract class SerialTable<E> {
 		for (;;) {
 			int state = membership(element);
 			if (state == OUT) {
+				// another removal won, and may not have taken the element out yet
+				finishRemoval(element);
 				return false;
 			}
 			if (moveMembership(element, state, OUT)) {
@@ -197,6 +201,15 @@ abstract class SerialTable<E> {
 				return state == IN;
 			}
 		}
+	}
+
+	/**
+	 * Makes sure an element that another removal uncounted is out of the slots before this one
+	 * returns, so that no find after any removal of an element finds it: always; a test overrides
+	 * it to plant the bug its linearizability suite must catch.
+	 */
+	void finishRemoval(E element) {
+		clear(element);
 	}
 
 	/** Makes sure the element is in the newest slots. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.procreg.process.Down;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.GenServer;
+import dev.procreg.process.NodeId;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.StartResult;
@@ -108,6 +109,26 @@ class ClusterRegistryTests {
 		berlin.exit(bob, ExitReason.KILL);
 		await().atMost(Await.LONG).until(() -> sessions(paris).whereis("bob").isEmpty());
 		assertThat(sessions(paris).count()).isZero();
+	}
+
+	@Test
+	void entriesAreCountedByTheNodeTheirProcessRunsOn() {
+		InMemoryNameArbiter claims = new InMemoryNameArbiter();
+		ProcessRuntime berlin = node("berlin", claims);
+		ProcessRuntime paris = node("paris", claims);
+		for (String key : List.of("alice", "bob", "carol")) {
+			assertThat(Await.result(registerIn(berlin, key, "v"))).isInstanceOf(RegisterResult.Registered.class);
+		}
+		assertThat(Await.result(registerIn(paris, "dave", "v"))).isInstanceOf(RegisterResult.Registered.class);
+		await().atMost(Await.LONG).until(() -> sessions(paris).count() == 4 && sessions(berlin).count() == 4);
+		Map<NodeId, Long> expected = Map.of(berlin.nodeId(), 3L, paris.nodeId(), 1L);
+		assertThat(sessions(paris).countByNode()).containsExactlyInAnyOrderEntriesOf(expected);
+		assertThat(sessions(berlin).countByNode()).containsExactlyInAnyOrderEntriesOf(expected);
+
+		this.network.leave(berlin);
+		await().atMost(Await.LONG).until(() -> sessions(paris).count() == 1);
+		assertThat(sessions(paris).countByNode()).as("a node gone takes its keys")
+			.containsExactlyInAnyOrderEntriesOf(Map.of(paris.nodeId(), 1L));
 	}
 
 	@Test

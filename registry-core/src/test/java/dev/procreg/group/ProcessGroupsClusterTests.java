@@ -7,6 +7,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -118,6 +119,30 @@ class ProcessGroupsClusterTests {
 		quiet();
 		assertThat(this.inParis.whichGroups()).as("a group with remote members only").containsExactly("remote-only");
 		assertThat(this.inParis.localMembers("remote-only")).isEmpty();
+	}
+
+	@Test
+	void membershipsAreCountedByTheNodeTheyRunOn() {
+		connect();
+		Pid worker = idle(this.berlin);
+		this.inBerlin.join("workers", worker);
+		this.inBerlin.join("workers", worker);
+		this.inBerlin.join("payers", worker);
+		Pid local = idle(this.paris);
+		this.inParis.join("workers", local);
+		Pid dead = idle(this.paris);
+		this.inParis.join("payers", dead);
+		this.paris.exit(dead, ExitReason.KILL);
+		quiet();
+		assertThat(this.inParis.membershipsByNode())
+			.containsExactlyInAnyOrderEntriesOf(Map.of(this.berlin.nodeId(), 3L, this.paris.nodeId(), 1L));
+		assertThat(this.inBerlin.membershipsByNode())
+			.containsExactlyInAnyOrderEntriesOf(Map.of(this.berlin.nodeId(), 3L, this.paris.nodeId(), 1L));
+
+		this.network.leave(this.berlin);
+		quiet();
+		assertThat(this.inParis.membershipsByNode()).as("a node gone takes its members")
+			.containsExactlyInAnyOrderEntriesOf(Map.of(this.paris.nodeId(), 1L));
 	}
 
 	@Test

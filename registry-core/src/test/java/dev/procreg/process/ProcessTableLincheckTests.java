@@ -2,12 +2,15 @@ package dev.procreg.process;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -30,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * it while the others write. After each scenario, the count must equal the elements the slots
  * hold, each of them counted.
  *
- * <p>The suite proves its power on a planted bug: an add that does not make sure of its element
+ * <p>The suite proves its power on two planted bugs: an add that does not make sure of its element
  * in the copy when a resize froze the slots it wrote to, which loses a process that a resize
- * copied too early.
+ * copied too early; and a removal that returns as soon as it sees another removal won, before
+ * the element is out of the slots (the stress run found that one in the real table).
  */
 @ExtendWith(LincheckProgress.class)
 public class ProcessTableLincheckTests {
@@ -42,16 +46,6 @@ public class ProcessTableLincheckTests {
 		modelChecking().check(RealTable.class);
 	}
 
-	/**
-	 * Disabled: since 2026-12-03 it fails in most runs on an idle 2-core machine, and on commit
-	 * {@code c60263d} too, with a two-thread shape (add; {@code remove(3) ‖ remove(3)}; then
-	 * {@code contains(3)} is true) that model checking of the same driver does not find, that
-	 * 200,000 rounds of the same two racing removes in plain threads never show
-	 * ({@code ProcessTableRaceTests}), and that Lincheck's stress mode does not report for a locked
-	 * set or a bare array of compare-and-set slots driven alike. Whether it is the table or the
-	 * stress runner is not settled yet: the first thing for the next session to find out.
-	 */
-	@org.junit.jupiter.api.Disabled("fails in Lincheck's stress mode only, on the old commit too: under investigation, see the comment")
 	@Test
 	void stressPasses() {
 		new StressOptions().iterations(6)
@@ -60,6 +54,17 @@ public class ProcessTableLincheckTests {
 			.actorsPerThread(3)
 			.sequentialSpecification(SetModel.class)
 			.check(RealTable.class);
+	}
+
+	@Test
+	void aDangerousShapeTwoRemovalsThenAReadPasses() {
+		handWrittenOnly().check(RealTable.class);
+	}
+
+	@Test
+	void catchesARemovalThatReturnsBeforeTheWinnerTookTheElementOut() {
+		assertThatExceptionOfType(LincheckAssertionError.class)
+			.isThrownBy(() -> handWrittenOnly().minimizeFailedScenario(false).check(LosingRemovalReturnsEarly.class));
 	}
 
 	@Test
@@ -72,6 +77,30 @@ public class ProcessTableLincheckTests {
 	void catchesAnAddThatDoesNotMakeSureAfterAFreeze() {
 		assertThatExceptionOfType(LincheckAssertionError.class)
 			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(UnsureAfterFreeze.class));
+	}
+
+	/**
+	 * Element 3 added; {@code remove(3), contains(3) ‖ remove(3)}: the thread whose removal loses
+	 * the race must not find the element afterwards (found by the stress run, 2026-12-03).
+	 */
+	private static ModelCheckingOptions handWrittenOnly() {
+		ExecutionScenario twoRemovalsThenARead = new ExecutionScenario(new ArrayList<>(List.of(actor("addB", 1))),
+				new ArrayList<>(List.of(new ArrayList<>(List.of(actor("remove", 3), actor("contains", 3))),
+						new ArrayList<>(List.of(actor("remove", 3))))),
+				new ArrayList<>(List.of(actor("contains", 3))), null);
+		return new ModelCheckingOptions().iterations(0)
+			.invocationsPerIteration(300)
+			.sequentialSpecification(SetModel.class)
+			.addCustomScenario(twoRemovalsThenARead);
+	}
+
+	private static Actor actor(String operation, int arg) {
+		for (Method method : Driver.class.getMethods()) {
+			if (method.getName().equals(operation)) {
+				return new Actor(method, List.of(arg));
+			}
+		}
+		throw new IllegalArgumentException(operation);
 	}
 
 	private static ModelCheckingOptions modelChecking() {
@@ -220,6 +249,27 @@ public class ProcessTableLincheckTests {
 			@Override
 			boolean makesSureAfterFreeze() {
 				return false;
+			}
+
+		};
+
+		@Override
+		SerialTable<Item> table() {
+			return this.table;
+		}
+
+	}
+
+	/**
+	 * A planted bug in the real table: a removal that finds the element already uncounted by
+	 * another returns at once, while the winner may not have taken it out of the slots yet.
+	 */
+	public static class LosingRemovalReturnsEarly extends Driver {
+
+		private final ItemTable table = new ItemTable() {
+
+			@Override
+			void finishRemoval(Item item) {
 			}
 
 		};

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +18,8 @@ import dev.procreg.cluster.codec.CodecRejections;
 import dev.procreg.cluster.membership.ClusterMember;
 import dev.procreg.cluster.transport.ConnectionState;
 import dev.procreg.cluster.transport.ConnectionStatistics;
-import dev.procreg.registry.PartitionStats;
+import dev.procreg.group.ProcessGroups;
+import dev.procreg.process.NodeId;
 import dev.procreg.registry.ProcessRegistry;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -26,10 +29,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@link Endpoint @Endpoint} that shows the cluster as this node sees it: the members with their
- * connection (state, round trip, signals and bytes each way, bytes queued), the cluster-scoped
- * registries with how many of their entries this node owns, the latest node-ups, node-downs,
- * merges and name conflicts, and what the codec refused. Reads counters only: asks no process
- * and no other node.
+ * connection (state, round trip, signals and bytes each way, bytes queued) and how many names and
+ * group memberships its processes hold, the cluster-scoped registries with their entries by
+ * node, the latest node-ups, node-downs, merges and name conflicts, and what the codec refused.
+ * Reads this node's counters and views only: asks no process and no other node.
  *
  * <pre>
  * GET /actuator/cluster
@@ -61,22 +64,32 @@ public class ClusterEndpoint {
 			}
 		}
 		String self = this.cluster.node().name();
+		Set<ClusterMember> clusterMembers = this.cluster.members();
+		Map<String, Long> namesByNode = new HashMap<>();
+		List<RegistryDescriptor> registries = new ArrayList<>();
+		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.cluster.runtime())) {
+			if (registry.clusterScope()) {
+				Map<String, Long> byNode = byName(registry.countByNode());
+				clusterMembers.forEach((member) -> byNode.putIfAbsent(member.node().name(), 0L));
+				byNode.forEach((node, count) -> namesByNode.merge(node, count, Long::sum));
+				registries.add(new RegistryDescriptor(registry.name(), byNode.getOrDefault(self, 0L),
+						byNode.values().stream().mapToLong(Long::longValue).sum(), byNode));
+			}
+		}
+		Map<String, Long> membershipsByNode = new HashMap<>();
+		for (ProcessGroups scope : ProcessGroups.scopes(this.cluster.runtime())) {
+			byName(scope.membershipsByNode()).forEach((node, count) -> membershipsByNode.merge(node, count, Long::sum));
+		}
 		List<MemberDescriptor> members = new ArrayList<>();
-		for (ClusterMember member : this.cluster.members()) {
+		for (ClusterMember member : clusterMembers) {
 			String name = member.node().name();
 			ConnectionStatistics connection = byPeer.get(name);
 			members.add(new MemberDescriptor(name, member.node().toString(),
 					member.transportAddress().getHostString() + ":" + member.transportAddress().getPort(),
-					name.equals(self), (connection != null) ? ConnectionDescriptor.of(connection) : null));
+					name.equals(self), (connection != null) ? ConnectionDescriptor.of(connection) : null,
+					namesByNode.getOrDefault(name, 0L), membershipsByNode.getOrDefault(name, 0L)));
 		}
 		members.sort(Comparator.comparing(MemberDescriptor::name));
-		List<RegistryDescriptor> registries = new ArrayList<>();
-		for (ProcessRegistry<?, ?> registry : ProcessRegistry.all(this.cluster.runtime())) {
-			if (registry.clusterScope()) {
-				long local = registry.partitionStats().stream().mapToLong(PartitionStats::entries).sum();
-				registries.add(new RegistryDescriptor(registry.name(), local, registry.count()));
-			}
-		}
 		Map<String, Long> eventCounts = new LinkedHashMap<>();
 		for (ClusterEvent.Kind kind : ClusterEvent.Kind.values()) {
 			eventCounts.put(kind.name(), this.cluster.eventCount(kind));
@@ -90,6 +103,13 @@ public class ClusterEndpoint {
 		return new ClusterDescriptor(this.cluster.node().toString(), this.cluster.transport().options().clusterName(),
 				this.cluster.running(), members, registries, eventCounts, events,
 				new RejectionsDescriptor(rejections.count(), rejections.recentClasses()));
+	}
+
+	/** Counts by node name, sorted: the incarnation is the member's, shown once there. */
+	private static Map<String, Long> byName(Map<NodeId, Long> counts) {
+		Map<String, Long> byName = new TreeMap<>();
+		counts.forEach((node, count) -> byName.merge(node.name(), count, Long::sum));
+		return byName;
 	}
 
 	private static ConnectionStatistics preferUp(ConnectionStatistics one, ConnectionStatistics other) {
@@ -122,9 +142,13 @@ public class ClusterEndpoint {
 	 * @param transportAddress where its transport listens
 	 * @param self whether it is this node
 	 * @param connection this node's connection to it, null for this node or while none is open
+	 * @param names the entries of cluster-scoped registries whose process runs on it, as this
+	 * node sees them
+	 * @param groupMembers the memberships of process groups (every scope) held by its processes,
+	 * as this node sees them
 	 */
 	public record MemberDescriptor(String name, String node, String transportAddress, boolean self,
-			@Nullable ConnectionDescriptor connection) {
+			@Nullable ConnectionDescriptor connection, long names, long groupMembers) {
 
 	}
 
@@ -162,8 +186,9 @@ public class ClusterEndpoint {
 	 * @param name its name
 	 * @param localEntries the entries whose process runs on this node
 	 * @param entries all its entries, this node's and the other nodes'
+	 * @param entriesByNode its entries by the node name of their process, every member named
 	 */
-	public record RegistryDescriptor(String name, long localEntries, long entries) {
+	public record RegistryDescriptor(String name, long localEntries, long entries, Map<String, Long> entriesByNode) {
 
 	}
 

@@ -1,7 +1,9 @@
 package dev.procreg.boot.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import dev.procreg.boot.actuate.ProcessClusterHealthIndicator;
 import dev.procreg.boot.actuate.ProcessClusterMetrics;
 import dev.procreg.cluster.ProcessCluster;
 import dev.procreg.cluster.membership.DuplicateNodeException;
+import dev.procreg.group.ProcessGroups;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.registry.ProcessRegistry;
@@ -212,6 +215,12 @@ class ProcessClusterAutoConfigurationTests {
 				await().atMost(LONG).until(() -> sessionsB.whereis("donor-42").isPresent());
 				assertThat(sessionsB.whereis("donor-42")).contains(holder);
 
+				ProcessGroups groupsB = b.getBean(ProcessGroups.class);
+				Pid worker = runtimeB.spawn((ctx) -> ctx.receive());
+				groupsB.join("workers", worker);
+				ProcessGroups groupsA = a.getBean(ProcessGroups.class);
+				await().atMost(LONG).until(() -> groupsA.members("workers").contains(worker));
+
 				assertClusterReport(a, "spring-b", 1);
 				assertClusterReport(b, "spring-a", 0);
 				MeterRegistry meters = a.getBean(MeterRegistry.class);
@@ -251,7 +260,16 @@ class ProcessClusterAutoConfigurationTests {
 			assertThat(registry.name()).isEqualTo("sessions");
 			assertThat(registry.localEntries()).isEqualTo(localEntries);
 			assertThat(registry.entries()).isEqualTo(1);
+			assertThat(registry.entriesByNode()).as("the key is held on spring-a, seen from both")
+				.containsExactlyInAnyOrderEntriesOf(Map.of("spring-a", 1L, "spring-b", 0L));
 		});
+		Map<String, MemberDescriptor> byName = report.members()
+			.stream()
+			.collect(Collectors.toMap(MemberDescriptor::name, (candidate) -> candidate));
+		assertThat(byName.get("spring-a").names()).isEqualTo(1);
+		assertThat(byName.get("spring-b").names()).isZero();
+		assertThat(byName.get("spring-a").groupMembers()).isZero();
+		assertThat(byName.get("spring-b").groupMembers()).as("the worker that joined on spring-b").isEqualTo(1);
 		assertThat(report.recentEvents()).anySatisfy((event) -> {
 			assertThat(event.kind()).isEqualTo("NODE_UP");
 			assertThat(event.node()).startsWith(other);

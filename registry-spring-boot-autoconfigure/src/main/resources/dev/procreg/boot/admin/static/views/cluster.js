@@ -1,5 +1,6 @@
 // Cluster: the members as this node sees them, with its connection to each (state, round trip,
-// traffic, queued bytes), the cluster-scoped registries, and the latest node-ups, node-downs,
+// traffic, queued bytes) and the names and group memberships their processes hold, the
+// cluster-scoped registries with their entries by node, and the latest node-ups, node-downs,
 // merges and name conflicts. A node that is not in a cluster answers 404: the view says so.
 import { el, fill, integer, decimal, bytes, clock, figure, plural } from '../dom.js';
 import { ApiError, get } from '../api.js';
@@ -25,7 +26,14 @@ function memberRow(member) {
 		el('td', { class: 'num' }, c ? bytes(c.bytesSent) : '—'),
 		el('td', { class: 'num' }, c ? bytes(c.bytesReceived) : '—'),
 		el('td', { class: 'num' + (c && c.bytesQueued ? ' warn' : '') }, c ? bytes(c.bytesQueued) : '—'),
-		el('td', { class: 'num' + (c && c.signalsDropped ? ' danger' : '') }, c ? integer(c.signalsDropped) : '—'));
+		el('td', { class: 'num' + (c && c.signalsDropped ? ' danger' : '') }, c ? integer(c.signalsDropped) : '—'),
+		el('td', { class: 'num', 'data-count': 'names' }, integer(member.names)),
+		el('td', { class: 'num', 'data-count': 'group-members' }, integer(member.groupMembers)));
+}
+
+function byNode(entriesByNode) {
+	const nodes = Object.keys(entriesByNode || {});
+	return nodes.length ? nodes.map((node) => node + ' ' + integer(entriesByNode[node])).join(' · ') : '—';
 }
 
 function eventRow(event) {
@@ -84,16 +92,18 @@ export default {
 								el('th', { class: 'num' }, 'round trip'), el('th', { class: 'num' }, 'signals sent'),
 								el('th', { class: 'num' }, 'received'), el('th', { class: 'num' }, 'bytes sent'),
 								el('th', { class: 'num' }, 'received'), el('th', { class: 'num' }, 'queued'),
-								el('th', { class: 'num' }, 'dropped'))),
+								el('th', { class: 'num' }, 'dropped'), el('th', { class: 'num', title: 'entries of cluster-scoped registries' }, 'names'),
+								el('th', { class: 'num', title: 'process group memberships, every scope' }, 'group members'))),
 							el('tbody', {}, report.members.map(memberRow)))),
 					el('div', { class: 'columns' },
 						el('section', { class: 'panel' }, el('h2', {}, 'Cluster-scoped registries'),
 							report.registries.length ? el('table', { class: 'grid compact', id: 'cluster-registries' },
 								el('thead', {}, el('tr', {}, el('th', {}, 'registry'), el('th', { class: 'num' }, 'on this node'),
-									el('th', { class: 'num' }, 'all nodes'))),
+									el('th', { class: 'num' }, 'all nodes'), el('th', {}, 'by node'))),
 								el('tbody', {}, report.registries.map((r) => el('tr', { 'data-registry': r.name },
 									el('td', { class: 'mono' }, r.name), el('td', { class: 'num' }, integer(r.localEntries)),
-									el('td', { class: 'num' }, integer(r.entries))))))
+									el('td', { class: 'num' }, integer(r.entries)),
+									el('td', { class: 'mono small' }, byNode(r.entriesByNode))))))
 								: el('p', { class: 'empty' }, 'no cluster-scoped registry')),
 						el('section', { class: 'panel' },
 							el('h2', {}, 'Node-downs and conflicts ', el('span', { class: 'muted small' },
