@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The demo as three nodes, started the way the README says ({@link DonationCluster}, in a child
  * JVM that starts the nodes as JVMs of their own, in a working directory of the test's, so each
- * node has its H2 file under {@code ./data/<node>/}): a donor's session is found from every node
- * and started only once in the cluster, payment workers of other nodes pay donations they cannot
+ * node has its H2 file under {@code ./data/<node>/}): a donor's session is found from every node,
+ * started only once in the cluster and ended from any node, payment workers of other nodes pay donations they cannot
  * read, and after SIGKILL of the node holding the sessions the survivors forget them (404, no key
  * of the dead node in the registry, none of its workers in the group) and start them again.
  * A node started under a name in use is refused with the failure analyzer's words.
@@ -150,6 +150,14 @@ class ClusterDemoTests {
 			assertThat(again.text("pid")).isEqualTo(pid);
 			assertThat(again.json().path("started").asBoolean()).isFalse();
 		}
+
+		// a session on node1 ended from node3: its node's supervisor does not restart it
+		assertThat(this.node1.post("/api/donors/dee/session").status()).isEqualTo(201);
+		Api.Response ended = this.node3.delete("/api/donors/dee/session");
+		assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(this.node2.get("/api/donors/dee/session").status()).isEqualTo(404));
+		assertThat(this.node1.get("/api/donors/dee/session").status()).isEqualTo(404);
 
 		// a donation through another node reaches the session on node1, is stored in node1's
 		// database and paid; its replay from a third node finds it there
