@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Runs one operation of {@link RegistryAtScaleBenchmark} a fixed number of times, on the same
@@ -22,7 +23,9 @@ import java.nio.file.Path;
  *     java -cp benchmarks.jar dev.procreg.benchmarks.ScaleCounts lookupHit 1 random 20000000 /tmp/ctl /tmp/ack
  * </pre>
  * The operation is {@code lookupHit}, {@code baselineMapGet}, {@code conflictingRegister} or
- * {@code baselinePutIfAbsent}; divide the counts by the number of operations it prints.
+ * {@code baselinePutIfAbsent}; divide the counts by the number of operations it prints. Or
+ * {@code lookupPair} / {@code registerPair}: ours and the baseline alternated in one JVM,
+ * {@code ScaleCounts lookupPair 1 sequential 100000 200} for 200 rounds of 100,000 lookups each.
  */
 public final class ScaleCounts {
 
@@ -43,7 +46,8 @@ public final class ScaleCounts {
 		bench.start();
 		try {
 			if (operation.equals("lookupPair") || operation.equals("registerPair")) {
-				pair(bench, operation.equals("lookupPair"), operations);
+				int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 15;
+				pair(bench, operation.equals("lookupPair"), operations, rounds);
 				return;
 			}
 			boolean batches = operation.equals("conflictingRegister") || operation.equals("baselinePutIfAbsent");
@@ -67,10 +71,13 @@ public final class ScaleCounts {
 
 	/**
 	 * Alternates the operation and its baseline in rounds, in one JVM on one heap, and prints the
-	 * fastest round of each: noise from other load only ever adds time, so the minimum is the
-	 * estimate least disturbed by it.
+	 * fastest round of each (noise from other load only ever adds time, so the minimum is the
+	 * estimate least disturbed by it) and the median of the rounds' own ratios (a round and its
+	 * baseline run back to back, so on a loaded machine they share most of its disturbance). The
+	 * number of rounds is the optional fifth argument (15 when absent).
 	 */
-	private static void pair(RegistryAtScaleBenchmark bench, boolean lookups, long operations) throws Exception {
+	private static void pair(RegistryAtScaleBenchmark bench, boolean lookups, long operations, int rounds)
+			throws Exception {
 		String ours = lookups ? "lookupHit" : "conflictingRegister";
 		String baseline = lookups ? "baselineMapGet" : "baselinePutIfAbsent";
 		long perRound = lookups ? operations : Math.max(1, operations / RegistryAtScaleBenchmark.COUNT);
@@ -79,16 +86,23 @@ public final class ScaleCounts {
 		run(bench, baseline, lookups ? 20_000_000 : 100);
 		double bestOurs = Double.MAX_VALUE;
 		double bestBaseline = Double.MAX_VALUE;
-		for (int round = 0; round < 15; round++) {
+		double[] ratios = new double[rounds];
+		for (int round = 0; round < rounds; round++) {
 			long started = System.nanoTime();
 			run(bench, ours, perRound);
-			bestOurs = Math.min(bestOurs, (double) (System.nanoTime() - started) / done);
+			double timeOurs = (double) (System.nanoTime() - started) / done;
 			started = System.nanoTime();
 			run(bench, baseline, perRound);
-			bestBaseline = Math.min(bestBaseline, (double) (System.nanoTime() - started) / done);
+			double timeBaseline = (double) (System.nanoTime() - started) / done;
+			bestOurs = Math.min(bestOurs, timeOurs);
+			bestBaseline = Math.min(bestBaseline, timeBaseline);
+			ratios[round] = timeBaseline / timeOurs;
 		}
-		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio %.2fx%n", ours, bench.partitions,
-				bench.order, bestOurs, baseline, bestBaseline, bestBaseline / bestOurs);
+		Arrays.sort(ratios);
+		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio %.2fx; per-round ratio median %.2fx"
+				+ " (quartiles %.2f-%.2f, %d rounds)%n", ours, bench.partitions, bench.order, bestOurs, baseline,
+				bestBaseline, bestBaseline / bestOurs, ratios[rounds / 2], ratios[rounds / 4], ratios[3 * rounds / 4],
+				rounds);
 	}
 
 	private static long run(RegistryAtScaleBenchmark bench, String operation, long times) throws Exception {

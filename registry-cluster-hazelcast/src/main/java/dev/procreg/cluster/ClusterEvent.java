@@ -10,7 +10,7 @@ import dev.procreg.process.NodeId;
  * @param at when
  * @param kind what
  * @param node the node concerned
- * @param detail what else is worth knowing (names purged, the conflict)
+ * @param detail what else is worth knowing (the claims this node removed from the name map, the conflict)
  */
 public record ClusterEvent(Instant at, Kind kind, NodeId node, String detail) {
 

@@ -318,7 +318,7 @@ public final class ProcessCluster implements AutoCloseable {
 							member.node(), ex);
 				}
 			}
-			record(ClusterEvent.Kind.NODE_DOWN, member.node(), purged + " names purged");
+			record(ClusterEvent.Kind.NODE_DOWN, member.node(), purged + " of its claims removed from the name map by this node (every survivor tries; the first removes them)");
 		}
 
 		@Override

@@ -1,12 +1,14 @@
 package dev.procreg.demo.donation;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * A donation as stored.
+ * A donation as stored. Serializable: it travels between nodes in session replies and payment
+ * requests.
  *
  * @param id the donation's id, a UUID
  * @param donorId the donor who gave it
@@ -19,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param confirmedAt when its payment was taken
  */
 public record Donation(String id, String donorId, BigDecimal amount, String currency, String idempotencyKey,
-		DonationStatus status, @Nullable String paymentReference, Instant createdAt, @Nullable Instant confirmedAt) {
+		DonationStatus status, @Nullable String paymentReference, Instant createdAt, @Nullable Instant confirmedAt)
+		implements Serializable {
 
 	/**
 	 * @param submission another submission

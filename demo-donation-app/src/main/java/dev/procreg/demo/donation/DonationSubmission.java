@@ -1,5 +1,6 @@
 package dev.procreg.demo.donation;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 
 /**
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
  * @param currency a configured currency
  * @param idempotencyKey the key that makes resubmitting safe
  */
-public record DonationSubmission(String donorId, BigDecimal amount, String currency, String idempotencyKey) {
+public record DonationSubmission(String donorId, BigDecimal amount, String currency, String idempotencyKey)
+		implements Serializable {
 
 }

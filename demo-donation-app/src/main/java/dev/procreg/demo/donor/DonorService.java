@@ -4,10 +4,13 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.demo.donation.Donation;
+import dev.procreg.demo.donation.DonationLedger;
+import dev.procreg.demo.donation.DonationLedgers;
 import dev.procreg.demo.donation.DonationProperties;
 import dev.procreg.demo.donation.DonationRepository;
 import dev.procreg.demo.donation.DonationStatus;
@@ -17,11 +20,13 @@ import dev.procreg.demo.donation.InvalidInputException;
 import dev.procreg.demo.flow.DonationFlows;
 import dev.procreg.demo.flow.DonationUpdate;
 import dev.procreg.demo.flow.FlowInfo;
+import dev.procreg.demo.payment.PaymentWorker;
 import dev.procreg.demo.payment.PaymentWorkers;
 import dev.procreg.demo.process.UnavailableException;
 import dev.procreg.demo.ratelimit.RateLimitProperties;
 import dev.procreg.demo.session.DonorSession;
 import dev.procreg.demo.session.DonorSessions;
+import dev.procreg.demo.session.SessionInfo;
 import dev.procreg.demo.session.SubmitOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -48,6 +53,8 @@ public class DonorService {
 
 	private final DonationRepository donations;
 
+	private final DonationLedgers ledgers;
+
 	private final DonationValidator validator;
 
 	private final DonorView.Options options;
@@ -55,12 +62,13 @@ public class DonorService {
 	private final MeterRegistry meters;
 
 	public DonorService(DonorSessions sessions, DonationFlows flows, PaymentWorkers payments,
-			DonationRepository donations, DonationValidator validator, DonationProperties donationProperties,
-			RateLimitProperties rateLimitProperties, MeterRegistry meters) {
+			DonationRepository donations, DonationLedgers ledgers, DonationValidator validator,
+			DonationProperties donationProperties, RateLimitProperties rateLimitProperties, MeterRegistry meters) {
 		this.sessions = sessions;
 		this.flows = flows;
 		this.payments = payments;
 		this.donations = donations;
+		this.ledgers = ledgers;
 		this.validator = validator;
 		this.options = new DonorView.Options(donationProperties.defaultCurrency(), donationProperties.currencies(),
 				rateLimitProperties.perMinute());
@@ -74,6 +82,14 @@ public class DonorService {
 	 */
 	public DonorSessions.SessionStart startSession(String donorId) {
 		return this.sessions.startOrFind(DonationValidator.donorId(donorId));
+	}
+
+	/**
+	 * @param donorId the donor
+	 * @return the donor's session, on whichever node it runs; starts none
+	 */
+	public Optional<SessionInfo> session(String donorId) {
+		return this.sessions.describe(DonationValidator.donorId(donorId));
 	}
 
 	/**
@@ -126,7 +142,7 @@ public class DonorService {
 			.increment();
 		return switch (outcome) {
 			case SubmitOutcome.Recorded(Donation recorded) -> {
-				Donation paid = this.payments.pay(recorded);
+				Donation paid = pay(donorId, recorded);
 				if (paid.status() == DonationStatus.CONFIRMED) {
 					this.flows.broadcast(donorId, new DonationUpdate(paid.id(), paid.amount(), paid.currency(),
 							paid.status().name()));
@@ -143,13 +159,36 @@ public class DonorService {
 	}
 
 	/**
+	 * Has a recorded donation charged by a payment worker of any node, then confirmed by the
+	 * donor's session, which runs where the donation is stored (on another node, in a cluster).
+	 * @return the donation as stored afterwards; pending when no worker took it, or when the
+	 * session that recorded it is gone (the recovery of its node pays it later)
+	 */
+	private Donation pay(String donorId, Donation recorded) {
+		Optional<PaymentWorker.Charged> charged = this.payments.charge(recorded);
+		if (charged.isEmpty()) {
+			return recorded;
+		}
+		try {
+			DonorSession.Confirmation confirmation = this.sessions.call(donorId,
+					new DonorSession.Confirm(recorded.id(), charged.get().reference()));
+			return (confirmation.donation() != null) ? confirmation.donation() : recorded;
+		}
+		catch (UnavailableException ex) {
+			// recorded and charged: the 201 stands; the donation stays pending for the recovery
+			return recorded;
+		}
+	}
+
+	/**
 	 * @param donorId the donor
 	 * @return everything about the donor; does not start a session
 	 */
 	public DonorView describe(String donorId) {
 		DonationValidator.donorId(donorId);
+		DonationLedger.Totals totals = this.ledgers.totals(donorId);
 		return new DonorView(donorId, this.sessions.describe(donorId).orElse(null), this.flows.list(donorId),
-				this.donations.confirmedTotals(donorId), this.donations.countByDonor(donorId), this.options);
+				totals.totals(), totals.count(), this.options);
 	}
 
 	/**
@@ -157,7 +196,7 @@ public class DonorService {
 	 * @return the donor's latest donations, newest first
 	 */
 	public List<Donation> donations(String donorId) {
-		return this.donations.findByDonor(DonationValidator.donorId(donorId), LIST_LIMIT);
+		return this.ledgers.latest(DonationValidator.donorId(donorId), LIST_LIMIT);
 	}
 
 }

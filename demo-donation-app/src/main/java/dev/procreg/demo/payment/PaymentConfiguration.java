@@ -1,10 +1,8 @@
 package dev.procreg.demo.payment;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.procreg.demo.donation.DonationRepository;
 import dev.procreg.group.ProcessGroups;
 import dev.procreg.process.Name;
 import dev.procreg.supervisor.ChildSpec;
@@ -29,12 +27,11 @@ class PaymentConfiguration {
 
 	@Bean
 	@Order(2)
-	ChildSpec paymentWorkersSupervisor(PaymentProperties properties, ProcessGroups groups, PaymentGateway gateway,
-			DonationRepository donations, Clock clock) {
+	ChildSpec paymentWorkersSupervisor(PaymentProperties properties, ProcessGroups groups, PaymentGateway gateway) {
 		List<ChildSpec> workers = new ArrayList<>();
 		for (int i = 1; i <= properties.workers(); i++) {
 			workers.add(ChildSpec.worker("payment-worker-" + i,
-					() -> new PaymentWorker(groups, gateway, donations, clock), null));
+					() -> new PaymentWorker(groups, gateway), null));
 		}
 		return Supervisor.childSpec("payment-workers", Strategy.ONE_FOR_ONE, workers, Supervisor.Options.defaults()
 			.withMaxRestarts(20)

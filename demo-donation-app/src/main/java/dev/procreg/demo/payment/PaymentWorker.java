@@ -1,22 +1,23 @@
 package dev.procreg.demo.payment;
 
-import java.time.Clock;
+import java.io.Serializable;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.demo.donation.Donation;
-import dev.procreg.demo.donation.DonationRepository;
-import dev.procreg.demo.donation.DonationStatus;
 import dev.procreg.group.ProcessGroups;
 import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
 
 /**
- * A payment worker: joins the {@code payment-workers} process group when it starts, takes the
- * payment of the donations handed to it and confirms them. It keeps nothing in memory: when it
+ * A payment worker: joins the {@code payment-workers} process group when it starts and charges
+ * the donations handed to it through the payment gateway. It keeps nothing in memory and reads
+ * no database: a {@link Pay} request carries the donation, and the node that stores the donation
+ * confirms it with the reference the worker answers ({@link PaymentWorkers#pay}). So in a cluster
+ * any node's worker can take any node's donation, whatever database each node has. When a worker
  * crashes its supervisor starts a new one, which joins the group in its place, and the donation
- * is handed out again. Confirming is conditional on the donation being pending, so a retry never
- * confirms twice.
+ * is handed out again; the gateway's charge is idempotent per donation, and confirming is
+ * conditional on the donation being pending, so a retry never takes the money nor confirms twice.
  */
 public class PaymentWorker extends GenServer<Integer> {
 
@@ -27,15 +28,9 @@ public class PaymentWorker extends GenServer<Integer> {
 
 	private final PaymentGateway gateway;
 
-	private final DonationRepository donations;
-
-	private final Clock clock;
-
-	public PaymentWorker(ProcessGroups groups, PaymentGateway gateway, DonationRepository donations, Clock clock) {
+	public PaymentWorker(ProcessGroups groups, PaymentGateway gateway) {
 		this.groups = groups;
 		this.gateway = gateway;
-		this.donations = donations;
-		this.clock = clock;
 	}
 
 	@Override
@@ -45,24 +40,28 @@ public class PaymentWorker extends GenServer<Integer> {
 	}
 
 	@Override
-	protected Result<Integer> handleCall(Object request, From from, Integer paid) {
+	protected Result<Integer> handleCall(Object request, From from, Integer charged) {
 		Pay pay = (Pay) request;
-		Donation stored = this.donations.findById(pay.donation().id())
-			.orElseThrow(() -> new IllegalStateException("Donation " + pay.donation().id() + " is not stored"));
-		if (stored.status() == DonationStatus.CONFIRMED) {
-			return reply(stored, paid);
-		}
-		String reference = this.gateway.charge(stored);
-		this.donations.confirm(stored.id(), reference, this.clock.instant());
-		return reply(this.donations.findById(stored.id()).orElseThrow(), paid + 1);
+		String reference = this.gateway.charge(pay.donation());
+		return reply(new Charged(pay.donation().id(), reference, self().node()), charged + 1);
 	}
 
 	/**
-	 * Take the payment of a donation; answers the donation as stored afterwards.
+	 * Charge a donation; answers {@link Charged}.
 	 *
-	 * @param donation the donation
+	 * @param donation the donation, as its node stored it
 	 */
-	public record Pay(Donation donation) {
+	public record Pay(Donation donation) implements Serializable {
+	}
+
+	/**
+	 * A donation charged.
+	 *
+	 * @param donationId the donation
+	 * @param reference the payment's reference
+	 * @param node the node of the worker that charged it
+	 */
+	public record Charged(String donationId, String reference, String node) implements Serializable {
 	}
 
 }

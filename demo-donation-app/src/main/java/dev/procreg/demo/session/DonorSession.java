@@ -1,5 +1,6 @@
 package dev.procreg.demo.session;
 
+import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import dev.procreg.demo.donation.DonationSubmission;
 import dev.procreg.demo.ratelimit.RateLimiter;
 import dev.procreg.boot.worker.RegisteredProcess;
 import dev.procreg.process.CallTimeoutException;
+import dev.procreg.process.ExitReason;
 import dev.procreg.process.From;
 import dev.procreg.process.GenServer;
 import dev.procreg.process.NoProcessException;
@@ -67,9 +69,33 @@ public class DonorSession extends GenServer<DonorSession.State> {
 				int submissions = state.submissions() + ((outcome instanceof SubmitOutcome.Recorded) ? 1 : 0);
 				yield reply(outcome, new State(state.donorId(), state.startedAt(), now, submissions));
 			}
-			case Describe() -> reply(new SessionInfo(state.donorId(), self().toString(), state.startedAt(),
-					state.lastActivityAt(), state.submissions(), this.idleTimeout), state);
+			case Describe() -> reply(new SessionInfo(state.donorId(), self().toString(), self().node(),
+					state.startedAt(), state.lastActivityAt(), state.submissions(), this.idleTimeout), state);
+			case Confirm(String donationId, String reference) ->
+				reply(new Confirmation(confirm(state.donorId(), donationId, reference, now)),
+						new State(state.donorId(), state.startedAt(), now, state.submissions()));
+			case End() -> stop(ExitReason.NORMAL, Boolean.TRUE, state);
 		};
+	}
+
+	/**
+	 * Stores a charged donation's payment, in the database of this session's node, where
+	 * {@link #submit} recorded it (unless the session that recorded it ran on another node).
+	 */
+	private @Nullable Donation confirm(String donorId, String donationId, String reference, Instant now) {
+		try {
+			Optional<Donation> stored = this.donations.findById(donationId)
+				.filter((donation) -> donation.donorId().equals(donorId));
+			if (stored.isEmpty()) {
+				return null;
+			}
+			this.donations.confirm(donationId, reference, now);
+			return this.donations.findById(donationId).orElse(null);
+		}
+		catch (DataAccessException ex) {
+			// left pending: the recovery of this node confirms it later
+			return null;
+		}
 	}
 
 	/**
@@ -130,8 +156,8 @@ public class DonorSession extends GenServer<DonorSession.State> {
 	public record State(String donorId, Instant startedAt, Instant lastActivityAt, int submissions) {
 	}
 
-	/** What a session is asked. */
-	public sealed interface SessionRequest permits Submit, Describe {
+	/** What a session is asked; serializable, since the session may run on another node. */
+	public sealed interface SessionRequest extends Serializable permits Submit, Describe, Confirm, End {
 	}
 
 	/**
@@ -144,6 +170,34 @@ public class DonorSession extends GenServer<DonorSession.State> {
 
 	/** Describe the session; answers a {@link SessionInfo}. */
 	public record Describe() implements SessionRequest {
+	}
+
+	/**
+	 * Store the payment of a donation this session recorded; answers a {@link Confirmation}.
+	 * The request may come from another node, whose payment worker charged it: the donation is
+	 * stored where the session runs, so the session confirms it.
+	 *
+	 * @param donationId the donation
+	 * @param reference the payment's reference
+	 */
+	public record Confirm(String donationId, String reference) implements SessionRequest {
+	}
+
+	/**
+	 * What {@link Confirm} answers.
+	 *
+	 * @param donation the donation as stored now, or null when this node does not store it (the
+	 * session that recorded it ran on another node, which confirms it in its recovery) or the
+	 * storage failed
+	 */
+	public record Confirmation(@Nullable Donation donation) implements Serializable {
+	}
+
+	/**
+	 * End the session normally (it is not restarted); answers {@code true}. How a node ends a
+	 * session that runs on another node: a supervisor stops only its own node's children.
+	 */
+	public record End() implements SessionRequest {
 	}
 
 }

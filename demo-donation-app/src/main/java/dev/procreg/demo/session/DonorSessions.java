@@ -130,11 +130,24 @@ public class DonorSessions {
 	}
 
 	/**
-	 * Stops the donor's session; it is not restarted.
+	 * Stops the donor's session; it is not restarted. One on another node is asked to end
+	 * (a supervisor stops only its own node's children).
 	 * @param donorId the donor
 	 * @return whether a session ran
 	 */
 	public boolean stop(String donorId) {
+		Optional<Pid> session = whereis(donorId);
+		if (session.isPresent() && !session.get().node().equals(this.runtime.node())) {
+			try {
+				return this.runtime.call(session.get(), new DonorSession.End());
+			}
+			catch (NoProcessException | ProcessExitException ex) {
+				return false;
+			}
+			catch (CallTimeoutException ex) {
+				throw unavailable(ex);
+			}
+		}
 		return this.template.stop(DonorSession.class, donorId);
 	}
 

@@ -1,13 +1,15 @@
 package dev.procreg.demo.session;
 
+import java.io.Serializable;
 import java.time.Duration;
 
 import dev.procreg.demo.donation.Donation;
 
 /**
- * What a donor session answers to a submission.
+ * What a donor session answers to a submission; serializable, since the session may run on
+ * another node than the request.
  */
-public sealed interface SubmitOutcome {
+public sealed interface SubmitOutcome extends Serializable {
 
 	/**
 	 * The submission was new and is recorded, pending payment.

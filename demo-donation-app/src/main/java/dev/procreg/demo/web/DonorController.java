@@ -1,5 +1,7 @@
 package dev.procreg.demo.web;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.procreg.demo.donation.Donation;
@@ -8,9 +10,11 @@ import dev.procreg.demo.donor.DonorView;
 import dev.procreg.demo.donor.SubmitResult;
 import dev.procreg.demo.flow.FlowInfo;
 import dev.procreg.demo.session.DonorSessions;
+import dev.procreg.demo.session.SessionInfo;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -50,6 +54,28 @@ public class DonorController {
 	}
 
 	/**
+	 * The donor's session, wherever it runs (in a cluster, on any node): its pid, node, start and
+	 * last activity.
+	 * @param donorId the donor
+	 * @return 200 with the session, or 404 with a problem detail when none runs
+	 */
+	@GetMapping("/session")
+	public ResponseEntity<?> session(@PathVariable String donorId) {
+		Optional<SessionInfo> session = this.donors.session(donorId);
+		if (session.isPresent()) {
+			return ResponseEntity.ok(session.get());
+		}
+		return noSession(donorId);
+	}
+
+	private static ResponseEntity<ProblemDetail> noSession(String donorId) {
+		return ResponseEntity.status(HttpStatus.NOT_FOUND)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(Problems.of(HttpStatus.NOT_FOUND, "No session", "donor " + Problems.echo(donorId)
+					+ " has no running session"));
+	}
+
+	/**
 	 * Ends the donor's session and flows.
 	 * @param donorId the donor
 	 * @return 204, or 404 with a problem detail when no session ran
@@ -59,9 +85,7 @@ public class DonorController {
 		if (this.donors.endSession(donorId)) {
 			return ResponseEntity.noContent().build();
 		}
-		return ResponseEntity.status(HttpStatus.NOT_FOUND)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.body(Problems.of(HttpStatus.NOT_FOUND, "No session", "donor " + donorId + " has no running session"));
+		return noSession(donorId);
 	}
 
 	/**

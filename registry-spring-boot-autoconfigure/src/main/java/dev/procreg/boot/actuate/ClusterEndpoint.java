@@ -198,7 +198,7 @@ public class ClusterEndpoint {
 	 * @param at when
 	 * @param kind NODE_UP, NODE_DOWN, MERGED or CONFLICT
 	 * @param node the node concerned
-	 * @param detail names purged, or the conflict
+	 * @param detail the claims this node removed from the name map, or the conflict
 	 */
 	public record EventDescriptor(Instant at, String kind, String node, String detail) {
 
