@@ -182,6 +182,10 @@ class ConsoleApiTests {
 				.until(() -> template.whereis(Session.class, "donor-7").orElse(null),
 						(found) -> found != null && !found.equals(first));
 			template.call(Session.class, "donor-7", "ping");
+			// a server counts the messages of a turn once the turn ends, after its replies went out
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> mvc.perform(get(API + "/processes/{pid}", second.toString()))
+					.andExpect(jsonPath("$.messagesHandled", greaterThanOrEqualTo(1))));
 			mvc.perform(get(API + "/processes/{pid}", second.toString()))
 				.andExpect(status().isOk())
 				.andExpect(jsonPath("$.keys[0]").value("console-sessions:donor-7"))
