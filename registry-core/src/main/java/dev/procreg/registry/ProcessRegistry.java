@@ -431,11 +431,17 @@ public final class ProcessRegistry<K, V> {
 	 * @return the number of entries
 	 */
 	public long count() {
+		long local = localCount();
+		return (this.cluster != null) ? local + this.cluster.remoteCount() : local;
+	}
+
+	/** @return the live entries of this node's processes, in O(partitions) */
+	private long localCount() {
 		long total = 0;
 		for (Partition<K, V> partition : this.partitions) {
 			total += partition.entries.sum();
 		}
-		return (this.cluster != null) ? total + this.cluster.remoteCount() : total;
+		return total;
 	}
 
 	/**
@@ -449,15 +455,11 @@ public final class ProcessRegistry<K, V> {
 	 * @return entries by node, this node included (with 0) and nodes with none left out
 	 */
 	public Map<NodeId, Long> countByNode() {
-		long local = 0;
-		for (Partition<K, V> partition : this.partitions) {
-			local += partition.entries.sum();
-		}
 		Map<NodeId, Long> counts = new HashMap<>();
 		if (this.cluster != null) {
 			this.cluster.forEachRemote((entry) -> counts.merge(entry.pid().nodeId(), 1L, Long::sum));
 		}
-		counts.put(this.runtime.nodeId(), local);
+		counts.put(this.runtime.nodeId(), localCount());
 		return counts;
 	}
 
