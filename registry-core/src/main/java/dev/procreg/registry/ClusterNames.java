@@ -132,13 +132,13 @@ final class ClusterNames<K, V> implements Replica {
 			}
 		}
 		this.claims.put(key, claim);
-		Registration<K, V> holder = partition.registerUnique(owner, key, value);
+		Pid holder = partition.registerUnique(owner, key, value);
 		if (holder != null) {
 			this.claims.remove(key, claim);
-			if (arbiter != null && !holder.pid.equals(owner.pid())) {
+			if (arbiter != null && !holder.equals(owner.pid())) {
 				arbiter.release(this.registry.name(), key, claim);
 			}
-			return holder.pid;
+			return holder;
 		}
 		return null;
 	}

@@ -7,29 +7,33 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.Pid;
+
 /**
  * The unique keys of one partition: a concurrent hash table whose nodes are the entries
- * themselves, with each slot's hash and key kept beside it. A {@code ConcurrentHashMap<K,
- * Registration>} makes a lookup walk slot → map node → key (→ its bytes), then the entry: four
- * dependent loads, each a cache miss when the table is large. Here slot {@code i} is three
- * arrays at {@code i}: the entry, its hash and its key. A lookup reads all three at once, then
- * the key (to compare) and the entry (for its liveness and pid) at once, then the key's bytes:
- * three levels of dependent loads instead of four, and no entry is read for a slot whose hash
- * differs. An entry, allocated by its process among that process's own objects, is far from the
- * other entries in memory; reading it beside the key, not before it, is what this layout buys.
+ * themselves, with each slot's hash, key and live owner's pid kept beside it. A
+ * {@code ConcurrentHashMap<K, Registration>} makes a lookup walk slot → map node → key (→ its
+ * bytes), then the entry for its liveness and pid: four or five levels of dependent loads, each a
+ * cache miss when the table is large. Here slot {@code i} is the entry and its key side by side
+ * in one array, its hash in a second and, while the entry is attached to a live owner, the
+ * owner's pid in a third. A lookup (whereis) and a refused register read the three at once, then
+ * the key and its bytes: they never read the entry, which its process allocated among its own
+ * objects, far from every other entry, nor the pid.
  *
  * <h2>Layout</h2>
- * Open addressing with linear probing: {@link Slots} holds three power-of-two arrays, and a key's
- * entry sits in the first free slot from {@code hash & (length - 1)} on when it is inserted, so
- * keys whose hashes collide sit side by side. An entry slot is {@code null} (never used), an
+ * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
+ * entry sits in the first free slot from {@code hash & (slots - 1)} on when it is inserted, so
+ * keys whose hashes collide sit side by side. An entry cell is {@code null} (never used), an
  * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
- * hash and key). Writers lock one of {@link #stripes}, chosen by {@code hash & (stripes - 1)}.
+ * hash and key); a pid is {@code null} or the pid of the entry's live owner. Writers lock one of
+ * {@link #stripes}, chosen by {@code hash & (stripes - 1)}.
  *
  * <h2>Invariants</h2>
  * <ol>
  * <li><b>Nothing is moved.</b> A slot goes {@code null} → reserved → entry, entry → tombstone,
  * tombstone → reserved → entry, or entry → an entry of the same key; never back to {@code null},
- * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.</li>
+ * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
+ * An entry is in a table once: a removed entry is never inserted again.</li>
  * <li><b>A key's writers are serialized</b> by its stripe lock, and only they write a slot that
  * holds one of its entries; a slot that is {@code null} or a tombstone is reserved by compare and
  * set, since writers of other stripes probe through it too, and only the reserving writer then
@@ -38,6 +42,13 @@ import org.jspecify.annotations.Nullable;
  * hash, and its key or one equal to it (a replacement of the same key keeps the slot). A reader
  * that read the entry with an acquire read sees them, or, when the entry was removed and the slot
  * reused meanwhile, those of a later entry; so it confirms a match on the entry itself.</li>
+ * <li><b>A slot's pid is set only while its entry is attached to a live owner</b>, and is that
+ * owner's pid: it is written only under the key's stripe (so a resize carries it over exactly),
+ * set by {@link #liveOwner} after the entry is attached, cleared by it when the entry is detached
+ * or before its owner is marked dead (both under the owner's lock), and cleared before the slot
+ * is given to another entry. A reader that reads the entry, then the pid, then the key, then the
+ * same entry again, saw one entry throughout (by 1), so the pid is that entry's, its owner was
+ * alive when the pid was read, and the key is the entry's.</li>
  * <li><b>A key is in at most one slot</b>, before the first {@code null} of its probe sequence:
  * a writer inserts only after probing up to that {@code null} without meeting the key, into that
  * {@code null} or a tombstone before it, and slots never become {@code null} again.</li>
@@ -46,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  * slots. It returns an entry that was there when read. It passes an entry whose slot's hash
  * differs: that entry is another key's, or (3) it was removed before the hash was read, and the
  * key was absent from that moment until it was inserted again. A miss means the key was absent
- * at some moment of the probe (by 1 and 4 an entry present throughout would have been met). A
+ * at some moment of the probe (by 1 and 5 an entry present throughout would have been met). A
  * table a resize replaced meanwhile is frozen as it was at that resize, a moment within the read.</li>
  * <li><b>There is always a {@code null} slot</b>, so every probe ends: an insert that would take
  * the used slots (entries, tombstones, reserved) over half of the table first rebuilds it, and at
@@ -67,21 +78,26 @@ class EntryTable<K, V> {
 
 	static final int STRIPES = 64;
 
-	private static final int MAX_CAPACITY = 1 << 30;
+	private static final int MAX_CAPACITY = 1 << 29;
 
 	private static final Registration<?, ?> TOMBSTONE = Registration.tombstone();
 
 	/** What a slot holds while its writer fills its hash and key; readers pass it. */
 	private static final Registration<?, ?> RESERVED = Registration.tombstone();
 
-	private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Registration[].class);
+	/** What {@link #livePid} answers when only the entry knows whether its owner is alive; no process's pid. */
+	static final Pid ASK_THE_ENTRY = Pid.of("entry-table.ask-the-entry", 0);
+
+	private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Object[].class);
+
+	private static final VarHandle PID = MethodHandles.arrayElementVarHandle(Pid[].class);
 
 	private volatile Slots slots;
 
-	/** The write locks; at most half as many as the slots (invariant 5). */
+	/** The write locks; at most half as many as the slots (invariant 6). */
 	private final Object[] stripes;
 
-	/** Entries (invariant 6). */
+	/** Entries (invariant 7). */
 	private final LongAdder count = new LongAdder();
 
 	/** Slots that are not {@code null}: entries and tombstones, changed under a stripe. */
@@ -116,7 +132,7 @@ class EntryTable<K, V> {
 
 	/**
 	 * The entry under {@code key}, or {@code null}: one volatile read of the table, then acquire
-	 * reads of the slots from the key's home on; no lock, no allocation (invariant 4).
+	 * reads of the slots from the key's home on; no lock, no allocation (invariant 6).
 	 */
 	@Nullable Registration<K, V> get(Object key) {
 		int hash = spread(key.hashCode());
@@ -126,18 +142,18 @@ class EntryTable<K, V> {
 	/** Probes {@code table} for {@code key}. Overridable only for a test's planted bug. */
 	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> find(Slots table, Object key, int hash) {
-		Registration<?, ?>[] entries = table.entries;
+		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
-		Object[] keys = table.keys;
-		int mask = entries.length - 1;
+		int mask = hashes.length - 1;
 		for (int i = hash & mask;; i = (i + 1) & mask) {
-			Registration<?, ?> entry = (Registration<?, ?>) SLOT.getAcquire(entries, i);
+			int at = 2 * i;
+			Registration<?, ?> entry = (Registration<?, ?>) CELL.getAcquire(cells, at);
 			if (entry == null) {
 				return null;
 			}
 			if (hashes[i] == hash) {
 				// the slot's key, not the entry's: both loads start before either is compared
-				Object slotKey = keys[i];
+				Object slotKey = cells[at + 1];
 				if ((slotKey == key || key.equals(slotKey)) && entry != TOMBSTONE && entry != RESERVED
 						&& (entry.key == slotKey || key.equals(entry.key))) {
 					return (Registration<K, V>) entry;
@@ -146,11 +162,46 @@ class EntryTable<K, V> {
 		}
 	}
 
-	private static boolean matches(Registration<?, ?> entry, Object key, int hash) {
-		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
+	/**
+	 * The pid of the live owner of {@code key}'s entry, read from the slot's pid (invariant 4)
+	 * without touching the entry: {@code null} when the key is absent, or {@link #ASK_THE_ENTRY}
+	 * when its slot has no pid (the entry is not attached yet, or its owner is dying), and only the
+	 * entry can tell. A sentinel rather than the entry, so that a caller tells the answers apart by
+	 * reference, without reading the object it got. No lock, no allocation.
+	 */
+	@Nullable Pid livePid(Object key) {
+		int hash = spread(key.hashCode());
+		return livePid(this.slots, key, hash);
 	}
 
-	/** @return the number of entries; exact when no write runs (invariant 6) */
+	/** Probes {@code table} for {@code key}'s live pid. Overridable only for a test's planted bug. */
+	@Nullable Pid livePid(Slots table, Object key, int hash) {
+		Object[] cells = table.cells;
+		int[] hashes = table.hashes;
+		int mask = hashes.length - 1;
+		for (int i = hash & mask;; i = (i + 1) & mask) {
+			int at = 2 * i;
+			Object entry = CELL.getAcquire(cells, at);
+			if (entry == null) {
+				return null;
+			}
+			if (hashes[i] == hash) {
+				// acquire reads in the order the argument of invariant 4 needs: entry, pid, key, entry
+				Pid pid = (Pid) PID.getAcquire(table.pids, i);
+				Object slotKey = CELL.getAcquire(cells, at + 1);
+				if (slotKey == key || key.equals(slotKey)) {
+					if (pid != null && CELL.getAcquire(cells, at) == entry) {
+						return pid; // one entry throughout, attached to a live owner when the pid was read
+					}
+					if (entry != TOMBSTONE && entry != RESERVED) {
+						return ASK_THE_ENTRY;
+					}
+				}
+			}
+		}
+	}
+
+	/** @return the number of entries; exact when no write runs (invariant 7) */
 	int size() {
 		return this.count.intValue();
 	}
@@ -162,9 +213,9 @@ class EntryTable<K, V> {
 	 */
 	@SuppressWarnings("unchecked")
 	void forEach(Consumer<? super Registration<K, V>> action) {
-		Registration<?, ?>[] table = this.slots.entries;
-		for (int i = 0; i < table.length; i++) {
-			Registration<?, ?> entry = (Registration<?, ?>) SLOT.getAcquire(table, i);
+		Object[] cells = this.slots.cells;
+		for (int at = 0; at < cells.length; at += 2) {
+			Object entry = CELL.getAcquire(cells, at);
 			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
 				action.accept((Registration<K, V>) entry);
 			}
@@ -172,6 +223,32 @@ class EntryTable<K, V> {
 	}
 
 	// ---- writes
+
+	/**
+	 * Sets or clears the pid cell of {@code entry}'s slot, under its key's stripe (invariant 4):
+	 * set when the entry was attached to its owner, cleared when it is detached or its owner is
+	 * about to be marked dead. Does nothing when the entry is no longer in the table.
+	 * @param entry an entry of this table
+	 * @param alive whether its owner is alive and it is attached
+	 */
+	void liveOwner(Registration<K, V> entry, boolean alive) {
+		int hash = entry.hash;
+		synchronized (this.stripes[hash & (this.stripes.length - 1)]) {
+			Slots slots = this.slots;
+			Object[] cells = slots.cells;
+			int mask = slots.hashes.length - 1;
+			for (int i = hash & mask;; i = (i + 1) & mask) {
+				Object found = CELL.getAcquire(cells, 2 * i);
+				if (found == null) {
+					return;
+				}
+				if (found == entry) {
+					PID.setRelease(slots.pids, i, alive ? entry.pid : null);
+					return;
+				}
+			}
+		}
+	}
 
 	/**
 	 * Replaces the entry under {@code key} by what {@code remapping} makes of it, under the key's
@@ -191,14 +268,14 @@ class EntryTable<K, V> {
 			int capacity;
 			synchronized (stripe) {
 				Slots slots = this.slots;
-				Registration<?, ?>[] table = slots.entries;
-				capacity = table.length;
+				Object[] cells = slots.cells;
+				capacity = slots.hashes.length;
 				int mask = capacity - 1;
 				int tombstone = -1;
 				int i = hash & mask;
 				Registration<?, ?> found;
 				for (;; i = (i + 1) & mask) {
-					found = (Registration<?, ?>) SLOT.getAcquire(table, i);
+					found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
 					if (found == null || matches(found, key, hash)) {
 						break;
 					}
@@ -208,7 +285,7 @@ class EntryTable<K, V> {
 				}
 				Registration<K, V> existing = (Registration<K, V>) found;
 				if (existing == null && this.used.sum() >= capacity >>> 1 && capacity < MAX_CAPACITY) {
-					// an insert might take the used slots over half: rebuild first (invariant 5); before
+					// an insert might take the used slots over half: rebuild first (invariant 6); before
 					// the function, which runs once, and whatever the function then decides
 				}
 				else {
@@ -220,10 +297,12 @@ class EntryTable<K, V> {
 						throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
 					}
 					if (existing != null) {
+						// the old entry's pid goes before the slot is another entry's (invariant 4)
+						PID.setRelease(slots.pids, i, null);
 						if (result != null) {
-							slots.keys[i] = result.key; // an equal key, maybe another object (invariant 3)
+							cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
 						}
-						SLOT.setRelease(table, i, (result != null) ? result : TOMBSTONE);
+						CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
 						if (result == null) {
 							this.count.decrement();
 						}
@@ -239,6 +318,10 @@ class EntryTable<K, V> {
 		}
 	}
 
+	private static boolean matches(Registration<?, ?> entry, Object key, int hash) {
+		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
+	}
+
 	/** What a function makes of a key's current entry, under the key's stripe lock. */
 	@FunctionalInterface
 	interface Remapping<K, V> {
@@ -250,26 +333,27 @@ class EntryTable<K, V> {
 	/**
 	 * Puts a new entry in the first free slot (tombstone or {@code null}) from {@code from} on:
 	 * writers of other stripes may claim the same slot, so each claim reserves it by compare and
-	 * set, and a lost one probes on (invariants 2 and 6); the winner fills the slot's hash and key,
-	 * then publishes the entry.
+	 * set, and a lost one probes on (invariants 2 and 7); the winner fills the slot's hash and key,
+	 * then publishes the entry. A free slot's pid cell is already clear (invariant 4).
 	 */
 	private void claim(Slots slots, int from, Registration<?, ?> entry) {
-		Registration<?, ?>[] table = slots.entries;
-		int mask = table.length - 1;
+		Object[] cells = slots.cells;
+		int mask = slots.hashes.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
-			Registration<?, ?> slot = (Registration<?, ?>) SLOT.getAcquire(table, i);
+			int at = 2 * i;
+			Object slot = CELL.getAcquire(cells, at);
 			boolean reserved = false;
 			if (slot == TOMBSTONE) {
-				reserved = SLOT.compareAndSet(table, i, TOMBSTONE, RESERVED);
+				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
 			}
-			else if (slot == null && SLOT.compareAndSet(table, i, (Registration<?, ?>) null, RESERVED)) {
+			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
 				this.used.increment();
 				reserved = true;
 			}
 			if (reserved) {
 				slots.hashes[i] = entry.hash;
-				slots.keys[i] = entry.key;
-				SLOT.setRelease(table, i, entry);
+				cells[at + 1] = entry.key;
+				CELL.setRelease(cells, at, entry);
 				return;
 			}
 		}
@@ -289,55 +373,75 @@ class EntryTable<K, V> {
 			}
 			return;
 		}
-		Registration<?, ?>[] table = this.slots.entries;
-		if (table.length != capacity) {
+		Slots current = this.slots;
+		if (current.hashes.length != capacity) {
 			return; // another writer rebuilt it first
 		}
 		long entries = this.count.sum();
 		int length = (entries < capacity >>> 2 || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
 		Slots next = new Slots(length);
-		for (Registration<?, ?> entry : table) {
-			// every stripe is held: no slot is reserved
+		Object[] cells = current.cells;
+		for (int i = 0; i < capacity; i++) {
+			// every stripe is held: no slot is reserved, and no pid changes
+			Object entry = cells[2 * i];
 			if (entry != null && entry != TOMBSTONE) {
-				place(next, entry);
+				place(next, (Registration<?, ?>) entry, current.pids[i]);
 			}
 		}
 		this.used.reset();
 		this.used.add(entries);
+		RegistryFaults.beforeRebuildPublished();
 		this.slots = next;
 	}
 
 	/**
-	 * Puts an entry in the first {@code null} slot from its home in a table no reader sees yet.
-	 * Overridable only for a test's planted bug.
+	 * Puts an entry, with its pid cell, in the first {@code null} slot from its home in a table no
+	 * reader sees yet. Overridable only for a test's planted bug.
 	 */
-	void place(Slots next, Registration<?, ?> entry) {
-		int mask = next.entries.length - 1;
+	void place(Slots next, Registration<?, ?> entry, @Nullable Pid pid) {
+		int mask = next.hashes.length - 1;
 		int i = entry.hash & mask;
-		while (next.entries[i] != null) {
+		while (next.cells[2 * i] != null) {
 			i = (i + 1) & mask;
 		}
 		next.hashes[i] = entry.hash;
-		next.keys[i] = entry.key;
-		next.entries[i] = entry;
+		next.pids[i] = pid;
+		next.cells[2 * i + 1] = entry.key;
+		next.cells[2 * i] = entry;
 	}
 
 	/**
-	 * One table: slot {@code i} is {@code entries[i]}, with the hash and key of its entry beside it
-	 * (invariant 3). Published whole, through {@link EntryTable#slots}.
+	 * One table: slot {@code i} is {@code cells[2i]} (its entry) and {@code cells[2i + 1]} (the
+	 * entry's key, invariant 3), side by side, with {@code hashes[i]} and {@code pids[i]} (its live
+	 * owner's pid, invariant 4). The pids have an array of their own, typed, so that a pid read
+	 * from it is a {@code Pid} without a cast: a cast would read the pid's class, a cache miss of
+	 * its own in a large table. Published whole, through {@link EntryTable#slots}.
 	 */
 	static final class Slots {
 
-		final Registration<?, ?>[] entries;
+		final @Nullable Object[] cells;
 
 		final int[] hashes;
 
-		final @Nullable Object[] keys;
+		final @Nullable Pid[] pids;
 
 		Slots(int length) {
-			this.entries = new Registration<?, ?>[length];
+			this.cells = new Object[2 * length];
 			this.hashes = new int[length];
-			this.keys = new Object[length];
+			this.pids = new Pid[length];
+		}
+
+		/** @return the number of slots */
+		int length() {
+			return this.hashes.length;
+		}
+
+		@Nullable Object entry(int slot) {
+			return this.cells[2 * slot];
+		}
+
+		@Nullable Object key(int slot) {
+			return this.cells[2 * slot + 1];
 		}
 
 	}

@@ -68,13 +68,13 @@ class Partition<K, V> {
 
 	// ---- unique keys
 
-	/** @return null when registered, or the entry of the live owner that holds the key */
-	@Nullable Registration<K, V> registerUnique(Owner owner, K key, @Nullable V value) {
-		// a key held by a live owner is refused without a lock or an allocation: the entry was in
-		// the table when read, and its owner, alive now, was alive then (liveness only ever ends),
-		// so the key was held at that moment; a dead owner's entry takes the locked path below
-		Registration<K, V> held = this.uniques.get(key);
-		if (held != null && held.live()) {
+	/** @return null when registered, or the pid of the live owner that holds the key */
+	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
+		// a key held by a live owner is refused without a lock, and without reading its entry: the
+		// slot's pid says that its owner was alive and held the key at that read; a dead owner's
+		// entry, or one not attached yet, takes the locked path below
+		Pid held = this.uniques.livePid(key);
+		if (held != null && held != EntryTable.ASK_THE_ENTRY) {
 			this.conflicts.increment();
 			return held;
 		}
@@ -93,7 +93,7 @@ class Partition<K, V> {
 		});
 		if (current != entry) {
 			this.conflicts.increment();
-			return current;
+			return current.pid;
 		}
 		RegistryFaults.afterWrite();
 		// the owner may have died after the write (no reader saw it alive with this entry): undone then
@@ -115,6 +115,20 @@ class Partition<K, V> {
 	@Nullable Registration<K, V> unique(K key) {
 		Registration<K, V> entry = this.uniques.get(key);
 		return (entry != null && entry.live()) ? entry : null;
+	}
+
+	/**
+	 * The pid of the live owner of a unique key: the read {@code whereis} makes, which reads the
+	 * entry only when its slot has no copy of a live owner's pid. Overridable only for a test's
+	 * planted bug.
+	 */
+	@Nullable Pid uniquePid(K key) {
+		Pid pid = this.uniques.livePid(key);
+		return (pid != EntryTable.ASK_THE_ENTRY) ? pid : pidIfLive(this.uniques.get(key));
+	}
+
+	private static @Nullable Pid pidIfLive(@Nullable Registration<?, ?> entry) {
+		return (entry != null && entry.live()) ? entry.pid : null;
 	}
 
 	boolean unregisterUnique(Owner owner, K key) {

@@ -237,8 +237,8 @@ public final class ProcessRegistry<K, V> {
 				Pid holder = this.cluster.register(partitionOfKey(key), owner, key, value);
 				return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 			}
-			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
-			return (holder != null) ? holder.refusal() : REGISTERED;
+			Pid holder = partitionOfKey(key).registerUnique(owner, key, value);
+			return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 		}
 		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
 		return REGISTERED;
@@ -252,8 +252,7 @@ public final class ProcessRegistry<K, V> {
 			if (this.cluster != null) {
 				return this.cluster.register(partitionOfKey(key), owner, key, value);
 			}
-			Registration<K, V> holder = partitionOfKey(key).registerUnique(owner, key, value);
-			return (holder != null) ? holder.pid : null;
+			return partitionOfKey(key).registerUnique(owner, key, value);
 		}
 		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
 		return null;
@@ -380,9 +379,9 @@ public final class ProcessRegistry<K, V> {
 		if (this.options.keys() != Keys.UNIQUE) {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		Registration<K, V> entry = partitionOfKey(key).unique(key);
-		if (entry != null) {
-			return entry.pid;
+		Pid pid = partitionOfKey(key).uniquePid(key);
+		if (pid != null) {
+			return pid;
 		}
 		return (this.cluster != null) ? this.cluster.whereis(key) : null;
 	}

@@ -10,8 +10,9 @@ import dev.procreg.process.internal.Owner;
 /**
  * One entry of a registry: the key, the owner process and the value. It is also the owner's
  * exit hook and, for a unique key, the node of its partition's {@link EntryTable}, so one object
- * sits in the table, is what a lookup reads, and takes the entry out when its owner exits;
- * unregistering a key of a process with many keys costs O(1).
+ * sits in the table, is what reads of the value read, and takes the entry out when its owner
+ * exits; unregistering a key of a process with many keys costs O(1). {@code whereis} and a refused
+ * register do not read it while its slot holds its owner's pid ({@link #liveOwner}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -28,13 +29,6 @@ class Registration<K, V> extends ExitHook {
 	final Owner owner;
 
 	volatile @Nullable V value;
-
-	/**
-	 * The answer to every register this entry refuses, made at the first: a refused register
-	 * allocates nothing, so a key contended by many callers makes no garbage. Immutable, so a
-	 * racy first write is harmless.
-	 */
-	private RegisterResult.@Nullable AlreadyRegistered refusal;
 
 	final K key;
 
@@ -81,15 +75,6 @@ class Registration<K, V> extends ExitHook {
 		return this.attachedAlive || this.owner.isAlive();
 	}
 
-	final RegisterResult.AlreadyRegistered refusal() {
-		RegisterResult.AlreadyRegistered made = this.refusal;
-		if (made == null) {
-			made = new RegisterResult.AlreadyRegistered(this.pid);
-			this.refusal = made;
-		}
-		return made;
-	}
-
 	final RegistryEntry<K, V> toEntry() {
 		return new RegistryEntry<>(this.key, this.pid, this.value);
 	}
@@ -97,18 +82,26 @@ class Registration<K, V> extends ExitHook {
 	@Override
 	protected final void attached() {
 		this.attachedAlive = true;
+		liveOwner(true);
 	}
 
 	@Override
 	protected final void detached() {
 		this.attachedAlive = false;
+		liveOwner(false);
 	}
 
-	/** Not final only for a test's planted bug (a copy left set at the death). */
+	/** Not final only for a test's planted bug (copies left set at the death). */
 	@Override
 	protected void ownerDying() {
 		this.attachedAlive = false;
+		liveOwner(false);
 		this.partition.ownerDying();
+	}
+
+	/** Sets or clears the copy of "attached to a live owner" in the entry's slot, under the owner's lock. */
+	void liveOwner(boolean alive) {
+		this.partition.uniques.liveOwner(this, alive);
 	}
 
 	@Override
@@ -148,6 +141,11 @@ class Registration<K, V> extends ExitHook {
 
 		Duplicate(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 			super(partition, key, owner, value);
+		}
+
+		/** A duplicate key's entry is in its bucket, not in a slot: its own copy is the only one. */
+		@Override
+		void liveOwner(boolean alive) {
 		}
 
 	}

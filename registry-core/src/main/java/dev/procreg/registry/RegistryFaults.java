@@ -3,7 +3,7 @@ package dev.procreg.registry;
 /**
  * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
  * this package to force an interleaving deterministically (a kill between a table write and the
- * owner's attach; a read between a death and its cleanup).
+ * owner's attach; a read between a death and its cleanup; a death while a table is rebuilt).
  */
 final class RegistryFaults {
 
@@ -11,6 +11,9 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable beforeCleanup = () -> {
+	};
+
+	static volatile Runnable beforeRebuildPublished = () -> {
 	};
 
 	private RegistryFaults() {
@@ -24,10 +27,16 @@ final class RegistryFaults {
 		beforeCleanup.run();
 	}
 
+	static void beforeRebuildPublished() {
+		beforeRebuildPublished.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
 		beforeCleanup = () -> {
+		};
+		beforeRebuildPublished = () -> {
 		};
 	}
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.Owner;
 import dev.procreg.testing.LincheckProgress;
@@ -40,15 +41,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(LincheckProgress.class)
 public class EntryTableLincheckTests {
 
-	/** Every entry's owner: the table never looks at it, but an entry needs one. Made before any check runs. */
+	/**
+	 * The entries' owners, one per tag, so that a pid read from a slot tells which entry it came
+	 * from; the table never asks them anything. Made before any check runs.
+	 */
 	private static @Nullable ProcessRuntime runtime;
 
-	private static @Nullable Owner owner;
+	private static final Owner[] owners = new Owner[3];
 
 	@BeforeAll
-	static void startOwner() {
+	static void startOwners() {
 		runtime = ProcessRuntime.start();
-		owner = idleOwner(runtime);
+		for (int i = 0; i < owners.length; i++) {
+			owners[i] = idleOwner(runtime);
+		}
 	}
 
 	@AfterAll
@@ -73,7 +79,12 @@ public class EntryTableLincheckTests {
 
 	}
 
-	/** The table under test; an entry's value is the tag it was written with. */
+	/**
+	 * The table under test; an entry's value is the tag it was written with, and its owner is the
+	 * tag's. {@code mark} sets the pid cell of a key's entry, as attaching it to a live owner does,
+	 * and {@code pid} is the read {@code whereis} makes: the owner's pid from the slot, or the entry
+	 * when the slot has none. Both answer the tag, so a pid from another key's entry shows.
+	 */
 	public static class TableCore {
 
 		final EntryTable<Key, Integer> table;
@@ -87,8 +98,8 @@ public class EntryTableLincheckTests {
 		}
 
 		private Registration<Key, Integer> entry(int key, int tag) {
-			// the table reads an entry's key and hash only: no partition needed
-			return new Registration<>(null, new Key(key), owner, tag);
+			// the table reads an entry's key, hash and pid only: no partition needed
+			return new Registration<>(null, new Key(key), owners[tag], tag);
 		}
 
 		private static int tag(@Nullable Registration<Key, Integer> entry) {
@@ -133,6 +144,38 @@ public class EntryTableLincheckTests {
 			return tag(this.table.get(new Key(key)));
 		}
 
+		/** @return the tag of the entry whose slot now carries its owner's pid, or -1 */
+		@Operation
+		public int mark(@Param(gen = IntGen.class, conf = "0:5") int key) {
+			int[] marked = { -1 };
+			this.table.compute(new Key(key), (existing) -> {
+				if (existing != null) {
+					this.table.liveOwner(existing, true);
+					marked[0] = existing.value;
+				}
+				return existing;
+			});
+			return marked[0];
+		}
+
+		/** @return the tag of the owner whose pid the read found, or -1 */
+		@Operation
+		public int pid(@Param(gen = IntGen.class, conf = "0:5") int key) {
+			Object found = this.table.livePid(new Key(key));
+			if (found == null) {
+				return -1;
+			}
+			if (found == EntryTable.ASK_THE_ENTRY) {
+				return get(key);
+			}
+			for (int tag = 0; tag < owners.length; tag++) {
+				if (owners[tag].pid() == found) {
+					return tag;
+				}
+			}
+			throw new IllegalStateException("not an owner's pid: " + found);
+		}
+
 	}
 
 	/** The sequential specification. */
@@ -160,6 +203,14 @@ public class EntryTableLincheckTests {
 			return (tag != null) ? tag : -1;
 		}
 
+		public int mark(int key) {
+			return get(key);
+		}
+
+		public int pid(int key) {
+			return get(key);
+		}
+
 	}
 
 	// ---- planted bugs
@@ -171,9 +222,9 @@ public class EntryTableLincheckTests {
 			super(new EntryTable<>(2) {
 
 				@Override
-				void place(EntryTable.Slots next, Registration<?, ?> entry) {
-					if (next.entries[entry.hash & (next.entries.length - 1)] == null) {
-						super.place(next, entry);
+				void place(EntryTable.Slots next, Registration<?, ?> entry, @Nullable Pid pid) {
+					if (next.entry(entry.hash & (next.length() - 1)) == null) {
+						super.place(next, entry, pid);
 					}
 				}
 
@@ -190,8 +241,9 @@ public class EntryTableLincheckTests {
 
 				@Override
 				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
-					Registration<?, ?> home = table.entries[hash & (table.entries.length - 1)];
-					return (home != null && home.key != null && home.key.equals(key)) ? super.find(table, key, hash) : null;
+					Object home = table.entry(hash & (table.length() - 1));
+					return (home instanceof Registration<?, ?> entry && entry.key != null && entry.key.equals(key))
+							? super.find(table, key, hash) : null;
 				}
 
 			});
@@ -212,14 +264,45 @@ public class EntryTableLincheckTests {
 				@Override
 				@SuppressWarnings("unchecked")
 				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
-					int mask = table.entries.length - 1;
+					int mask = table.length() - 1;
 					for (int i = hash & mask;; i = (i + 1) & mask) {
-						Registration<?, ?> entry = table.entries[i];
+						Registration<?, ?> entry = (Registration<?, ?>) table.entry(i);
 						if (entry == null) {
 							return null;
 						}
-						if (table.hashes[i] == hash && key.equals(table.keys[i]) && entry.key != null) {
+						if (table.hashes[i] == hash && key.equals(table.key(i)) && entry.key != null) {
 							return (Registration<Key, Integer>) entry;
+						}
+					}
+				}
+
+			});
+		}
+
+	}
+
+	/**
+	 * A pid read that trusts the pid and key beside a slot without reading the slot's entry again:
+	 * when the entry is removed and its slot reused by a colliding key between the two reads, it
+	 * returns one key's owner as the other's.
+	 */
+	public static class UncheckedPidCore extends TableCore {
+
+		public UncheckedPidCore() {
+			super(new EntryTable<>(2) {
+
+				@Override
+				@Nullable Pid livePid(EntryTable.Slots table, Object key, int hash) {
+					int mask = table.length() - 1;
+					for (int i = hash & mask;; i = (i + 1) & mask) {
+						if (table.entry(i) == null) {
+							return null;
+						}
+						if (table.hashes[i] == hash) {
+							Pid pid = table.pids[i];
+							if (key.equals(table.key(i)) && pid != null) {
+								return pid;
+							}
 						}
 					}
 				}
@@ -259,6 +342,17 @@ public class EntryTableLincheckTests {
 		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0)),
 				List.of(List.of(actor("get", 1), actor("get", 1)), List.of(actor("remove", 0), actor("putIfAbsent", 1, 1))),
 				List.of(actor("get", 0), actor("get", 1)), null));
+		// the same with a pid in the slot: read from the slot of a key that leaves, reused by a colliding key
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 1, 1), actor("mark", 1)),
+				List.of(List.of(actor("pid", 0), actor("pid", 1)),
+						List.of(actor("remove", 1), actor("putIfAbsent", 0, 0), actor("mark", 0))),
+				List.of(actor("pid", 0), actor("pid", 1)), null));
+		// marked keys carried across the doubling to 8 while the other thread reads their pids
+		options.addCustomScenario(new ExecutionScenario(
+				List.of(actor("putIfAbsent", 0, 0), actor("mark", 0), actor("putIfAbsent", 1, 1), actor("mark", 1)),
+				List.of(List.of(actor("putIfAbsent", 2, 2), actor("replace", 0, 2), actor("mark", 0)),
+						List.of(actor("pid", 1), actor("pid", 0), actor("pid", 0))),
+				List.of(actor("pid", 0), actor("pid", 1), actor("pid", 2)), null));
 		return options;
 	}
 
@@ -303,6 +397,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedReadThatSkipsCollisions() {
 		assertThatThrownBy(() -> LinChecker.check(SkippingReadCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedPidReadThatTrustsAReusedSlot() {
+		assertThatThrownBy(() -> LinChecker.check(UncheckedPidCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 

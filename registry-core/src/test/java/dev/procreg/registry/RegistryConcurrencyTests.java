@@ -128,6 +128,116 @@ class RegistryConcurrencyTests {
 		noStaleReadsOverManyTrials(ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("d").withPartitions(2)));
 	}
 
+	/**
+	 * A unique key's slot carries its live owner's pid, which a death clears and a table rebuild
+	 * carries over: deaths racing rebuilds must never leave a dead owner's pid where {@code whereis}
+	 * or a refused register would find it. A churn of short-lived keys fills the table with
+	 * tombstones, so it is rebuilt again and again, and 20,000 held keys make each rebuild long.
+	 */
+	@Test
+	void deathsRacingTableRebuildsLeaveNoDeadPidToFind() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("rebuilt"));
+		Owner keeper = idleOwner(this.runtime);
+		for (int i = 0; i < 20_000; i++) {
+			registry.register(keeper, "held-" + i, "v");
+		}
+		Owner churner = idleOwner(this.runtime);
+		Owner registrar = idleOwner(this.runtime);
+		AtomicBoolean stop = new AtomicBoolean();
+		Future<Integer> churn = this.pool.submit(() -> {
+			int writes = 0;
+			while (!stop.get()) {
+				String key = "churn-" + writes++;
+				registry.register(churner, key, "v");
+				registry.unregister(churner, key);
+			}
+			return writes;
+		});
+		int trials = 5_000;
+		List<String> stale = new ArrayList<>();
+		AtomicReference<@Nullable String> dyingKey = new AtomicReference<>();
+		AtomicReference<@Nullable Pid> dyingPid = new AtomicReference<>();
+		// the reads run in the window a read can see: the owner is dead, its entry not removed yet
+		RegistryFaults.beforeCleanup = () -> {
+			String key = dyingKey.get();
+			Pid pid = dyingPid.get();
+			if (registry.whereis(key).filter(pid::equals).isPresent()) {
+				stale.add("whereis " + key);
+			}
+			Pid holder = registry.register(registrar, key, "v");
+			if (pid.equals(holder)) {
+				stale.add("refused register " + key);
+			}
+			else if (holder == null) {
+				registry.unregister(registrar, key);
+			}
+		};
+		for (int i = 0; i < trials; i++) {
+			Owner owner = idleOwner(this.runtime);
+			String key = "k" + (i % 16);
+			assertThat(registry.register(owner, key, "v")).isNull();
+			dyingKey.set(key);
+			dyingPid.set(owner.pid());
+			this.runtime.exit(owner.pid(), ExitReason.KILL);
+			assertThat(this.runtime.isAlive(owner.pid())).isFalse();
+		}
+		stop.set(true);
+		assertThat(churn.get(20, TimeUnit.SECONDS)).as("churn writes").isGreaterThan(trials);
+		assertThat(stale).as("dead pids found in %d trials", trials).isEmpty();
+		assertThat(registry.count()).isEqualTo(20_000);
+	}
+
+	/**
+	 * The same race pinned: an owner dies while its entry's table is being rebuilt, after the
+	 * rebuild copied the entry's slot (pid included) and before it publishes the new table. The
+	 * death must clear the pid in the table readers will use: it waits for the rebuild (it needs
+	 * the key's stripe, which the rebuild holds), and a read after the new table is out, while the
+	 * dead owner's entry is still there, finds no pid of it.
+	 */
+	@Test
+	void aDeathDuringATableRebuildLeavesNoPidInTheNewTable() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("rebuilt"));
+		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
+		Owner registrar = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		AtomicReference<@Nullable Thread> killer = new AtomicReference<>();
+		CountDownLatch published = new CountDownLatch(1);
+		RegistryFaults.beforeRebuildPublished = () -> {
+			if (killer.get() != null) {
+				return;
+			}
+			Thread started = Thread.ofPlatform().unstarted(() -> this.runtime.exit(owner.pid(), ExitReason.KILL));
+			killer.set(started);
+			started.start();
+			// the killer waits for the stripes (a death that respects the rebuild), waits in the cleanup
+			// for the new table, or is done: the rebuild goes on in every case
+			await().atMost(Await.LONG)
+				.until(() -> started.getState() == Thread.State.BLOCKED
+						|| started.getState() == Thread.State.TIMED_WAITING || !started.isAlive());
+		};
+		List<String> stale = new ArrayList<>();
+		RegistryFaults.beforeCleanup = () -> {
+			Await.latch(published);
+			if (registry.whereis("k").filter(owner.pid()::equals).isPresent()) {
+				stale.add("whereis");
+			}
+			Pid holder = registry.register(registrar, "k", "v");
+			if (owner.pid().equals(holder)) {
+				stale.add("refused register");
+			}
+		};
+		for (int i = 0; killer.get() == null; i++) {
+			registry.register(filler, "fill-" + i, "v");
+		}
+		published.countDown();
+		killer.get().join(TimeUnit.SECONDS.toMillis(20));
+		assertThat(killer.get().isAlive()).as("the kill finished").isFalse();
+		assertThat(this.runtime.isAlive(owner.pid())).isFalse();
+		assertThat(stale).as("reads that found the dead owner after the rebuild").isEmpty();
+		assertThat(registry.whereis("k")).contains(registrar.pid());
+	}
+
 	@Test
 	void aReadBetweenDeathAndCleanupSeesNothingUnique() {
 		readBetweenDeathAndCleanup(ProcessRegistry.start(this.runtime, RegistryOptions.unique("u")));

@@ -2,9 +2,11 @@ package dev.procreg.registry;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.Pid;
+
 /**
  * A planted bug for the registry's suites to prove their power: the real partition, but its unique
- * read skips the owner's liveness, so a lookup may return a dead owner.
+ * reads skip the owner's liveness, so a lookup may return a dead owner.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -18,6 +20,12 @@ final class StaleReadPartition<K, V> extends Partition<K, V> {
 	@Override
 	@Nullable Registration<K, V> unique(K key) {
 		return this.uniques.get(key);
+	}
+
+	@Override
+	@Nullable Pid uniquePid(K key) {
+		Registration<K, V> entry = this.uniques.get(key);
+		return (entry != null) ? entry.pid : null;
 	}
 
 }
