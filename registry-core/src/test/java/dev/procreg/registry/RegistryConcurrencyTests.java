@@ -172,16 +172,20 @@ class RegistryConcurrencyTests {
 				registry.unregister(registrar, key);
 			}
 		};
-		for (int i = 0; i < trials; i++) {
-			Owner owner = idleOwner(this.runtime);
-			String key = "k" + (i % 16);
-			assertThat(registry.register(owner, key, "v")).isNull();
-			dyingKey.set(key);
-			dyingPid.set(owner.pid());
-			this.runtime.exit(owner.pid(), ExitReason.KILL);
-			assertThat(this.runtime.isAlive(owner.pid())).isFalse();
+		try {
+			for (int i = 0; i < trials; i++) {
+				Owner owner = idleOwner(this.runtime);
+				String key = "k" + (i % 16);
+				assertThat(registry.register(owner, key, "v")).isNull();
+				dyingKey.set(key);
+				dyingPid.set(owner.pid());
+				this.runtime.exit(owner.pid(), ExitReason.KILL);
+				assertThat(this.runtime.isAlive(owner.pid())).isFalse();
+			}
 		}
-		stop.set(true);
+		finally {
+			stop.set(true);
+		}
 		assertThat(churn.get(20, TimeUnit.SECONDS)).as("churn writes").isGreaterThan(trials);
 		assertThat(stale).as("dead pids found in %d trials", trials).isEmpty();
 		assertThat(registry.count()).isEqualTo(20_000);
