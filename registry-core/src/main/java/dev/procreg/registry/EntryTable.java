@@ -15,8 +15,8 @@ import dev.procreg.process.Pid;
  * {@code ConcurrentHashMap<K, Registration>} makes a lookup walk slot → map node → key (→ its
  * bytes), then the entry for its liveness and pid: four or five levels of dependent loads, each a
  * cache miss when the table is large. Here slot {@code i} is the entry and its key side by side
- * in one array, its hash in a second and, while the entry is attached to a live owner, the
- * owner's pid in a third. A lookup (whereis) and a refused register read the three at once, then
+ * in one array, its hash in a second and, while the entry's owner is alive, the owner's pid in a
+ * third. A lookup (whereis) and a refused register read the three at once, then
  * the key and its bytes: they never read the entry, which its process allocated among its own
  * objects, far from every other entry, nor the pid.
  *
@@ -42,13 +42,15 @@ import dev.procreg.process.Pid;
  * hash, and its key or one equal to it (a replacement of the same key keeps the slot). A reader
  * that read the entry with an acquire read sees them, or, when the entry was removed and the slot
  * reused meanwhile, those of a later entry; so it confirms a match on the entry itself.</li>
- * <li><b>A slot's pid is set only while its entry is attached to a live owner</b>, and is that
- * owner's pid: it is written only under the key's stripe (so a resize carries it over exactly),
- * set by {@link #liveOwner} after the entry is attached, cleared by it when the entry is detached
- * or before its owner is marked dead (both under the owner's lock), and cleared before the slot
- * is given to another entry. A reader that reads the entry, then the pid, then the key, then the
- * same entry again, saw one entry throughout (by 1), so the pid is that entry's, its owner was
- * alive when the pid was read, and the key is the entry's.</li>
+ * <li><b>A slot's pid is set only while its entry's owner is alive</b>, and is that owner's pid.
+ * It is written only under the key's stripe (so a resize carries it over exactly): {@link #compute}
+ * sets it, just after it publishes a new entry, while its caller holds the owner's lock and has
+ * seen the owner alive (so the owner stays alive at least until the entry is attached as its exit
+ * hook); {@link #clearPid} clears it when the entry is detached or before its owner is marked dead
+ * (both under the owner's lock); and {@code compute} clears it before the slot holds another
+ * entry. A reader that reads the entry, then the pid, then the key, then the same entry again,
+ * saw one entry throughout (by 1), so the pid is that entry's, its owner was alive when the pid
+ * was read, and the key is the entry's.</li>
  * <li><b>A key is in at most one slot</b>, before the first {@code null} of its probe sequence:
  * a writer inserts only after probing up to that {@code null} without meeting the key, into that
  * {@code null} or a tombstone before it, and slots never become {@code null} again.</li>
@@ -165,7 +167,7 @@ class EntryTable<K, V> {
 	/**
 	 * The pid of the live owner of {@code key}'s entry, read from the slot's pid (invariant 4)
 	 * without touching the entry: {@code null} when the key is absent, or {@link #ASK_THE_ENTRY}
-	 * when its slot has no pid (the entry is not attached yet, or its owner is dying), and only the
+	 * when its slot has no pid (the entry is being written, detached, or its owner is dying), and only the
 	 * entry can tell. A sentinel rather than the entry, so that a caller tells the answers apart by
 	 * reference, without reading the object it got. No lock, no allocation.
 	 */
@@ -191,7 +193,7 @@ class EntryTable<K, V> {
 				Object slotKey = CELL.getAcquire(cells, at + 1);
 				if (slotKey == key || key.equals(slotKey)) {
 					if (pid != null && CELL.getAcquire(cells, at) == entry) {
-						return pid; // one entry throughout, attached to a live owner when the pid was read
+						return pid; // one entry throughout, whose owner was alive when the pid was read
 					}
 					if (entry != TOMBSTONE && entry != RESERVED) {
 						return ASK_THE_ENTRY;
@@ -225,13 +227,12 @@ class EntryTable<K, V> {
 	// ---- writes
 
 	/**
-	 * Sets or clears the pid cell of {@code entry}'s slot, under its key's stripe (invariant 4):
-	 * set when the entry was attached to its owner, cleared when it is detached or its owner is
-	 * about to be marked dead. Does nothing when the entry is no longer in the table.
+	 * Clears the pid cell of {@code entry}'s slot, under its key's stripe (invariant 4): when the
+	 * entry is detached, or its owner is about to be marked dead, both under the owner's lock. Does
+	 * nothing when the entry is no longer in the table.
 	 * @param entry an entry of this table
-	 * @param alive whether its owner is alive and it is attached
 	 */
-	void liveOwner(Registration<K, V> entry, boolean alive) {
+	void clearPid(Registration<K, V> entry) {
 		int hash = entry.hash;
 		synchronized (this.stripes[hash & (this.stripes.length - 1)]) {
 			Slots slots = this.slots;
@@ -243,7 +244,7 @@ class EntryTable<K, V> {
 					return;
 				}
 				if (found == entry) {
-					PID.setRelease(slots.pids, i, alive ? entry.pid : null);
+					PID.setRelease(slots.pids, i, null);
 					return;
 				}
 			}
@@ -257,7 +258,9 @@ class EntryTable<K, V> {
 	 * and it runs once per call.
 	 * @param key the key
 	 * @param remapping gets the current entry or {@code null}; returns it unchanged, a new entry of
-	 * the same key, or {@code null} to remove it; if it throws, the table is unchanged
+	 * the same key, or {@code null} to remove it; if it throws, the table is unchanged. A new entry's
+	 * slot gets its owner's pid (invariant 4): the caller holds that owner's lock, has seen it alive,
+	 * and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
 	@SuppressWarnings("unchecked")
@@ -308,8 +311,12 @@ class EntryTable<K, V> {
 						}
 					}
 					else {
-						claim(slots, (tombstone >= 0) ? tombstone : i, result);
+						i = claim(slots, (tombstone >= 0) ? tombstone : i, result);
 						this.count.increment();
+					}
+					if (result != null) {
+						// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
+						PID.setRelease(slots.pids, i, result.pid);
 					}
 					return result;
 				}
@@ -335,8 +342,9 @@ class EntryTable<K, V> {
 	 * writers of other stripes may claim the same slot, so each claim reserves it by compare and
 	 * set, and a lost one probes on (invariants 2 and 7); the winner fills the slot's hash and key,
 	 * then publishes the entry. A free slot's pid cell is already clear (invariant 4).
+	 * @return the slot it took
 	 */
-	private void claim(Slots slots, int from, Registration<?, ?> entry) {
+	private int claim(Slots slots, int from, Registration<?, ?> entry) {
 		Object[] cells = slots.cells;
 		int mask = slots.hashes.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
@@ -354,7 +362,7 @@ class EntryTable<K, V> {
 				slots.hashes[i] = entry.hash;
 				cells[at + 1] = entry.key;
 				CELL.setRelease(cells, at, entry);
-				return;
+				return i;
 			}
 		}
 	}
@@ -382,10 +390,11 @@ class EntryTable<K, V> {
 		Slots next = new Slots(length);
 		Object[] cells = current.cells;
 		for (int i = 0; i < capacity; i++) {
-			// every stripe is held: no slot is reserved, and no pid changes
+			// every stripe is held: no slot is reserved, and no pid changes; the hash and key come
+			// from the slot (invariant 3), so the copy reads the arrays in order and never an entry
 			Object entry = cells[2 * i];
 			if (entry != null && entry != TOMBSTONE) {
-				place(next, (Registration<?, ?>) entry, current.pids[i]);
+				place(next, entry, cells[2 * i + 1], current.hashes[i], current.pids[i]);
 			}
 		}
 		this.used.reset();
@@ -395,18 +404,18 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * Puts an entry, with its pid cell, in the first {@code null} slot from its home in a table no
-	 * reader sees yet. Overridable only for a test's planted bug.
+	 * Puts an entry, with its key, hash and pid cell, in the first {@code null} slot from its home
+	 * in a table no reader sees yet. Overridable only for a test's planted bug.
 	 */
-	void place(Slots next, Registration<?, ?> entry, @Nullable Pid pid) {
+	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
 		int mask = next.hashes.length - 1;
-		int i = entry.hash & mask;
+		int i = hash & mask;
 		while (next.cells[2 * i] != null) {
 			i = (i + 1) & mask;
 		}
-		next.hashes[i] = entry.hash;
+		next.hashes[i] = hash;
 		next.pids[i] = pid;
-		next.cells[2 * i + 1] = entry.key;
+		next.cells[2 * i + 1] = key;
 		next.cells[2 * i] = entry;
 	}
 

@@ -23,9 +23,11 @@ import dev.procreg.process.internal.Owner;
  * so two live owners never hold one key.</li>
  * <li>Reads treat an entry whose owner is dead as absent. Once {@code isAlive} is false for a
  * process, no read returns it, whether or not its exit hooks have run yet.</li>
- * <li>An entry is attached to its owner as an exit hook after it is written. If the owner died
- * in between, the attach fails and the writer removes the entry itself; otherwise the hook
- * removes it after the owner's death, or a new owner replaces it first. Whoever takes it out of
+ * <li>An entry is attached to its owner as an exit hook after it is written. A unique key's
+ * writer holds the owner's lock from before the write (having seen the owner alive) until the
+ * attach, so the owner cannot die in between; a duplicate key's writer does not, and if the
+ * owner died in between, the attach fails and the writer removes the entry itself. Otherwise the
+ * hook removes it after the owner's death, or a new owner replaces it first. Whoever takes it out of
  * the table tells its end, exactly once.</li>
  * <li>Events are published under the key's lock (its {@link EntryTable} stripe for a unique key,
  * its bucket's bin lock for a duplicate one), at the step that makes them true, so a
@@ -72,38 +74,49 @@ class Partition<K, V> {
 	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
 		// a key held by a live owner is refused without a lock, and without reading its entry: the
 		// slot's pid says that its owner was alive and held the key at that read; a dead owner's
-		// entry, or one not attached yet, takes the locked path below
+		// entry, or one whose slot has no pid, takes the locked path below
 		Pid held = this.uniques.livePid(key);
 		if (held != null && held != EntryTable.ASK_THE_ENTRY) {
 			this.conflicts.increment();
 			return held;
 		}
 		Registration<K, V> entry = newUnique(key, owner, value);
-		Registration<K, V> current = this.uniques.compute(key, (existing) -> {
-			if (existing != null) {
-				if (existing.owner.isAlive()) {
-					return existing;
-				}
-				// a dead owner's entry whose exit hook has not run yet: its end is told now, so
-				// that the key's events replay its true history (the old owner leaves, then the new comes)
-				ended(existing, deathReason(existing));
+		Registration<K, V> current;
+		// the write and the attach under the owner's lock: the owner, seen alive here, cannot die
+		// before its entry is attached, so the slot can carry its pid from the write on (EntryTable's
+		// invariant 4) and a death always finds the entry among its hooks
+		synchronized (owner) {
+			if (!owner.isAlive()) {
+				// a dead owner writes nothing; it is refused by a live holder, as any register is
+				return uniquePid(key);
 			}
-			registered(entry);
-			return entry;
-		});
-		if (current != entry) {
-			this.conflicts.increment();
-			return current.pid;
+			current = this.uniques.compute(key, (existing) -> claim(existing, entry));
+			if (current == entry) {
+				RegistryFaults.afterWrite();
+				if (owner.attachOrRun(entry)) {
+					this.entries.increment();
+				}
+				return null;
+			}
 		}
-		RegistryFaults.afterWrite();
-		// the owner may have died after the write (no reader saw it alive with this entry): undone then
-		if (owner.attachOrRun(entry)) {
-			this.entries.increment();
-		}
-		return null;
+		this.conflicts.increment();
+		return current.pid;
 	}
 
-	/** A unique key's new entry. Overridable only for a test's planted bug. */
+	/** Under the key's stripe: {@code entry} takes the key unless a live owner holds it. */
+	private static <K, V> Registration<K, V> claim(@Nullable Registration<K, V> existing, Registration<K, V> entry) {
+		if (existing != null) {
+			if (existing.owner.isAlive()) {
+				return existing;
+			}
+			// a dead owner's entry whose exit hook has not run yet: its end is told now, so that the
+			// key's events replay its true history (the old owner leaves, then the new comes)
+			entry.partition.ended(existing, deathReason(existing));
+		}
+		entry.partition.registered(entry);
+		return entry;
+	}
+
 	Registration<K, V> newUnique(K key, Owner owner, @Nullable V value) {
 		return new Registration<>(this, key, owner, value);
 	}

@@ -12,7 +12,7 @@ import dev.procreg.process.internal.Owner;
  * exit hook and, for a unique key, the node of its partition's {@link EntryTable}, so one object
  * sits in the table, is what reads of the value read, and takes the entry out when its owner
  * exits; unregistering a key of a process with many keys costs O(1). {@code whereis} and a refused
- * register do not read it while its slot holds its owner's pid ({@link #liveOwner}).
+ * register do not read it while its slot holds its owner's pid (see {@link EntryTable}).
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -81,27 +81,27 @@ class Registration<K, V> extends ExitHook {
 
 	@Override
 	protected final void attached() {
+		// the slot's pid is in already: it was written with the entry, under the owner's lock
 		this.attachedAlive = true;
-		liveOwner(true);
 	}
 
 	@Override
 	protected final void detached() {
 		this.attachedAlive = false;
-		liveOwner(false);
+		clearPid();
 	}
 
 	/** Not final only for a test's planted bug (copies left set at the death). */
 	@Override
 	protected void ownerDying() {
 		this.attachedAlive = false;
-		liveOwner(false);
+		clearPid();
 		this.partition.ownerDying();
 	}
 
-	/** Sets or clears the copy of "attached to a live owner" in the entry's slot, under the owner's lock. */
-	void liveOwner(boolean alive) {
-		this.partition.uniques.liveOwner(this, alive);
+	/** Clears the owner's pid from the entry's slot, under the owner's lock. */
+	void clearPid() {
+		this.partition.uniques.clearPid(this);
 	}
 
 	@Override
@@ -145,7 +145,7 @@ class Registration<K, V> extends ExitHook {
 
 		/** A duplicate key's entry is in its bucket, not in a slot: its own copy is the only one. */
 		@Override
-		void liveOwner(boolean alive) {
+		void clearPid() {
 		}
 
 	}

@@ -81,8 +81,9 @@ public class EntryTableLincheckTests {
 
 	/**
 	 * The table under test; an entry's value is the tag it was written with, and its owner is the
-	 * tag's. {@code mark} sets the pid cell of a key's entry, as attaching it to a live owner does,
-	 * and {@code pid} is the read {@code whereis} makes: the owner's pid from the slot, or the entry
+	 * tag's, alive throughout, so every entry written carries its owner's pid in its slot, as a
+	 * registration does. {@code unmark} clears that pid, as a detach or a death does, and
+	 * {@code pid} is the read {@code whereis} makes: the owner's pid from the slot, or the entry
 	 * when the slot has none. Both answer the tag, so a pid from another key's entry shows.
 	 */
 	public static class TableCore {
@@ -144,18 +145,15 @@ public class EntryTableLincheckTests {
 			return tag(this.table.get(new Key(key)));
 		}
 
-		/** @return the tag of the entry whose slot now carries its owner's pid, or -1 */
+		/** @return the tag of the entry whose slot's pid this cleared, as a detach does, or -1 */
 		@Operation
-		public int mark(@Param(gen = IntGen.class, conf = "0:5") int key) {
-			int[] marked = { -1 };
-			this.table.compute(new Key(key), (existing) -> {
-				if (existing != null) {
-					this.table.liveOwner(existing, true);
-					marked[0] = existing.value;
-				}
-				return existing;
-			});
-			return marked[0];
+		public int unmark(@Param(gen = IntGen.class, conf = "0:5") int key) {
+			Registration<Key, Integer> entry = this.table.get(new Key(key));
+			if (entry == null) {
+				return -1;
+			}
+			this.table.clearPid(entry);
+			return entry.value;
 		}
 
 		/** @return the tag of the owner whose pid the read found, or -1 */
@@ -203,7 +201,7 @@ public class EntryTableLincheckTests {
 			return (tag != null) ? tag : -1;
 		}
 
-		public int mark(int key) {
+		public int unmark(int key) {
 			return get(key);
 		}
 
@@ -222,9 +220,9 @@ public class EntryTableLincheckTests {
 			super(new EntryTable<>(2) {
 
 				@Override
-				void place(EntryTable.Slots next, Registration<?, ?> entry, @Nullable Pid pid) {
-					if (next.entry(entry.hash & (next.length() - 1)) == null) {
-						super.place(next, entry, pid);
+				void place(EntryTable.Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+					if (next.entry(hash & (next.length() - 1)) == null) {
+						super.place(next, entry, key, hash, pid);
 					}
 				}
 
@@ -343,14 +341,14 @@ public class EntryTableLincheckTests {
 				List.of(List.of(actor("get", 1), actor("get", 1)), List.of(actor("remove", 0), actor("putIfAbsent", 1, 1))),
 				List.of(actor("get", 0), actor("get", 1)), null));
 		// the same with a pid in the slot: read from the slot of a key that leaves, reused by a colliding key
-		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 1, 1), actor("mark", 1)),
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 1, 1)),
 				List.of(List.of(actor("pid", 0), actor("pid", 1)),
-						List.of(actor("remove", 1), actor("putIfAbsent", 0, 0), actor("mark", 0))),
+						List.of(actor("remove", 1), actor("putIfAbsent", 0, 0), actor("unmark", 0))),
 				List.of(actor("pid", 0), actor("pid", 1)), null));
-		// marked keys carried across the doubling to 8 while the other thread reads their pids
-		options.addCustomScenario(new ExecutionScenario(
-				List.of(actor("putIfAbsent", 0, 0), actor("mark", 0), actor("putIfAbsent", 1, 1), actor("mark", 1)),
-				List.of(List.of(actor("putIfAbsent", 2, 2), actor("replace", 0, 2), actor("mark", 0)),
+		// keys with pids carried across the doubling to 8, one replaced and one unmarked on the
+		// way, while the other thread reads their pids
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0), actor("putIfAbsent", 1, 1)),
+				List.of(List.of(actor("putIfAbsent", 2, 2), actor("replace", 0, 2), actor("unmark", 1)),
 						List.of(actor("pid", 1), actor("pid", 0), actor("pid", 0))),
 				List.of(actor("pid", 0), actor("pid", 1), actor("pid", 2)), null));
 		return options;

@@ -278,9 +278,47 @@ class RegistryConcurrencyTests {
 		assertThat(registry.count()).isEqualTo(registry.keys() == Keys.DUPLICATE ? 1 : 0);
 	}
 
+	/**
+	 * A unique key's write and attach run under the owner's lock, and the slot carries the
+	 * owner's pid from the write on: a kill that comes between the two must wait for the attach,
+	 * then take the entry out with the owner's other hooks. Were the kill let through, the pid
+	 * would stay in the slot with no hook to clear it, and reads would return a dead pid.
+	 */
 	@Test
-	void aKillBetweenWriteAndAttachLeavesNoEntryUnique() {
-		killBetweenWriteAndAttach(ProcessRegistry.start(this.runtime, RegistryOptions.unique("u")));
+	void aKillRacingAUniqueWriteWaitsForTheAttachAndLeavesNoEntry() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
+		Owner owner = idleOwner(this.runtime);
+		AtomicBoolean writtenAndVisible = new AtomicBoolean();
+		AtomicReference<Thread> killer = new AtomicReference<>();
+		AtomicReference<Future<?>> kill = new AtomicReference<>();
+		List<String> deadPidReads = new CopyOnWriteArrayList<>();
+		RegistryFaults.afterWrite = () -> {
+			writtenAndVisible.set(registry.keyCount() == 1);
+			kill.set(this.pool.submit(() -> {
+				killer.set(Thread.currentThread());
+				this.runtime.exit(owner.pid(), ExitReason.KILL);
+			}));
+			// the kill either goes through now or waits for the owner's lock
+			await().atMost(java.time.Duration.ofSeconds(20))
+				.until(() -> kill.get().isDone()
+						|| (killer.get() != null && killer.get().getState() == Thread.State.BLOCKED));
+			if (!owner.isAlive()) {
+				deadPidReads.addAll(readsReturning(registry, "k", owner.pid()));
+			}
+		};
+		registry.register(owner, "k", "v");
+		RegistryFaults.reset();
+		kill.get().get(20, TimeUnit.SECONDS);
+		assertThat(writtenAndVisible).as("the kill came after the table write").isTrue();
+		assertThat(deadPidReads).as("reads that returned the owner killed between the write and the attach")
+			.isEmpty();
+		assertThat(owner.isAlive()).isFalse();
+		assertThat(readsReturning(registry, "k", owner.pid())).isEmpty();
+		assertThat(registry.count()).isZero();
+		assertThat(registry.keyCount()).as("no leftover entry").isZero();
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(next, "k", "w")).isNull();
+		assertThat(registry.lookup("k")).extracting(RegistryEntry::pid).containsExactly(next.pid());
 	}
 
 	@Test

@@ -32,7 +32,11 @@ import dev.procreg.process.ProcessRuntime;
  *
  * <h2>Lock</h2>
  * The process's monitor guards the hooks and the transition to dead. Nothing blocks while
- * holding it, and no code holds two processes' locks at once.
+ * holding it, and no code holds two processes' locks at once. A core that must write an entry
+ * and attach its hook as one step that the death cannot split (a registry's unique key, whose
+ * slot carries the owner's pid from the write on) holds the monitor around both
+ * ({@code synchronized (owner)}, then {@link #attachOrRun} inside, reentrantly), and takes only
+ * its own leaf locks under it.
  */
 public abstract class Owner {
 
