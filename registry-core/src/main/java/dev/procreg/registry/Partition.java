@@ -93,6 +93,8 @@ class Partition<K, V> {
 			current = this.uniques.compute(key, (existing) -> claim(existing, entry));
 			if (current == entry) {
 				RegistryFaults.afterWrite();
+				// only code run re-entrantly on this thread (a test's fault point) could kill the
+				// owner here: the attach then fails and the entry is taken out at once
 				if (owner.attachOrRun(entry)) {
 					this.entries.increment();
 				}
@@ -117,6 +119,7 @@ class Partition<K, V> {
 		return entry;
 	}
 
+	/** A unique key's new entry. Overridable only for a test's planted bug. */
 	Registration<K, V> newUnique(K key, Owner owner, @Nullable V value) {
 		return new Registration<>(this, key, owner, value);
 	}
