@@ -46,9 +46,9 @@ import dev.procreg.process.Pid;
  * It is written only under the key's stripe (so a resize carries it over exactly): {@link #compute}
  * sets it, just after it publishes a new entry, while its caller holds the owner's lock and has
  * seen the owner alive (so the owner stays alive at least until the entry is attached as its exit
- * hook); {@link #clearPid} clears it when the entry is detached or before its owner is marked dead
- * (both under the owner's lock); and {@code compute} clears it before the slot holds another
- * entry. A reader that reads the entry, then the pid, then the key, then the same entry again,
+ * hook); {@link #clearPid} clears it before the owner is marked dead (under the owner's lock);
+ * and {@code compute} clears it before the slot holds another entry or a tombstone (an
+ * unregister holds the owner's lock from the entry's detach to that removal). A reader that reads the entry, then the pid, then the key, then the same entry again,
  * saw one entry throughout (by 1), so the pid is that entry's, its owner was alive when the pid
  * was read, and the key is the entry's.</li>
  * <li><b>A key is in at most one slot</b>, before the first {@code null} of its probe sequence:
@@ -167,7 +167,7 @@ class EntryTable<K, V> {
 	/**
 	 * The pid of the live owner of {@code key}'s entry, read from the slot's pid (invariant 4)
 	 * without touching the entry: {@code null} when the key is absent, or {@link #ASK_THE_ENTRY}
-	 * when its slot has no pid (the entry is being written, detached, or its owner is dying), and only the
+	 * when its slot has no pid (the entry is being written, or its owner is dying), and only the
 	 * entry can tell. A sentinel rather than the entry, so that a caller tells the answers apart by
 	 * reference, without reading the object it got. No lock, no allocation.
 	 */
@@ -227,9 +227,9 @@ class EntryTable<K, V> {
 	// ---- writes
 
 	/**
-	 * Clears the pid cell of {@code entry}'s slot, under its key's stripe (invariant 4): when the
-	 * entry is detached, or its owner is about to be marked dead, both under the owner's lock. Does
-	 * nothing when the entry is no longer in the table.
+	 * Clears the pid cell of {@code entry}'s slot, under its key's stripe (invariant 4): when its
+	 * owner is about to be marked dead, under the owner's lock. Does nothing when the entry is no
+	 * longer in the table.
 	 * @param entry an entry of this table
 	 */
 	void clearPid(Registration<K, V> entry) {

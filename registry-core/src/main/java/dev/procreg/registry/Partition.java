@@ -149,17 +149,25 @@ class Partition<K, V> {
 
 	boolean unregisterUnique(Owner owner, K key) {
 		Registration<K, V> entry = this.uniques.get(key);
-		if (entry == null || entry.owner != owner || !owner.detach(entry)) {
+		if (entry == null || entry.owner != owner) {
 			return false;
 		}
-		this.entries.decrement();
-		this.uniques.compute(key, (existing) -> {
-			if (existing != entry) {
-				return existing;
+		// the detach and the removal under the owner's lock, as a register's write and attach: the
+		// owner cannot die in between, when no hook would clear the slot's pid; the removal clears it
+		synchronized (owner) {
+			if (!owner.detach(entry)) {
+				return false;
 			}
-			ended(entry, null);
-			return null;
-		});
+			RegistryFaults.afterDetach();
+			this.entries.decrement();
+			this.uniques.compute(key, (existing) -> {
+				if (existing != entry) {
+					return existing;
+				}
+				ended(entry, null);
+				return null;
+			});
+		}
 		return true;
 	}
 

@@ -87,8 +87,8 @@ class Registration<K, V> extends ExitHook {
 
 	@Override
 	protected final void detached() {
+		// the slot's pid stays: the unregister holds the owner's lock and removes the entry next
 		this.attachedAlive = false;
-		clearPid();
 	}
 
 	/** Not final only for a test's planted bug (copies left set at the death). */
@@ -99,7 +99,7 @@ class Registration<K, V> extends ExitHook {
 		this.partition.ownerDying();
 	}
 
-	/** Clears the owner's pid from the entry's slot, under the owner's lock. */
+	/** Clears the owner's pid from the entry's slot before the owner is marked dead, under its lock. */
 	void clearPid() {
 		this.partition.uniques.clearPid(this);
 	}

@@ -3,7 +3,8 @@ package dev.procreg.registry;
 /**
  * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
  * this package to force an interleaving deterministically (a kill between a table write and the
- * owner's attach; a read between a death and its cleanup; a death while a table is rebuilt).
+ * owner's attach, or between a detach and the removal; a read between a death and its cleanup;
+ * a death while a table is rebuilt).
  */
 final class RegistryFaults {
 
@@ -14,6 +15,9 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable beforeRebuildPublished = () -> {
+	};
+
+	static volatile Runnable afterDetach = () -> {
 	};
 
 	private RegistryFaults() {
@@ -31,12 +35,18 @@ final class RegistryFaults {
 		beforeRebuildPublished.run();
 	}
 
+	static void afterDetach() {
+		afterDetach.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
 		beforeCleanup = () -> {
 		};
 		beforeRebuildPublished = () -> {
+		};
+		afterDetach = () -> {
 		};
 	}
 

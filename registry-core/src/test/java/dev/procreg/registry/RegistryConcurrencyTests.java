@@ -289,30 +289,79 @@ class RegistryConcurrencyTests {
 		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
 		Owner owner = idleOwner(this.runtime);
 		AtomicBoolean writtenAndVisible = new AtomicBoolean();
-		AtomicReference<Thread> killer = new AtomicReference<>();
-		AtomicReference<Future<?>> kill = new AtomicReference<>();
-		List<String> deadPidReads = new CopyOnWriteArrayList<>();
+		KillRace race = new KillRace(registry, owner);
 		RegistryFaults.afterWrite = () -> {
 			writtenAndVisible.set(registry.keyCount() == 1);
-			kill.set(this.pool.submit(() -> {
-				killer.set(Thread.currentThread());
-				this.runtime.exit(owner.pid(), ExitReason.KILL);
-			}));
-			// the kill either goes through now or waits for the owner's lock
-			await().atMost(java.time.Duration.ofSeconds(20))
-				.until(() -> kill.get().isDone()
-						|| (killer.get() != null && killer.get().getState() == Thread.State.BLOCKED));
-			if (!owner.isAlive()) {
-				deadPidReads.addAll(readsReturning(registry, "k", owner.pid()));
-			}
+			race.killNow();
 		};
 		registry.register(owner, "k", "v");
 		RegistryFaults.reset();
-		kill.get().get(20, TimeUnit.SECONDS);
+		race.awaitKill();
 		assertThat(writtenAndVisible).as("the kill came after the table write").isTrue();
-		assertThat(deadPidReads).as("reads that returned the owner killed between the write and the attach")
+		assertThat(race.deadPidReads).as("reads that returned the owner killed between the write and the attach")
 			.isEmpty();
 		assertKilledOwnerLeftNothing(registry, owner);
+	}
+
+	/**
+	 * An unregister holds the owner's lock from the detach until the entry leaves its slot: a
+	 * kill in between must wait. Were it let through, the detached entry would be no hook of the
+	 * dying owner, its slot's pid would stay until the removal, and reads would return a dead pid.
+	 */
+	@Test
+	void aKillRacingAUniqueUnregisterWaitsForTheRemoval() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
+		Owner owner = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		KillRace race = new KillRace(registry, owner);
+		RegistryFaults.afterDetach = race::killNow;
+		assertThat(registry.unregister(owner, "k")).isTrue();
+		RegistryFaults.reset();
+		race.awaitKill();
+		assertThat(race.deadPidReads).as("reads that returned the owner killed between the detach and the removal")
+			.isEmpty();
+		assertKilledOwnerLeftNothing(registry, owner);
+	}
+
+	/**
+	 * A kill of {@code owner} started from a fault point on another thread: it either goes
+	 * through at once, or waits for the owner's lock that the faulting step holds. If it went
+	 * through, the reads made then must not return the dead owner.
+	 */
+	private final class KillRace {
+
+		final ProcessRegistry<String, String> registry;
+
+		final Owner owner;
+
+		final AtomicReference<Thread> killer = new AtomicReference<>();
+
+		final AtomicReference<Future<?>> kill = new AtomicReference<>();
+
+		final List<String> deadPidReads = new CopyOnWriteArrayList<>();
+
+		KillRace(ProcessRegistry<String, String> registry, Owner owner) {
+			this.registry = registry;
+			this.owner = owner;
+		}
+
+		void killNow() {
+			this.kill.set(RegistryConcurrencyTests.this.pool.submit(() -> {
+				this.killer.set(Thread.currentThread());
+				RegistryConcurrencyTests.this.runtime.exit(this.owner.pid(), ExitReason.KILL);
+			}));
+			await().atMost(java.time.Duration.ofSeconds(20))
+				.until(() -> this.kill.get().isDone()
+						|| (this.killer.get() != null && this.killer.get().getState() == Thread.State.BLOCKED));
+			if (!this.owner.isAlive()) {
+				this.deadPidReads.addAll(readsReturning(this.registry, "k", this.owner.pid()));
+			}
+		}
+
+		void awaitKill() throws Exception {
+			this.kill.get().get(20, TimeUnit.SECONDS);
+		}
+
 	}
 
 	@Test
