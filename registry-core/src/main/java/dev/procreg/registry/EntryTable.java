@@ -23,7 +23,14 @@ import dev.procreg.process.Pid;
  * <h2>Layout</h2>
  * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
  * entry sits in the first free slot from {@code hash & (slots - 1)} on when it is inserted, so
- * keys whose hashes collide sit side by side. An entry cell is {@code null} (never used), an
+ * keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
+ * hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share
+ * the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
+ * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
+ * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3),
+ * a miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
+ * In registration order such a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
+ * 0.6–0.7× with every bit scrambled (benchmark README). An entry cell is {@code null} (never used), an
  * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
  * hash and key); a pid is {@code null} or the pid of the entry's live owner. Writers lock one of
  * {@link #stripes}, chosen by {@code hash & (stripes - 1)}.
@@ -122,12 +129,18 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A key's hash: its {@code hashCode} scrambled (Fibonacci multiply, high half folded down) so
-	 * that the low bits, which pick the slot and the stripe, depend on every bit of it.
+	 * A key's hash: its {@code hashCode}'s low four bits kept, the rest scrambled (Fibonacci
+	 * multiply, high half folded down) so that the bits above the four, which pick a run of 16
+	 * slots, depend on every bit above them. Keys whose hash codes differ only in the low four bits
+	 * ({@code session-40} to {@code session-49}, the integers 32 to 47) sit in one run, as in a
+	 * {@code ConcurrentHashMap}'s bins: a lookup in registration order reads each cache line of
+	 * the slot arrays once for up to 16 keys instead of once per key. Scrambling every bit would
+	 * scatter them over the table. The price is longer probes where hash codes are dense (see the
+	 * class comment).
 	 */
 	static int spread(int hashCode) {
-		int h = hashCode * 0x9E3779B9;
-		return h ^ (h >>> 16);
+		int h = (hashCode >>> 4) * 0x9E3779B9;
+		return ((h ^ (h >>> 16)) << 4) | (hashCode & 15);
 	}
 
 	// ---- reads

@@ -66,11 +66,11 @@ public class EntryTableLincheckTests {
 	 * A key whose hash code it shares with its pair: 0 and 1, 2 and 3, 4 and 5. Chosen so that
 	 * with two stripes, 0, 1, 4 and 5 take stripe 0 and 2 and 3 stripe 1; with 4 slots, 0, 1, 4 and
 	 * 5 have home slot 0 and 2 and 3 slot 1, so they probe into each other's; with 8 slots their
-	 * homes are 0, 5 and 4.
+	 * homes are 0, 5 and 4 (a hash code below 16 is its own spread hash).
 	 */
 	record Key(int id) {
 
-		private static final int[] HASH_CODES = { 0, 0, 3, 3, 2, 2 };
+		private static final int[] HASH_CODES = { 0, 0, 5, 5, 4, 4 };
 
 		@Override
 		public int hashCode() {
