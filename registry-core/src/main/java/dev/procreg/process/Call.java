@@ -11,8 +11,9 @@ import dev.procreg.process.internal.Owner;
 
 /**
  * One call in flight, the {@link From} a server's {@code handleCall} gets: it carries the request
- * to the server through the mailbox, is the server's exit hook while the call is pending, and is
- * what the caller parks on. One object per call.
+ * to the server through the mailbox and is what the caller parks on. One object per call. The
+ * server's exit fails it: through the server's one exit hook while it is queued or handled, and
+ * as an exit hook of its own once {@code handleCall} deferred its reply ({@link #deferOn}).
  *
  * <p>A call's reply never goes through the caller's mailbox: the first of reply, server exit and
  * timeout settles the call with one compare-and-set on {@code outcome}, and whatever comes later
@@ -50,6 +51,12 @@ non-sealed class Call extends ExitHook implements From {
 	private volatile @Nullable Object outcome;
 
 	private volatile boolean parked;
+
+	/**
+	 * The server that kept this call past its {@code handleCall} (a deferred reply), attached to
+	 * it as its exit hook until the call settles; {@code null} for a call answered at once.
+	 */
+	private volatile @Nullable ServerProcess deferredOn;
 
 	Call(Object request, @Nullable Pid caller) {
 		this.request = request;
@@ -92,21 +99,59 @@ non-sealed class Call extends ExitHook implements From {
 		return false;
 	}
 
-	/** What follows the one step that settled the call: wakes the caller if it parked. */
+	/**
+	 * What follows the one step that settled the call: a deferred call leaves its server's
+	 * hooks, and the caller is woken if it parked.
+	 */
 	void settled(Object result) {
+		leaveServer();
 		if (this.parked) {
 			LockSupport.unpark(this.waiter);
 		}
 	}
 
+	/**
+	 * The server's {@code handleCall} returned without settling the call (its reply comes later,
+	 * from any thread): until then the call is the server's exit hook, so that the server's exit
+	 * fails it. A call taken from the mailbox was no hook until here: its server's own exit hook
+	 * covers the calls queued and the one being handled ({@link ServerProcess}).
+	 * @param server the server keeping the call
+	 */
+	void deferOn(ServerProcess server) {
+		this.deferredOn = server;
+		if (!server.attach(this)) {
+			ExitReason reason = server.exitReason();
+			fail(server.pid, (reason != null) ? reason : ExitReason.NOPROC);
+		}
+		else if (settled()) {
+			server.detach(this); // settled between the check and the attach, whose detach found nothing
+		}
+	}
+
 	/** The caller's deadline passed: settles the call as timed out, unless something came first. */
 	boolean expire() {
-		return claim(TIMED_OUT);
+		return giveUp(TIMED_OUT);
 	}
 
 	/** The caller was interrupted and gives up: settles the call, unless something came first. */
 	boolean abandon() {
-		return claim(ABANDONED);
+		return giveUp(ABANDONED);
+	}
+
+	private boolean giveUp(Object how) {
+		if (claim(how)) {
+			leaveServer();
+			return true;
+		}
+		return false;
+	}
+
+	/** A settled call that its server kept past {@code handleCall} is no longer its exit hook. */
+	private void leaveServer() {
+		ServerProcess server = this.deferredOn;
+		if (server != null) {
+			server.detach(this);
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -143,6 +144,31 @@ class Mailbox extends MailboxPadding {
 			NEXT.setRelease(this, null);
 		}
 		return item;
+	}
+
+	/**
+	 * Visits the queued messages (not the set-aside ones) from any thread, while senders add and
+	 * the consumer takes: a dying server's exit hook finds its waiting calls this way. Every
+	 * message queued throughout the visit and linked before it began is met; one taken meanwhile
+	 * may be missed (its taker has it). Taking the first message ever unlinks the mailbox's own
+	 * stub, so a walk that ends there starts again from the new head.
+	 * @param action what to do with each message
+	 */
+	final void forEachQueued(Consumer<Object> action) {
+		MailboxLink node = (MailboxLink) HEAD.getAcquire(this);
+		for (;;) {
+			for (Node next; (next = (Node) NEXT.getAcquire(node)) != null; node = next) {
+				Object item = next.item;
+				if (item != null) {
+					action.accept(item);
+				}
+			}
+			MailboxLink head = (MailboxLink) HEAD.getAcquire(this);
+			if (node != this || head == this) {
+				return;
+			}
+			node = head;
+		}
 	}
 
 	/** @return whether no message is queued (set-aside ones aside) */

@@ -489,6 +489,11 @@ final class RemoteSignals implements NodeLink {
 			this.server = server;
 		}
 
+		/** Already the server's exit hook, from its arrival on until it settles. */
+		@Override
+		void deferOn(ServerProcess server) {
+		}
+
 		@Override
 		void settled(Object result) {
 			this.server.detach(this);

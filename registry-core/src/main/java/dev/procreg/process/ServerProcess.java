@@ -10,6 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.procreg.process.internal.ExitHook;
+import dev.procreg.process.internal.Owner;
+
 /**
  * The process behind a {@link GenServer}. Its callbacks run only on a virtual thread of its own,
  * started when a message arrives; an idle server holds no thread.
@@ -95,6 +98,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private byte spinMisses;
 
 
+	/**
+	 * The call whose {@code handleCall} runs, set by the server's thread before it checks that the
+	 * server is alive and runs the callback: the server's exit hook fails it ({@link PendingCalls}).
+	 */
+	private volatile @Nullable Call handling;
+
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
 	@SuppressWarnings("unused") // through LEFT
 	private volatile @Nullable CountDownLatch left;
@@ -132,6 +141,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		super(runtime, serial);
 		this.server = (GenServer<Object>) server;
 		server.bind(this);
+		attach(new PendingCalls());
 	}
 
 	// ---- start
@@ -232,17 +242,21 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		long nanos = ProcessRuntime.nanos(timeout);
 		long start = System.nanoTime();
-		Call from = new Call(request, (caller != null) ? caller.pid : null);
-		if (!attach(from)) {
+		if (!isAlive()) {
 			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
+		}
+		Call from = new Call(request, (caller != null) ? caller.pid : null);
+		// no exit hook per call: a death after this delivery finds the call in the mailbox or as
+		// the one being handled (PendingCalls); one before it, or during the hook's walk, is seen here
+		if (!deliver(from) || !isAlive()) {
+			ExitReason reason = exitReason();
+			from.fail(this.pid, (reason != null) ? reason : ExitReason.NOPROC);
 		}
 		boolean platform = !Thread.currentThread().isVirtual();
 		try {
-			deliver(from);
 			return from.await(name, start, nanos, timeout, platform ? platformSpin() : virtualSpin());
 		}
 		finally {
-			detach(from);
 			if (platform) {
 				spun(from.parked());
 			}
@@ -445,6 +459,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 			GenServer.Result<Object> result;
 			if (message instanceof Call call) {
 				from = call;
+				// published before the liveness check (and read by the exit hook after the death's
+				// write): a death that missed this call in the mailbox either sees it here or is seen
+				this.handling = call;
+				if (!isAlive()) {
+					return;
+				}
 				result = this.server.handleCall(call.request, call, this.state);
 				check(result, "handleCall");
 			}
@@ -471,6 +491,15 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		catch (Throwable ex) {
 			crash(ex, from);
+		}
+		finally {
+			if (from != null) {
+				this.handling = null;
+				if (!from.settled()) {
+					// a deferred reply, or a death that raced the handling: the call's own hook now
+					from.deferOn(this);
+				}
+			}
 		}
 	}
 
@@ -691,6 +720,39 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private enum Init {
 
 		INSTANCE
+
+	}
+
+	/**
+	 * The server's one exit hook for its callers: fails every call still queued in its mailbox and
+	 * the one being handled, with the server's exit reason, after the death's cleanup (it
+	 * notifies). A call deferred past its {@code handleCall} is a hook of its own
+	 * ({@link Call#deferOn}). So a call costs its caller no lock on the server; the races are
+	 * closed by order: a caller delivers, then checks the server alive; the server's thread
+	 * publishes {@link #handling}, then checks itself alive; the death marks the server dead, then
+	 * this hook walks the mailbox and reads {@code handling}. Each call is seen by one side or the
+	 * other (both volatile, so one of each pair of write-then-read sees the other's write), and a
+	 * call settles once, so being seen by both is harmless.
+	 */
+	private final class PendingCalls extends ExitHook {
+
+		@Override
+		public boolean notifies() {
+			return true;
+		}
+
+		@Override
+		protected void processExited(Owner process, ExitReason reason) {
+			Call current = ServerProcess.this.handling;
+			if (current != null) {
+				current.fail(ServerProcess.this.pid, reason);
+			}
+			ServerProcess.this.mailbox.forEachQueued((message) -> {
+				if (message instanceof Call call) {
+					call.fail(ServerProcess.this.pid, reason);
+				}
+			});
+		}
 
 	}
 

@@ -426,6 +426,72 @@ class GenServerCallTests {
 		}
 	}
 
+	@Test
+	void callsMadeAsTheServerIsKilledEndWithTheKillAndNeverWaitForTheirTimeout() throws Exception {
+		// a call costs no lock on the server: the kill must still find every call in flight, queued,
+		// being handled or just being delivered, so no caller waits out its 20 s for a dead server
+		for (int round = 0; round < 200; round++) {
+			Pid pid = start();
+			CountDownLatch calling = new CountDownLatch(2);
+			List<CompletableFuture<String>> outcomes = new ArrayList<>();
+			for (int c = 0; c < 2; c++) {
+				CompletableFuture<String> outcome = new CompletableFuture<>();
+				outcomes.add(outcome);
+				Runnable loop = () -> {
+					calling.countDown();
+					try {
+						while (true) {
+							Object reply = this.runtime.call(pid, new Ping(), Await.LONG);
+							if (!"pong".equals(reply)) {
+								outcome.complete("wrong reply " + reply);
+								return;
+							}
+						}
+					}
+					catch (ProcessExitException ex) {
+						outcome.complete(ex.reason().equals(ExitReason.KILLED) ? "killed" : "reason " + ex.reason());
+					}
+					catch (NoProcessException ex) {
+						outcome.complete("killed");
+					}
+					catch (Throwable ex) {
+						outcome.complete("unexpected " + ex);
+					}
+				};
+				if (c == 0) {
+					Thread.ofPlatform().start(loop);
+				}
+				else {
+					this.runtime.spawn((ctx) -> loop.run());
+				}
+			}
+			Await.latch(calling);
+			this.runtime.exit(pid, ExitReason.KILL);
+			for (CompletableFuture<String> outcome : outcomes) {
+				assertThat(Await.result(outcome)).as("round %d", round).isEqualTo("killed");
+			}
+		}
+	}
+
+	@Test
+	void answeredDeferredAndTimedOutCallsLeaveNoHookOnTheServer() {
+		Pid pid = start();
+		LocalProcess server = this.runtime.local(pid);
+		for (int i = 0; i < 200; i++) {
+			assertThat((Object) this.runtime.call(pid, new Ping(), Await.LONG)).isEqualTo("pong");
+			CompletableFuture<From> parked = new CompletableFuture<>();
+			CompletableFuture<Object> deferred = callAsync(pid, new Park(parked), Await.LONG);
+			assertThat(Await.result(parked).reply("later")).isTrue();
+			assertThat(Await.result(deferred)).isEqualTo("later");
+		}
+		CompletableFuture<From> parked = new CompletableFuture<>();
+		CompletableFuture<Object> expired = callAsync(pid, new Park(parked), Duration.ofMillis(20));
+		assertThat(Await.result(expired)).isInstanceOf(CallTimeoutException.class);
+		assertThat(Await.result(parked).reply("too late")).isFalse();
+
+		assertThat(server.hooks()).as("hooks of a server after 401 calls").noneMatch(Call.class::isInstance);
+	}
+
 	// ---- slow servers and timeouts
 
 	@Test
