@@ -149,25 +149,33 @@ class Mailbox extends MailboxPadding {
 	/**
 	 * Visits the queued messages (not the set-aside ones) from any thread, while senders add and
 	 * the consumer takes: a dying server's exit hook finds its waiting calls this way. Every
-	 * message queued throughout the visit and linked before it began is met; one taken meanwhile
-	 * may be missed (its taker has it). Taking the first message ever unlinks the mailbox's own
-	 * stub, so a walk that ends there starts again from the new head.
+	 * message whose sender swung the tail before the visit read it, and that is not taken
+	 * meanwhile, is met: the visit waits for a sender that swung the tail and has not linked its
+	 * node yet (its link is a release write, which a later read of the sender's may pass, so the
+	 * sender may already have gone on to check its server alive). A message taken meanwhile may be
+	 * missed: its taker has it.
 	 * @param action what to do with each message
 	 */
 	final void forEachQueued(Consumer<Object> action) {
 		MailboxLink node = (MailboxLink) HEAD.getAcquire(this);
-		for (;;) {
-			for (Node next; (next = (Node) NEXT.getAcquire(node)) != null; node = next) {
-				Object item = next.item;
-				if (item != null) {
-					action.accept(item);
+		MailboxLink last = (MailboxLink) TAIL.getVolatile(this);
+		while (last.seq - node.seq > 0) { // a difference, as in length(): positions wrap
+			Node next = (Node) NEXT.getAcquire(node);
+			if (next == null) {
+				MailboxLink head = (MailboxLink) HEAD.getAcquire(this);
+				if (node == this && head != this) {
+					node = head; // the first message was taken, which unlinks the mailbox's own stub
 				}
+				else {
+					Thread.onSpinWait(); // a sender swung the tail and is about to link its node
+				}
+				continue;
 			}
-			MailboxLink head = (MailboxLink) HEAD.getAcquire(this);
-			if (node != this || head == this) {
-				return;
+			Object item = next.item;
+			if (item != null) {
+				action.accept(item);
 			}
-			node = head;
+			node = next;
 		}
 	}
 

@@ -61,11 +61,14 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private static final VarHandle LEFT;
 
+	private static final VarHandle HANDLING;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			RUNNER = lookup.findVarHandle(ServerProcess.class, "runner", Object.class);
 			LEFT = lookup.findVarHandle(ServerProcess.class, "left", CountDownLatch.class);
+			HANDLING = lookup.findVarHandle(ServerProcess.class, "handling", Call.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -494,7 +497,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		finally {
 			if (from != null) {
-				this.handling = null;
+				// a release write, no fence: an exit hook that still reads the call finds it settled
+				// (failing it does nothing) or deferred (which the exit fails anyway)
+				HANDLING.setRelease(this, null);
 				if (!from.settled()) {
 					// a deferred reply, or a death that raced the handling: the call's own hook now
 					from.deferOn(this);
@@ -728,11 +733,12 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	 * the one being handled, with the server's exit reason, after the death's cleanup (it
 	 * notifies). A call deferred past its {@code handleCall} is a hook of its own
 	 * ({@link Call#deferOn}). So a call costs its caller no lock on the server; the races are
-	 * closed by order: a caller delivers, then checks the server alive; the server's thread
-	 * publishes {@link #handling}, then checks itself alive; the death marks the server dead, then
-	 * this hook walks the mailbox and reads {@code handling}. Each call is seen by one side or the
-	 * other (both volatile, so one of each pair of write-then-read sees the other's write), and a
-	 * call settles once, so being seen by both is harmless.
+	 * closed by order: a caller swings the mailbox's tail to its call, then checks the server
+	 * alive; the server's thread publishes {@link #handling}, then checks itself alive; the death
+	 * marks the server dead, then this hook reads {@code handling} and the tail and walks the
+	 * mailbox up to that tail, waiting for a link still being written. Each call is seen by one
+	 * side or the other (every access named is volatile, so of each write-then-read pair one reads
+	 * the other's write), and a call settles once, so being seen by both is harmless.
 	 */
 	private final class PendingCalls extends ExitHook {
 

@@ -268,4 +268,38 @@ class MailboxTests {
 			.satisfies((ex) -> assertThat(((ProcessExitException) ex).reason()).isEqualTo(ExitReason.KILLED));
 	}
 
+
+	// ---- the walk a dying server's exit hook makes
+
+	@Test
+	void aWalkMeetsTheQueuedMessagesAfterTheFirstWasTaken() {
+		Mailbox mailbox = new Mailbox();
+		mailbox.offer("a", false);
+		mailbox.offer("b", false);
+		mailbox.offer("c", false);
+		assertThat(mailbox.poll()).isEqualTo("a"); // unlinks the mailbox's own first stub
+
+		List<Object> seen = new ArrayList<>();
+		mailbox.forEachQueued(seen::add);
+		assertThat(seen).containsExactly("b", "c");
+	}
+
+	@Test
+	void aWalkWaitsForASenderThatSwungTheTailAndHasNotLinkedItsNodeYet() {
+		Mailbox mailbox = new Mailbox();
+		mailbox.offer("queued", false);
+		Mailbox.Node late = new Mailbox.Node("late");
+		MailboxLink previous = mailbox.swingTail(late, 0);
+		CompletableFuture<List<Object>> walked = CompletableFuture.supplyAsync(() -> {
+			List<Object> seen = new ArrayList<>();
+			mailbox.forEachQueued(seen::add);
+			return seen;
+		});
+		// the sender may already be checking its server alive: a walk that stopped here would lose its call
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !walked.isDone());
+
+		MailboxLink.NEXT.setRelease(previous, late);
+		assertThat(Await.result(walked)).containsExactly("queued", "late");
+	}
+
 }
