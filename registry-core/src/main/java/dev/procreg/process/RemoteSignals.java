@@ -311,11 +311,9 @@ final class RemoteSignals implements NodeLink {
 			return;
 		}
 		RemoteCall call = new RemoteCall(from, request, server);
-		if (!server.attach(call)) {
+		if (!server.deliverCall(call)) {
 			call.fail(server.pid, Signal.CallFailure.NO_PROCESS);
-			return;
 		}
-		server.deliver(call);
 	}
 
 	private void exitSignalled(Signal.ExitSignal exit) {
@@ -489,14 +487,9 @@ final class RemoteSignals implements NodeLink {
 			this.server = server;
 		}
 
-		/** Already the server's exit hook, from its arrival on until it settles. */
-		@Override
-		void deferOn(ServerProcess server) {
-		}
-
 		@Override
 		void settled(Object result) {
-			this.server.detach(this);
+			super.settled(result);
 			Signal answer;
 			if (result instanceof Failure failure) {
 				answer = new Signal.CallFailed(this.ref, failure.server(), failure.kind(),

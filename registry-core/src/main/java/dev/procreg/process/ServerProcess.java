@@ -245,15 +245,9 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		long nanos = ProcessRuntime.nanos(timeout);
 		long start = System.nanoTime();
-		if (!isAlive()) {
-			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
-		}
 		Call from = new Call(request, (caller != null) ? caller.pid : null);
-		// no exit hook per call: a death after this delivery finds the call in the mailbox or as
-		// the one being handled (PendingCalls); one before it, or during the hook's walk, is seen here
-		if (!deliver(from) || !isAlive()) {
-			ExitReason reason = exitReason();
-			from.fail(this.pid, (reason != null) ? reason : ExitReason.NOPROC);
+		if (!deliverCall(from)) {
+			throw new NoProcessException(name, "no process: " + name + " (" + this.pid + ") is not alive");
 		}
 		boolean platform = !Thread.currentThread().isVirtual();
 		try {
@@ -264,6 +258,24 @@ final class ServerProcess extends LocalProcess implements Runnable {
 				spun(from.parked());
 			}
 		}
+	}
+
+	/**
+	 * Queues a call, local or remote, without an exit hook of its own: a death after the delivery
+	 * finds it in the mailbox or as the call being handled ({@link PendingCalls}); a death that
+	 * this delivery overtook is seen by the check after it, which fails the call with the reason.
+	 * @param call the call
+	 * @return false when the server was dead before the delivery (the call is not queued)
+	 */
+	boolean deliverCall(Call call) {
+		if (!deliver(call)) {
+			return false;
+		}
+		ExitReason reason = exitReason();
+		if (reason != null) {
+			call.fail(this.pid, reason);
+		}
+		return true;
 	}
 
 	/**
