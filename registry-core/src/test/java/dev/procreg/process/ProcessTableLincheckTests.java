@@ -33,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * it while the others write. After each scenario, the count must equal the elements the slots
  * hold, each of them counted.
  *
- * <p>The suite proves its power on two planted bugs: an add that does not make sure of its element
+ * <p>The suite proves its power on three planted bugs: an add that does not make sure of its element
  * in the copy when a resize froze the slots it wrote to, which loses a process that a resize
  * copied too early; and a removal that returns as soon as it sees another removal won, before
- * the element is out of the slots (the stress run found that one in the real table).
+ * the element is out of the slots (the stress run found that one in the real table); and a growth
+ * that copies an element under the key it read before the element, while the slot changed hands.
  */
 @ExtendWith(LincheckProgress.class)
 public class ProcessTableLincheckTests {
@@ -77,6 +78,34 @@ public class ProcessTableLincheckTests {
 	void catchesAnAddThatDoesNotMakeSureAfterAFreeze() {
 		assertThatExceptionOfType(LincheckAssertionError.class)
 			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(UnsureAfterFreeze.class));
+	}
+
+	@Test
+	void aDangerousShapeASlotChangingHandsDuringAGrowthPasses() {
+		slotChangingHands().check(RealTable.class);
+	}
+
+	@Test
+	void catchesACopyThatDoesNotCheckTheKeyAgain() {
+		assertThatExceptionOfType(LincheckAssertionError.class)
+			.isThrownBy(() -> slotChangingHands().minimizeFailedScenario(false).check(CopyTrustsTheKey.class));
+	}
+
+	/**
+	 * Element 1 fills the two-slot table; {@code addA(2) ‖ remove(1) ‖ addB(2)}: the first add
+	 * grows the table while element 1 leaves its slot and element 4 (the same home) claims it, so
+	 * a copy that read the slot's key before and its element after holds element 4 under element
+	 * 1's serial, and again under its own once its add makes sure of it.
+	 */
+	private static ModelCheckingOptions slotChangingHands() {
+		ExecutionScenario reclaimDuringGrowth = new ExecutionScenario(new ArrayList<>(List.of(actor("addA", 1))),
+				new ArrayList<>(List.of(new ArrayList<>(List.of(actor("addA", 2))),
+						new ArrayList<>(List.of(actor("remove", 1))), new ArrayList<>(List.of(actor("addB", 2))))),
+				new ArrayList<>(List.of(actor("contains", 4))), null);
+		return new ModelCheckingOptions().iterations(0)
+			.invocationsPerIteration(2000)
+			.sequentialSpecification(SetModel.class)
+			.addCustomScenario(reclaimDuringGrowth);
 	}
 
 	/**
@@ -270,6 +299,28 @@ public class ProcessTableLincheckTests {
 
 			@Override
 			void finishRemoval(Item item) {
+			}
+
+		};
+
+		@Override
+		SerialTable<Item> table() {
+			return this.table;
+		}
+
+	}
+
+	/**
+	 * A planted bug in the real table: a growth that copies an element under the key it read
+	 * before the element, although the slot may have changed hands in between.
+	 */
+	public static class CopyTrustsTheKey extends Driver {
+
+		private final ItemTable table = new ItemTable() {
+
+			@Override
+			boolean copyChecksKeyAgain() {
+				return false;
 			}
 
 		};
