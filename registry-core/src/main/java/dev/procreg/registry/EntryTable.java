@@ -22,13 +22,16 @@ import dev.procreg.process.Pid;
  *
  * <h2>Layout</h2>
  * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
- * entry sits in the first free slot from {@code hash & (slots - 1)} on when it is inserted, so
- * keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
+ * entry sits in the first free slot from its home, {@code hash & (slots - 1)}, on when it is
+ * inserted, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
  * hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share
  * the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
  * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
  * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3),
  * a miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
+ * The table of one of a registry's n partitions holds about one in n of each run's neighbours,
+ * so its runs span n times as many hash codes ({@link #forPartitions}; the home is then
+ * {@code (hash >>> log2 n) & (slots - 1)}), and its cache lines are as full as one table's.
  * In registration order such a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
  * 0.6–0.7× with every bit scrambled (benchmark README). An entry cell is {@code null} (never used), an
  * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
@@ -89,6 +92,9 @@ class EntryTable<K, V> {
 
 	private static final int MAX_CAPACITY = 1 << 29;
 
+	/** Runs of at most 128 hash codes: a home keeps 29 bits, enough for {@link #MAX_CAPACITY}. */
+	private static final int MAX_RUN_SHIFT = 3;
+
 	private static final Registration<?, ?> TOMBSTONE = Registration.tombstone();
 
 	/** What a slot holds while its writer fills its hash and key; readers pass it. */
@@ -106,6 +112,12 @@ class EntryTable<K, V> {
 	/** The write locks; at most half as many as the slots (invariant 6). */
 	private final Object[] stripes;
 
+	/**
+	 * How many low bits of a hash code a run of 16 slots spans beyond four ({@link #spread}): 0,
+	 * or the log of the partitions of the registry whose share of the keys this table holds.
+	 */
+	private final int runShift;
+
 	/** Entries (invariant 7). */
 	private final LongAdder count = new LongAdder();
 
@@ -113,14 +125,19 @@ class EntryTable<K, V> {
 	private final LongAdder used = new LongAdder();
 
 	EntryTable() {
-		this(STRIPES);
+		this(STRIPES, 0);
 	}
 
 	/** A table with {@code stripes} locks (a power of two) and twice as many slots; small for tests. */
 	EntryTable(int stripes) {
+		this(stripes, 0);
+	}
+
+	private EntryTable(int stripes, int runShift) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
+		this.runShift = runShift;
 		this.slots = new Slots(2 * stripes);
 		this.stripes = new Object[stripes];
 		for (int i = 0; i < stripes; i++) {
@@ -129,18 +146,45 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A key's hash: its {@code hashCode}'s low four bits kept, the rest scrambled (Fibonacci
-	 * multiply, high half folded down) so that the bits above the four, which pick a run of 16
-	 * slots, depend on every bit above them. Keys whose hash codes differ only in the low four bits
+	 * The table of one partition of a registry with {@code partitions} partitions: a partition
+	 * gets about one key in {@code partitions} of every run of neighbouring hash codes (the
+	 * partition of a string is a scramble of its whole hash code; of an integer, its remainder),
+	 * so its runs span that many times more hash codes, 16 slots each, to stay as full as a
+	 * single table's (see {@link #spread}).
+	 * @param partitions the registry's partitions, at least 1
+	 * @return an empty table
+	 */
+	static <K, V> EntryTable<K, V> forPartitions(int partitions) {
+		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)));
+	}
+
+	/**
+	 * A key's hash in this table: {@link #spread(int, int)} with its run shift. A lookup starts
+	 * at {@code (hash >>> runShift) & (slots - 1)} ({@link #home}).
+	 */
+	int spread(int hashCode) {
+		return spread(hashCode, this.runShift);
+	}
+
+	/**
+	 * A key's hash: its {@code hashCode}'s low {@code 4 + runShift} bits kept, the rest scrambled
+	 * (Fibonacci multiply, high half folded down) so that the bits above, which pick a run of 16
+	 * slots, depend on every bit above them. Keys whose hash codes differ only in the low bits
 	 * ({@code session-40} to {@code session-49}, the integers 32 to 47) sit in one run, as in a
 	 * {@code ConcurrentHashMap}'s bins: a lookup in registration order reads each cache line of
 	 * the slot arrays once for up to 16 keys instead of once per key. Scrambling every bit would
 	 * scatter them over the table. The price is longer probes where hash codes are dense (see the
-	 * class comment).
+	 * class comment). The hash keeps every bit a lookup compares; the home drops the run shift's.
 	 */
-	static int spread(int hashCode) {
-		int h = (hashCode >>> 4) * 0x9E3779B9;
-		return ((h ^ (h >>> 16)) << 4) | (hashCode & 15);
+	static int spread(int hashCode, int runShift) {
+		int kept = 4 + runShift;
+		int h = (hashCode >>> kept) * 0x9E3779B9;
+		return ((h ^ (h >>> 16)) << kept) | (hashCode & ((1 << kept) - 1));
+	}
+
+	/** @return the slot a probe for {@code hash} starts at */
+	private int home(int hash, int mask) {
+		return (hash >>> this.runShift) & mask;
 	}
 
 	// ---- reads
@@ -160,7 +204,7 @@ class EntryTable<K, V> {
 		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
 		int mask = hashes.length - 1;
-		for (int i = hash & mask;; i = (i + 1) & mask) {
+		for (int i = home(hash, mask);; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Registration<?, ?> entry = (Registration<?, ?>) CELL.getAcquire(cells, at);
 			if (entry == null) {
@@ -194,7 +238,7 @@ class EntryTable<K, V> {
 		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
 		int mask = hashes.length - 1;
-		for (int i = hash & mask;; i = (i + 1) & mask) {
+		for (int i = home(hash, mask);; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Object entry = CELL.getAcquire(cells, at);
 			if (entry == null) {
@@ -251,7 +295,7 @@ class EntryTable<K, V> {
 			Slots slots = this.slots;
 			Object[] cells = slots.cells;
 			int mask = slots.hashes.length - 1;
-			for (int i = hash & mask;; i = (i + 1) & mask) {
+			for (int i = home(hash, mask);; i = (i + 1) & mask) {
 				Object found = CELL.getAcquire(cells, 2 * i);
 				if (found == null) {
 					return;
@@ -288,7 +332,7 @@ class EntryTable<K, V> {
 				capacity = slots.hashes.length;
 				int mask = capacity - 1;
 				int tombstone = -1;
-				int i = hash & mask;
+				int i = home(hash, mask);
 				Registration<?, ?> found;
 				for (;; i = (i + 1) & mask) {
 					found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
@@ -422,7 +466,7 @@ class EntryTable<K, V> {
 	 */
 	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
 		int mask = next.hashes.length - 1;
-		int i = hash & mask;
+		int i = home(hash, mask);
 		while (next.cells[2 * i] != null) {
 			i = (i + 1) & mask;
 		}

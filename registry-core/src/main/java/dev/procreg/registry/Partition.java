@@ -48,7 +48,7 @@ class Partition<K, V> {
 	final int index;
 
 	/** The unique keys' entries; empty in a duplicate registry. */
-	final EntryTable<K, V> uniques = new EntryTable<>();
+	final EntryTable<K, V> uniques;
 
 	/** A {@link Bucket} per duplicate key; empty in a unique registry. */
 	final ConcurrentHashMap<K, Bucket<K, V>> buckets = new ConcurrentHashMap<>();
@@ -66,6 +66,7 @@ class Partition<K, V> {
 	Partition(ProcessRegistry<K, V> registry, int index) {
 		this.registry = registry;
 		this.index = index;
+		this.uniques = EntryTable.forPartitions(registry.partitions());
 	}
 
 	// ---- unique keys

@@ -64,7 +64,8 @@ class Registration<K, V> extends ExitHook {
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
-		this.hash = EntryTable.spread(key.hashCode());
+		// spread by the table the entry goes to; a test's entry without a partition, by a lone table's
+		this.hash = (partition != null) ? partition.uniques.spread(key.hashCode()) : EntryTable.spread(key.hashCode(), 0);
 		this.owner = owner;
 		this.pid = owner.pid();
 		this.value = value;
