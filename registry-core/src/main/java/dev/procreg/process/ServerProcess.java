@@ -10,9 +10,6 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.procreg.process.internal.ExitHook;
-import dev.procreg.process.internal.Owner;
-
 /**
  * The process behind a {@link GenServer}. Its callbacks run only on a virtual thread of its own,
  * started when a message arrives; an idle server holds no thread.
@@ -61,14 +58,11 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 	private static final VarHandle LEFT;
 
-	private static final VarHandle HANDLING;
-
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			RUNNER = lookup.findVarHandle(ServerProcess.class, "runner", Object.class);
 			LEFT = lookup.findVarHandle(ServerProcess.class, "left", CountDownLatch.class);
-			HANDLING = lookup.findVarHandle(ServerProcess.class, "handling", Call.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -102,10 +96,10 @@ final class ServerProcess extends LocalProcess implements Runnable {
 
 
 	/**
-	 * The call whose {@code handleCall} runs, set by the server's thread before it checks that the
-	 * server is alive and runs the callback: the server's exit hook fails it ({@link PendingCalls}).
+	 * The server's one exit hook for its callers, which also holds the call whose
+	 * {@code handleCall} runs: how a call learns of the server's exit ({@link PendingCalls}).
 	 */
-	private volatile @Nullable Call handling;
+	private final PendingCalls calls;
 
 	/** Opened once no thread runs this dead server's code; made only when someone waits. */
 	@SuppressWarnings("unused") // through LEFT
@@ -139,12 +133,21 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/** init returned ignore; read by the starter after the exit settled its wait. */
 	private boolean ignored;
 
-	@SuppressWarnings("unchecked")
 	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server) {
+		this(runtime, serial, server, new PendingCalls());
+	}
+
+	/**
+	 * A server whose callers' exit hook is given: a test's subclass of {@link PendingCalls} with a
+	 * planted bug; production code always passes a plain one.
+	 */
+	@SuppressWarnings("unchecked")
+	ServerProcess(ProcessRuntime runtime, long serial, GenServer<?> server, PendingCalls calls) {
 		super(runtime, serial);
 		this.server = (GenServer<Object>) server;
 		server.bind(this);
-		attach(new PendingCalls());
+		this.calls = calls;
+		attach(calls);
 	}
 
 	// ---- start
@@ -271,10 +274,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!deliver(call)) {
 			return false;
 		}
-		ExitReason reason = exitReason();
-		if (reason != null) {
-			call.fail(this.pid, reason);
-		}
+		this.calls.delivered(this, call);
 		return true;
 	}
 
@@ -399,7 +399,13 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 	}
 
-	private int drain(int limit) {
+	/**
+	 * Handles up to {@code limit} messages while the server lives; only the thread named in the
+	 * runner word may call it (package-private for the model checker's suite, which plays that
+	 * thread).
+	 * @return how many it handled
+	 */
+	int drain(int limit) {
 		int handled = 0;
 		while (handled < limit && isAlive()) {
 			Object message = poll();
@@ -476,8 +482,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 				from = call;
 				// published before the liveness check (and read by the exit hook after the death's
 				// write): a death that missed this call in the mailbox either sees it here or is seen
-				this.handling = call;
-				if (!isAlive()) {
+				if (!this.calls.handling(this, call)) {
 					return;
 				}
 				result = this.server.handleCall(call.request, call, this.state);
@@ -509,13 +514,8 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		}
 		finally {
 			if (from != null) {
-				// a release write, no fence: an exit hook that still reads the call finds it settled
-				// (failing it does nothing) or deferred (which the exit fails anyway)
-				HANDLING.setRelease(this, null);
-				if (!from.settled()) {
-					// a deferred reply, or a death that raced the handling: the call's own hook now
-					from.deferOn(this);
-				}
+				// lets go of the call: a deferred one (or one a death raced) becomes its own hook
+				this.calls.handled(this, from);
 			}
 		}
 	}
@@ -737,40 +737,6 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	private enum Init {
 
 		INSTANCE
-
-	}
-
-	/**
-	 * The server's one exit hook for its callers: fails every call still queued in its mailbox and
-	 * the one being handled, with the server's exit reason, after the death's cleanup (it
-	 * notifies). A call deferred past its {@code handleCall} is a hook of its own
-	 * ({@link Call#deferOn}). So a call costs its caller no lock on the server; the races are
-	 * closed by order: a caller swings the mailbox's tail to its call, then checks the server
-	 * alive; the server's thread publishes {@link #handling}, then checks itself alive; the death
-	 * marks the server dead, then this hook reads {@code handling} and the tail and walks the
-	 * mailbox up to that tail, waiting for a link still being written. Each call is seen by one
-	 * side or the other (every access named is volatile, so of each write-then-read pair one reads
-	 * the other's write), and a call settles once, so being seen by both is harmless.
-	 */
-	private final class PendingCalls extends ExitHook {
-
-		@Override
-		public boolean notifies() {
-			return true;
-		}
-
-		@Override
-		protected void processExited(Owner process, ExitReason reason) {
-			Call current = ServerProcess.this.handling;
-			if (current != null) {
-				current.fail(ServerProcess.this.pid, reason);
-			}
-			ServerProcess.this.mailbox.forEachQueued((message) -> {
-				if (message instanceof Call call) {
-					call.fail(ServerProcess.this.pid, reason);
-				}
-			});
-		}
 
 	}
 
