@@ -6,6 +6,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.Owner;
@@ -75,6 +77,27 @@ class EntryTableLayoutTests {
 			.containsExactlyInAnyOrder(List.of(first), List.of(second));
 		assertThat(IntStream.rangeClosed(32, 94).filter((key) -> (key % 2 == 0) != (partition.uniques.get(key) != null)))
 			.as("keys found that are not there, or not found").isEmpty();
+	}
+
+	@ParameterizedTest(name = "{0} partitions")
+	@ValueSource(ints = { 2, 3, 8, 64 })
+	void aPartitionsDenseShareIsAllFoundAcrossResizes(int partitions) {
+		ProcessRegistry<Integer, Boolean> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("dense-" + partitions).withPartitions(partitions));
+		Partition<Integer, Boolean> partition = new Partition<>(registry, 0);
+		int count = 50_000;
+		for (int i = 0; i < count; i++) {
+			insert(partition.uniques, new Registration<>(partition, i * partitions, this.owner, Boolean.TRUE));
+		}
+
+		assertThat(partition.uniques.size()).isEqualTo(count);
+		assertThat(IntStream.range(0, count * partitions)
+			.filter((key) -> (key % partitions == 0) != (partition.uniques.get(key) != null)))
+			.as("keys of the share not found, or other keys found")
+			.isEmpty();
+		assertThat(IntStream.range(0, count).filter((i) -> partition.uniques.livePid(i * partitions) != this.owner.pid()))
+			.as("keys whose slot lacks the owner's pid")
+			.isEmpty();
 	}
 
 	@Test
