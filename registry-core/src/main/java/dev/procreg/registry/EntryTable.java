@@ -22,8 +22,8 @@ import dev.procreg.process.Pid;
  *
  * <h2>Layout</h2>
  * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
- * entry sits in the first free slot from its home, {@code hash & (slots - 1)}, on when it is
- * inserted, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
+ * entry sits in the first free slot from its home ({@code hash & (slots - 1)} in a lone table)
+ * on when it is inserted, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
  * hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share
  * the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
  * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
