@@ -173,7 +173,11 @@ public class ProcessTableLincheckTests {
 	static class ItemTable extends SerialTable<Item> {
 
 		ItemTable() {
-			super(2);
+			this(2);
+		}
+
+		ItemTable(int capacity) {
+			super(capacity);
 		}
 
 		@Override
