@@ -46,7 +46,19 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	private static final VarHandle MEMBERSHIP;
 
 	static {
-		installLookup(ProcessRuntime::local);
+		installLookup(new Lookup() {
+
+			@Override
+			public @Nullable Owner find(ProcessRuntime runtime, Pid pid) {
+				return runtime.local(pid);
+			}
+
+			@Override
+			public @Nullable Owner ofThread(Thread thread) {
+				return ThreadProcess.BY_THREAD.ofThread(thread);
+			}
+
+		});
 		try {
 			MEMBERSHIP = MethodHandles.lookup().findVarHandle(LocalProcess.class, "membership", byte.class);
 		}
@@ -114,14 +126,6 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		if (reason != null) {
 			throw deadCaller(this.pid, reason, operation);
 		}
-	}
-
-	static void bindThread(ThreadProcess process) {
-		bindThread(process.thread, process);
-	}
-
-	static void unbindThread(ThreadProcess process) {
-		unbindThread(process.thread, process);
 	}
 
 	@Override

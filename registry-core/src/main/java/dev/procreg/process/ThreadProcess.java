@@ -31,6 +31,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	/** Thread-safe, unlike a builder, so one serves every spawn. */
 	private static final ThreadFactory VIRTUAL_THREADS = Thread.ofVirtual().factory();
 
+	/** Every spawned process of this JVM whose thread runs or is about to: see {@link ThreadTable}. */
+	static final ThreadTable BY_THREAD = new ThreadTable();
+
 	private final ProcessBody body;
 
 	final Thread thread;
@@ -47,6 +50,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	 */
 	private boolean handOff;
 
+	/** Whether {@link #BY_THREAD} counts this process; see {@link SerialTable}. */
+	@SuppressWarnings("unused") // through ThreadTable's VarHandle
+	volatile byte threadMembership;
+
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
 		this.body = body;
@@ -55,7 +62,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	@Override
 	public void run() {
-		bindThread(this);
 		try {
 			if (isAlive()) {
 				// not when it died before its thread started (a runtime closing as it was spawned)
@@ -67,7 +73,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			exitOnOwnThread(isAlive() ? ExitReason.crash(ex) : ExitReason.NORMAL);
 		}
 		finally {
-			unbindThread(this);
+			BY_THREAD.remove(this);
 		}
 	}
 
@@ -233,8 +239,16 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		return (this.waiting) ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING;
 	}
 
+	/** Starts the thread, found as this process's from here on ({@link #BY_THREAD}). */
 	void start() {
-		this.thread.start();
+		BY_THREAD.add(this);
+		try {
+			this.thread.start();
+		}
+		catch (RuntimeException | Error ex) {
+			BY_THREAD.remove(this);
+			throw ex;
+		}
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.procreg.process.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,13 +47,6 @@ public abstract class Owner {
 	 */
 	private static final ThreadLocal<@Nullable Owner> CURRENT = new ThreadLocal<>();
 
-	/**
-	 * Live spawned processes by their own virtual thread. Such a thread finds its process here
-	 * rather than in {@link #CURRENT}: a thread-local's per-thread map would cost every idle
-	 * process about 136 bytes, this entry about 40.
-	 */
-	private static final ConcurrentHashMap<Thread, Owner> THREADS = new ConcurrentHashMap<>();
-
 	/** How a runtime finds the process behind a pid; installed by the runtime's process class. */
 	private static volatile @Nullable Lookup lookup;
 
@@ -81,7 +73,10 @@ public abstract class Owner {
 	public static @Nullable Owner current() {
 		Thread thread = Thread.currentThread();
 		if (thread.isVirtual()) {
-			Owner own = THREADS.get(thread);
+			// a spawned process's own thread, found by its id rather than in CURRENT: a
+			// thread-local's per-thread map would cost every idle process about 136 bytes
+			Lookup processes = lookup;
+			Owner own = (processes != null) ? processes.ofThread(thread) : null;
 			if (own != null) {
 				return own;
 			}
@@ -155,15 +150,6 @@ public abstract class Owner {
 		}
 	}
 
-	/** Makes {@code process} the process of its own virtual {@code thread}, until unbound. */
-	protected static void bindThread(Thread thread, Owner process) {
-		THREADS.put(thread, process);
-	}
-
-	protected static void unbindThread(Thread thread, Owner process) {
-		THREADS.remove(thread, process);
-	}
-
 	// ---- finding the process behind a pid
 
 	/**
@@ -188,11 +174,13 @@ public abstract class Owner {
 		}
 	}
 
-	/** How a runtime finds the process behind a pid. */
-	@FunctionalInterface
+	/** How a runtime finds the process behind a pid, and a thread the process it runs. */
 	protected interface Lookup {
 
 		@Nullable Owner find(ProcessRuntime runtime, Pid pid);
+
+		/** @return the spawned process whose own thread {@code thread} is, or {@code null} */
+		@Nullable Owner ofThread(Thread thread);
 
 	}
 
