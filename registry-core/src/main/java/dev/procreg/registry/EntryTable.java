@@ -2,6 +2,7 @@ package dev.procreg.registry;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -107,6 +108,17 @@ class EntryTable<K, V> {
 
 	private static final VarHandle PID = MethodHandles.arrayElementVarHandle(Pid[].class);
 
+	private static final VarHandle REBUILDING;
+
+	static {
+		try {
+			REBUILDING = MethodHandles.lookup().findVarHandle(EntryTable.class, "rebuilding", CountDownLatch.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private volatile Slots slots;
 
 	/** The write locks; at most half as many as the slots (invariant 6). */
@@ -117,6 +129,18 @@ class EntryTable<K, V> {
 	 * or the log of the partitions of the registry whose share of the keys this table holds.
 	 */
 	private final int runShift;
+
+	/**
+	 * Open while a rebuild takes or holds the stripes: a writer waits here, holding nothing,
+	 * rather than on its stripe's monitor. Only a gate in front of the stripes, which alone keep
+	 * the invariants: a writer that passed it just before it closed blocks on its stripe, as
+	 * without it. Without it, every writer that comes during a rebuild queues on a stripe and is
+	 * let in one at a time as each one ahead of it leaves; a virtual thread's way out of a monitor
+	 * goes through the JDK's one unblocker thread, so spawning 100,000 processes that each
+	 * register sometimes took five times as long (a profile of the slow runs: the unblocker
+	 * thread's wake-ups). A latch lets them all go at once.
+	 */
+	private volatile @Nullable CountDownLatch rebuilding;
 
 	/** Entries (invariant 7). */
 	private final LongAdder count = new LongAdder();
@@ -325,6 +349,10 @@ class EntryTable<K, V> {
 		int hash = spread(key.hashCode());
 		Object stripe = this.stripes[hash & (this.stripes.length - 1)];
 		for (;;) {
+			CountDownLatch rebuild = this.rebuilding;
+			if (rebuild != null) {
+				awaitUninterruptibly(rebuild);
+			}
 			int capacity;
 			synchronized (stripe) {
 				Slots slots = this.slots;
@@ -426,9 +454,41 @@ class EntryTable<K, V> {
 
 	// ---- resizing
 
-	/** Takes every stripe in index order (the only place that holds two), then rebuilds. */
+	/**
+	 * Takes every stripe in index order (the only place that holds two), then rebuilds; with the
+	 * gate closed meanwhile ({@link #rebuilding}), or after the rebuild that has it closed.
+	 */
 	private void rebuild(int capacity) {
-		lockAllThenRebuild(0, capacity);
+		CountDownLatch done = new CountDownLatch(1);
+		CountDownLatch other = (CountDownLatch) REBUILDING.compareAndExchange(this, null, done);
+		if (other != null) {
+			awaitUninterruptibly(other); // that one may have grown the table already
+			return;
+		}
+		try {
+			lockAllThenRebuild(0, capacity);
+		}
+		finally {
+			this.rebuilding = null;
+			done.countDown();
+		}
+	}
+
+	/** Waits for a rebuild, keeping an interrupt for the caller (a stripe's monitor ignores it too). */
+	private static void awaitUninterruptibly(CountDownLatch rebuild) {
+		boolean interrupted = false;
+		for (;;) {
+			try {
+				rebuild.await();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void lockAllThenRebuild(int stripe, int capacity) {
