@@ -33,9 +33,8 @@ final class ThreadTable extends SerialTable<ThreadProcess> {
 	 * {@code null}
 	 */
 	@Nullable ThreadProcess ofThread(Thread thread) {
-		ThreadProcess process = find(thread.threadId());
-		// ids are unique: a process found by the id is the thread's (the check costs no load)
-		return (process != null && process.thread == thread) ? process : null;
+		// ids are unique, and find checks the id of what it finds: a process found is the thread's
+		return find(thread.threadId());
 	}
 
 	@Override

@@ -131,14 +131,14 @@ class EntryTable<K, V> {
 	private final int runShift;
 
 	/**
-	 * Open while a rebuild takes or holds the stripes: a writer waits here, holding nothing,
-	 * rather than on its stripe's monitor. Only a gate in front of the stripes, which alone keep
-	 * the invariants: a writer that passed it just before it closed blocks on its stripe, as
-	 * without it. Without it, every writer that comes during a rebuild queues on a stripe and is
-	 * let in one at a time as each one ahead of it leaves; a virtual thread's way out of a monitor
-	 * goes through the JDK's one unblocker thread, so spawning 100,000 processes that each
-	 * register sometimes took five times as long (a profile of the slow runs: the unblocker
-	 * thread's wake-ups). A latch lets them all go at once.
+	 * A gate in front of the stripes, closed (a latch set here) while a rebuild takes or holds
+	 * them: a writer waits at it holding nothing, rather than on its stripe's monitor. The stripes
+	 * alone keep the invariants; a writer that passed the gate just before it closed blocks on
+	 * its stripe, as without it. Without the gate, every writer that comes during a rebuild
+	 * queues on a stripe and is let in one at a time as each one ahead of it leaves, and a virtual
+	 * thread's way out of a monitor's queue goes through the JDK's one unblocker thread: spawning
+	 * 100,000 processes that each register sometimes took ten times as long (a profile of the
+	 * slow runs: the unblocker thread's wake-ups). The latch lets them all go at once.
 	 */
 	private volatile @Nullable CountDownLatch rebuilding;
 
