@@ -46,9 +46,16 @@ import dev.procreg.process.Pid;
  * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
  * An entry is in a table once: a removed entry is never inserted again.</li>
  * <li><b>A key's writers are serialized</b> by its stripe lock, and only they write a slot that
- * holds one of its entries; a slot that is {@code null} or a tombstone is reserved by compare and
- * set, since writers of other stripes probe through it too, and only the reserving writer then
- * writes the slot's hash and key, before it publishes the entry with a release write.</li>
+ * holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
+ * other stripes probe through it too, and only the reserving writer then writes the slot's hash
+ * and key, before it publishes the entry with a release write. A tombstone is taken again only by
+ * a writer of the stripe whose entry left it (the hash still in the slot says which), and an
+ * insert takes the lowest-indexed such tombstone on its probe: a key that comes back while its
+ * old slot is still a tombstone lands there or at a lower index, never after it, so a walk in
+ * slot order ({@link #forEach}) does not meet it twice. Were tombstones anyone's, a key of
+ * another stripe passing by would take the old slot, and a walk that read the key there before it
+ * left would meet it again further on (a concurrency test's walker saw that in about one run in
+ * ten). Only a key of its own stripe taking the old slot meanwhile can still do that.</li>
  * <li><b>The hash and key beside an entry are its own</b> for as long as it is in the slot: its
  * hash, and its key or one equal to it (a replacement of the same key keeps the slot). A reader
  * that read the entry with an acquire read sees them, or, when the entry was removed and the slot
@@ -79,7 +86,8 @@ import dev.procreg.process.Pid;
  * write runs (a resize holds every stripe), weakly consistent otherwise.</li>
  * </ol>
  * A resize (all stripes locked, in index order) doubles the table when more than a quarter of it
- * holds entries, and otherwise rebuilds it at its size without the tombstones. Like
+ * holds entries or it has fewer than 16 slots a stripe, and otherwise rebuilds it at its size
+ * without the tombstones. Like
  * {@code ConcurrentHashMap}, it never shrinks. Keys whose hashes collide, as strings' hash codes
  * can be made to, probe linearly: O(k) for k colliding keys, where {@code ConcurrentHashMap}
  * would make a tree.
@@ -92,6 +100,9 @@ class EntryTable<K, V> {
 	static final int STRIPES = 64;
 
 	private static final int MAX_CAPACITY = 1 << 29;
+
+	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
+	private static final int MIN_CLEANED_PER_STRIPE = 16;
 
 	/** Runs of at most 128 hash codes: a home keeps 29 bits, enough for {@link #MAX_CAPACITY}. */
 	private static final int MAX_RUN_SHIFT = 3;
@@ -284,6 +295,11 @@ class EntryTable<K, V> {
 		}
 	}
 
+	/** @return the slots of the current table, at least twice the entries (invariant 6) */
+	int capacity() {
+		return this.slots.length();
+	}
+
 	/** @return the number of entries; exact when no write runs (invariant 7) */
 	int size() {
 		return this.count.intValue();
@@ -292,7 +308,8 @@ class EntryTable<K, V> {
 	/**
 	 * Visits the entries of the current table, each once (entries never move, invariant 1).
 	 * Weakly consistent: an entry present throughout is visited; one added or removed meanwhile
-	 * may or may not be.
+	 * may or may not be. A key that leaves and comes back during the walk is met once, unless a
+	 * key of its stripe took its old slot meanwhile (invariant 2).
 	 */
 	@SuppressWarnings("unchecked")
 	void forEach(Consumer<? super Registration<K, V>> action) {
@@ -338,16 +355,19 @@ class EntryTable<K, V> {
 	 * what the function does (publishing an event) is ordered with every other write of the key,
 	 * and it runs once per call.
 	 * @param key the key
-	 * @param remapping gets the current entry or {@code null}; returns it unchanged, a new entry of
-	 * the same key, or {@code null} to remove it; if it throws, the table is unchanged. A new entry's
-	 * slot gets its owner's pid (invariant 4): the caller holds that owner's lock, has seen it alive,
-	 * and attaches the entry to it before letting go
+	 * @param entry the caller's entry, handed to the function so that it need not capture it (a
+	 * function that captures nothing is allocated once); may be {@code null}
+	 * @param remapping gets the current entry or {@code null}, and {@code entry}; returns the
+	 * current entry unchanged, a new entry of the same key, or {@code null} to remove it; if it
+	 * throws, the table is unchanged. A new entry's slot gets its owner's pid (invariant 4): the
+	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
 	@SuppressWarnings("unchecked")
-	@Nullable Registration<K, V> compute(K key, Remapping<K, V> remapping) {
+	@Nullable Registration<K, V> compute(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
 		int hash = spread(key.hashCode());
-		Object stripe = this.stripes[hash & (this.stripes.length - 1)];
+		int stripeMask = this.stripes.length - 1;
+		Object stripe = this.stripes[hash & stripeMask];
 		for (;;) {
 			CountDownLatch rebuild = this.rebuilding;
 			if (rebuild != null) {
@@ -357,7 +377,8 @@ class EntryTable<K, V> {
 			synchronized (stripe) {
 				Slots slots = this.slots;
 				Object[] cells = slots.cells;
-				capacity = slots.hashes.length;
+				int[] hashes = slots.hashes;
+				capacity = hashes.length;
 				int mask = capacity - 1;
 				int tombstone = -1;
 				int i = home(hash, mask);
@@ -367,8 +388,8 @@ class EntryTable<K, V> {
 					if (found == null || matches(found, key, hash)) {
 						break;
 					}
-					if (found == TOMBSTONE && tombstone < 0) {
-						tombstone = i;
+					if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && ((hashes[i] ^ hash) & stripeMask) == 0) {
+						tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
 					}
 				}
 				Registration<K, V> existing = (Registration<K, V>) found;
@@ -377,7 +398,7 @@ class EntryTable<K, V> {
 					// the function, which runs once, and whatever the function then decides
 				}
 				else {
-					Registration<K, V> result = remapping.apply(existing);
+					Registration<K, V> result = remapping.apply(existing, entry);
 					if (result == existing) {
 						return result;
 					}
@@ -418,25 +439,31 @@ class EntryTable<K, V> {
 	@FunctionalInterface
 	interface Remapping<K, V> {
 
-		@Nullable Registration<K, V> apply(@Nullable Registration<K, V> existing);
+		/**
+		 * @param existing the key's current entry, or {@code null}
+		 * @param entry the entry the caller handed to {@code compute}, or {@code null}
+		 * @return {@code existing}, a new entry of the key, or {@code null}
+		 */
+		@Nullable Registration<K, V> apply(@Nullable Registration<K, V> existing, @Nullable Registration<K, V> entry);
 
 	}
 
 	/**
-	 * Puts a new entry in the first free slot (tombstone or {@code null}) from {@code from} on:
-	 * writers of other stripes may claim the same slot, so each claim reserves it by compare and
-	 * set, and a lost one probes on (invariants 2 and 7); the winner fills the slot's hash and key,
-	 * then publishes the entry. A free slot's pid cell is already clear (invariant 4).
+	 * Puts a new entry in the first free slot from {@code from} on: a tombstone its stripe left, or
+	 * {@code null} (invariant 2). Writers of other stripes may claim the same {@code null}, so each
+	 * claim reserves it by compare and set, and a lost one probes on (invariant 7); the winner fills
+	 * the slot's hash and key, then publishes the entry. A free slot's pid cell is already clear (invariant 4).
 	 * @return the slot it took
 	 */
 	private int claim(Slots slots, int from, Registration<?, ?> entry) {
 		Object[] cells = slots.cells;
 		int mask = slots.hashes.length - 1;
+		int stripeMask = this.stripes.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Object slot = CELL.getAcquire(cells, at);
 			boolean reserved = false;
-			if (slot == TOMBSTONE) {
+			if (slot == TOMBSTONE && ((slots.hashes[i] ^ entry.hash) & stripeMask) == 0) {
 				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
 			}
 			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
@@ -503,7 +530,11 @@ class EntryTable<K, V> {
 			return; // another writer rebuilt it first
 		}
 		long entries = this.count.sum();
-		int length = (entries < capacity >>> 2 || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
+		// a table of fewer than 16 slots a stripe doubles even to drop tombstones: keys that come and
+		// go (a thousand sessions, each registered and unregistered in turn), which take no other
+		// stripe's tombstones, would otherwise have it rebuilt, every stripe taken, every few dozen
+		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
+		int length = (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
 		Slots next = new Slots(length);
 		Object[] cells = current.cells;
 		for (int i = 0; i < capacity; i++) {

@@ -91,7 +91,7 @@ class Partition<K, V> {
 				// a dead owner writes nothing; it is refused by a live holder, as any register is
 				return uniquePid(key);
 			}
-			current = this.uniques.compute(key, (existing) -> claim(existing, entry));
+			current = this.uniques.compute(key, entry, Partition::claim);
 			if (current == entry) {
 				RegistryFaults.afterWrite();
 				// only code run re-entrantly on this thread (a test's fault point) could kill the
@@ -106,8 +106,12 @@ class Partition<K, V> {
 		return current.pid;
 	}
 
-	/** Under the key's stripe: {@code entry} takes the key unless a live owner holds it. */
-	private static <K, V> Registration<K, V> claim(@Nullable Registration<K, V> existing, Registration<K, V> entry) {
+	/**
+	 * Under the key's stripe: {@code entry} takes the key unless a live owner holds it. A method,
+	 * not a lambda that captures the entry: every register would allocate one.
+	 */
+	private static <K, V> @Nullable Registration<K, V> claim(@Nullable Registration<K, V> existing,
+			@Nullable Registration<K, V> entry) {
 		if (existing != null) {
 			if (existing.owner.isAlive()) {
 				return existing;
@@ -161,11 +165,11 @@ class Partition<K, V> {
 			}
 			RegistryFaults.afterDetach();
 			this.entries.decrement();
-			this.uniques.compute(key, (existing) -> {
-				if (existing != entry) {
+			this.uniques.compute(key, entry, (existing, mine) -> {
+				if (existing != mine) {
 					return existing;
 				}
-				ended(entry, null);
+				mine.partition.ended(mine, null);
 				return null;
 			});
 		}
@@ -279,7 +283,7 @@ class Partition<K, V> {
 			unlink(duplicate, reason);
 		}
 		else {
-			this.uniques.compute(entry.key, (existing) -> {
+			this.uniques.compute(entry.key, entry, (existing, mine) -> {
 				if (existing != entry) {
 					return existing; // replaced by a new owner (which told this entry's end), or already gone
 				}

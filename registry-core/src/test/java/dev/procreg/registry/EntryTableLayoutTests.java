@@ -117,13 +117,68 @@ class EntryTableLayoutTests {
 			.isEmpty();
 	}
 
+	/**
+	 * A key that leaves and comes back never lands after its old slot, so a walk in slot order
+	 * meets it at most once: another stripe's insert passes the tombstone it left without taking it.
+	 * Were the tombstone anyone's, the other key would take it, the key would come back after both,
+	 * and a walk that read its old slot before it left would meet it again there.
+	 */
+	@Test
+	void aKeyThatComesBackTakesItsOldSlotNotOneAfterIt() {
+		EntryTable<Hashed, Boolean> table = new EntryTable<>();
+		// a hash code below 16 is its own hash and home slot: 0 and 1 take stripes 0 and 1
+		Hashed first = new Hashed("first", 0);
+		Hashed leaving = new Hashed("leaving", 0);
+		Hashed other = new Hashed("other", 1);
+		insert(table, first);
+		insert(table, leaving);
+		assertThat(walk(table)).containsExactly(first, leaving);
+
+		table.compute(leaving, null, (existing, given) -> null);
+		insert(table, other);
+		insert(table, leaving);
+
+		assertThat(walk(table)).containsExactly(first, leaving, other);
+	}
+
+	/** A key with the hash code it is given. */
+	record Hashed(String name, int hash) {
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
+	}
+
+	/**
+	 * Keys that all take one stripe of two get the room they need from the slots the other
+	 * stripe's quota held, and the table never fills past half, so that every probe ends.
+	 */
+	@Test
+	void keysThatAllTakeOneStripeAreAllFoundAcrossResizes() {
+		EntryTable<Integer, Boolean> table = new EntryTable<>(2);
+		int count = 20_000;
+		// the low bit of an integer's hash code is its hash's, and picks the stripe: even keys take stripe 0
+		for (int key = 0; key < 2 * count; key += 2) {
+			insert(table, key);
+			// checked at each step: a table without a null slot would loop for ever on the next probe
+			assertThat(table.capacity()).as("slots for %d entries", table.size()).isGreaterThanOrEqualTo(2 * table.size());
+		}
+
+		assertThat(table.size()).isEqualTo(count);
+		assertThat(IntStream.range(0, count).filter((i) -> table.get(2 * i) == null)).as("keys not found").isEmpty();
+		assertThat(IntStream.range(0, count).filter((i) -> table.get(2 * i + 1) != null)).as("absent keys found")
+			.isEmpty();
+	}
+
 	private <K> void insert(EntryTable<K, Boolean> table, K key) {
 		insert(table, new Registration<>(null, key, this.owner, Boolean.TRUE));
 	}
 
 	private <K> void insert(EntryTable<K, Boolean> table, Registration<K, Boolean> entry) {
 		synchronized (this.owner) {
-			assertThat(table.compute(entry.key, (existing) -> (existing != null) ? existing : entry)).isSameAs(entry);
+			assertThat(table.compute(entry.key, null, (existing, given) -> (existing != null) ? existing : entry)).isSameAs(entry);
 		}
 	}
 

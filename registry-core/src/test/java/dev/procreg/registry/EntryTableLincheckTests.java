@@ -112,7 +112,7 @@ public class EntryTableLincheckTests {
 		public int putIfAbsent(@Param(gen = IntGen.class, conf = "0:5") int key,
 				@Param(gen = IntGen.class, conf = "0:2") int tag) {
 			Registration<Key, Integer> fresh = entry(key, tag);
-			Registration<Key, Integer> now = this.table.compute(new Key(key), (existing) -> (existing != null) ? existing : fresh);
+			Registration<Key, Integer> now = this.table.compute(new Key(key), null, (existing, given) -> (existing != null) ? existing : fresh);
 			return (now == fresh) ? -1 : tag(now);
 		}
 
@@ -122,7 +122,7 @@ public class EntryTableLincheckTests {
 				@Param(gen = IntGen.class, conf = "0:2") int tag) {
 			Registration<Key, Integer> fresh = entry(key, tag);
 			int[] old = { -1 };
-			this.table.compute(new Key(key), (existing) -> {
+			this.table.compute(new Key(key), null, (existing, given) -> {
 				old[0] = tag(existing);
 				return (existing != null) ? fresh : null;
 			});
@@ -133,7 +133,7 @@ public class EntryTableLincheckTests {
 		@Operation
 		public int remove(@Param(gen = IntGen.class, conf = "0:5") int key) {
 			int[] old = { -1 };
-			this.table.compute(new Key(key), (existing) -> {
+			this.table.compute(new Key(key), null, (existing, given) -> {
 				old[0] = tag(existing);
 				return null;
 			});

@@ -95,7 +95,7 @@ class EntryTableRebuildGateTests {
 	private static void insert(EntryTable<String, Boolean> table, Owner owner, String key) {
 		Registration<String, Boolean> entry = new Registration<>(null, key, owner, Boolean.TRUE);
 		synchronized (owner) {
-			assertThat(table.compute(key, (existing) -> (existing != null) ? existing : entry)).isSameAs(entry);
+			assertThat(table.compute(key, null, (existing, given) -> (existing != null) ? existing : entry)).isSameAs(entry);
 		}
 	}
 
