@@ -63,9 +63,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	@Override
 	public void run() {
 		try {
-			// on its own thread, the only one that asks the table for it: the spawning thread's serial
-			// path stays short, and the process's first lookup reads a line its own carrier wrote
-			BY_THREAD.add(this);
 			if (isAlive()) {
 				// not when it died before its thread started (a runtime closing as it was spawned)
 				this.body.run(this);
@@ -242,9 +239,16 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		return (this.waiting) ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING;
 	}
 
-	/** Starts the thread, which enters {@link #BY_THREAD} before it runs the body. */
+	/** Starts the thread, found as this process's from here on ({@link #BY_THREAD}). */
 	void start() {
-		this.thread.start();
+		BY_THREAD.add(this);
+		try {
+			this.thread.start();
+		}
+		catch (RuntimeException | Error ex) {
+			BY_THREAD.remove(this);
+			throw ex;
+		}
 	}
 
 }

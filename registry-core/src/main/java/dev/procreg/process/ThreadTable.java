@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The spawned processes of this JVM by their own virtual thread's id, while that thread runs
- * (it adds its process first and removes it last): how a thread finds the process whose code it runs
+ * The spawned processes of this JVM by their own virtual thread's id, from their start until
+ * their thread leaves their code: how a thread finds the process whose code it runs
  * ({@link dev.procreg.process.internal.Owner#current()}), once per operation a process makes.
  * Thread ids are handed out in order and never reused, so they are serials as the process table
  * takes them: the processes of one spawner sit eight to a cache line of keys, and an add
