@@ -152,8 +152,8 @@ class EntryTableLayoutTests {
 	}
 
 	/**
-	 * Keys that all take one stripe of two get the room they need from the slots the other
-	 * stripe's quota held, and the table never fills past half, so that every probe ends.
+	 * Keys that all take one stripe of two fill the table as keys spread over both would, and it
+	 * never fills past half, so that every probe ends.
 	 */
 	@Test
 	void keysThatAllTakeOneStripeAreAllFoundAcrossResizes() {
