@@ -284,10 +284,10 @@ class Partition<K, V> {
 		}
 		else {
 			this.uniques.compute(entry.key, entry, (existing, mine) -> {
-				if (existing != entry) {
+				if (existing != mine) {
 					return existing; // replaced by a new owner (which told this entry's end), or already gone
 				}
-				ended(entry, reason);
+				ended(mine, reason);
 				return null;
 			});
 		}
