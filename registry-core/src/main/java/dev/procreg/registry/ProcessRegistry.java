@@ -405,6 +405,14 @@ public final class ProcessRegistry<K, V> {
 
 	/**
 	 * Every live entry that passes a filter, projected, Elixir's {@code Registry.select/2}.
+	 *
+	 * <pre>{@code
+	 * List<Pid> donors = sessions.select((entry) -> entry.key().startsWith("donor-"), RegistryEntry::pid);
+	 * }</pre>
+	 * Weakly consistent, as a {@code ConcurrentHashMap}'s iteration is: an entry live throughout
+	 * the call is returned, one registered or unregistered during it may or may not be. A key
+	 * unregistered and registered again during the call comes once, unless, rarely, another key
+	 * took its old place in between: then it may come under both its old and its new entry.
 	 * @param <R> the projection's type
 	 * @param filter which entries, by key, pid and value
 	 * @param projection what to return of each
@@ -473,7 +481,7 @@ public final class ProcessRegistry<K, V> {
 
 	/**
 	 * @param filter which entries
-	 * @return the number of live entries that pass the filter
+	 * @return the number of live entries that pass the filter, counted as {@link #select} finds them
 	 */
 	public int countSelect(Predicate<? super RegistryEntry<K, V>> filter) {
 		Objects.requireNonNull(filter, "filter must not be null");
