@@ -366,8 +366,7 @@ class EntryTable<K, V> {
 	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> compute(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
 		int hash = spread(key.hashCode());
-		int stripeMask = this.stripes.length - 1;
-		Object stripe = this.stripes[hash & stripeMask];
+		Object stripe = this.stripes[hash & (this.stripes.length - 1)];
 		for (;;) {
 			CountDownLatch rebuild = this.rebuilding;
 			if (rebuild != null) {
@@ -388,7 +387,7 @@ class EntryTable<K, V> {
 					if (found == null || matches(found, key, hash)) {
 						break;
 					}
-					if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && ((hashes[i] ^ hash) & stripeMask) == 0) {
+					if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(hashes[i], hash)) {
 						tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
 					}
 				}
@@ -431,6 +430,11 @@ class EntryTable<K, V> {
 		}
 	}
 
+	/** Whether two hashes take the same stripe: a tombstone is taken again only by its own (invariant 2). */
+	private boolean sameStripe(int hash, int other) {
+		return ((hash ^ other) & (this.stripes.length - 1)) == 0;
+	}
+
 	private static boolean matches(Registration<?, ?> entry, Object key, int hash) {
 		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
 	}
@@ -458,12 +462,11 @@ class EntryTable<K, V> {
 	private int claim(Slots slots, int from, Registration<?, ?> entry) {
 		Object[] cells = slots.cells;
 		int mask = slots.hashes.length - 1;
-		int stripeMask = this.stripes.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Object slot = CELL.getAcquire(cells, at);
 			boolean reserved = false;
-			if (slot == TOMBSTONE && ((slots.hashes[i] ^ entry.hash) & stripeMask) == 0) {
+			if (slot == TOMBSTONE && sameStripe(slots.hashes[i], entry.hash)) {
 				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
 			}
 			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
