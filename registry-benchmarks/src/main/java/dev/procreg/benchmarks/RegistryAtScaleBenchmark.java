@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
@@ -48,6 +49,15 @@ import org.openjdk.jmh.annotations.Threads;
  * {@value #COUNT} per invocation when the JMH thread asks through its mailbox; the hand-rolled
  * driver is a virtual thread asked through its {@code LinkedTransferQueue}, the same way. Each
  * side counts its refusals, and a batch with one acceptance fails the run.</li>
+ * <li>{@code churn}: the same driver, asked the same way, registers a key no one holds and
+ * unregisters the one it registered {@value #WINDOW} steps before, {@value #COUNT} pairs per
+ * invocation, among the {@value #COUNT} held keys: sessions coming and going in a large registry,
+ * so every insert and removal meets cold slots and the table fills with tombstones that
+ * rebuilds clear. Against the hand-rolled driver doing {@code put} + {@code remove} of the same
+ * keys in the map. The keys cycle through {@value #CHURN_KEYS} strings, hashed before the trial;
+ * a batch in which one register or unregister fails, or after which the driver does not hold
+ * exactly its window, fails the run. {@code order} does not apply to it: run it with
+ * {@code -p order=random}.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -56,6 +66,12 @@ import org.openjdk.jmh.annotations.Threads;
 public class RegistryAtScaleBenchmark {
 
 	static final int COUNT = 100_000;
+
+	/** How many keys the churning driver holds: it unregisters each this many steps after registering it. */
+	static final int WINDOW = 1_000;
+
+	/** The churned keys, a power of two: each comes back after this many steps, long unregistered. */
+	static final int CHURN_KEYS = 1 << 20;
 
 	/** A power of two above {@link #COUNT}, so the lookup order wraps with a mask. */
 	private static final int MASK = 131_071;
@@ -101,6 +117,10 @@ public class RegistryAtScaleBenchmark {
 
 	/** Asks a driver for one batch; completed with the number of refusals. */
 	record Batch(CompletableFuture<Integer> done) {
+	}
+
+	/** Asks a driver for one batch of churn; completed with the number of pairs that both succeeded. */
+	record Churn(CompletableFuture<Integer> done) {
 	}
 
 	@Setup
@@ -158,9 +178,25 @@ public class RegistryAtScaleBenchmark {
 		}
 		String[] batchKeys = new String[COUNT];
 		System.arraycopy(this.lookups, 0, batchKeys, 0, COUNT);
+		String[] churnKeys = churnKeys();
 		this.driver = this.runtime.spawn((ctx) -> {
+			int step = 0;
 			for (;;) {
-				Batch batch = (Batch) ctx.receive();
+				Object request = ctx.receive();
+				if (request instanceof Churn churn) {
+					int churned = 0;
+					for (int end = step + COUNT; step < end; step++) {
+						boolean taken = registry.register(churnKeys[step & (CHURN_KEYS - 1)],
+								Boolean.TRUE) instanceof RegisterResult.Registered;
+						boolean left = step < WINDOW || registry.unregister(churnKeys[(step - WINDOW) & (CHURN_KEYS - 1)]);
+						if (taken && left) {
+							churned++;
+						}
+					}
+					churn.done().complete(churned);
+					continue;
+				}
+				Batch batch = (Batch) request;
 				int refused = 0;
 				for (String key : batchKeys) {
 					if (registry.register(key, Boolean.TRUE) instanceof RegisterResult.AlreadyRegistered) {
@@ -174,9 +210,23 @@ public class RegistryAtScaleBenchmark {
 		this.handRolledDriver = driverMailbox;
 		this.handRolledDriverThread = Thread.ofVirtual().start(() -> {
 			try {
+				int step = 0;
 				for (;;) {
-					Batch batch = (Batch) driverMailbox.take();
+					Object request = driverMailbox.take();
 					Thread self = Thread.currentThread();
+					if (request instanceof Churn churn) {
+						int churned = 0;
+						for (int end = step + COUNT; step < end; step++) {
+							boolean taken = map.putIfAbsent(churnKeys[step & (CHURN_KEYS - 1)], self) == null;
+							boolean left = step < WINDOW || map.remove(churnKeys[(step - WINDOW) & (CHURN_KEYS - 1)]) != null;
+							if (taken && left) {
+								churned++;
+							}
+						}
+						churn.done().complete(churned);
+						continue;
+					}
+					Batch batch = (Batch) request;
 					int refused = 0;
 					for (String key : batchKeys) {
 						if (map.putIfAbsent(key, self) != null) {
@@ -233,6 +283,43 @@ public class RegistryAtScaleBenchmark {
 		Batch batch = new Batch(new CompletableFuture<>());
 		this.handRolledDriver.put(batch);
 		return refusedAll(batch);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(COUNT)
+	public int churn() throws Exception {
+		Churn churn = new Churn(new CompletableFuture<>());
+		this.runtime.send(this.driver, churn);
+		return churnedAll(churn, this.registry::count);
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(COUNT)
+	public int baselineMapChurn() throws Exception {
+		Churn churn = new Churn(new CompletableFuture<>());
+		this.handRolledDriver.put(churn);
+		return churnedAll(churn, this.map::mappingCount);
+	}
+
+	/** The churned keys, their hash codes computed now, so that neither side pays for it in the trial. */
+	private static String[] churnKeys() {
+		String[] keys = new String[CHURN_KEYS];
+		for (int i = 0; i < CHURN_KEYS; i++) {
+			keys[i] = "churn-" + i;
+			keys[i].hashCode(); // a string keeps its hash code once computed
+		}
+		return keys;
+	}
+
+	/** Checks a batch: every pair churned, and the driver holding its window of keys beside the others. */
+	private static int churnedAll(Churn churn, LongSupplier size) throws InterruptedException, ExecutionException, TimeoutException {
+		int churned = churn.done().get(60, TimeUnit.SECONDS);
+		if (churned != COUNT || size.getAsLong() != COUNT + WINDOW) {
+			throw new IllegalStateException("churned " + churned + " of " + COUNT + ", " + size.getAsLong() + " keys held");
+		}
+		return churned;
 	}
 
 	private static int refusedAll(Batch batch) throws InterruptedException, ExecutionException, TimeoutException {
