@@ -55,7 +55,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 			@Override
 			public @Nullable Owner ofThread(Thread thread) {
-				return ThreadProcess.BY_THREAD.ofThread(thread);
+				return ThreadProcess.ofThread(thread);
 			}
 
 		});

@@ -7,6 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A process that runs a {@link ProcessBody} on a virtual thread of its own and blocks in
@@ -26,13 +28,12 @@ import org.jspecify.annotations.Nullable;
  * receiver runs elsewhere, the yield costs a trip through the scheduler's queue, and the process
  * then spins and waits as usual.
  */
-final class ThreadProcess extends LocalProcess implements ReceivingContext, Runnable {
+final class ThreadProcess extends LocalProcess implements ReceivingContext, Runnable, Thread.UncaughtExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ThreadProcess.class);
 
 	/** Thread-safe, unlike a builder, so one serves every spawn. */
 	private static final ThreadFactory VIRTUAL_THREADS = Thread.ofVirtual().factory();
-
-	/** Every spawned process of this JVM whose thread runs or is about to: see {@link ThreadTable}. */
-	static final ThreadTable BY_THREAD = new ThreadTable();
 
 	private final ProcessBody body;
 
@@ -50,14 +51,36 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	 */
 	private boolean handOff;
 
-	/** Whether {@link #BY_THREAD} counts this process; see {@link SerialTable}. */
-	@SuppressWarnings("unused") // through ThreadTable's VarHandle
-	volatile byte threadMembership;
-
 	ThreadProcess(ProcessRuntime runtime, long serial, ProcessBody body) {
 		super(runtime, serial);
 		this.body = body;
 		this.thread = VIRTUAL_THREADS.newThread(this);
+		this.thread.setUncaughtExceptionHandler(this);
+	}
+
+	/**
+	 * The spawned process whose own thread {@code thread} is, while the thread runs: the process
+	 * is its thread's uncaught-exception handler, the one slot of its own a virtual thread offers
+	 * besides thread-locals (whose per-thread map would cost every idle process about 136 bytes)
+	 * and scoped values (final only in Java 25). Finding it is two reads of the thread, with no
+	 * table to add to on every spawn. A terminated thread answers no handler.
+	 * @param thread a thread
+	 * @return its process, or {@code null} when it is not a spawned process's own thread (or has
+	 * ended, or its code replaced the handler)
+	 */
+	static @Nullable ThreadProcess ofThread(Thread thread) {
+		return (thread.getUncaughtExceptionHandler() instanceof ThreadProcess process && process.thread == thread)
+				? process : null;
+	}
+
+	/**
+	 * What escapes {@link #run()}, which catches everything: only a failure of the exit itself
+	 * (an {@link Error} while the process tells its links), which would otherwise reach the JDK's
+	 * default handler, printed on standard error.
+	 */
+	@Override
+	public void uncaughtException(Thread thread, Throwable ex) {
+		logger.error("{} failed while exiting; its exit may be incomplete", this.pid, ex);
 	}
 
 	@Override
@@ -71,9 +94,6 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		}
 		catch (Throwable ex) {
 			exitOnOwnThread(isAlive() ? ExitReason.crash(ex) : ExitReason.NORMAL);
-		}
-		finally {
-			BY_THREAD.remove(this);
 		}
 	}
 
@@ -239,16 +259,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		return (this.waiting) ? ProcessInfo.Status.WAITING : ProcessInfo.Status.RUNNING;
 	}
 
-	/** Starts the thread, found as this process's from here on ({@link #BY_THREAD}). */
+	/** Starts the thread, found as this process's from here on ({@link #ofThread}). */
 	void start() {
-		BY_THREAD.add(this);
-		try {
-			this.thread.start();
-		}
-		catch (RuntimeException | Error ex) {
-			BY_THREAD.remove(this);
-			throw ex;
-		}
+		this.thread.start();
 	}
 
 }

@@ -73,7 +73,7 @@ public abstract class Owner {
 	public static @Nullable Owner current() {
 		Thread thread = Thread.currentThread();
 		if (thread.isVirtual()) {
-			// a spawned process's own thread, found by its id rather than in CURRENT: a
+			// a spawned process's own thread, which names its process, rather than CURRENT: a
 			// thread-local's per-thread map would cost every idle process about 136 bytes
 			Lookup processes = lookup;
 			Owner own = (processes != null) ? processes.ofThread(thread) : null;

@@ -17,16 +17,16 @@ import dev.procreg.testing.RuntimeExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How a thread finds the spawned process whose code it runs ({@link ThreadTable}): its own
+ * How a thread finds the spawned process whose code it runs ({@link ThreadProcess#ofThread}): its own
  * process while it runs it, nothing on any other thread, and nothing once the thread has left
  * the process's code.
  */
 @ExtendWith(RuntimeExtension.class)
-class ThreadTableTests {
+class ProcessThreadTests {
 
 	private final ProcessRuntime runtime;
 
-	ThreadTableTests(ProcessRuntime runtime) {
+	ProcessThreadTests(ProcessRuntime runtime) {
 		this.runtime = runtime;
 	}
 
@@ -73,7 +73,7 @@ class ThreadTableTests {
 		synchronized (processes) {
 			for (ThreadProcess process : processes) {
 				assertThat(this.runtime.awaitThreadLeft(process.pid(), Duration.ofSeconds(20))).isTrue();
-				if (ThreadProcess.BY_THREAD.ofThread(process.thread) != null) {
+				if (ThreadProcess.ofThread(process.thread) != null) {
 					stillFound.add(process.pid());
 				}
 			}
