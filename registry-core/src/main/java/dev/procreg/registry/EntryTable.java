@@ -3,6 +3,7 @@ package dev.procreg.registry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -87,7 +88,10 @@ import dev.procreg.process.Pid;
  * </ol>
  * A resize (all stripes locked, in index order) doubles the table when more than a quarter of it
  * holds entries or it has fewer than 16 slots a stripe, and otherwise rebuilds it at its size
- * without the tombstones. Like
+ * without the tombstones. Writers that come meanwhile copy chunks of the frozen table into the new
+ * one beside the rebuild ({@link Copy}), as {@code ConcurrentHashMap}'s writers help its transfer,
+ * rather than park for the whole copy; the rebuild publishes the new table once every chunk is
+ * in. Like
  * {@code ConcurrentHashMap}, it never shrinks. Keys whose hashes collide, as strings' hash codes
  * can be made to, probe linearly: O(k) for k colliding keys, where {@code ConcurrentHashMap}
  * would make a tree.
@@ -123,7 +127,7 @@ class EntryTable<K, V> {
 
 	static {
 		try {
-			REBUILDING = MethodHandles.lookup().findVarHandle(EntryTable.class, "rebuilding", CountDownLatch.class);
+			REBUILDING = MethodHandles.lookup().findVarHandle(EntryTable.class, "rebuilding", Rebuild.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -142,16 +146,17 @@ class EntryTable<K, V> {
 	private final int runShift;
 
 	/**
-	 * A gate in front of the stripes, closed (a latch set here) while a rebuild takes or holds
-	 * them: a writer waits at it holding nothing, rather than on its stripe's monitor. The stripes
-	 * alone keep the invariants; a writer that passed the gate just before it closed blocks on
-	 * its stripe, as without it. Without the gate, every writer that comes during a rebuild
-	 * queues on a stripe and is let in one at a time as each one ahead of it leaves, and a virtual
-	 * thread's way out of a monitor's queue goes through the JDK's one unblocker thread: spawning
-	 * 100,000 processes that each register sometimes took ten times as long (a profile of the
-	 * slow runs: the unblocker thread's wake-ups). The latch lets them all go at once.
+	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) while a rebuild takes or
+	 * holds them: a writer that comes meanwhile helps copy the table, holding nothing, and then
+	 * waits at the gate rather than on its stripe's monitor. The stripes alone keep the
+	 * invariants; a writer that passed the gate just before it closed blocks on its stripe, as
+	 * without it. Without the gate, every writer that comes during a rebuild queues on a stripe
+	 * and is let in one at a time as each one ahead of it leaves, and a virtual thread's way out
+	 * of a monitor's queue goes through the JDK's one unblocker thread: spawning 100,000 processes
+	 * that each register sometimes took ten times as long (a profile of the slow runs: the
+	 * unblocker thread's wake-ups). The gate lets them all go at once.
 	 */
-	private volatile @Nullable CountDownLatch rebuilding;
+	private volatile @Nullable Rebuild rebuilding;
 
 	/** Entries (invariant 7). */
 	private final LongAdder count = new LongAdder();
@@ -295,6 +300,12 @@ class EntryTable<K, V> {
 		}
 	}
 
+	/** @return the copy of the rebuild under way, once it holds every stripe; else {@code null} */
+	@Nullable Copy copyUnderWay() {
+		Rebuild rebuild = this.rebuilding;
+		return (rebuild != null) ? rebuild.copy : null;
+	}
+
 	/** @return the slots of the current table, at least twice the entries (invariant 6) */
 	int capacity() {
 		return this.slots.length();
@@ -368,9 +379,9 @@ class EntryTable<K, V> {
 		int hash = spread(key.hashCode());
 		Object stripe = this.stripes[hash & (this.stripes.length - 1)];
 		for (;;) {
-			CountDownLatch rebuild = this.rebuilding;
+			Rebuild rebuild = this.rebuilding;
 			if (rebuild != null) {
-				awaitUninterruptibly(rebuild);
+				helpThenAwait(rebuild);
 			}
 			int capacity;
 			synchronized (stripe) {
@@ -486,22 +497,40 @@ class EntryTable<K, V> {
 
 	/**
 	 * Takes every stripe in index order (the only place that holds two), then rebuilds; with the
-	 * gate closed meanwhile ({@link #rebuilding}), or after the rebuild that has it closed.
+	 * gate closed meanwhile ({@link #rebuilding}), or after helping the rebuild that has it closed.
 	 */
 	private void rebuild(int capacity) {
-		CountDownLatch done = new CountDownLatch(1);
-		CountDownLatch other = (CountDownLatch) REBUILDING.compareAndExchange(this, null, done);
+		Rebuild mine = new Rebuild();
+		Rebuild other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
 		if (other != null) {
-			awaitUninterruptibly(other); // that one may have grown the table already
+			helpThenAwait(other); // that one may have grown the table already
 			return;
 		}
 		try {
-			lockAllThenRebuild(0, capacity);
+			lockAllThenRebuild(0, capacity, mine);
 		}
 		finally {
 			this.rebuilding = null;
-			done.countDown();
+			mine.published.countDown();
 		}
+	}
+
+	/**
+	 * Copies chunks of a rebuild's table while any is left, then waits for the rebuild to be
+	 * published: a short spin first (what is left is at most a chunk per helper), then the
+	 * gate's latch. A virtual thread that never parks here keeps one stack chunk: 100,000
+	 * processes registering while their table grew held 83 MB more stack chunks, all
+	 * live, when each rebuild parked every writer that came meanwhile (benchmark README).
+	 */
+	private void helpThenAwait(Rebuild rebuild) {
+		for (int spin = 0; spin < Rebuild.SPINS && rebuild.published.getCount() != 0; spin++) {
+			Copy copy = rebuild.copy;
+			if (copy != null) {
+				copy.help(this);
+			}
+			Thread.onSpinWait();
+		}
+		awaitUninterruptibly(rebuild.published);
 	}
 
 	/** Waits for a rebuild, keeping an interrupt for the caller (a stripe's monitor ignores it too). */
@@ -521,10 +550,10 @@ class EntryTable<K, V> {
 		}
 	}
 
-	private void lockAllThenRebuild(int stripe, int capacity) {
+	private void lockAllThenRebuild(int stripe, int capacity, Rebuild rebuild) {
 		if (stripe < this.stripes.length) {
 			synchronized (this.stripes[stripe]) {
-				lockAllThenRebuild(stripe + 1, capacity);
+				lockAllThenRebuild(stripe + 1, capacity, rebuild);
 			}
 			return;
 		}
@@ -538,16 +567,12 @@ class EntryTable<K, V> {
 		// stripe's tombstones, would otherwise have it rebuilt, every stripe taken, every few dozen
 		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
 		int length = (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
-		Slots next = new Slots(length);
-		Object[] cells = current.cells;
-		for (int i = 0; i < capacity; i++) {
-			// every stripe is held: no slot is reserved, and no pid changes; the hash and key come
-			// from the slot (invariant 3), so the copy reads the arrays in order and never an entry
-			Object entry = cells[2 * i];
-			if (entry != null && entry != TOMBSTONE) {
-				place(next, entry, cells[2 * i + 1], current.hashes[i], current.pids[i]);
-			}
-		}
+		// every stripe is held from here to the publication: no slot of the current table is
+		// reserved and no pid changes, so writers waiting at the gate may copy it too
+		Copy copy = new Copy(current, new Slots(length));
+		rebuild.copy = copy;
+		copy.help(this);
+		Slots next = copy.awaitCopied() ? copy.to : copyAlone(current, length);
 		this.used.reset();
 		this.used.add(entries);
 		RegistryFaults.beforeRebuildPublished();
@@ -555,19 +580,141 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * Puts an entry, with its key, hash and pid cell, in the first {@code null} slot from its home
-	 * in a table no reader sees yet. Overridable only for a test's planted bug.
+	 * The whole copy on this thread, into a table of its own: when a helper failed in the middle
+	 * of a chunk (a stack overflow in a writer that came to help), the shared copy lacks part of
+	 * it, and helpers still copying write only to that one, which is dropped.
+	 */
+	private Slots copyAlone(Slots current, int length) {
+		Copy alone = new Copy(current, new Slots(length));
+		alone.help(this);
+		return alone.to;
+	}
+
+	/**
+	 * Puts an entry, with its key, hash and pid cell, in the first free slot from its home in a
+	 * table no reader sees yet, which other helpers of the same rebuild fill at the same time:
+	 * the entry's cell is taken by compare and set, and the rest is written after it, seen by
+	 * readers through the publication that follows every helper's last write
+	 * ({@link Copy#awaitCopied}). Overridable only for a test's planted bug.
 	 */
 	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+		Object[] cells = next.cells;
 		int mask = next.hashes.length - 1;
 		int i = home(hash, mask);
-		while (next.cells[2 * i] != null) {
+		while (cells[2 * i] != null || !CELL.compareAndSet(cells, 2 * i, null, entry)) {
 			i = (i + 1) & mask;
 		}
 		next.hashes[i] = hash;
 		next.pids[i] = pid;
-		next.cells[2 * i + 1] = key;
-		next.cells[2 * i] = entry;
+		cells[2 * i + 1] = key;
+	}
+
+	/**
+	 * A rebuild under way: the gate's latch, opened once the new table is published (or the
+	 * rebuild failed), and the copy, set once the rebuild holds every stripe.
+	 */
+	static final class Rebuild {
+
+		/** How many times a helper looks for the publication before it parks at the latch. */
+		static final int SPINS = 1 << 10;
+
+		final CountDownLatch published = new CountDownLatch(1);
+
+		volatile @Nullable Copy copy;
+
+	}
+
+	/**
+	 * A table being copied into a new one, in chunks that the rebuild and any writer waiting at
+	 * the gate take in turn: a writer that would otherwise park for the whole copy shortens it.
+	 * The old table is frozen (its rebuild holds every stripe); each chunk is copied by one helper.
+	 */
+	static final class Copy {
+
+		/** Slots a helper copies at a time. */
+		static final int CHUNK = 1 << 10;
+
+		final Slots from;
+
+		final Slots to;
+
+		private final int chunks;
+
+		/** The next chunk to hand out; past {@link #chunks} once all are taken. */
+		private final AtomicInteger claimed = new AtomicInteger();
+
+		/** Chunks whose every entry is in {@link #to}. */
+		private final AtomicInteger copied = new AtomicInteger();
+
+		/** A helper failed in the middle of a chunk: {@link #to} will never be whole. */
+		private volatile boolean failed;
+
+		Copy(Slots from, Slots to) {
+			this.from = from;
+			this.to = to;
+			this.chunks = (from.length() + CHUNK - 1) / CHUNK;
+		}
+
+		/** Copies chunks until none is left to take. */
+		void help(EntryTable<?, ?> table) {
+			Object[] cells = this.from.cells;
+			int[] hashes = this.from.hashes;
+			Pid[] pids = this.from.pids;
+			while (this.claimed.get() < this.chunks) {
+				int chunk = this.claimed.getAndIncrement();
+				if (chunk >= this.chunks) {
+					return;
+				}
+				int end = Math.min((chunk + 1) * CHUNK, hashes.length);
+				try {
+					for (int i = chunk * CHUNK; i < end; i++) {
+						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
+						// order and never an entry
+						Object entry = cells[2 * i];
+						if (entry != null && entry != TOMBSTONE) {
+							table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
+						}
+					}
+					RegistryFaults.afterChunkCopied();
+				}
+				catch (Throwable ex) {
+					this.failed = true; // the chunk is half copied: the rebuild will not use this copy
+					throw ex;
+				}
+				this.copied.incrementAndGet();
+			}
+		}
+
+		/**
+		 * Waits until every chunk is copied, after this thread took its last: the others are
+		 * copying theirs, at most a chunk each, without blocking.
+		 * @return whether {@link #to} holds every entry; false when a helper failed
+		 */
+		boolean awaitCopied() {
+			for (int spin = 1; this.copied.get() < this.chunks; spin++) {
+				if (this.failed) {
+					return false;
+				}
+				if ((spin & 0x3ff) == 0) {
+					Thread.yield(); // a helper's thread may be off its core
+				}
+				else {
+					Thread.onSpinWait();
+				}
+			}
+			return true;
+		}
+
+		/** @return how many chunks the copy has */
+		int chunks() {
+			return this.chunks;
+		}
+
+		/** @return how many chunks are copied so far */
+		int copiedChunks() {
+			return this.copied.get();
+		}
+
 	}
 
 	/**

@@ -4,7 +4,8 @@ package dev.procreg.registry;
  * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
  * this package to force an interleaving deterministically (a kill between a table write and the
  * owner's attach, or between a detach and the removal; a read between a death and its cleanup;
- * a death while a table is rebuilt).
+ * a death while a table is rebuilt; a helper of a rebuild's copy stalled or failing at the end of
+ * a chunk).
  */
 final class RegistryFaults {
 
@@ -18,6 +19,9 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable afterDetach = () -> {
+	};
+
+	static volatile Runnable afterChunkCopied = () -> {
 	};
 
 	private RegistryFaults() {
@@ -39,6 +43,11 @@ final class RegistryFaults {
 		afterDetach.run();
 	}
 
+	/** On the thread that copied a chunk of a rebuild, before the chunk counts as copied. */
+	static void afterChunkCopied() {
+		afterChunkCopied.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -47,6 +56,8 @@ final class RegistryFaults {
 		beforeRebuildPublished = () -> {
 		};
 		afterDetach = () -> {
+		};
+		afterChunkCopied = () -> {
 		};
 	}
 

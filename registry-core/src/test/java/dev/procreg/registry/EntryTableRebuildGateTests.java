@@ -20,10 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Writers that come while an {@link EntryTable} rebuilds wait at its gate, holding nothing, and
- * go on together once the new table is out: none queues on a stripe's monitor to be let in one
- * at a time (for virtual threads, through the JDK's one unblocker thread), an interrupt that
- * comes meanwhile stays the writer's, and every write lands.
+ * Writers that come while an {@link EntryTable} rebuilds help copy the table, then wait at its
+ * gate, holding nothing, and go on together once the new table is out: none queues on a stripe's
+ * monitor to be let in one at a time (for virtual threads, through the JDK's one unblocker
+ * thread), an interrupt that comes meanwhile stays the writer's, and every write lands. A helper
+ * that fails in the middle of a chunk costs the rebuild its shared copy, not an entry.
  */
 @ExtendWith(RuntimeExtension.class)
 class EntryTableRebuildGateTests {
@@ -90,6 +91,94 @@ class EntryTableRebuildGateTests {
 			assertThat(interruptedAfterTheWrite).as("the writer keeps its interrupt").containsEntry(key, w == 0);
 		}
 		assertThat(table.size()).isEqualTo(fillers + WRITERS);
+	}
+
+	@Test
+	void aWriterThatComesDuringTheCopyCopiesWhatTheRebuildHasNotYet() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner filler = idleOwner(this.runtime);
+		Owner writerOwner = idleOwner(this.runtime);
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Integer> copiedByOthersWhilePaused = new ArrayList<>();
+		List<Thread> writer = new ArrayList<>();
+		RegistryFaults.afterChunkCopied = () -> {
+			EntryTable.Copy copy = table.copyUnderWay();
+			if (copy == null || copy.chunks() < 4 || !paused.compareAndSet(false, true)) {
+				return;
+			}
+			// the rebuild stands still after its first chunk, and a writer comes
+			writer.add(Thread.ofPlatform().start(() -> insert(table, writerOwner, "writer")));
+			await().atMost(Await.LONG).until(() -> copy.copiedChunks() == copy.chunks() - 1);
+			copiedByOthersWhilePaused.add(copy.copiedChunks());
+		};
+		int fillers = fillUntil(table, filler, paused);
+		writer.get(0).join(Await.LONG.toMillis());
+
+		assertThat(copiedByOthersWhilePaused).as("chunks the writer copied while the rebuild stood still").hasSize(1);
+		assertThat(writer.get(0).isAlive()).as("the writer still waits").isFalse();
+		assertThat(table.livePid("writer")).isEqualTo(writerOwner.pid());
+		for (int i = 0; i < fillers; i++) {
+			assertThat(table.livePid("filler-" + i)).as("filler-" + i).isEqualTo(filler.pid());
+		}
+		assertThat(table.size()).isEqualTo(fillers + 1);
+	}
+
+	@Test
+	void aHelperThatFailsInTheMiddleOfAChunkLosesNoEntry() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		// the filler in a runtime of its own: a rebuild stuck for good would hold the filler's lock,
+		// and closing the runtime that has it would wait for ever instead of letting the test fail
+		ProcessRuntime fillers = ProcessRuntime.start();
+		Owner filler = idleOwner(fillers);
+		Owner writerOwner = idleOwner(this.runtime);
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Throwable> writerFailures = new ArrayList<>();
+		List<Thread> writer = new ArrayList<>();
+		RegistryFaults.afterChunkCopied = () -> {
+			if (writer.size() == 1 && Thread.currentThread() == writer.get(0)) {
+				throw new StackOverflowError("planted: the helper's stack ran out in the middle of its chunk");
+			}
+			EntryTable.Copy copy = table.copyUnderWay();
+			if (copy == null || copy.chunks() < 4 || !paused.compareAndSet(false, true)) {
+				return;
+			}
+			Thread helper = Thread.ofPlatform().unstarted(() -> {
+				try {
+					insert(table, writerOwner, "writer");
+				}
+				catch (StackOverflowError ex) {
+					writerFailures.add(ex);
+				}
+			});
+			writer.add(helper);
+			helper.start();
+			await().atMost(Await.LONG).until(() -> !helper.isAlive());
+		};
+		Thread filling = Thread.ofPlatform().daemon().start(() -> fillUntil(table, filler, paused));
+		filling.join(Await.LONG.toMillis());
+		boolean stuck = filling.isAlive();
+		if (!stuck) {
+			fillers.close();
+		}
+
+		assertThat(stuck).as("the rebuild waits for the failed helper's chunk").isFalse();
+		assertThat(writerFailures).as("the helper's failure, its own").hasSize(1);
+		assertThat(table.livePid("writer")).isNull();
+		int inserted = table.size();
+		for (int i = 0; i < inserted; i++) {
+			assertThat(table.livePid("filler-" + i)).as("filler-" + i).isEqualTo(filler.pid());
+		}
+		insert(table, writerOwner, "writer");
+		assertThat(table.livePid("writer")).isEqualTo(writerOwner.pid());
+	}
+
+	/** Inserts fillers until {@code paused}; @return how many */
+	private static int fillUntil(EntryTable<String, Boolean> table, Owner filler, AtomicBoolean paused) {
+		int fillers = 0;
+		while (!paused.get()) {
+			insert(table, filler, "filler-" + fillers++);
+		}
+		return fillers;
 	}
 
 	private static void insert(EntryTable<String, Boolean> table, Owner owner, String key) {
