@@ -27,6 +27,12 @@ import dev.procreg.registry.RegistryOptions;
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost ours 7
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost baseline 7
  * </pre>
+ * {@code pair} alternates the two in one JVM, ours then the baseline, and prints each round's
+ * ratio (the baseline's wall over ours) and their median: a machine whose speed swings between
+ * runs moves both shots of a round alike, so the ratio holds where separate JVMs disagree.
+ * <pre>
+ * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 21
+ * </pre>
  */
 public final class SpawnCost {
 
@@ -52,8 +58,12 @@ public final class SpawnCost {
 	public static void main(String[] args) throws Exception {
 		String mode = (args.length > 0) ? args[0] : "ours";
 		int shots = (args.length > 1) ? Integer.parseInt(args[1]) : 7;
+		if (mode.equals("pair")) {
+			pairs(shots);
+			return;
+		}
 		if (!mode.equals("ours") && !mode.equals("baseline")) {
-			throw new IllegalArgumentException("unknown mode " + mode + "; use ours or baseline");
+			throw new IllegalArgumentException("unknown mode " + mode + "; use ours, baseline or pair");
 		}
 		int warmups = 3;
 		long[] wall = new long[shots];
@@ -76,6 +86,26 @@ public final class SpawnCost {
 		System.out.printf("RESULT %s (median of %d): wall %d ms, process CPU %d ms, spawning thread CPU %d ms, allocated %,d B per process%n",
 				mode, shots, median(wall) / 1_000_000, median(cpu) / 1_000_000, median(spawner) / 1_000_000,
 				median(allocated) / COUNT);
+	}
+
+	/** Rounds of ours then the baseline in this JVM, after three warm-up rounds; ratios per round. */
+	private static void pairs(int rounds) throws InterruptedException {
+		double[] ratios = new double[rounds];
+		for (int round = -3; round < rounds; round++) {
+			System.gc();
+			Shot ours = ours();
+			System.gc();
+			Shot baseline = baseline();
+			double ratio = (double) baseline.wall / ours.wall;
+			if (round >= 0) {
+				ratios[round] = ratio;
+			}
+			System.out.printf("round %2d: ours %4d ms, baseline %4d ms, ratio %.2f%n", round, ours.wall / 1_000_000,
+					baseline.wall / 1_000_000, ratio);
+		}
+		Arrays.sort(ratios);
+		System.out.printf("RESULT pair (%d rounds): median ratio %.2f (baseline's wall over ours; above 1 is faster), range %.2f-%.2f%n",
+				rounds, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
 	}
 
 	private record Shot(long wall, long cpu, long spawner, long allocated) {
