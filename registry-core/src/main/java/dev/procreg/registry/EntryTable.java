@@ -500,19 +500,39 @@ class EntryTable<K, V> {
 	 * gate closed meanwhile ({@link #rebuilding}), or after helping the rebuild that has it closed.
 	 */
 	private void rebuild(int capacity) {
-		Rebuild mine = new Rebuild();
-		Rebuild other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
-		if (other != null) {
-			helpThenAwait(other); // that one may have grown the table already
-			return;
+		Rebuild other = this.rebuilding;
+		if (other == null) {
+			if (this.slots.hashes.length != capacity) {
+				return; // rebuilt meanwhile
+			}
+			// the new table is allocated before the gate closes: zeroing megabytes while every writer
+			// waits would be time that no helper can share
+			Slots next = new Slots(rebuiltLength(capacity, this.count.sum()));
+			Rebuild mine = new Rebuild();
+			other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
+			if (other == null) {
+				try {
+					lockAllThenRebuild(0, capacity, mine, next);
+				}
+				finally {
+					this.rebuilding = null;
+					mine.published.countDown();
+				}
+				return;
+			}
 		}
-		try {
-			lockAllThenRebuild(0, capacity, mine);
-		}
-		finally {
-			this.rebuilding = null;
-			mine.published.countDown();
-		}
+		helpThenAwait(other); // that one may have grown the table already
+	}
+
+	/**
+	 * A table of fewer than 16 slots a stripe doubles even to drop tombstones: keys that come and
+	 * go (a thousand sessions, each registered and unregistered in turn), which take no other
+	 * stripe's tombstones, would otherwise have it rebuilt, every stripe taken, every few dozen.
+	 * @return the slots of the table that replaces one of {@code capacity} holding {@code entries}
+	 */
+	private int rebuiltLength(int capacity, long entries) {
+		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
+		return (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
 	}
 
 	/**
@@ -550,10 +570,10 @@ class EntryTable<K, V> {
 		}
 	}
 
-	private void lockAllThenRebuild(int stripe, int capacity, Rebuild rebuild) {
+	private void lockAllThenRebuild(int stripe, int capacity, Rebuild rebuild, Slots next) {
 		if (stripe < this.stripes.length) {
 			synchronized (this.stripes[stripe]) {
-				lockAllThenRebuild(stripe + 1, capacity, rebuild);
+				lockAllThenRebuild(stripe + 1, capacity, rebuild, next);
 			}
 			return;
 		}
@@ -562,21 +582,17 @@ class EntryTable<K, V> {
 			return; // another writer rebuilt it first
 		}
 		long entries = this.count.sum();
-		// a table of fewer than 16 slots a stripe doubles even to drop tombstones: keys that come and
-		// go (a thousand sessions, each registered and unregistered in turn), which take no other
-		// stripe's tombstones, would otherwise have it rebuilt, every stripe taken, every few dozen
-		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
-		int length = (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
+		int length = rebuiltLength(capacity, entries);
 		// every stripe is held from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
-		Copy copy = new Copy(current, new Slots(length));
+		Copy copy = new Copy(current, (next.length() == length) ? next : new Slots(length));
 		rebuild.copy = copy;
 		copy.help(this);
-		Slots next = copy.awaitCopied() ? copy.to : copyAlone(current, length);
+		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length);
 		this.used.reset();
 		this.used.add(entries);
 		RegistryFaults.beforeRebuildPublished();
-		this.slots = next;
+		this.slots = copied;
 	}
 
 	/**
@@ -616,7 +632,7 @@ class EntryTable<K, V> {
 	static final class Rebuild {
 
 		/** How many times a helper looks for the publication before it parks at the latch. */
-		static final int SPINS = 1 << 10;
+		static final int SPINS = 1 << 7;
 
 		final CountDownLatch published = new CountDownLatch(1);
 
@@ -632,7 +648,7 @@ class EntryTable<K, V> {
 	static final class Copy {
 
 		/** Slots a helper copies at a time. */
-		static final int CHUNK = 1 << 10;
+		static final int CHUNK = 1 << 9;
 
 		final Slots from;
 
