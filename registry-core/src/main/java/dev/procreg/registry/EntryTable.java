@@ -125,9 +125,13 @@ class EntryTable<K, V> {
 
 	private static final VarHandle REBUILDING;
 
+	private static final VarHandle PREPARING;
+
 	static {
 		try {
-			REBUILDING = MethodHandles.lookup().findVarHandle(EntryTable.class, "rebuilding", Rebuild.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			REBUILDING = lookup.findVarHandle(EntryTable.class, "rebuilding", Rebuild.class);
+			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -157,6 +161,9 @@ class EntryTable<K, V> {
 	 * unblocker thread's wake-ups). The gate lets them all go at once.
 	 */
 	private volatile @Nullable Rebuild rebuilding;
+
+	/** A writer is allocating the table of a rebuild it is about to start ({@link #rebuild}). */
+	private volatile boolean preparing;
 
 	/** Entries (invariant 7). */
 	private final LongAdder count = new LongAdder();
@@ -505,11 +512,27 @@ class EntryTable<K, V> {
 			if (this.slots.hashes.length != capacity) {
 				return; // rebuilt meanwhile
 			}
-			// the new table is allocated before the gate closes: zeroing megabytes while every writer
-			// waits would be time that no helper can share
-			Slots next = new Slots(rebuiltLength(capacity, this.count.sum()));
-			Rebuild mine = new Rebuild();
-			other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
+			// one writer at a time allocates the new table, before the gate closes: zeroing megabytes
+			// while every writer waits would be time that no helper can share, and every writer that
+			// found the table full allocating one would be megabytes each, all but one thrown away
+			if (!PREPARING.compareAndSet(this, false, true)) {
+				awaitPreparation(capacity);
+				return; // the caller looks again: at the gate, or at the new table
+			}
+			Slots next;
+			Rebuild mine;
+			try {
+				if (this.rebuilding != null || this.slots.hashes.length != capacity) {
+					return;
+				}
+				RegistryFaults.beforeRebuildAllocates();
+				next = new Slots(rebuiltLength(capacity, this.count.sum()));
+				mine = new Rebuild();
+				other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
+			}
+			finally {
+				this.preparing = false;
+			}
 			if (other == null) {
 				try {
 					lockAllThenRebuild(0, capacity, mine, next);
@@ -522,6 +545,22 @@ class EntryTable<K, V> {
 			}
 		}
 		helpThenAwait(other); // that one may have grown the table already
+	}
+
+	/**
+	 * Waits while another writer allocates the table of the rebuild it is about to start: until
+	 * it closes the gate (or gives up, or the table was rebuilt meanwhile).
+	 */
+	private void awaitPreparation(int capacity) {
+		RegistryFaults.awaitingPreparation();
+		for (int spin = 1; this.preparing && this.rebuilding == null && this.slots.hashes.length == capacity; spin++) {
+			if ((spin & 0x3f) == 0) {
+				Thread.yield(); // the allocating writer's thread may be off its core
+			}
+			else {
+				Thread.onSpinWait();
+			}
+		}
 	}
 
 	/**
@@ -672,18 +711,26 @@ class EntryTable<K, V> {
 			this.chunks = (from.length() + CHUNK - 1) / CHUNK;
 		}
 
-		/** Copies chunks until none is left to take. */
+		/**
+		 * Copies chunks until none is left to take, or the copy failed. From taking a chunk to
+		 * counting it, anything that throws (a call past the end of the helper's stack, wherever it
+		 * falls) marks the copy failed: a chunk taken and never counted would leave the rebuild
+		 * waiting for it for ever, holding every stripe.
+		 */
 		void help(EntryTable<?, ?> table) {
 			Object[] cells = this.from.cells;
 			int[] hashes = this.from.hashes;
 			Pid[] pids = this.from.pids;
-			while (this.claimed.get() < this.chunks) {
-				int chunk = this.claimed.getAndIncrement();
-				if (chunk >= this.chunks) {
-					return;
-				}
-				int end = Math.min((chunk + 1) * CHUNK, hashes.length);
+			while (!this.failed && this.claimed.get() < this.chunks) {
+				boolean done = false;
 				try {
+					int chunk = this.claimed.getAndIncrement();
+					if (chunk >= this.chunks) {
+						done = true;
+						return;
+					}
+					RegistryFaults.afterChunkClaimed();
+					int end = Math.min((chunk + 1) * CHUNK, hashes.length);
 					for (int i = chunk * CHUNK; i < end; i++) {
 						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
 						// order and never an entry
@@ -693,12 +740,15 @@ class EntryTable<K, V> {
 						}
 					}
 					RegistryFaults.afterChunkCopied();
+					this.copied.incrementAndGet();
+					done = true;
 				}
-				catch (Throwable ex) {
-					this.failed = true; // the chunk is half copied: the rebuild will not use this copy
-					throw ex;
+				finally {
+					if (!done) {
+						// the chunk may be taken and half copied: the rebuild will not use this copy
+						this.failed = true;
+					}
 				}
-				this.copied.incrementAndGet();
 			}
 		}
 

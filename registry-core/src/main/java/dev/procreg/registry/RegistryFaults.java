@@ -4,8 +4,8 @@ package dev.procreg.registry;
  * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
  * this package to force an interleaving deterministically (a kill between a table write and the
  * owner's attach, or between a detach and the removal; a read between a death and its cleanup;
- * a death while a table is rebuilt; a helper of a rebuild's copy stalled or failing at the end of
- * a chunk).
+ * a death while a table is rebuilt; writers that find a table full at once; a helper of a
+ * rebuild's copy stalled, or failing as it takes a chunk or at its end).
  */
 final class RegistryFaults {
 
@@ -22,6 +22,15 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable afterChunkCopied = () -> {
+	};
+
+	static volatile Runnable afterChunkClaimed = () -> {
+	};
+
+	static volatile Runnable beforeRebuildAllocates = () -> {
+	};
+
+	static volatile Runnable awaitingPreparation = () -> {
 	};
 
 	private RegistryFaults() {
@@ -48,6 +57,21 @@ final class RegistryFaults {
 		afterChunkCopied.run();
 	}
 
+	/** On the thread that took a chunk of a rebuild to copy, before it copies any of it. */
+	static void afterChunkClaimed() {
+		afterChunkClaimed.run();
+	}
+
+	/** On the one writer that allocates the table of the rebuild it is about to start. */
+	static void beforeRebuildAllocates() {
+		beforeRebuildAllocates.run();
+	}
+
+	/** On a writer that found the table full while another allocates the rebuild's table. */
+	static void awaitingPreparation() {
+		awaitingPreparation.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -58,6 +82,12 @@ final class RegistryFaults {
 		afterDetach = () -> {
 		};
 		afterChunkCopied = () -> {
+		};
+		afterChunkClaimed = () -> {
+		};
+		beforeRebuildAllocates = () -> {
+		};
+		awaitingPreparation = () -> {
 		};
 	}
 

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * gate, holding nothing, and go on together once the new table is out: none queues on a stripe's
  * monitor to be let in one at a time (for virtual threads, through the JDK's one unblocker
  * thread), an interrupt that comes meanwhile stays the writer's, and every write lands. A helper
- * that fails in the middle of a chunk costs the rebuild its shared copy, not an entry.
+ * that fails as it takes a chunk or in the middle of one costs the rebuild its shared copy, not an
+ * entry.
  */
 @ExtendWith(RuntimeExtension.class)
 class EntryTableRebuildGateTests {
@@ -125,6 +128,20 @@ class EntryTableRebuildGateTests {
 
 	@Test
 	void aHelperThatFailsInTheMiddleOfAChunkLosesNoEntry() throws Exception {
+		assertAFailingHelperLosesNoEntry(false);
+	}
+
+	@Test
+	void aHelperThatFailsAsItTakesAChunkLosesNoEntry() throws Exception {
+		// a chunk taken and never counted would leave the rebuild waiting for it for ever
+		assertAFailingHelperLosesNoEntry(true);
+	}
+
+	/**
+	 * A writer that comes while the rebuild stands still after its first chunk helps, and its
+	 * stack runs out: as it takes a chunk, or at the end of the chunk it copied.
+	 */
+	private void assertAFailingHelperLosesNoEntry(boolean asItTakesAChunk) throws Exception {
 		EntryTable<String, Boolean> table = new EntryTable<>(2);
 		// the filler in a runtime of its own: a rebuild stuck for good would hold the filler's lock,
 		// and closing the runtime that has it would wait for ever instead of letting the test fail
@@ -134,9 +151,18 @@ class EntryTableRebuildGateTests {
 		AtomicBoolean paused = new AtomicBoolean();
 		List<Throwable> writerFailures = new ArrayList<>();
 		List<Thread> writer = new ArrayList<>();
-		RegistryFaults.afterChunkCopied = () -> {
+		Runnable failTheHelper = () -> {
 			if (writer.size() == 1 && Thread.currentThread() == writer.get(0)) {
-				throw new StackOverflowError("planted: the helper's stack ran out in the middle of its chunk");
+				throw new StackOverflowError("planted: the helper's stack ran out "
+						+ (asItTakesAChunk ? "as it took a chunk" : "in the middle of its chunk"));
+			}
+		};
+		if (asItTakesAChunk) {
+			RegistryFaults.afterChunkClaimed = failTheHelper;
+		}
+		RegistryFaults.afterChunkCopied = () -> {
+			if (!asItTakesAChunk) {
+				failTheHelper.run();
 			}
 			EntryTable.Copy copy = table.copyUnderWay();
 			if (copy == null || copy.chunks() < 4 || !paused.compareAndSet(false, true)) {
@@ -170,6 +196,43 @@ class EntryTableRebuildGateTests {
 		}
 		insert(table, writerOwner, "writer");
 		assertThat(table.livePid("writer")).isEqualTo(writerOwner.pid());
+	}
+
+	@Test
+	void writersThatFindTheTableFullAtOnceLeaveTheNewTableToOneOfThem() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner filler = idleOwner(this.runtime);
+		// up to the brim of a table whose next one holds every writer: each insert rebuilds first
+		for (int i = 0; table.capacity() < 16 * WRITERS || table.size() < table.capacity() / 2; i++) {
+			insert(table, filler, "filler-" + i);
+		}
+		int capacity = table.capacity();
+		List<Thread> allocating = new CopyOnWriteArrayList<>();
+		AtomicInteger waiting = new AtomicInteger();
+		RegistryFaults.awaitingPreparation = waiting::incrementAndGet;
+		RegistryFaults.beforeRebuildAllocates = () -> {
+			allocating.add(Thread.currentThread());
+			if (allocating.size() == 1) {
+				// the first stands still until every other writer waits for it, or allocates too
+				await().atMost(Await.LONG).until(() -> waiting.get() == WRITERS - 1 || allocating.size() > 1);
+			}
+		};
+		List<Thread> writers = new ArrayList<>();
+		for (int w = 0; w < WRITERS; w++) {
+			Owner owner = idleOwner(this.runtime);
+			String key = "writer-" + w;
+			writers.add(Thread.ofPlatform().start(() -> insert(table, owner, key)));
+		}
+		for (Thread writer : writers) {
+			writer.join(Await.LONG.toMillis());
+		}
+
+		assertThat(allocating).as("writers that allocated a new table").hasSize(1);
+		assertThat(waiting.get()).as("writers that waited for it").isEqualTo(WRITERS - 1);
+		assertThat(table.capacity()).isGreaterThan(capacity);
+		for (int w = 0; w < WRITERS; w++) {
+			assertThat(table.get("writer-" + w)).as("writer-" + w).isNotNull();
+		}
 	}
 
 	/** Inserts fillers until {@code paused}; @return how many */
