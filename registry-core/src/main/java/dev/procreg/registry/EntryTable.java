@@ -149,6 +149,9 @@ class EntryTable<K, V> {
 	 */
 	private final int runShift;
 
+	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
+	private final int copyChunk;
+
 	/**
 	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) while a rebuild takes or
 	 * holds them: a writer that comes meanwhile helps copy the table, holding nothing, and then
@@ -172,19 +175,31 @@ class EntryTable<K, V> {
 	private final LongAdder used = new LongAdder();
 
 	EntryTable() {
-		this(STRIPES, 0);
+		this(STRIPES, 0, Copy.CHUNK);
 	}
 
 	/** A table with {@code stripes} locks (a power of two) and twice as many slots; small for tests. */
 	EntryTable(int stripes) {
-		this(stripes, 0);
+		this(stripes, 0, Copy.CHUNK);
 	}
 
-	private EntryTable(int stripes, int runShift) {
+	/**
+	 * A small table whose rebuilds hand out chunks of {@code copyChunk} slots: a model checker
+	 * then sees helpers copy a table of a few slots in several chunks, side by side.
+	 */
+	EntryTable(int stripes, int copyChunk) {
+		this(stripes, 0, copyChunk);
+	}
+
+	private EntryTable(int stripes, int runShift, int copyChunk) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
+		if (copyChunk < 1) {
+			throw new IllegalArgumentException("a copy's chunk must hold at least one slot: " + copyChunk);
+		}
 		this.runShift = runShift;
+		this.copyChunk = copyChunk;
 		this.slots = new Slots(2 * stripes);
 		this.stripes = new Object[stripes];
 		for (int i = 0; i < stripes; i++) {
@@ -202,7 +217,7 @@ class EntryTable<K, V> {
 	 * @return an empty table
 	 */
 	static <K, V> EntryTable<K, V> forPartitions(int partitions) {
-		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)));
+		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)), Copy.CHUNK);
 	}
 
 	/**
@@ -625,7 +640,7 @@ class EntryTable<K, V> {
 		int length = rebuiltLength(capacity, entries);
 		// every stripe is held from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
-		Copy copy = new Copy(current, (next.length() == length) ? next : new Slots(length));
+		Copy copy = new Copy(current, (next.length() == length) ? next : new Slots(length), this.copyChunk);
 		rebuild.copy = copy;
 		copy.help(this);
 		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length);
@@ -641,7 +656,7 @@ class EntryTable<K, V> {
 	 * it, and helpers still copying write only to that one, which is dropped.
 	 */
 	private Slots copyAlone(Slots current, int length) {
-		Copy alone = new Copy(current, new Slots(length));
+		Copy alone = new Copy(current, new Slots(length), this.copyChunk);
 		alone.help(this);
 		return alone.to;
 	}
@@ -687,12 +702,14 @@ class EntryTable<K, V> {
 	 */
 	static final class Copy {
 
-		/** Slots a helper copies at a time. */
+		/** Slots a helper copies at a time, unless a test's table says otherwise. */
 		static final int CHUNK = 1 << 9;
 
 		final Slots from;
 
 		final Slots to;
+
+		private final int chunkSize;
 
 		private final int chunks;
 
@@ -705,10 +722,11 @@ class EntryTable<K, V> {
 		/** A helper failed in the middle of a chunk: {@link #to} will never be whole. */
 		private volatile boolean failed;
 
-		Copy(Slots from, Slots to) {
+		Copy(Slots from, Slots to, int chunkSize) {
 			this.from = from;
 			this.to = to;
-			this.chunks = (from.length() + CHUNK - 1) / CHUNK;
+			this.chunkSize = chunkSize;
+			this.chunks = (from.length() + chunkSize - 1) / chunkSize;
 		}
 
 		/**
@@ -730,8 +748,8 @@ class EntryTable<K, V> {
 						return;
 					}
 					RegistryFaults.afterChunkClaimed();
-					int end = Math.min((chunk + 1) * CHUNK, hashes.length);
-					for (int i = chunk * CHUNK; i < end; i++) {
+					int end = Math.min((chunk + 1) * this.chunkSize, hashes.length);
+					for (int i = chunk * this.chunkSize; i < end; i++) {
 						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
 						// order and never an entry
 						Object entry = cells[2 * i];

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a {@code HashMap}: lock-free reads racing writes, collisions (keys in pairs share a hash code,
  * so they probe past each other, through slots that keys of the other stripe claim too) and
  * resizes (two stripes and a first capacity of four, so a handful of keys makes the table double
- * twice while the other thread reads or writes). {@code size} is not
+ * twice while the other thread reads or writes; the copy is handed out one slot a chunk, so a
+ * writer that comes meanwhile copies part of it beside the resizing thread). {@code size} is not
  * an operation here: like {@code ConcurrentHashMap.size} it is exact only when no write runs,
  * which {@link EntryTableConcurrencyTests} checks.
  */
@@ -91,7 +92,7 @@ public class EntryTableLincheckTests {
 		final EntryTable<Key, Integer> table;
 
 		public TableCore() {
-			this(new EntryTable<>(2));
+			this(new EntryTable<>(2, 1));
 		}
 
 		TableCore(EntryTable<Key, Integer> table) {
@@ -217,7 +218,7 @@ public class EntryTableLincheckTests {
 	public static class DroppingResizeCore extends TableCore {
 
 		public DroppingResizeCore() {
-			super(new EntryTable<>(2) {
+			super(new EntryTable<>(2, 1) {
 
 				@Override
 				void place(EntryTable.Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
@@ -231,11 +232,38 @@ public class EntryTableLincheckTests {
 
 	}
 
+	/**
+	 * A copy whose helpers take a slot of the new table by a plain write, not by compare and set:
+	 * two helpers placing colliding keys at once both find the key's home free, and one entry is lost.
+	 */
+	public static class UnguardedPlaceCore extends TableCore {
+
+		public UnguardedPlaceCore() {
+			super(new EntryTable<>(2, 1) {
+
+				@Override
+				void place(EntryTable.Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+					int mask = next.length() - 1;
+					int i = hash & mask;
+					while (next.entry(i) != null) {
+						i = (i + 1) & mask;
+					}
+					next.cells[2 * i] = entry;
+					next.hashes[i] = hash;
+					next.pids[i] = pid;
+					next.cells[2 * i + 1] = key;
+				}
+
+			});
+		}
+
+	}
+
 	/** A read that looks at the key's home slot only and never probes on. */
 	public static class SkippingReadCore extends TableCore {
 
 		public SkippingReadCore() {
-			super(new EntryTable<>(2) {
+			super(new EntryTable<>(2, 1) {
 
 				@Override
 				@Nullable Registration<Key, Integer> find(EntryTable.Slots table, Object key, int hash) {
@@ -257,7 +285,7 @@ public class EntryTableLincheckTests {
 	public static class UnconfirmedReadCore extends TableCore {
 
 		public UnconfirmedReadCore() {
-			super(new EntryTable<>(2) {
+			super(new EntryTable<>(2, 1) {
 
 				@Override
 				@SuppressWarnings("unchecked")
@@ -287,7 +315,7 @@ public class EntryTableLincheckTests {
 	public static class UncheckedPidCore extends TableCore {
 
 		public UncheckedPidCore() {
-			super(new EntryTable<>(2) {
+			super(new EntryTable<>(2, 1) {
 
 				@Override
 				@Nullable Pid livePid(EntryTable.Slots table, Object key, int hash) {
@@ -331,6 +359,11 @@ public class EntryTableLincheckTests {
 				List.of(List.of(actor("putIfAbsent", 2, 2), actor("putIfAbsent", 3, 0)),
 						List.of(actor("get", 1), actor("get", 0), actor("remove", 1))),
 				reads, null));
+		// both threads find the table full: one rebuilds, the other helps copy it, one slot a chunk,
+		// and the colliding 0 and 1, copied by different threads, share their home in the new table
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0), actor("putIfAbsent", 1, 1)),
+				List.of(List.of(actor("putIfAbsent", 2, 2)), List.of(actor("putIfAbsent", 4, 0))),
+				List.of(actor("get", 0), actor("get", 1), actor("get", 2), actor("get", 4)), null));
 		// colliding keys written from both sides, across the doubling to 4 and then to 8
 		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 4, 0), actor("putIfAbsent", 5, 0)),
 				List.of(List.of(actor("putIfAbsent", 0, 1), actor("replace", 4, 2), actor("putIfAbsent", 2, 1)),
@@ -389,6 +422,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedResizeThatDropsCollisions() {
 		assertThatThrownBy(() -> LinChecker.check(DroppingResizeCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedCopyWhoseHelpersOverwriteEachOther() {
+		assertThatThrownBy(() -> LinChecker.check(UnguardedPlaceCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 
