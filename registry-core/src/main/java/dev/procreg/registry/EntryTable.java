@@ -719,7 +719,7 @@ class EntryTable<K, V> {
 		/** Chunks whose every entry is in {@link #to}. */
 		private final AtomicInteger copied = new AtomicInteger();
 
-		/** A helper failed in the middle of a chunk: {@link #to} will never be whole. */
+		/** A helper failed between taking a chunk and counting it: {@link #to} will never be whole. */
 		private volatile boolean failed;
 
 		Copy(Slots from, Slots to, int chunkSize) {
