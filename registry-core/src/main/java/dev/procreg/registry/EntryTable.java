@@ -123,15 +123,11 @@ class EntryTable<K, V> {
 
 	private static final VarHandle PID = MethodHandles.arrayElementVarHandle(Pid[].class);
 
-	private static final VarHandle REBUILDING;
-
 	private static final VarHandle PREPARING;
 
 	static {
 		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			REBUILDING = lookup.findVarHandle(EntryTable.class, "rebuilding", Rebuild.class);
-			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
+			PREPARING = MethodHandles.lookup().findVarHandle(EntryTable.class, "preparing", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -527,9 +523,10 @@ class EntryTable<K, V> {
 			if (this.slots.hashes.length != capacity) {
 				return; // rebuilt meanwhile
 			}
-			// one writer at a time allocates the new table, before the gate closes: zeroing megabytes
-			// while every writer waits would be time that no helper can share, and every writer that
-			// found the table full allocating one would be megabytes each, all but one thrown away
+			// one writer at a time allocates the new table and closes the gate (so a plain write
+			// closes it), allocating before it closes: zeroing megabytes while every writer waits
+			// would be time that no helper can share, and every writer that found the table full
+			// allocating one would be megabytes each, all but one thrown away
 			if (!PREPARING.compareAndSet(this, false, true)) {
 				awaitPreparation(capacity);
 				return; // the caller looks again: at the gate, or at the new table
@@ -543,21 +540,19 @@ class EntryTable<K, V> {
 				RegistryFaults.beforeRebuildAllocates();
 				next = new Slots(rebuiltLength(capacity, this.count.sum()));
 				mine = new Rebuild();
-				other = (Rebuild) REBUILDING.compareAndExchange(this, null, mine);
+				this.rebuilding = mine;
 			}
 			finally {
 				this.preparing = false;
 			}
-			if (other == null) {
-				try {
-					lockAllThenRebuild(0, capacity, mine, next);
-				}
-				finally {
-					this.rebuilding = null;
-					mine.published.countDown();
-				}
-				return;
+			try {
+				lockAllThenRebuild(0, capacity, mine, next);
 			}
+			finally {
+				this.rebuilding = null;
+				mine.published.countDown();
+			}
+			return;
 		}
 		helpThenAwait(other); // that one may have grown the table already
 	}
@@ -651,9 +646,9 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * The whole copy on this thread, into a table of its own: when a helper failed in the middle
-	 * of a chunk (a stack overflow in a writer that came to help), the shared copy lacks part of
-	 * it, and helpers still copying write only to that one, which is dropped.
+	 * The whole copy on this thread, into a table of its own: when a helper failed between taking
+	 * a chunk and counting it (a stack overflow in a writer that came to help), the shared copy
+	 * lacks part of it, and helpers still copying write only to that one, which is dropped.
 	 */
 	private Slots copyAlone(Slots current, int length) {
 		Copy alone = new Copy(current, new Slots(length), this.copyChunk);
