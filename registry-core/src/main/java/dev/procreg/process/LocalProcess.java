@@ -484,8 +484,19 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		return this.mailbox.poll();
 	}
 
+	/** Takes the oldest linked message ({@link Mailbox#pollLinked()}); only the consumer may call it. */
+	final @Nullable Object pollLinked() {
+		return this.mailbox.pollLinked();
+	}
+
+	/** @return whether no message is queued: what a decision to wait or let go rests on */
 	final boolean mailboxEmpty() {
 		return this.mailbox.isEmpty();
+	}
+
+	/** @return whether a message is linked: a spinning consumer's look ({@link Mailbox#hasLinked()}) */
+	final boolean messageLinked() {
+		return this.mailbox.hasLinked();
 	}
 
 	/** @return the messages waiting, in O(1) */

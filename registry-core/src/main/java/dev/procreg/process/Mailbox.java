@@ -135,6 +135,35 @@ class Mailbox extends MailboxPadding {
 			}
 			while (next == null);
 		}
+		return take(h, next);
+	}
+
+	/**
+	 * Takes the oldest linked message, without looking at the tail: {@code null} also while a
+	 * sender that swung the tail has not linked its node yet, even when a later sender's offer has
+	 * returned (its node is linked behind that one). So it is not linearizable on its own: it takes
+	 * what {@link #poll()} would take, or nothing. A consumer uses it, and {@link #hasLinked()}
+	 * while it spins, and decides that nothing came (to park, to let go, to time out) on
+	 * {@link #isEmpty()}, which reads the tail. A consumer that read the tail at every look would
+	 * pull its cache line away from the sender at every message, and the sender's next swing would
+	 * have to fetch it back. Only the consumer may call it.
+	 * @return the message, or null when none is linked
+	 */
+	final @Nullable Object pollLinked() {
+		MailboxLink h = (MailboxLink) HEAD.get(this);
+		Node next = (Node) NEXT.getAcquire(h);
+		return (next != null) ? take(h, next) : null;
+	}
+
+	/**
+	 * Whether a message is linked after the head: a spinning consumer's look, which reads only
+	 * the link the next sender writes (see {@link #pollLinked()}). Only the consumer may call it.
+	 */
+	final boolean hasLinked() {
+		return NEXT.getAcquire((MailboxLink) HEAD.get(this)) != null;
+	}
+
+	private Object take(MailboxLink h, Node next) {
 		Object item = next.item;
 		next.item = null;
 		HEAD.setRelease(this, next);

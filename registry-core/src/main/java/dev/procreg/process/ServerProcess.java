@@ -387,7 +387,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		long since = System.nanoTime();
 		this.lingering = true;
 		try {
-			for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+			for (int look = 1; !messageLinked() && isAlive(); look++) {
 				if (!SpinWait.again(look, since, spin)) {
 					return false;
 				}
@@ -408,7 +408,7 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	int drain(int limit) {
 		int handled = 0;
 		while (handled < limit && isAlive()) {
-			Object message = poll();
+			Object message = pollLinked();
 			if (message == null) {
 				break;
 			}

@@ -165,7 +165,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			if (reason != null) {
 				throw ProcessExitException.unwinding(this.pid, reason);
 			}
-			Object message = poll();
+			// a receive that may wait passes a message whose sender has not linked it yet, and spins
+			// for it; a zero timeout looks at everything sent so far
+			Object message = (nanos == 0) ? poll() : pollLinked();
 			if (message != null) {
 				if (flushedDown(message)) {
 					continue;
@@ -183,6 +185,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			}
 			long remaining = (nanos < 0) ? Long.MAX_VALUE : deadline - System.nanoTime();
 			if (nanos == 0 || remaining <= 0) {
+				if (nanos != 0 && !mailboxEmpty()) {
+					continue; // a message is in, its sender about to link it: take it, not a timeout
+				}
 				return null;
 			}
 			if (this.handOff) {
@@ -228,7 +233,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		}
 		long since = System.nanoTime();
 		long spin = Math.min(remaining, SpinWait.VIRTUAL_NANOS);
-		for (int look = 1; mailboxEmpty() && isAlive(); look++) {
+		for (int look = 1; !messageLinked() && isAlive(); look++) {
 			if (!SpinWait.again(look, since, spin)) {
 				return false;
 			}

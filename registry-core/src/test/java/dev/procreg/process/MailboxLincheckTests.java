@@ -20,7 +20,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Linearizability of the mailbox hand-off, checked by Lincheck against a FIFO queue: any number
  * of senders offer concurrently, one consumer polls (the process itself, or whoever holds a
  * server's runner word). The suite drives the real {@link Mailbox} class, the one every process
- * holds, from plain platform threads.
+ * holds, from plain platform threads. The consumer's look that passes the tail ({@code pollLinked})
+ * is not linearizable on its own: it answers nothing while the oldest sender has swung the tail
+ * and not linked its node, even after a later sender's send returned. What a consumer may rely on,
+ * and does (a wait or a timeout is decided on the tail), is that it takes what {@code poll} would
+ * have taken or nothing: checked as {@code pollLinked}, else {@code poll}, against the same queue.
  *
  * <p>The suite proves its power on a planted bug: a subclass of the real mailbox whose tail swing
  * is a read followed by a write instead of one compare-and-set, which loses messages when two
@@ -76,6 +80,12 @@ public class MailboxLincheckTests {
 			return this.mailbox.poll();
 		}
 
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object pollLinkedElsePoll() {
+			Object message = this.mailbox.pollLinked();
+			return (message != null) ? message : this.mailbox.poll();
+		}
+
 	}
 
 	/**
@@ -107,6 +117,12 @@ public class MailboxLincheckTests {
 			return this.mailbox.poll();
 		}
 
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object pollLinkedElsePoll() {
+			Object message = this.mailbox.pollLinked();
+			return (message != null) ? message : this.mailbox.poll();
+		}
+
 	}
 
 	/** The sequential specification: a FIFO queue. */
@@ -119,6 +135,10 @@ public class MailboxLincheckTests {
 		}
 
 		public @Nullable Object poll() {
+			return this.queue.pollFirst();
+		}
+
+		public @Nullable Object pollLinkedElsePoll() {
 			return this.queue.pollFirst();
 		}
 
