@@ -302,4 +302,26 @@ class MailboxTests {
 		assertThat(Await.result(walked)).containsExactly("queued", "late");
 	}
 
+	// ---- a receiver looks at the link, and decides on the tail
+
+	@Test
+	void aTimedReceiveTakesAMessageWhoseSenderSwungTheTailAndHasNotLinkedItYet() throws Exception {
+		CountDownLatch swung = new CountDownLatch(1);
+		CompletableFuture<Optional<Object>> received = new CompletableFuture<>();
+		Pid receiver = this.runtime.spawn((ctx) -> {
+			swung.await();
+			received.complete(ctx.receive(Duration.ofMillis(50)));
+		});
+		Mailbox mailbox = this.runtime.local(receiver).mailbox;
+		Mailbox.Node late = new Mailbox.Node("sent in time");
+		MailboxLink previous = mailbox.swingTail(late, 0);
+		swung.countDown();
+		// the message is in (the tail counts it) before the deadline: the receive waits for its link
+		// past the deadline instead of reporting that nothing came
+		await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !received.isDone());
+
+		MailboxLink.NEXT.setRelease(previous, late);
+		assertThat(Await.result(received)).contains("sent in time");
+	}
+
 }
