@@ -160,14 +160,19 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
 		// a zero timeout looks at what is waiting now, not at a stream that keeps coming
 		int budget = (nanos == 0) ? mailboxLength() : Integer.MAX_VALUE;
+		// whether the next take waits for the link of a message the tail says is in (poll): after a
+		// spin, a park or a deadline, where the tail was read anyway. Otherwise a take passes a
+		// message whose sender has not linked it yet (pollLinked), so that a receiver that has caught
+		// up with its sender reads only the link, never the tail the sender swings; a zero timeout
+		// looks at everything sent so far
+		boolean tailSaid = (nanos == 0);
 		for (;;) {
 			ExitReason reason = exitReason();
 			if (reason != null) {
 				throw ProcessExitException.unwinding(this.pid, reason);
 			}
-			// a receive that may wait passes a message whose sender has not linked it yet, and spins
-			// for it; a zero timeout looks at everything sent so far
-			Object message = (nanos == 0) ? poll() : pollLinked();
+			Object message = tailSaid ? poll() : pollLinked();
+			tailSaid = (nanos == 0);
 			if (message != null) {
 				if (flushedDown(message)) {
 					continue;
@@ -186,7 +191,8 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 			long remaining = (nanos < 0) ? Long.MAX_VALUE : deadline - System.nanoTime();
 			if (nanos == 0 || remaining <= 0) {
 				if (nanos != 0 && !mailboxEmpty()) {
-					continue; // a message is in, its sender about to link it: take it, not a timeout
+					tailSaid = true; // a message is in, its sender about to link it: take it, not a timeout
+					continue;
 				}
 				return null;
 			}
@@ -200,8 +206,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 				continue;
 			}
 			if (spinUntilMessage(remaining)) {
+				tailSaid = true;
 				continue;
 			}
+			tailSaid = true;
 			this.waiting = true;
 			if (mailboxEmpty() && isAlive()) {
 				if (nanos < 0) {

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * server's runner word). The suite drives the real {@link Mailbox} class, the one every process
  * holds, from plain platform threads. The consumer's look that passes the tail ({@code pollLinked})
  * is not linearizable on its own: it answers nothing while the oldest sender has swung the tail
- * and not linked its node, even after a later sender's send returned. What a consumer may rely on,
- * and does (a wait or a timeout is decided on the tail), is that it takes what {@code poll} would
- * have taken or nothing: checked as {@code pollLinked}, else {@code poll}, against the same queue.
+ * and not linked its node, even after a later sender's send returned. What a consumer does with
+ * it is: take what is linked, and when nothing is, decide on the tail whether the mailbox is empty,
+ * and if it is not, wait for the link ({@code poll}). That composite is checked against the same
+ * queue.
  *
  * <p>The suite proves its power on a planted bug: a subclass of the real mailbox whose tail swing
  * is a read followed by a write instead of one compare-and-set, which loses messages when two
@@ -81,9 +82,9 @@ public class MailboxLincheckTests {
 		}
 
 		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object pollLinkedElsePoll() {
+		public @Nullable Object pollLinkedThenTail() {
 			Object message = this.mailbox.pollLinked();
-			return (message != null) ? message : this.mailbox.poll();
+			return (message == null && !this.mailbox.isEmpty()) ? this.mailbox.poll() : message;
 		}
 
 	}
@@ -118,9 +119,9 @@ public class MailboxLincheckTests {
 		}
 
 		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object pollLinkedElsePoll() {
+		public @Nullable Object pollLinkedThenTail() {
 			Object message = this.mailbox.pollLinked();
-			return (message != null) ? message : this.mailbox.poll();
+			return (message == null && !this.mailbox.isEmpty()) ? this.mailbox.poll() : message;
 		}
 
 	}
@@ -138,7 +139,7 @@ public class MailboxLincheckTests {
 			return this.queue.pollFirst();
 		}
 
-		public @Nullable Object pollLinkedElsePoll() {
+		public @Nullable Object pollLinkedThenTail() {
 			return this.queue.pollFirst();
 		}
 
