@@ -226,6 +226,17 @@ class Mailbox extends MailboxPadding {
 		return (t.seq - h.seq) + this.savedCount;
 	}
 
+	/**
+	 * The number of messages queued, not counting set-aside ones: what a receive that looks only at
+	 * what is waiting now has left to look at. Only the consumer may call it.
+	 * @return the number queued
+	 */
+	final int queuedLength() {
+		MailboxLink h = (MailboxLink) HEAD.get(this);
+		MailboxLink t = (MailboxLink) TAIL.getVolatile(this);
+		return t.seq - h.seq;
+	}
+
 	/** Keeps a message a selective receive looked at and did not take; only the consumer may call it. */
 	final void setAside(Object message) {
 		ArrayDeque<Object> aside = this.saved;

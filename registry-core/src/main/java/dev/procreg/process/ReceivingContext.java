@@ -38,7 +38,14 @@ public interface ReceivingContext extends ProcessContext {
 
 	/**
 	 * Selective receive: the oldest message that matches, waiting at most {@code timeout}.
-	 * Messages that do not match stay in the mailbox in their order.
+	 * Messages that do not match stay in the mailbox in their order. The deadline holds however
+	 * many non-matching messages keep arriving: once past it, the receive looks at the messages
+	 * waiting at that moment, as a zero timeout does, and then returns empty, so a match that had
+	 * arrived in time is still taken.
+	 * <pre>{@code
+	 * Optional<Object> reply = ctx.receive((m) -> m instanceof Pong pong && pong.ref().equals(ref),
+	 *         Duration.ofMillis(100));
+	 * }</pre>
 	 * @param matcher which messages to take
 	 * @param timeout how long to wait; zero only looks
 	 * @return the message, or empty when none matched in time

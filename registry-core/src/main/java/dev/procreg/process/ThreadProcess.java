@@ -159,7 +159,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
 		// a zero timeout looks at what is waiting now, not at a stream that keeps coming
-		int budget = (nanos == 0) ? mailboxLength() : Integer.MAX_VALUE;
+		int budget = (nanos == 0) ? this.mailbox.queuedLength() : Integer.MAX_VALUE;
 		// whether the next take waits for the link of a message the tail says is in (poll): after a
 		// spin, a park or a deadline, where the tail was read anyway. Otherwise a take passes a
 		// message whose sender has not linked it yet (pollLinked), so that a receiver that has caught
@@ -182,8 +182,15 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 					return message;
 				}
 				this.mailbox.setAside(message);
-				if ((nanos == 0 && --budget <= 0) || (nanos > 0 && deadline - System.nanoTime() <= 0)) {
-					// the deadline holds however many non-matching messages keep arriving
+				if (nanos > 0 && deadline - System.nanoTime() <= 0) {
+					// past the deadline the receive looks at what has arrived by now, as a zero
+					// timeout does, and then gives up: the deadline holds however many
+					// non-matching messages keep arriving, and a match already waiting is found
+					nanos = 0;
+					budget = this.mailbox.queuedLength() + 1; // the one just set aside counts below
+					tailSaid = true;
+				}
+				if (nanos == 0 && --budget <= 0) {
 					return null;
 				}
 				continue;

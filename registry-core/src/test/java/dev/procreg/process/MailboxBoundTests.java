@@ -181,6 +181,23 @@ class MailboxBoundTests {
 	}
 
 	@Test
+	void aSelectiveReceivePastItsDeadlineStillFindsAMatchThatHadArrived() throws Exception {
+		CountDownLatch sent = new CountDownLatch(1);
+		CompletableFuture<Optional<Object>> result = new CompletableFuture<>();
+		Pid receiver = this.runtime.spawn((ctx) -> {
+			sent.await();
+			// its deadline passes as it looks at the first message; the match waits behind 1,000 others
+			result.complete(ctx.receive((m) -> m.equals("match"), Duration.ofNanos(1)));
+		});
+		for (int i = 0; i < 1_000; i++) {
+			this.runtime.send(receiver, i);
+		}
+		this.runtime.send(receiver, "match");
+		sent.countDown();
+		assertThat(Await.result(result)).contains("match");
+	}
+
+	@Test
 	void aZeroTimeoutSelectiveReceiveLooksOnlyAtWhatIsWaiting() {
 		CompletableFuture<Optional<Object>> result = new CompletableFuture<>();
 		this.runtime.spawn((ctx) -> {
