@@ -218,21 +218,19 @@ class Mailbox extends MailboxPadding {
 	 * @return the length
 	 */
 	final int length() {
-		// head first: tail only moves forward and head never passes it, so the difference is never
-		// negative; messages that move during the two reads may make it off by those, as any
-		// length of a queue that others change is
-		MailboxLink h = (MailboxLink) HEAD.getAcquire(this);
-		MailboxLink t = (MailboxLink) TAIL.getVolatile(this);
-		return (t.seq - h.seq) + this.savedCount;
+		return queuedLength() + this.savedCount;
 	}
 
 	/**
 	 * The number of messages queued, not counting set-aside ones: what a receive that looks only at
-	 * what is waiting now has left to look at. Only the consumer may call it.
+	 * what is waiting now has left to look at. Any thread may call it.
 	 * @return the number queued
 	 */
 	final int queuedLength() {
-		MailboxLink h = (MailboxLink) HEAD.get(this);
+		// head first: tail only moves forward and head never passes it, so the difference is never
+		// negative; messages that move during the two reads may make it off by those, as any
+		// length of a queue that others change is
+		MailboxLink h = (MailboxLink) HEAD.getAcquire(this);
 		MailboxLink t = (MailboxLink) TAIL.getVolatile(this);
 		return t.seq - h.seq;
 	}
