@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -82,9 +81,11 @@ import dev.procreg.process.Pid;
  * table a resize replaced meanwhile is frozen as it was at that resize, a moment within the read.</li>
  * <li><b>There is always a {@code null} slot</b>, so every probe ends: an insert that would take
  * the used slots (entries, tombstones, reserved) over half of the table first rebuilds it, and at
- * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.</li>
- * <li><b>{@code count} is the number of entries</b>, changed under the key's stripe; exact when no
- * write runs (a resize holds every stripe), weakly consistent otherwise.</li>
+ * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.
+ * In a table of 8,192 slots or more, each stripe adds the slots it claims to the shared count a
+ * few at a time ({@link #addEvery}), so "half" may be overshot by less than a 64th of the table.</li>
+ * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
+ * exact when no write runs (a resize holds every stripe), weakly consistent otherwise.</li>
  * </ol>
  * A resize (all stripes locked, in index order) doubles the table when more than a quarter of it
  * holds entries or it has fewer than 16 slots a stripe, and otherwise rebuilds it at its size
@@ -125,9 +126,16 @@ class EntryTable<K, V> {
 
 	private static final VarHandle PREPARING;
 
+	private static final VarHandle USED;
+
+	private static final VarHandle COUNT;
+
 	static {
 		try {
-			PREPARING = MethodHandles.lookup().findVarHandle(EntryTable.class, "preparing", boolean.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
+			USED = lookup.findVarHandle(EntryTable.class, "used", long.class);
+			COUNT = lookup.findVarHandle(Stripe.class, "count", int.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -136,8 +144,8 @@ class EntryTable<K, V> {
 
 	private volatile Slots slots;
 
-	/** The write locks; at most half as many as the slots (invariant 6). */
-	private final Object[] stripes;
+	/** The write locks, with what their writers count; at most half as many as the slots (invariant 7). */
+	private final Stripe[] stripes;
 
 	/**
 	 * How many low bits of a hash code a run of 16 slots spans beyond four ({@link #spread}): 0,
@@ -164,11 +172,11 @@ class EntryTable<K, V> {
 	/** A writer is allocating the table of a rebuild it is about to start ({@link #rebuild}). */
 	private volatile boolean preparing;
 
-	/** Entries (invariant 7). */
-	private final LongAdder count = new LongAdder();
-
-	/** Slots that are not {@code null}: entries and tombstones, changed under a stripe. */
-	private final LongAdder used = new LongAdder();
+	/**
+	 * Slots that are not {@code null} (entries, tombstones, reserved), less those that the stripes
+	 * claimed and have not added yet ({@link Stripe#unadded}, at most {@link #addEvery} - 1 each).
+	 */
+	private volatile long used;
 
 	EntryTable() {
 		this(STRIPES, 0, Copy.CHUNK);
@@ -197,9 +205,9 @@ class EntryTable<K, V> {
 		this.runShift = runShift;
 		this.copyChunk = copyChunk;
 		this.slots = new Slots(2 * stripes);
-		this.stripes = new Object[stripes];
+		this.stripes = new Stripe[stripes];
 		for (int i = 0; i < stripes; i++) {
-			this.stripes[i] = new Object();
+			this.stripes[i] = new Stripe();
 		}
 	}
 
@@ -324,14 +332,22 @@ class EntryTable<K, V> {
 		return (rebuild != null) ? rebuild.copy : null;
 	}
 
-	/** @return the slots of the current table, at least twice the entries (invariant 6) */
+	/** @return the slots of the current table, at least twice the entries less a 64th (invariant 7) */
 	int capacity() {
 		return this.slots.length();
 	}
 
-	/** @return the number of entries; exact when no write runs (invariant 7) */
+	/** @return the number of entries; exact when no write runs (invariant 8) */
 	int size() {
-		return this.count.intValue();
+		return (int) entries();
+	}
+
+	private long entries() {
+		long entries = 0;
+		for (Stripe stripe : this.stripes) {
+			entries += (int) COUNT.getAcquire(stripe);
+		}
+		return entries;
 	}
 
 	/**
@@ -395,7 +411,7 @@ class EntryTable<K, V> {
 	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> compute(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
 		int hash = spread(key.hashCode());
-		Object stripe = this.stripes[hash & (this.stripes.length - 1)];
+		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
 		for (;;) {
 			Rebuild rebuild = this.rebuilding;
 			if (rebuild != null) {
@@ -421,8 +437,8 @@ class EntryTable<K, V> {
 					}
 				}
 				Registration<K, V> existing = (Registration<K, V>) found;
-				if (existing == null && this.used.sum() >= capacity >>> 1 && capacity < MAX_CAPACITY) {
-					// an insert might take the used slots over half: rebuild first (invariant 6); before
+				if (existing == null && this.used + stripe.unadded >= capacity >>> 1 && capacity < MAX_CAPACITY) {
+					// an insert might take the used slots over half: rebuild first (invariant 7); before
 					// the function, which runs once, and whatever the function then decides
 				}
 				else {
@@ -441,12 +457,12 @@ class EntryTable<K, V> {
 						}
 						CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
 						if (result == null) {
-							this.count.decrement();
+							COUNT.setRelease(stripe, stripe.count - 1);
 						}
 					}
 					else {
-						i = claim(slots, (tombstone >= 0) ? tombstone : i, result);
-						this.count.increment();
+						i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
+						COUNT.setRelease(stripe, stripe.count + 1);
 					}
 					if (result != null) {
 						// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
@@ -457,6 +473,20 @@ class EntryTable<K, V> {
 			}
 			rebuild(capacity);
 		}
+	}
+
+	/**
+	 * How many {@code null} slots a stripe claims before it adds them to {@link #used}: one in a
+	 * table of up to 8,191 slots, a 4,096th of the slots in a larger one. The other stripes' slots
+	 * not added yet make a check of {@code used} short by less than a 64th of the slots (64
+	 * stripes), so a table is never more than about 52 % used (invariant 7), and a writer touches
+	 * the shared count once in that many claims: a {@code LongAdder} there, summed at every insert,
+	 * moved its cache line between the processors at every claim, a tenth of a register's time
+	 * when 100,000 fresh processes registered at once (fresh virtual threads all take the adder's
+	 * first cell).
+	 */
+	private static int addEvery(int capacity) {
+		return Math.max(1, capacity >>> 12);
 	}
 
 	/** Whether two hashes take the same stripe: a tombstone is taken again only by its own (invariant 2). */
@@ -488,7 +518,7 @@ class EntryTable<K, V> {
 	 * the slot's hash and key, then publishes the entry. A free slot's pid cell is already clear (invariant 4).
 	 * @return the slot it took
 	 */
-	private int claim(Slots slots, int from, Registration<?, ?> entry) {
+	private int claim(Slots slots, int from, Registration<?, ?> entry, Stripe stripe) {
 		Object[] cells = slots.cells;
 		int mask = slots.hashes.length - 1;
 		for (int i = from;; i = (i + 1) & mask) {
@@ -499,7 +529,10 @@ class EntryTable<K, V> {
 				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
 			}
 			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
-				this.used.increment();
+				if (++stripe.unadded >= addEvery(mask + 1)) {
+					USED.getAndAdd(this, (long) stripe.unadded);
+					stripe.unadded = 0;
+				}
 				reserved = true;
 			}
 			if (reserved) {
@@ -538,7 +571,7 @@ class EntryTable<K, V> {
 					return;
 				}
 				RegistryFaults.beforeRebuildAllocates();
-				next = new Slots(rebuiltLength(capacity, this.count.sum()));
+				next = new Slots(rebuiltLength(capacity, entries()));
 				mine = new Rebuild();
 				this.rebuilding = mine;
 			}
@@ -631,7 +664,7 @@ class EntryTable<K, V> {
 		if (current.hashes.length != capacity) {
 			return; // another writer rebuilt it first
 		}
-		long entries = this.count.sum();
+		long entries = entries();
 		int length = rebuiltLength(capacity, entries);
 		// every stripe is held from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
@@ -639,10 +672,13 @@ class EntryTable<K, V> {
 		rebuild.copy = copy;
 		copy.help(this);
 		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length);
-		this.used.reset();
-		this.used.add(entries);
 		RegistryFaults.beforeRebuildPublished();
 		this.slots = copied;
+		// after the publication: a rebuild that failed before it leaves the old table's count as it was
+		for (Stripe held : this.stripes) {
+			held.unadded = 0;
+		}
+		this.used = entries;
 	}
 
 	/**
@@ -794,6 +830,20 @@ class EntryTable<K, V> {
 		int copiedChunks() {
 			return this.copied.get();
 		}
+
+	}
+
+	/**
+	 * A write lock, and what its writers count, in plain fields written only under it: the lock's
+	 * own cache line, which the writer holds anyway, rather than a shared counter's.
+	 */
+	static final class Stripe {
+
+		/** Entries whose key takes this stripe (invariant 8); read without the lock by {@link #size}. */
+		int count;
+
+		/** {@code null} slots this stripe's writers claimed and have not added to {@link #used} yet. */
+		int unadded;
 
 	}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,52 @@ class EntryTableConcurrencyTests {
 		table.forEach((entry) -> assertThat(walked.put(entry.key, entry.value)).as("walked twice: %s", entry.key).isNull());
 		assertThat(walked).isEqualTo(expected);
 		assertThat(table.size()).isEqualTo(expected.size());
+	}
+
+	/**
+	 * Four threads insert 60,000 keys each at once, dense integers that fill whole runs and take
+	 * every stripe, into a table that grows from 128 slots to 524,288. Past 8,192 slots a stripe adds
+	 * the slots it claims to the shared count a few at a time ({@link EntryTable#addEvery}), so a
+	 * writer sees the others' claims late: the table must still grow in time (checked as it grows:
+	 * the entries never above half the slots plus a 64th, plus one insert a thread under way; a
+	 * table without a {@code null} slot would probe for ever), grow no more than it must (240,000
+	 * entries fit under half of 524,288 slots; claims counted twice would double it once more), and
+	 * count every entry once.
+	 */
+	@Test
+	void writersOfEveryStripeAtOnceGrowTheTableInTimeAndCountExactly() throws Exception {
+		EntryTable<Integer, Boolean> table = new EntryTable<>();
+		Owner owner = idleOwner(this.runtime);
+		int perThread = 60_000;
+		List<String> violations = new CopyOnWriteArrayList<>();
+		List<Future<?>> writers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			writers.add(this.pool.submit(() -> {
+				for (int i = 0; i < perThread; i++) {
+					Integer key = i * THREADS + thread;
+					Registration<Integer, Boolean> entry = new Registration<>(null, key, owner, Boolean.TRUE);
+					table.compute(key, null, (existing, given) -> (existing != null) ? existing : entry);
+					if ((i & 255) == 0) {
+						// the size first: the capacity read after it is at least the one it was counted against
+						long size = table.size();
+						long capacity = table.capacity();
+						if (size > capacity / 2 + capacity / 64 + THREADS) {
+							violations.add(size + " entries in " + capacity + " slots");
+						}
+					}
+				}
+			}));
+		}
+		for (Future<?> writer : writers) {
+			writer.get(120, TimeUnit.SECONDS);
+		}
+		int count = THREADS * perThread;
+		assertThat(violations).isEmpty();
+		assertThat(table.size()).isEqualTo(count);
+		assertThat(table.capacity()).as("slots for %d entries", count).isLessThanOrEqualTo(4 * count);
+		assertThat(IntStream.range(0, count).filter((key) -> table.get(key) == null))
+			.as("keys not found").isEmpty();
 	}
 
 	/**
