@@ -26,6 +26,15 @@ import java.util.Arrays;
  * {@code baselinePutIfAbsent}; divide the counts by the number of operations it prints. Or
  * {@code lookupPair} / {@code registerPair}: ours and the baseline alternated in one JVM,
  * {@code ScaleCounts lookupPair 1 sequential 100000 200} for 200 rounds of 100,000 lookups each.
+ *
+ * <p>The rounds of one JVM agree; JVMs of one jar may not, by as much as 0.6× against 1.25×, because
+ * G1 copies the keys and tables at young collections in an order each run decides, and a probe's
+ * speed depends on where its objects land. To compare the structures alone, run both sides on a
+ * heap where nothing moves, and give the verdict of the default collector over several JVMs:
+ * <pre>
+ * java -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms6g -Xmx6g -cp benchmarks.jar \
+ *     dev.procreg.benchmarks.ScaleCounts registerPair 2 random 100000 20
+ * </pre>
  */
 public final class ScaleCounts {
 
