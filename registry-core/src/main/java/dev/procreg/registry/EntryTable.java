@@ -82,8 +82,9 @@ import dev.procreg.process.Pid;
  * <li><b>There is always a {@code null} slot</b>, so every probe ends: an insert that would take
  * the used slots (entries, tombstones, reserved) over half of the table first rebuilds it, and at
  * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.
- * In a table of 8,192 slots or more, each stripe adds the slots it claims to the shared count a
- * few at a time ({@link #addEvery}), so "half" may be overshot by less than a 64th of the table.</li>
+ * In a table of 8,192 slots or more (64 stripes), each stripe adds the slots it claims to the
+ * shared count in batches ({@link #addEvery}), so "half" may be overshot by less than a 64th of
+ * the table.</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
  * exact when no write runs (a resize holds every stripe), weakly consistent otherwise.</li>
  * </ol>
@@ -332,7 +333,7 @@ class EntryTable<K, V> {
 		return (rebuild != null) ? rebuild.copy : null;
 	}
 
-	/** @return the slots of the current table, at least twice the entries less a 64th (invariant 7) */
+	/** @return the slots of the current table; its entries are at most half of them plus a 64th (invariant 7) */
 	int capacity() {
 		return this.slots.length();
 	}
@@ -476,17 +477,18 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * How many {@code null} slots a stripe claims before it adds them to {@link #used}: one in a
-	 * table of up to 8,191 slots, a 4,096th of the slots in a larger one. The other stripes' slots
-	 * not added yet make a check of {@code used} short by less than a 64th of the slots (64
-	 * stripes), so a table is never more than about 52 % used (invariant 7), and a writer touches
+	 * How many {@code null} slots a stripe claims before it adds them to {@link #used}: a 64th of
+	 * the slots shared among the stripes, and at least one (with 64 stripes: one at a time up to
+	 * 8,191 slots, a 4,096th of the slots from 8,192 on). The other stripes' slots not added yet
+	 * make a check of {@code used} short by less than a 64th of the slots, whatever the number of
+	 * stripes, so a table is never more than about 52 % used (invariant 7), and a writer touches
 	 * the shared count once in that many claims: a {@code LongAdder} there, summed at every insert,
 	 * moved its cache line between the processors at every claim, a tenth of a register's time
 	 * when 100,000 fresh processes registered at once (fresh virtual threads all take the adder's
 	 * first cell).
 	 */
-	private static int addEvery(int capacity) {
-		return Math.max(1, capacity >>> 12);
+	private int addEvery(int capacity) {
+		return Math.max(1, capacity / (this.stripes.length << 6));
 	}
 
 	/** Whether two hashes take the same stripe: a tombstone is taken again only by its own (invariant 2). */
@@ -834,8 +836,8 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A write lock, and what its writers count, in plain fields written only under it: the lock's
-	 * own cache line, which the writer holds anyway, rather than a shared counter's.
+	 * A write lock, and what its writers count, in fields written only under it: the lock's own
+	 * cache line, which the writer holds anyway, rather than a shared counter's.
 	 */
 	static final class Stripe {
 

@@ -148,13 +148,14 @@ class EntryTableConcurrencyTests {
 
 	/**
 	 * Four threads insert 60,000 keys each at once, dense integers that fill whole runs and take
-	 * every stripe, into a table that grows from 128 slots to 524,288. Past 8,192 slots a stripe adds
+	 * every stripe, into a table that grows from 128 slots to 524,288. From 8,192 slots on a stripe adds
 	 * the slots it claims to the shared count a few at a time ({@link EntryTable#addEvery}), so a
 	 * writer sees the others' claims late: the table must still grow in time (checked as it grows:
 	 * the entries never above half the slots plus a 64th, plus one insert a thread under way; a
 	 * table without a {@code null} slot would probe for ever), grow no more than it must (240,000
 	 * entries fit under half of 524,288 slots; claims counted twice would double it once more), and
-	 * count every entry once.
+	 * count every entry once. A violation stops every writer, so that a table on its way to full
+	 * fails the test before its writers would probe for ever.
 	 */
 	@Test
 	void writersOfEveryStripeAtOnceGrowTheTableInTimeAndCountExactly() throws Exception {
@@ -166,7 +167,7 @@ class EntryTableConcurrencyTests {
 		for (int t = 0; t < THREADS; t++) {
 			int thread = t;
 			writers.add(this.pool.submit(() -> {
-				for (int i = 0; i < perThread; i++) {
+				for (int i = 0; i < perThread && violations.isEmpty(); i++) {
 					Integer key = i * THREADS + thread;
 					Registration<Integer, Boolean> entry = new Registration<>(null, key, owner, Boolean.TRUE);
 					table.compute(key, null, (existing, given) -> (existing != null) ? existing : entry);
