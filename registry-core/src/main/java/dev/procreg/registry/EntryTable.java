@@ -300,6 +300,20 @@ class EntryTable<K, V> {
 		return livePid(this.slots, key, hash);
 	}
 
+	/**
+	 * The pid of the live owner of {@code key}'s entry, or {@code null}: {@link #livePid}, then the
+	 * entry itself when only it can tell.
+	 * @param hashCode the key's {@code hashCode()}, computed by the caller
+	 */
+	@Nullable Pid uniquePid(Object key, int hashCode) {
+		Pid pid = livePid(this.slots, key, spread(hashCode));
+		return (pid != ASK_THE_ENTRY) ? pid : pidIfLive(get(key));
+	}
+
+	private static @Nullable Pid pidIfLive(@Nullable Registration<?, ?> entry) {
+		return (entry != null && entry.live()) ? entry.pid : null;
+	}
+
 	/** Probes {@code table} for {@code key}'s live pid. Overridable only for a test's planted bug. */
 	@Nullable Pid livePid(Slots table, Object key, int hash) {
 		Object[] cells = table.cells;

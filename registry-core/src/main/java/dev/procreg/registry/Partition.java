@@ -89,7 +89,7 @@ class Partition<K, V> {
 		synchronized (owner) {
 			if (!owner.isAlive()) {
 				// a dead owner writes nothing; it is refused by a live holder, as any register is
-				return uniquePid(key);
+				return uniquePid(key, key.hashCode());
 			}
 			current = this.uniques.compute(key, entry, Partition::claim);
 			if (current == entry) {
@@ -142,14 +142,10 @@ class Partition<K, V> {
 	 * The pid of the live owner of a unique key: the read {@code whereis} makes, which reads the
 	 * entry only when its slot has no copy of a live owner's pid. Overridable only for a test's
 	 * planted bug.
+	 * @param hashCode the key's {@code hashCode()}, computed by the caller
 	 */
-	@Nullable Pid uniquePid(K key) {
-		Pid pid = this.uniques.livePid(key);
-		return (pid != EntryTable.ASK_THE_ENTRY) ? pid : pidIfLive(this.uniques.get(key));
-	}
-
-	private static @Nullable Pid pidIfLive(@Nullable Registration<?, ?> entry) {
-		return (entry != null && entry.live()) ? entry.pid : null;
+	@Nullable Pid uniquePid(K key, int hashCode) {
+		return this.uniques.uniquePid(key, hashCode);
 	}
 
 	boolean unregisterUnique(Owner owner, K key) {

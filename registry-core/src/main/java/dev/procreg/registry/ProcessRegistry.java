@@ -371,15 +371,22 @@ public final class ProcessRegistry<K, V> {
 	 * @throws IllegalStateException on a duplicate registry
 	 */
 	public Optional<Pid> whereis(K key) {
-		return Optional.ofNullable(whereisOrNull(key));
+		// the hash code here, where the caller's compiled code has it anyway: the rest is then small
+		// enough for the JIT to inline into the caller (benchmark README, "A lookup the JIT inlines")
+		requireKey(key);
+		return Optional.ofNullable(whereisOrNull(key, key.hashCode()));
 	}
 
 	@Nullable Pid whereisOrNull(K key) {
 		requireKey(key);
+		return whereisOrNull(key, key.hashCode());
+	}
+
+	private @Nullable Pid whereisOrNull(K key, int hashCode) {
 		if (this.options.keys() != Keys.UNIQUE) {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		Pid pid = partitionOfKey(key).uniquePid(key);
+		Pid pid = partitionOfKey(key).uniquePid(key, hashCode);
 		if (pid != null) {
 			return pid;
 		}

@@ -23,7 +23,7 @@ final class StaleReadPartition<K, V> extends Partition<K, V> {
 	}
 
 	@Override
-	@Nullable Pid uniquePid(K key) {
+	@Nullable Pid uniquePid(K key, int hashCode) {
 		Registration<K, V> entry = this.uniques.get(key);
 		return (entry != null) ? entry.pid : null;
 	}
