@@ -1,6 +1,5 @@
 package dev.procreg.benchmarks;
 
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -98,17 +97,7 @@ public class CompositeKeyBenchmark {
 		if (this.registry.count() != COUNT || this.map.size() != COUNT) {
 			throw new IllegalStateException("count " + this.registry.count() + ", map " + this.map.size());
 		}
-		int[] permutation = new int[COUNT];
-		for (int i = 0; i < COUNT; i++) {
-			permutation[i] = i;
-		}
-		Random random = new Random(42);
-		for (int i = COUNT - 1; i > 0; i--) {
-			int j = random.nextInt(i + 1);
-			int swap = permutation[i];
-			permutation[i] = permutation[j];
-			permutation[j] = swap;
-		}
+		int[] permutation = LookupOrder.of(COUNT, true);
 		for (int i = 0; i <= MASK; i++) {
 			int n = permutation[i % COUNT];
 			this.lookups[i] = key(n / USERS, n % USERS);

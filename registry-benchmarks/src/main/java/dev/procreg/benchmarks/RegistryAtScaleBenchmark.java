@@ -1,6 +1,5 @@
 package dev.procreg.benchmarks;
 
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -131,17 +130,7 @@ public class RegistryAtScaleBenchmark {
 		for (int i = 0; i < COUNT; i++) {
 			this.keys[i] = "session-" + i;
 		}
-		int[] permutation = new int[COUNT];
-		for (int i = 0; i < COUNT; i++) {
-			permutation[i] = i;
-		}
-		Random random = new Random(42);
-		for (int i = COUNT - 1; i > 0 && "random".equals(this.order); i--) {
-			int j = random.nextInt(i + 1);
-			int swap = permutation[i];
-			permutation[i] = permutation[j];
-			permutation[j] = swap;
-		}
+		int[] permutation = LookupOrder.of(COUNT, "random".equals(this.order));
 		for (int i = 0; i <= MASK; i++) {
 			this.lookups[i] = "session-" + permutation[i % COUNT];
 		}
