@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Lookups of keys made of two numbers, {@value #TENANTS} tenants × {@value #USERS} users held by
  * as many live processes, against {@code map.get} on a {@code ConcurrentHashMap} holding the same
- * keys: the case the entry table's runs of 16 neighbouring hash codes handle worst (benchmark
- * README, "Keys whose hash codes repeat"). {@code shape} is the key: {@code record}, a
+ * keys: the case the entry table's runs of 16 neighbouring hash codes handle worst, which its
+ * rebuilds detect and scramble (benchmark README, "Keys whose hash codes repeat: a scrambled
+ * table"). {@code shape} is the key: {@code record}, a
  * {@code TenantUser(int, int)} record, whose hash code {@code 31 * tenant + user} repeats about
  * ten times within a dense range; or {@code string}, the same pair as {@code "tenant:user"}. The
  * keys looked up are equal copies of the registered ones, in a fixed shuffle.

@@ -96,12 +96,21 @@ import dev.procreg.process.Pid;
  * in. Like
  * {@code ConcurrentHashMap}, it never shrinks. Keys whose hashes collide, as strings' hash codes
  * can be made to, probe linearly: O(k) for k colliding keys, where {@code ConcurrentHashMap}
- * would make a tree. The runs make that worse when equal hash codes are also dense, a known
- * weakness: a record of two small {@code int}s hashes to {@code 31 * a + b}, so 100,000 such keys
- * (10 tenants × 10,000 users) share about 10,000 hash codes, ten keys each, and a run of 16
- * neighbouring codes must take 160 keys. A simulation of this probe put a hit at 100 slots on
- * average, against 8 with every bit scrambled and 3.3 for the same keys as strings {@code "t:u"}
- * (benchmark README, "Keys whose hash codes repeat").
+ * would make a tree.
+ *
+ * <h2>Hash codes that repeat</h2>
+ * Runs pay while each hash code is one key's. Where codes are dense and repeat, they cost: a
+ * record of two small {@code int}s hashes to {@code 31 * a + b}, so 100,000 such keys (10 tenants
+ * × 10,000 users) share about 10,000 hash codes, ten keys each, a run of 16 neighbouring codes
+ * must take 160 keys, and its entries sat 98 slots from their homes on average. So a rebuild
+ * (each growth, each clean-up) first samples how far the entries sit from their homes, and when
+ * that is more than {@link #LONG_PROBE} slots on average it builds the new table
+ * <em>scrambled</em>: a key's home is then the top bits of a multiply of its whole hash, the
+ * runs are gone, and the same records sit 7.6 slots from home ({@code EntryTableLayoutTests}).
+ * The stored hash, and so the stripe, stay as they were: only where a probe starts changes, and
+ * each table says how its probes start ({@link Slots#scrambled}), so a reader of a table that a
+ * rebuild replaced probes it as it was built. A table stays scrambled. Strings numbered in order
+ * and dense integers sit 1.5 slots from home and keep their runs.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -114,6 +123,12 @@ class EntryTable<K, V> {
 
 	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
 	private static final int MIN_CLEANED_PER_STRIPE = 16;
+
+	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
+	private static final int LONG_PROBE = 16;
+
+	/** About how many slots a rebuild samples to measure how far entries sit from their homes. */
+	private static final int SAMPLED_SLOTS = 1 << 13;
 
 	/** Runs of at most 128 hash codes: a home keeps 29 bits, enough for {@link #MAX_CAPACITY}. */
 	private static final int MAX_RUN_SHIFT = 3;
@@ -198,10 +213,19 @@ class EntryTable<K, V> {
 	 * then sees helpers copy a table of a few slots in several chunks, side by side.
 	 */
 	EntryTable(int stripes, int copyChunk) {
-		this(stripes, 0, copyChunk);
+		this(stripes, 0, copyChunk, false);
+	}
+
+	/** A small table as above, scrambled from the start ({@link #probesLong}): a model checker then sees its probes. */
+	static <K, V> EntryTable<K, V> scrambled(int stripes, int copyChunk) {
+		return new EntryTable<>(stripes, 0, copyChunk, true);
 	}
 
 	private EntryTable(int stripes, int runShift, int copyChunk) {
+		this(stripes, runShift, copyChunk, false);
+	}
+
+	private EntryTable(int stripes, int runShift, int copyChunk, boolean scrambled) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
@@ -210,7 +234,7 @@ class EntryTable<K, V> {
 		}
 		this.runShift = runShift;
 		this.copyChunk = copyChunk;
-		this.slots = new Slots(2 * stripes);
+		this.slots = new Slots(2 * stripes, scrambled);
 		this.stripes = new Stripe[stripes];
 		for (int i = 0; i < stripes; i++) {
 			this.stripes[i] = new Stripe();
@@ -254,9 +278,13 @@ class EntryTable<K, V> {
 		return ((h ^ (h >>> 16)) << kept) | (hashCode & ((1 << kept) - 1));
 	}
 
-	/** @return the slot a probe for {@code hash} starts at */
-	private int home(int hash, int mask) {
-		return (hash >>> this.runShift) & mask;
+	/**
+	 * The slot a probe for {@code hash} starts at in {@code table}: in runs, its bits above the
+	 * run shift; in a scrambled table, the top bits of a multiply, which depend on every bit of the
+	 * hash ({@link #probesLong}).
+	 */
+	private int home(Slots table, int hash, int mask) {
+		return table.scrambled ? (hash * 0x85EBCA6B) >>> Integer.numberOfLeadingZeros(mask) : (hash >>> this.runShift) & mask;
 	}
 
 	// ---- reads
@@ -276,7 +304,7 @@ class EntryTable<K, V> {
 		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
 		int mask = hashes.length - 1;
-		for (int i = home(hash, mask);; i = (i + 1) & mask) {
+		for (int i = home(table, hash, mask);; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Registration<?, ?> entry = (Registration<?, ?>) CELL.getAcquire(cells, at);
 			if (entry == null) {
@@ -324,7 +352,7 @@ class EntryTable<K, V> {
 		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
 		int mask = hashes.length - 1;
-		for (int i = home(hash, mask);; i = (i + 1) & mask) {
+		for (int i = home(table, hash, mask);; i = (i + 1) & mask) {
 			int at = 2 * i;
 			Object entry = CELL.getAcquire(cells, at);
 			if (entry == null) {
@@ -401,7 +429,7 @@ class EntryTable<K, V> {
 			Slots slots = this.slots;
 			Object[] cells = slots.cells;
 			int mask = slots.hashes.length - 1;
-			for (int i = home(hash, mask);; i = (i + 1) & mask) {
+			for (int i = home(slots, hash, mask);; i = (i + 1) & mask) {
 				Object found = CELL.getAcquire(cells, 2 * i);
 				if (found == null) {
 					return;
@@ -445,7 +473,7 @@ class EntryTable<K, V> {
 				capacity = hashes.length;
 				int mask = capacity - 1;
 				int tombstone = -1;
-				int i = home(hash, mask);
+				int i = home(slots, hash, mask);
 				Registration<?, ?> found;
 				for (;; i = (i + 1) & mask) {
 					found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
@@ -592,7 +620,7 @@ class EntryTable<K, V> {
 					return;
 				}
 				RegistryFaults.beforeRebuildAllocates();
-				next = new Slots(rebuiltLength(capacity, entries()));
+				next = new Slots(rebuiltLength(capacity, entries()), this.slots.scrambled);
 				mine = new Rebuild();
 				this.rebuilding = mine;
 			}
@@ -636,6 +664,48 @@ class EntryTable<K, V> {
 	private int rebuiltLength(int capacity, long entries) {
 		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
 		return (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
+	}
+
+	/**
+	 * Whether the entries of a table in runs sit so far from their homes that its rebuild should
+	 * scramble every bit instead: more than {@link #LONG_PROBE} slots on average, in a sample of
+	 * about {@link #SAMPLED_SLOTS} slots. Runs keep neighbouring hash codes side by side, which
+	 * pays while each code is one key's; where codes are dense and repeat, as a record of two small
+	 * {@code int}s ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many
+	 * keys, and its neighbours' keys pile up behind it (a hit probed about 100 slots, simulated;
+	 * benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
+	 * table never shrinks. Called with every stripe held, so no slot is reserved.
+	 */
+	private boolean probesLong(Slots table) {
+		int step = Math.max(1, table.length() / SAMPLED_SLOTS);
+		return meanDisplacement(table, step) > LONG_PROBE;
+	}
+
+	/** @return how far the current table's entries sit from their homes, on average, in slots */
+	double meanDisplacement() {
+		return meanDisplacement(this.slots, 1);
+	}
+
+	/** @return how far the entries in every {@code step}th slot of {@code table} sit from their homes, on average */
+	private double meanDisplacement(Slots table, int step) {
+		Object[] cells = table.cells;
+		int[] hashes = table.hashes;
+		int mask = hashes.length - 1;
+		long distance = 0;
+		int entries = 0;
+		for (int i = 0; i < hashes.length; i += step) {
+			Object entry = CELL.getAcquire(cells, 2 * i);
+			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+				distance += (i - home(table, hashes[i], mask)) & mask;
+				entries++;
+			}
+		}
+		return (entries == 0) ? 0 : (double) distance / entries;
+	}
+
+	/** @return whether keys' homes in the current table come from every bit of their hashes */
+	boolean scrambled() {
+		return this.slots.scrambled;
 	}
 
 	/**
@@ -689,10 +759,12 @@ class EntryTable<K, V> {
 		int length = rebuiltLength(capacity, entries);
 		// every stripe is held from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
-		Copy copy = new Copy(current, (next.length() == length) ? next : new Slots(length), this.copyChunk);
+		boolean scrambled = current.scrambled || probesLong(current);
+		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
+		Copy copy = new Copy(current, to, this.copyChunk);
 		rebuild.copy = copy;
 		copy.help(this);
-		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length);
+		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length, scrambled);
 		RegistryFaults.beforeRebuildPublished();
 		this.slots = copied;
 		// after the publication: a rebuild that failed before it leaves the old table's count as it was
@@ -707,8 +779,8 @@ class EntryTable<K, V> {
 	 * a chunk and counting it (a stack overflow in a writer that came to help), the shared copy
 	 * lacks part of it, and helpers still copying write only to that one, which is dropped.
 	 */
-	private Slots copyAlone(Slots current, int length) {
-		Copy alone = new Copy(current, new Slots(length), this.copyChunk);
+	private Slots copyAlone(Slots current, int length, boolean scrambled) {
+		Copy alone = new Copy(current, new Slots(length, scrambled), this.copyChunk);
 		alone.help(this);
 		return alone.to;
 	}
@@ -723,7 +795,7 @@ class EntryTable<K, V> {
 	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
 		Object[] cells = next.cells;
 		int mask = next.hashes.length - 1;
-		int i = home(hash, mask);
+		int i = home(next, hash, mask);
 		while (cells[2 * i] != null || !CELL.compareAndSet(cells, 2 * i, null, entry)) {
 			i = (i + 1) & mask;
 		}
@@ -883,10 +955,14 @@ class EntryTable<K, V> {
 
 		final @Nullable Pid[] pids;
 
-		Slots(int length) {
+		/** Whether a key's home comes from every bit of its hash rather than from its run ({@link EntryTable#probesLong}). */
+		final boolean scrambled;
+
+		Slots(int length, boolean scrambled) {
 			this.cells = new Object[2 * length];
 			this.hashes = new int[length];
 			this.pids = new Pid[length];
+			this.scrambled = scrambled;
 		}
 
 		/** @return the number of slots */

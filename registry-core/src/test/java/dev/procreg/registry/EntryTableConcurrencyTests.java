@@ -69,8 +69,11 @@ class EntryTableConcurrencyTests {
 	 * Each thread writes its own keys (every fourth), interleaved in the slots and stripes with the
 	 * others', and checks after each write that a lock-free read sees it; a reader walks the table
 	 * meanwhile and must never meet an entry twice in one walk (a key that left and came back may
-	 * be met under its old and its new entry: see {@link EntryTable#forEach}). At the end every
-	 * key's tag is the last its thread wrote, each key is walked once and the size is exact.
+	 * be met under its old and its new entry: see {@link EntryTable#forEach}). Three keys share each
+	 * hash code, and the codes are dense, so on the way one of the rebuilds finds the entries far
+	 * from their homes and scrambles the table ({@link EntryTable#probesLong}) while the others
+	 * read and walk. At the end every key's tag is the last its thread wrote, each key is walked
+	 * once and the size is exact.
 	 */
 	@Test
 	void insertsRemovesAndReplacesAcrossResizesLoseNothing() throws Exception {
@@ -144,6 +147,7 @@ class EntryTableConcurrencyTests {
 		table.forEach((entry) -> assertThat(walked.put(entry.key, entry.value)).as("walked twice: %s", entry.key).isNull());
 		assertThat(walked).isEqualTo(expected);
 		assertThat(table.size()).isEqualTo(expected.size());
+		assertThat(table.scrambled()).as("a rebuild under way scrambled the table: its keys' hash codes repeat").isTrue();
 	}
 
 	/**

@@ -118,6 +118,51 @@ class EntryTableLayoutTests {
 	}
 
 	/**
+	 * Records of two small {@code int}s hash to {@code 31 * a + b}: 100,000 of them (10 tenants of
+	 * 10,000 users) share about 10,000 hash codes, ten keys each. In runs of 16 neighbouring codes,
+	 * each run would take 160 keys and a hit would probe about 100 slots; a rebuild that finds the
+	 * entries that far from their homes scrambles every bit, and the repeats then cost a few slots.
+	 */
+	@Test
+	void keysWhoseHashCodesAreDenseAndRepeatGetAScrambledTable() {
+		EntryTable<TenantUser, Boolean> table = new EntryTable<>();
+		int tenants = 10;
+		int users = 10_000;
+		for (int user = 0; user < users; user++) {
+			for (int tenant = 0; tenant < tenants; tenant++) {
+				insert(table, new TenantUser(tenant, user));
+			}
+		}
+
+		assertThat(table.scrambled()).isTrue();
+		assertThat(table.meanDisplacement()).as("mean slots from home to entry").isLessThan(12);
+		assertThat(IntStream.range(0, tenants * users).filter((i) -> table.get(new TenantUser(i % tenants, i / tenants)) == null))
+			.as("keys not found")
+			.isEmpty();
+		assertThat(table.get(new TenantUser(tenants, 0))).as("an absent key").isNull();
+		assertThat(IntStream.range(0, tenants * users)
+			.filter((i) -> table.livePid(new TenantUser(i % tenants, i / tenants)) != this.owner.pid()))
+			.as("keys whose slot lacks the owner's pid")
+			.isEmpty();
+	}
+
+	/** Keys whose hash codes are each one key's keep their runs, however many there are. */
+	@Test
+	void keysWhoseHashCodesDoNotRepeatKeepTheirRuns() {
+		EntryTable<Object, Boolean> table = new EntryTable<>();
+		for (int i = 0; i < 100_000; i++) {
+			insert(table, "session-" + i);
+			insert(table, i);
+			insert(table, i + ":" + (i % 10));
+		}
+
+		assertThat(table.scrambled()).isFalse();
+	}
+
+	record TenantUser(int tenant, int user) {
+	}
+
+	/**
 	 * A key that leaves and comes back never lands after its old slot, so a walk in slot order
 	 * meets it at most once: another stripe's insert passes the tombstone it left without taking it.
 	 * Were the tombstone anyone's, the other key would take it, the key would come back after both,
