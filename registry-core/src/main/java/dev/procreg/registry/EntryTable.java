@@ -620,7 +620,9 @@ class EntryTable<K, V> {
 					return;
 				}
 				RegistryFaults.beforeRebuildAllocates();
-				next = new Slots(rebuiltLength(capacity, entries()), this.slots.scrambled);
+				// the sample is read while writers write: a guess, made before the gate closes
+				Slots current = this.slots;
+				next = new Slots(rebuiltLength(capacity, entries()), current.scrambled || probesLong(current));
 				mine = new Rebuild();
 				this.rebuilding = mine;
 			}
@@ -674,7 +676,8 @@ class EntryTable<K, V> {
 	 * {@code int}s ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many
 	 * keys, and its neighbours' keys pile up behind it (a hit probed about 100 slots, simulated;
 	 * benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
-	 * table never shrinks. Called with every stripe held, so no slot is reserved.
+	 * table never shrinks. Read without a lock while writers write, so it is an estimate: a slot
+	 * being filled is skipped, and an entry's hash is its own or a later entry's (invariant 3).
 	 */
 	private boolean probesLong(Slots table) {
 		int step = Math.max(1, table.length() / SAMPLED_SLOTS);
@@ -759,7 +762,7 @@ class EntryTable<K, V> {
 		int length = rebuiltLength(capacity, entries);
 		// every stripe is held from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
-		boolean scrambled = current.scrambled || probesLong(current);
+		boolean scrambled = current.scrambled || next.scrambled;
 		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
 		Copy copy = new Copy(current, to, this.copyChunk);
 		rebuild.copy = copy;
