@@ -216,9 +216,12 @@ class EntryTable<K, V> {
 		this(stripes, 0, copyChunk, false);
 	}
 
-	/** A small table as above, scrambled from the start ({@link #probesLong}): a model checker then sees its probes. */
-	static <K, V> EntryTable<K, V> scrambled(int stripes, int copyChunk) {
-		return new EntryTable<>(stripes, 0, copyChunk, true);
+	/**
+	 * A small table as above, scrambled from the start when {@code scrambled} ({@link #probesLong}):
+	 * a model checker then sees its probes.
+	 */
+	EntryTable(int stripes, int copyChunk, boolean scrambled) {
+		this(stripes, 0, copyChunk, scrambled);
 	}
 
 	private EntryTable(int stripes, int runShift, int copyChunk) {

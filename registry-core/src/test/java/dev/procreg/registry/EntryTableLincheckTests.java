@@ -1,5 +1,7 @@
 package dev.procreg.registry;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,6 +51,8 @@ public class EntryTableLincheckTests {
 	private static @Nullable ProcessRuntime runtime;
 
 	private static final Owner[] owners = new Owner[3];
+
+	private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Object[].class);
 
 	@BeforeAll
 	static void startOwners() {
@@ -221,7 +225,7 @@ public class EntryTableLincheckTests {
 	public static class ScrambledCore extends TableCore {
 
 		public ScrambledCore() {
-			super(EntryTable.scrambled(2, 1));
+			super(new EntryTable<>(2, 1, true));
 		}
 
 	}
@@ -263,6 +267,33 @@ public class EntryTableLincheckTests {
 						i = (i + 1) & mask;
 					}
 					next.cells[2 * i] = entry;
+					next.hashes[i] = hash;
+					next.pids[i] = pid;
+					next.cells[2 * i + 1] = key;
+				}
+
+			});
+		}
+
+	}
+
+	/**
+	 * A scrambled table whose copy places each entry from the home it would have in runs: the
+	 * readers of the new table start where the entries are not. Keys 2 and 3 (hash code 5) have
+	 * home 5 of 8 slots in runs and 4 when scrambled.
+	 */
+	public static class RunHomePlaceCore extends TableCore {
+
+		public RunHomePlaceCore() {
+			super(new EntryTable<>(2, 1, true) {
+
+				@Override
+				void place(EntryTable.Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+					int mask = next.length() - 1;
+					int i = hash & mask;
+					while (next.entry(i) != null || !CELL.compareAndSet(next.cells, 2 * i, null, entry)) {
+						i = (i + 1) & mask;
+					}
 					next.hashes[i] = hash;
 					next.pids[i] = pid;
 					next.cells[2 * i + 1] = key;
@@ -447,6 +478,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedCopyWhoseHelpersOverwriteEachOther() {
 		assertThatThrownBy(() -> LinChecker.check(UnguardedPlaceCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedCopyThatPlacesEntriesOfAScrambledTableInRuns() {
+		assertThatThrownBy(() -> LinChecker.check(RunHomePlaceCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 
