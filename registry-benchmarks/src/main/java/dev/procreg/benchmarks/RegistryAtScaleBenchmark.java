@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Threads;
  * its key in one {@code ConcurrentHashMap<String, Thread>} and removing it in {@code finally}.
  * Both populations live through the whole trial, in the same JVM, so the heap and the caches are
  * shared alike; {@code partitions} is the registry's number of partitions (the hand-rolled map
- * has none, and is measured again beside each setting).
+ * has none, and is measured again beside each setting), and {@code keyStrings} says whether both
+ * sides register the same strings or each its own.
  *
  * <ul>
  * <li>{@code lookupHit}: {@code whereis} of a registered key from a JMH thread, against
@@ -82,6 +83,18 @@ public class RegistryAtScaleBenchmark {
 	@Param({ "random", "sequential" })
 	public String order;
 
+	/**
+	 * The registered strings: {@code shared}, one string per key that both sides register, all
+	 * made in one loop before either population, so they sit side by side wherever the collector
+	 * moves them; or {@code own}, an equal string for each side, made just before its process or
+	 * thread among that population's objects, as an application's keys are made among its
+	 * requests' objects ({@code -p keyStrings=own}). A lookup reads the registered key, so where
+	 * it lies counts: with {@code own}, the map's keys move next to its nodes under G1, and ours
+	 * lie among the processes' objects (benchmark README, "Whose keys: each side's own strings").
+	 */
+	@Param({ "shared" })
+	public String keyStrings = "shared";
+
 	private ProcessRuntime runtime;
 
 	private ProcessRegistry<String, Boolean> registry;
@@ -90,7 +103,7 @@ public class RegistryAtScaleBenchmark {
 
 	private final Thread[] threads = new Thread[COUNT];
 
-	/** The registered keys, in registration order. */
+	/** The registered keys, in registration order, when both sides register the same strings. */
 	private final String[] keys = new String[COUNT];
 
 	/** Equal copies of the keys (their own bytes), in the lookup order, wrapped to a power of two. */
@@ -124,10 +137,14 @@ public class RegistryAtScaleBenchmark {
 
 	@Setup
 	public void start() throws InterruptedException {
+		if (!"shared".equals(this.keyStrings) && !"own".equals(this.keyStrings)) {
+			throw new IllegalArgumentException("keyStrings must be shared or own: " + this.keyStrings);
+		}
+		boolean own = "own".equals(this.keyStrings);
 		this.runtime = ProcessRuntime.start();
 		this.registry = ProcessRegistry.start(this.runtime,
 				RegistryOptions.unique("at-scale").withPartitions(this.partitions));
-		for (int i = 0; i < COUNT; i++) {
+		for (int i = 0; !own && i < COUNT; i++) {
 			this.keys[i] = "session-" + i;
 		}
 		int[] permutation = LookupOrder.of(COUNT, "random".equals(this.order));
@@ -138,15 +155,16 @@ public class RegistryAtScaleBenchmark {
 		ProcessRegistry<String, Boolean> registry = this.registry;
 		ConcurrentHashMap<String, Thread> map = this.map;
 		for (int i = 0; i < COUNT; i++) {
-			String key = this.keys[i];
+			String key = own ? "session-" + i : this.keys[i];
 			this.runtime.spawn((ctx) -> {
 				registry.register(key, Boolean.TRUE);
 				registered.countDown();
 				ctx.receive();
 			});
 			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+			String mapKey = own ? "session-" + i : key;
 			this.threads[i] = Thread.ofVirtual().start(() -> {
-				map.put(key, Thread.currentThread());
+				map.put(mapKey, Thread.currentThread());
 				registered.countDown();
 				try {
 					mailbox.take();
@@ -155,7 +173,7 @@ public class RegistryAtScaleBenchmark {
 					// ended
 				}
 				finally {
-					map.remove(key);
+					map.remove(mapKey);
 				}
 			});
 		}

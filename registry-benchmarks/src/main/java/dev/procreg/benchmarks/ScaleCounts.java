@@ -35,6 +35,7 @@ import java.util.Arrays;
  * java -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms6g -Xmx6g -cp benchmarks.jar \
  *     dev.procreg.benchmarks.ScaleCounts registerPair 2 random 100000 20
  * </pre>
+ * {@code -DkeyStrings=own} gives each side its own key strings ({@link RegistryAtScaleBenchmark#keyStrings}).
  */
 public final class ScaleCounts {
 
@@ -49,6 +50,7 @@ public final class ScaleCounts {
 		RegistryAtScaleBenchmark bench = new RegistryAtScaleBenchmark();
 		bench.partitions = Integer.parseInt(args[1]);
 		bench.order = args[2];
+		bench.keyStrings = System.getProperty("keyStrings", "shared");
 		long operations = Long.parseLong(args[3]);
 		Path control = (args.length > 4) ? Path.of(args[4]) : null;
 		Path ack = (args.length > 5) ? Path.of(args[5]) : null;
