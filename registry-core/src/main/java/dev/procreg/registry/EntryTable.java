@@ -200,12 +200,12 @@ class EntryTable<K, V> {
 	private volatile long used;
 
 	EntryTable() {
-		this(STRIPES, 0, Copy.CHUNK);
+		this(STRIPES, 0, Copy.CHUNK, false);
 	}
 
 	/** A table with {@code stripes} locks (a power of two) and twice as many slots; small for tests. */
 	EntryTable(int stripes) {
-		this(stripes, 0, Copy.CHUNK);
+		this(stripes, 0, Copy.CHUNK, false);
 	}
 
 	/**
@@ -222,10 +222,6 @@ class EntryTable<K, V> {
 	 */
 	EntryTable(int stripes, int copyChunk, boolean scrambled) {
 		this(stripes, 0, copyChunk, scrambled);
-	}
-
-	private EntryTable(int stripes, int runShift, int copyChunk) {
-		this(stripes, runShift, copyChunk, false);
 	}
 
 	private EntryTable(int stripes, int runShift, int copyChunk, boolean scrambled) {
@@ -254,7 +250,7 @@ class EntryTable<K, V> {
 	 * @return an empty table
 	 */
 	static <K, V> EntryTable<K, V> forPartitions(int partitions) {
-		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)), Copy.CHUNK);
+		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)), Copy.CHUNK, false);
 	}
 
 	/**
