@@ -405,8 +405,9 @@ public final class ProcessRuntime implements AutoCloseable {
 	@SuppressWarnings("unchecked")
 	public <R> R call(Name name, Object request, Duration timeout) {
 		Objects.requireNonNull(request, "request must not be null");
-		nanos(timeout);
-		LocalProcess.currentAlive("call");
+		long nanos = nanos(timeout);
+		// the caller found once, and handed on: on a plain thread finding it is a thread-local's look-up
+		LocalProcess caller = LocalProcess.currentAlive("call");
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);
 		if (process == null) {
@@ -421,7 +422,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		if (!(process instanceof ServerProcess server)) {
 			throw new IllegalArgumentException(name + " is not a GenServer; send it a message instead");
 		}
-		return (R) server.call(request, name, timeout);
+		return (R) server.call(caller, request, name, timeout, nanos);
 	}
 
 	/**

@@ -240,13 +240,13 @@ final class ServerProcess extends LocalProcess implements Runnable {
 	/**
 	 * A call from any thread: the request goes through the mailbox and the caller parks on its
 	 * {@link Call} until the reply, the server's exit or the deadline, whichever comes first.
+	 * @param caller the calling process, or {@code null} on a thread that runs none
+	 * @param nanos the timeout in nanoseconds, as {@link ProcessRuntime#nanos} checked it
 	 */
-	@Nullable Object call(Object request, Name name, Duration timeout) {
-		LocalProcess caller = current();
+	@Nullable Object call(@Nullable LocalProcess caller, Object request, Name name, Duration timeout, long nanos) {
 		if (caller == this) {
 			throw new IllegalStateException(this.pid + " called itself; a server cannot wait for its own reply");
 		}
-		long nanos = ProcessRuntime.nanos(timeout);
 		long start = System.nanoTime();
 		Call from = new Call(request, (caller != null) ? caller.pid : null);
 		if (!deliverCall(from)) {
