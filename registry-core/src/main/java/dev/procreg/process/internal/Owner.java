@@ -43,7 +43,7 @@ public abstract class Owner {
 
 	/**
 	 * The process whose code a thread runs, for threads that are no spawned process's own: the
-	 * virtual threads that run servers.
+	 * virtual threads that run servers. Never set on a platform thread.
 	 */
 	private static final ThreadLocal<@Nullable Owner> CURRENT = new ThreadLocal<>();
 
@@ -72,16 +72,16 @@ public abstract class Owner {
 	 */
 	public static @Nullable Owner current() {
 		Thread thread = Thread.currentThread();
-		if (thread.isVirtual()) {
-			// a spawned process's own thread, which names its process, rather than CURRENT: a
-			// thread-local's per-thread map would cost every idle process about 136 bytes
-			Lookup processes = lookup;
-			Owner own = (processes != null) ? processes.ofThread(thread) : null;
-			if (own != null) {
-				return own;
-			}
+		if (!thread.isVirtual()) {
+			// a process's code runs only on virtual threads (setCurrent): a request thread that sends
+			// or calls pays no thread-local look-up, and gets no thread-local map for asking
+			return null;
 		}
-		return CURRENT.get();
+		// a spawned process's own thread, which names its process, rather than CURRENT: a
+		// thread-local's per-thread map would cost every idle process about 136 bytes
+		Lookup processes = lookup;
+		Owner own = (processes != null) ? processes.ofThread(thread) : null;
+		return (own != null) ? own : CURRENT.get();
 	}
 
 	/**
@@ -140,9 +140,17 @@ public abstract class Owner {
 				operation + " refused: the calling process " + pid + " has exited (" + reason + ")");
 	}
 
-	/** Makes {@code process} the current process of a server's thread, or none. */
+	/**
+	 * Makes {@code process} the current process of a server's thread, or none.
+	 * @throws IllegalStateException when the calling thread is not virtual: {@link #current()}
+	 * looks for a process only on virtual threads
+	 */
 	protected static void setCurrent(@Nullable Owner process) {
 		if (process != null) {
+			if (!Thread.currentThread().isVirtual()) {
+				throw new IllegalStateException(process.pid() + " cannot run on platform thread '"
+						+ Thread.currentThread().getName() + "'; a process's code runs on virtual threads");
+			}
 			CURRENT.set(process);
 		}
 		else {
