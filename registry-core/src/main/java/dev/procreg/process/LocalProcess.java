@@ -55,7 +55,8 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 			@Override
 			public @Nullable Owner ofThread(Thread thread) {
-				return ThreadProcess.ofThread(thread);
+				ThreadProcess spawned = ThreadProcess.ofThread(thread);
+				return (spawned != null) ? spawned : ServerProcess.ofThread(thread);
 			}
 
 		});

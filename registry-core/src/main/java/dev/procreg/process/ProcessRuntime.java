@@ -406,7 +406,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	public <R> R call(Name name, Object request, Duration timeout) {
 		Objects.requireNonNull(request, "request must not be null");
 		long nanos = nanos(timeout);
-		// the caller found once, and handed on: on a plain thread finding it is a thread-local's look-up
+		// the caller found once, and handed on
 		LocalProcess caller = LocalProcess.currentAlive("call");
 		Pid pid = resolveOrThrow(name);
 		LocalProcess process = local(pid);

@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The process behind a {@link GenServer}. Its callbacks run only on a virtual thread of its own,
@@ -33,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * {@code STOPPED} when it leaves, and {@link #awaitCodeLeft} waits for that moment, so a
  * supervisor can restart a singleton only once its killed instance has stopped running.
  */
-final class ServerProcess extends LocalProcess implements Runnable {
+final class ServerProcess extends LocalProcess implements Runnable, Thread.UncaughtExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerProcess.class);
 
 	private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
 
@@ -335,32 +339,53 @@ final class ServerProcess extends LocalProcess implements Runnable {
 		if (!RUNNER.compareAndSet(this, SCHEDULED, me)) {
 			return;
 		}
-		setCurrent(this);
-		try {
-			runInit();
-			while (isAlive()) {
-				if (drain(BATCH) == BATCH) {
-					Thread.yield();
-					continue;
-				}
-				if (!isAlive() || linger()) {
-					continue;
-				}
-				if (!RUNNER.compareAndSet(this, me, IDLE)) {
-					break;
-				}
-				// a message sent after the last look and before the release scheduled nobody
-				if (mailboxEmpty() || !RUNNER.compareAndSet(this, IDLE, me)) {
-					return;
-				}
+		// how the thread finds the server whose code it runs (ofThread): no thread-local, whose
+		// per-thread map every start of the server's thread would allocate anew
+		me.setUncaughtExceptionHandler(this);
+		runInit();
+		while (isAlive()) {
+			if (drain(BATCH) == BATCH) {
+				Thread.yield();
+				continue;
 			}
-			// dead: no one else changes the runner word while it names this thread
-			RUNNER.setVolatile(this, STOPPED);
-			codeLeft();
+			if (!isAlive() || linger()) {
+				continue;
+			}
+			if (!RUNNER.compareAndSet(this, me, IDLE)) {
+				break;
+			}
+			// a message sent after the last look and before the release scheduled nobody
+			if (mailboxEmpty() || !RUNNER.compareAndSet(this, IDLE, me)) {
+				return;
+			}
 		}
-		finally {
-			setCurrent(null);
-		}
+		// dead: no one else changes the runner word while it names this thread
+		RUNNER.setVolatile(this, STOPPED);
+		codeLeft();
+	}
+
+	/**
+	 * The server whose code {@code thread} runs now: a server is the uncaught-exception handler of
+	 * each thread it is scheduled on (as a spawned process is of its own, see
+	 * {@link ThreadProcess#ofThread}), and its runner word names the thread while the thread runs
+	 * its code or lingers for its next message.
+	 * @param thread a thread
+	 * @return the server, or {@code null} when the thread runs no server's code now (it has let go
+	 * of the server, or its code replaced the handler)
+	 */
+	static @Nullable ServerProcess ofThread(Thread thread) {
+		return (thread.getUncaughtExceptionHandler() instanceof ServerProcess server && RUNNER.getVolatile(server) == thread)
+				? server : null;
+	}
+
+	/**
+	 * What escapes {@link #run()}: its callbacks' failures are caught and become the server's exit,
+	 * so only a failure of that exit itself, which would otherwise reach the JDK's default handler,
+	 * printed on standard error.
+	 */
+	@Override
+	public void uncaughtException(Thread thread, Throwable ex) {
+		logger.error("{} failed outside its callbacks; its exit may be incomplete", this.pid, ex);
 	}
 
 	/**

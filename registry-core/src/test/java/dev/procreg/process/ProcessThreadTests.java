@@ -15,11 +15,13 @@ import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * How a thread finds the spawned process whose code it runs ({@link ThreadProcess#ofThread}): its own
- * process while it runs it, nothing on any other thread, and nothing once the thread has left
- * the process's code.
+ * How a thread finds the process whose code it runs ({@link Owner#current()}): a spawned process
+ * on its own thread ({@link ThreadProcess#ofThread}), a server on the thread it is scheduled on
+ * ({@link ServerProcess#ofThread}) while that thread runs it, nothing on any other thread, and
+ * nothing once the thread has left the process's code.
  */
 @ExtendWith(RuntimeExtension.class)
 class ProcessThreadTests {
@@ -80,6 +82,54 @@ class ProcessThreadTests {
 		}
 		assertThat(processes).hasSize(count);
 		assertThat(stillFound).as("processes still found by their thread after it left their code").isEmpty();
+	}
+
+	@Test
+	void aServerFindsItselfOnTheThreadThatRunsItAndItsCallersDoNot() throws Exception {
+		Pid server = GenServer.start(this.runtime, new WhoRuns(), null).orThrow();
+		Seen fromPlatform = this.runtime.call(server, "who");
+		AtomicReference<@Nullable Seen> fromVirtual = new AtomicReference<>();
+		AtomicReference<@Nullable Owner> virtualCallersOwn = new AtomicReference<>(this.runtime.local(server));
+		Thread.ofVirtual().start(() -> {
+			fromVirtual.set(this.runtime.call(server, "who"));
+			virtualCallersOwn.set(Owner.current());
+		}).join();
+
+		Seen seenFromVirtual = fromVirtual.get();
+		assertThat(fromPlatform.current()).as("the process the server's thread runs").isEqualTo(server);
+		assertThat(seenFromVirtual).isNotNull().extracting(Seen::current).isEqualTo(server);
+		assertThat(Owner.current()).as("the process of the calling platform thread").isNull();
+		assertThat(virtualCallersOwn.get()).as("the process of a calling virtual thread that runs none").isNull();
+
+		ServerProcess process = (ServerProcess) this.runtime.local(server);
+		await().until(() -> !process.holdsThread());
+		assertThat(ServerProcess.ofThread(seenFromVirtual.thread())).as("the server of a thread that let go of it").isNull();
+		// a live thread whose handler is the server, and which its runner word does not name
+		AtomicReference<@Nullable Owner> notTheRunner = new AtomicReference<>(process);
+		Thread other = Thread.ofVirtual().unstarted(() -> notTheRunner.set(Owner.current()));
+		other.setUncaughtExceptionHandler(process);
+		other.start();
+		other.join();
+		assertThat(notTheRunner.get()).as("the process of a thread that does not run the server").isNull();
+	}
+
+	record Seen(@Nullable Pid current, Thread thread) {
+	}
+
+	/** Answers which process its callback's thread runs, and the thread. */
+	static final class WhoRuns extends GenServer<Boolean> {
+
+		@Override
+		protected Init<Boolean> init(@Nullable Object arg) {
+			return ok(Boolean.TRUE);
+		}
+
+		@Override
+		protected Result<Boolean> handleCall(Object request, From from, Boolean state) {
+			Owner current = Owner.current();
+			return reply(new Seen((current != null) ? current.pid() : null, Thread.currentThread()), state);
+		}
+
 	}
 
 }

@@ -41,12 +41,6 @@ public abstract class Owner {
 
 	private static final Logger logger = LoggerFactory.getLogger(Owner.class);
 
-	/**
-	 * The process whose code a thread runs, for threads that are no spawned process's own: the
-	 * virtual threads that run servers. Never set on a platform thread.
-	 */
-	private static final ThreadLocal<@Nullable Owner> CURRENT = new ThreadLocal<>();
-
 	/** How a runtime finds the process behind a pid; installed by the runtime's process class. */
 	private static volatile @Nullable Lookup lookup;
 
@@ -73,15 +67,15 @@ public abstract class Owner {
 	public static @Nullable Owner current() {
 		Thread thread = Thread.currentThread();
 		if (!thread.isVirtual()) {
-			// a process's code runs only on virtual threads (setCurrent): a request thread that sends
-			// or calls pays no thread-local look-up, and gets no thread-local map for asking
+			// a process's code runs only on virtual threads: a request thread that sends or calls
+			// pays no look-up
 			return null;
 		}
-		// a spawned process's own thread, which names its process, rather than CURRENT: a
-		// thread-local's per-thread map would cost every idle process about 136 bytes
+		// the thread's process is in the thread itself (its uncaught-exception handler), not in a
+		// thread-local, whose per-thread map would cost every idle process about 136 bytes and
+		// every start of a server's thread a new one
 		Lookup processes = lookup;
-		Owner own = (processes != null) ? processes.ofThread(thread) : null;
-		return (own != null) ? own : CURRENT.get();
+		return (processes != null) ? processes.ofThread(thread) : null;
 	}
 
 	/**
@@ -140,24 +134,6 @@ public abstract class Owner {
 				operation + " refused: the calling process " + pid + " has exited (" + reason + ")");
 	}
 
-	/**
-	 * Makes {@code process} the current process of a server's thread, or none.
-	 * @throws IllegalStateException when the calling thread is not virtual: {@link #current()}
-	 * looks for a process only on virtual threads
-	 */
-	protected static void setCurrent(@Nullable Owner process) {
-		if (process != null) {
-			if (!Thread.currentThread().isVirtual()) {
-				throw new IllegalStateException(process.pid() + " cannot run on platform thread '"
-						+ Thread.currentThread().getName() + "'; a process's code runs on virtual threads");
-			}
-			CURRENT.set(process);
-		}
-		else {
-			CURRENT.remove();
-		}
-	}
-
 	// ---- finding the process behind a pid
 
 	/**
@@ -187,7 +163,7 @@ public abstract class Owner {
 
 		@Nullable Owner find(ProcessRuntime runtime, Pid pid);
 
-		/** @return the spawned process whose own thread {@code thread} is, or {@code null} */
+		/** @return the process whose code {@code thread} runs now (a spawned process's own thread, or a server's), or {@code null} */
 		@Nullable Owner ofThread(Thread thread);
 
 	}
