@@ -1,5 +1,7 @@
 package dev.procreg.process;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base class of the exceptions thrown when a process cannot be reached or did not answer.
  */
@@ -13,7 +15,7 @@ public class ProcessException extends RuntimeException {
 		super(message, cause);
 	}
 
-	protected ProcessException(String message, Throwable cause, boolean writableStackTrace) {
+	protected ProcessException(@Nullable String message, @Nullable Throwable cause, boolean writableStackTrace) {
 		super(message, cause, true, writableStackTrace);
 	}
 
