@@ -156,30 +156,4 @@ class DeadProcessTests {
 
 	}
 
-	@Test
-	void aProcessKilledWhileItWaitsUnwindsWithAnExceptionThatNamesItAndItsReason() {
-		CompletableFuture<ProcessExitException> unwound = new CompletableFuture<>();
-		CountDownLatch waiting = new CountDownLatch(1);
-		Pid pid = this.runtime.spawn((ctx) -> {
-			try {
-				waiting.countDown();
-				ctx.receive();
-			}
-			catch (ProcessExitException ex) {
-				unwound.complete(ex);
-				throw ex;
-			}
-		});
-		Await.latch(waiting);
-
-		this.runtime.exit(pid, ExitReason.KILL);
-
-		ProcessExitException ex = Await.result(unwound);
-		assertThat(ex.pid()).isEqualTo(pid);
-		assertThat(ex.reason()).isEqualTo(ExitReason.KILLED);
-		assertThat(ex.getMessage()).isEqualTo(pid + " exited: killed");
-		assertThat(ex).hasToString(ProcessExitException.class.getName() + ": " + pid + " exited: killed");
-		assertThat(ex.getStackTrace()).as("an unwinding exception captures no trace").isEmpty();
-	}
-
 }

@@ -249,7 +249,7 @@ class MailboxTests {
 	}
 
 	@Test
-	void aReceivingProcessThatIsKilledUnwinds() {
+	void aReceivingProcessThatIsKilledUnwindsWithAnExceptionThatNamesItAndItsReason() {
 		CompletableFuture<Throwable> unwound = new CompletableFuture<>();
 		CountDownLatch receiving = new CountDownLatch(1);
 		Pid pid = this.runtime.spawn((ctx) -> {
@@ -264,8 +264,15 @@ class MailboxTests {
 		});
 		Await.latch(receiving);
 		this.runtime.exit(pid, ExitReason.KILL);
-		assertThat(Await.result(unwound)).isInstanceOf(ProcessExitException.class)
-			.satisfies((ex) -> assertThat(((ProcessExitException) ex).reason()).isEqualTo(ExitReason.KILLED));
+		Throwable thrown = Await.result(unwound);
+		assertThat(thrown).isInstanceOf(ProcessExitException.class);
+		ProcessExitException ex = (ProcessExitException) thrown;
+		assertThat(ex.pid()).isEqualTo(pid);
+		assertThat(ex.reason()).isEqualTo(ExitReason.KILLED);
+		// written only when asked for, as it is here
+		assertThat(ex.getMessage()).isEqualTo(pid + " exited: killed");
+		assertThat(ex).hasToString(ProcessExitException.class.getName() + ": " + pid + " exited: killed");
+		assertThat(ex.getStackTrace()).as("an unwinding exception captures no trace").isEmpty();
 	}
 
 
