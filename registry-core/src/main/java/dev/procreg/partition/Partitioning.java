@@ -44,6 +44,21 @@ public final class Partitioning {
 	}
 
 	/**
+	 * {@link #index(Object, int)} for a caller that has the key's {@code hashCode} already: a
+	 * lookup computes it once for the partition and the table.
+	 * @param key the routing key, not null
+	 * @param hashCode {@code key.hashCode()}
+	 * @param partitions how many partitions, at least 2
+	 * @return the key's partition, the same as {@link #index(Object, int)}
+	 */
+	public static int index(Object key, int hashCode, int partitions) {
+		if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte) {
+			return (int) Math.floorMod(((Number) key).longValue(), (long) partitions);
+		}
+		return reduce(hashCode, partitions);
+	}
+
+	/**
 	 * Maps a hash code to {@code [0, partitions)}: the hash times the golden ratio's 32-bit
 	 * fraction makes every input bit reach the high bits, and the high 32 bits of that times
 	 * {@code partitions} is the partition (Lemire's multiply-shift reduction, no division).

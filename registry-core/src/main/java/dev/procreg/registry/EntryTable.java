@@ -328,8 +328,12 @@ class EntryTable<K, V> {
 	 * reference, without reading the object it got. No lock, no allocation.
 	 */
 	@Nullable Pid livePid(Object key) {
-		int hash = spread(key.hashCode());
-		return livePid(this.slots, key, hash);
+		return livePid(key, key.hashCode());
+	}
+
+	/** {@link #livePid(Object)} with the key's {@code hashCode()}, computed by the caller. */
+	@Nullable Pid livePid(Object key, int hashCode) {
+		return livePid(this.slots, key, spread(hashCode));
 	}
 
 	/**

@@ -73,10 +73,18 @@ class Partition<K, V> {
 
 	/** @return null when registered, or the pid of the live owner that holds the key */
 	@Nullable Pid registerUnique(Owner owner, K key, @Nullable V value) {
+		return registerUnique(owner, key, key.hashCode(), value);
+	}
+
+	/**
+	 * {@link #registerUnique(Owner, Object, Object)} with the key's hash code, computed by the caller.
+	 * @param hashCode {@code key.hashCode()}
+	 */
+	@Nullable Pid registerUnique(Owner owner, K key, int hashCode, @Nullable V value) {
 		// a key held by a live owner is refused without a lock, and without reading its entry: the
 		// slot's pid says that its owner was alive and held the key at that read; a dead owner's
 		// entry, or one whose slot has no pid, takes the locked path below
-		Pid held = this.uniques.livePid(key);
+		Pid held = this.uniques.livePid(key, hashCode);
 		if (held != null && held != EntryTable.ASK_THE_ENTRY) {
 			this.conflicts.increment();
 			return held;

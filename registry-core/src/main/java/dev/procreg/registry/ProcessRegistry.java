@@ -237,7 +237,8 @@ public final class ProcessRegistry<K, V> {
 				Pid holder = this.cluster.register(partitionOfKey(key), owner, key, value);
 				return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 			}
-			Pid holder = partitionOfKey(key).registerUnique(owner, key, value);
+			int hashCode = key.hashCode();
+			Pid holder = partitionOfKey(key, hashCode).registerUnique(owner, key, hashCode, value);
 			return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
 		}
 		partitionOf(key, owner.pid()).registerDuplicate(owner, key, value);
@@ -386,7 +387,7 @@ public final class ProcessRegistry<K, V> {
 		if (this.options.keys() != Keys.UNIQUE) {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		Pid pid = partitionOfKey(key).uniquePid(key, hashCode);
+		Pid pid = partitionOfKey(key, hashCode).uniquePid(key, hashCode);
 		if (pid != null) {
 			return pid;
 		}
@@ -804,6 +805,12 @@ public final class ProcessRegistry<K, V> {
 
 	private Partition<K, V> partitionOfKey(K key) {
 		return this.partitions[(this.partitions.length == 1) ? 0 : Partitioning.index(key, this.partitions.length)];
+	}
+
+	/** {@link #partitionOfKey(Object)} with the key's hash code, which the caller computed for the table too. */
+	private Partition<K, V> partitionOfKey(K key, int hashCode) {
+		Partition<K, V>[] partitions = this.partitions;
+		return partitions[(partitions.length == 1) ? 0 : Partitioning.index(key, hashCode, partitions.length)];
 	}
 
 	private Partition<K, V> partitionOf(K key, Pid pid) {

@@ -34,6 +34,17 @@ class PartitioningTests {
 	}
 
 	@Test
+	void aCallerThatHasTheKeysHashCodeGetsTheSamePartition() {
+		Object[] keys = { "session-1", "", 42, -7L, (short) 3, (byte) -2, new HighBitsKey(1 << 20), 3.5, 'c' };
+		for (Object key : keys) {
+			for (int partitions = 2; partitions <= 9; partitions++) {
+				assertThat(Partitioning.index(key, key.hashCode(), partitions)).as("%s in %d", key, partitions)
+					.isEqualTo(Partitioning.index(key, partitions));
+			}
+		}
+	}
+
+	@Test
 	void hashedKeysSpreadOverEveryPartitionEvenWhenTheirHashCodesDifferOnlyInHighBits() {
 		for (int partitions : new int[] { 2, 3, 8, 10 }) {
 			int[] strings = new int[partitions];
