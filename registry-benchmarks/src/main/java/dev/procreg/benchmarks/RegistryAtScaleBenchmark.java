@@ -73,6 +73,9 @@ public class RegistryAtScaleBenchmark {
 	/** The churned keys, a power of two: each comes back after this many steps, long unregistered. */
 	static final int CHURN_KEYS = 1 << 20;
 
+	/** Lookups per invocation of the loop benchmarks. */
+	static final int LOOP = 1_024;
+
 	/** A power of two above {@link #COUNT}, so the lookup order wraps with a mask. */
 	private static final int MASK = 131_071;
 
@@ -272,6 +275,51 @@ public class RegistryAtScaleBenchmark {
 	@Threads(1)
 	public Object baselineMapGet(Cursor cursor) {
 		return this.map.get(this.lookups[cursor.advance()]);
+	}
+
+	/**
+	 * {@value #LOOP} lookups in a loop of the caller's own, as an application that looks up many
+	 * keys in turn writes it: whether the JIT inlines {@code whereis} here depends on what it
+	 * compiled first, which {@link #lookupHit} does not show.
+	 */
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(LOOP)
+	public int lookupLoop(Cursor cursor) {
+		int found = 0;
+		for (int i = 0; i < LOOP; i++) {
+			if (this.registry.whereis(this.lookups[cursor.advance()]).isPresent()) {
+				found++;
+			}
+		}
+		return found;
+	}
+
+	/** {@link #lookupLoop} with {@code whereisOrNull}, which allocates nothing when it is not inlined. */
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(LOOP)
+	public int lookupOrNullLoop(Cursor cursor) {
+		int found = 0;
+		for (int i = 0; i < LOOP; i++) {
+			if (this.registry.whereisOrNull(this.lookups[cursor.advance()]) != null) {
+				found++;
+			}
+		}
+		return found;
+	}
+
+	@Benchmark
+	@Threads(1)
+	@OperationsPerInvocation(LOOP)
+	public int baselineMapGetLoop(Cursor cursor) {
+		int found = 0;
+		for (int i = 0; i < LOOP; i++) {
+			if (this.map.get(this.lookups[cursor.advance()]) != null) {
+				found++;
+			}
+		}
+		return found;
 	}
 
 	@Benchmark

@@ -51,7 +51,9 @@ class ProcessRegistryTests {
 			.isEqualTo(new RegisterResult.AlreadyRegistered(a.pid));
 		assertThat(registry.lookup("k")).containsExactly(new RegistryEntry<>("k", a.pid, "va"));
 		assertThat(registry.whereis("k")).contains(a.pid);
+		assertThat(registry.whereisOrNull("k")).isEqualTo(a.pid);
 		assertThat(registry.whereis("other")).isEmpty();
+		assertThat(registry.whereisOrNull("other")).isNull();
 		assertThat(registry.lookup("other")).isEmpty();
 		assertThat(registry.count()).isEqualTo(1);
 		assertThat(registry.partitionStats().get(0).conflicts()).isEqualTo(2);
@@ -81,6 +83,7 @@ class ProcessRegistryTests {
 		a.kill();
 		assertThat(this.runtime.isAlive(a.pid)).isFalse();
 		assertThat(registry.whereis("k")).isEmpty();
+		assertThat(registry.whereisOrNull("k")).isNull();
 		assertThat(registry.count()).isZero();
 		assertThat(registry.keyCount()).isZero();
 		Agent b = new Agent(this.runtime);
@@ -416,6 +419,7 @@ class ProcessRegistryTests {
 	void whereisOnADuplicateRegistryIsRefused() {
 		ProcessRegistry<String, String> flows = duplicate(RegistryOptions.duplicate("flows"));
 		assertThatIllegalStateException().isThrownBy(() -> flows.whereis("k")).withMessageContaining("duplicate keys");
+		assertThatIllegalStateException().isThrownBy(() -> flows.whereisOrNull("k")).withMessageContaining("duplicate keys");
 	}
 
 	@SuppressWarnings("unchecked")

@@ -52,6 +52,8 @@ class RegistryBadInputTests {
 			.withMessageContaining("value must not be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.lookup(null))
 			.withMessageContaining("key must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.whereisOrNull(null))
+			.withMessageContaining("key must not be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.via(null))
 			.withMessageContaining("key must not be null");
 		assertThatNullPointerException().isThrownBy(() -> ViaName.of("sessions", null))
