@@ -48,7 +48,7 @@ public final class Partitioning {
 	 * lookup computes it once for the partition and the table.
 	 * @param key the routing key, not null
 	 * @param hashCode {@code key.hashCode()}
-	 * @param partitions how many partitions, at least 2
+	 * @param partitions how many partitions, at least 1 (not checked: a lookup's caller knows)
 	 * @return the key's partition, the same as {@link #index(Object, int)}
 	 */
 	public static int index(Object key, int hashCode, int partitions) {

@@ -76,6 +76,12 @@ public final class ProcessRegistry<K, V> {
 
 	private final Partition<K, V>[] partitions;
 
+	/**
+	 * Whether keys are unique: a lookup checks one field rather than the options' enum, code that
+	 * counts against the size up to which the JIT inlines the lookup into its caller.
+	 */
+	private final boolean unique;
+
 	private final ConcurrentHashMap<Object, Object> meta;
 
 	private final RegistryLocks locks = new RegistryLocks();
@@ -91,6 +97,7 @@ public final class ProcessRegistry<K, V> {
 	private ProcessRegistry(ProcessRuntime runtime, RegistryOptions options, Partitions partitions) {
 		this.runtime = runtime;
 		this.options = options;
+		this.unique = options.keys() == Keys.UNIQUE;
 		this.partitions = new Partition[options.partitions()];
 		for (int i = 0; i < this.partitions.length; i++) {
 			this.partitions[i] = partitions.create(this, i);
@@ -401,7 +408,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	private @Nullable Pid whereisOrNull(K key, int hashCode) {
-		if (this.options.keys() != Keys.UNIQUE) {
+		if (!this.unique) {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
 		Pid pid = partitionOfKey(key, hashCode).uniquePid(key, hashCode);
@@ -824,10 +831,14 @@ public final class ProcessRegistry<K, V> {
 		return this.partitions[(this.partitions.length == 1) ? 0 : Partitioning.index(key, this.partitions.length)];
 	}
 
-	/** {@link #partitionOfKey(Object)} with the key's hash code, which the caller computed for the table too. */
+	/**
+	 * {@link #partitionOfKey(Object)} with the key's hash code, which the caller computed for the
+	 * table too; one path for one partition or many (the index of one is 0), so the lookup compiles
+	 * smaller.
+	 */
 	private Partition<K, V> partitionOfKey(K key, int hashCode) {
 		Partition<K, V>[] partitions = this.partitions;
-		return partitions[(partitions.length == 1) ? 0 : Partitioning.index(key, hashCode, partitions.length)];
+		return partitions[Partitioning.index(key, hashCode, partitions.length)];
 	}
 
 	private Partition<K, V> partitionOf(K key, Pid pid) {
