@@ -37,10 +37,7 @@ public final class Partitioning {
 			}
 			return 0;
 		}
-		if (key instanceof Integer || key instanceof Long || key instanceof Short || key instanceof Byte) {
-			return (int) Math.floorMod(((Number) key).longValue(), (long) partitions);
-		}
-		return reduce(key.hashCode(), partitions);
+		return index(key, key.hashCode(), partitions);
 	}
 
 	/**

@@ -77,8 +77,8 @@ public final class ProcessRegistry<K, V> {
 	private final Partition<K, V>[] partitions;
 
 	/**
-	 * Whether keys are unique: a lookup checks one field rather than the options' enum, code that
-	 * counts against the size up to which the JIT inlines the lookup into its caller.
+	 * Whether keys are unique, read by every operation: one field rather than the options' enum,
+	 * code that counts against the size up to which the JIT inlines a lookup into its caller.
 	 */
 	private final boolean unique;
 
@@ -239,7 +239,7 @@ public final class ProcessRegistry<K, V> {
 			throw new NullPointerException("value must not be null (key " + key + ")");
 		}
 		Owner owner = Owner.currentOf(this.runtime, "register");
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			if (this.cluster != null) {
 				Pid holder = this.cluster.register(partitionOfKey(key), owner, key, value);
 				return (holder != null) ? new RegisterResult.AlreadyRegistered(holder) : REGISTERED;
@@ -256,7 +256,7 @@ public final class ProcessRegistry<K, V> {
 
 	/** The registration core, with the owner as a token. */
 	@Nullable Pid register(Owner owner, K key, @Nullable V value) {
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			if (this.cluster != null) {
 				return this.cluster.register(partitionOfKey(key), owner, key, value);
 			}
@@ -286,7 +286,7 @@ public final class ProcessRegistry<K, V> {
 		requireKey(key);
 		Objects.requireNonNull(pattern, "pattern must not be null");
 		Owner owner = Owner.currentOf(this.runtime, "unregisterMatch");
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			Registration<K, V> entry = partitionOfKey(key).unique(key);
 			return (entry != null && entry.owner == owner && pattern.test(entry.value)
 					&& partitionOfKey(key).unregisterUnique(owner, key)) ? 1 : 0;
@@ -301,7 +301,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	boolean unregister(Owner owner, K key) {
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			return partitionOfKey(key).unregisterUnique(owner, key);
 		}
 		boolean any = false;
@@ -336,7 +336,7 @@ public final class ProcessRegistry<K, V> {
 	public ValueUpdate<V> updateValue(K key, UnaryOperator<V> update) {
 		requireKey(key);
 		Objects.requireNonNull(update, "update must not be null");
-		if (this.options.keys() != Keys.UNIQUE) {
+		if (!this.unique) {
 			throw new IllegalStateException("updateValue needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
 		Owner owner = Owner.currentOf(this.runtime, "updateValue");
@@ -359,7 +359,7 @@ public final class ProcessRegistry<K, V> {
 	 */
 	public List<RegistryEntry<K, V>> lookup(K key) {
 		requireKey(key);
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			Registration<K, V> entry = partitionOfKey(key).unique(key);
 			if (entry != null) {
 				return List.of(entry.toEntry());
@@ -584,7 +584,7 @@ public final class ProcessRegistry<K, V> {
 	public void dispatch(K key, Consumer<List<RegistryEntry<K, V>>> consumer) {
 		requireKey(key);
 		Objects.requireNonNull(consumer, "consumer must not be null");
-		if (this.options.keys() == Keys.UNIQUE) {
+		if (this.unique) {
 			List<RegistryEntry<K, V>> entries = lookup(key);
 			if (!entries.isEmpty()) {
 				consumer.accept(entries);
@@ -609,7 +609,7 @@ public final class ProcessRegistry<K, V> {
 	public void dispatchParallel(K key, Consumer<List<RegistryEntry<K, V>>> consumer) {
 		requireKey(key);
 		Objects.requireNonNull(consumer, "consumer must not be null");
-		if (this.options.keys() == Keys.UNIQUE || this.options.partitionBy() == PartitionBy.KEY
+		if (this.unique || this.options.partitionBy() == PartitionBy.KEY
 				|| this.partitions.length == 1) {
 			dispatch(key, consumer);
 			return;
@@ -763,7 +763,7 @@ public final class ProcessRegistry<K, V> {
 
 	private K requireVia(K key) {
 		requireKey(key);
-		if (this.options.keys() != Keys.UNIQUE) {
+		if (!this.unique) {
 			throw new IllegalStateException("registry '" + name()
 					+ "' has duplicate keys; a via name needs a registry with unique keys");
 		}
@@ -828,7 +828,7 @@ public final class ProcessRegistry<K, V> {
 	}
 
 	private Partition<K, V> partitionOfKey(K key) {
-		return this.partitions[(this.partitions.length == 1) ? 0 : Partitioning.index(key, this.partitions.length)];
+		return partitionOfKey(key, key.hashCode());
 	}
 
 	/**
