@@ -833,12 +833,14 @@ public final class ProcessRegistry<K, V> {
 
 	/**
 	 * {@link #partitionOfKey(Object)} with the key's hash code, which the caller computed for the
-	 * table too; one path for one partition or many (the index of one is 0), so the lookup compiles
-	 * smaller.
+	 * table too. A registry of one partition does not route: without the test its lookup waited for
+	 * the routing's type tests and multiplications before it could read its partition, and a lookup
+	 * among 10,000 keys ran a quarter slower (benchmark README, "A registry of one partition does not
+	 * route"). With two or more, the test costs the compiled lookup 88 bytes.
 	 */
 	private Partition<K, V> partitionOfKey(K key, int hashCode) {
 		Partition<K, V>[] partitions = this.partitions;
-		return partitions[Partitioning.index(key, hashCode, partitions.length)];
+		return partitions[(partitions.length == 1) ? 0 : Partitioning.index(key, hashCode, partitions.length)];
 	}
 
 	private Partition<K, V> partitionOf(K key, Pid pid) {
