@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
@@ -126,21 +125,7 @@ public final class PartitionCost {
 				registered.countDown();
 				ctx.receive();
 			});
-			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
-			ConcurrentHashMap<String, Thread> map = this.map;
-			Thread.ofVirtual().start(() -> {
-				map.put(key, Thread.currentThread());
-				registered.countDown();
-				try {
-					mailbox.take();
-				}
-				catch (InterruptedException ex) {
-					// ended
-				}
-				finally {
-					map.remove(key);
-				}
-			});
+			HandRolledProcess.start(this.map, key, registered);
 		}
 		if (!registered.await(120, TimeUnit.SECONDS)) {
 			throw new IllegalStateException(registered.getCount() + " did not register");

@@ -164,21 +164,7 @@ public class RegistryAtScaleBenchmark {
 				registered.countDown();
 				ctx.receive();
 			});
-			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
-			String mapKey = own ? "session-" + i : key;
-			this.threads[i] = Thread.ofVirtual().start(() -> {
-				map.put(mapKey, Thread.currentThread());
-				registered.countDown();
-				try {
-					mailbox.take();
-				}
-				catch (InterruptedException ex) {
-					// ended
-				}
-				finally {
-					map.remove(mapKey);
-				}
-			});
+			this.threads[i] = HandRolledProcess.start(map, own ? "session-" + i : key, registered);
 		}
 		if (!registered.await(120, TimeUnit.SECONDS)) {
 			throw new IllegalStateException(registered.getCount() + " did not register");

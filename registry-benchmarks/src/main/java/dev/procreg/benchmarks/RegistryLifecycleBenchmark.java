@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.procreg.process.ExitReason;
@@ -163,20 +162,7 @@ public class RegistryLifecycleBenchmark {
 			CountDownLatch started = new CountDownLatch(COUNT);
 			for (int i = 0; i < COUNT; i++) {
 				String key = KEYS[i];
-				LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
-				this.threads[i] = Thread.ofVirtual().start(() -> {
-					map.put(key, Thread.currentThread());
-					started.countDown();
-					try {
-						mailbox.take();
-					}
-					catch (InterruptedException ex) {
-						// killed
-					}
-					finally {
-						map.remove(key);
-					}
-				});
+				this.threads[i] = HandRolledProcess.start(map, key, started);
 			}
 			await(started);
 		}

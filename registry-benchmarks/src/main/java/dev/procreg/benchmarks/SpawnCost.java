@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedTransferQueue;
 
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
@@ -151,20 +150,7 @@ public final class SpawnCost {
 		long wallBefore = System.nanoTime();
 		for (int i = 0; i < COUNT; i++) {
 			String key = KEYS[i];
-			LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
-			threads[i] = Thread.ofVirtual().start(() -> {
-				map.put(key, Thread.currentThread());
-				started.countDown();
-				try {
-					mailbox.take();
-				}
-				catch (InterruptedException ex) {
-					// ended after the shot
-				}
-				finally {
-					map.remove(key);
-				}
-			});
+			threads[i] = HandRolledProcess.start(map, key, started);
 		}
 		long spawner = THREADS.getCurrentThreadCpuTime() - spawnerBefore;
 		RegistryLifecycleBenchmark.await(started);
