@@ -59,12 +59,13 @@ public final class PartitionCost {
 	}
 
 	public static void main(String[] args) throws Exception {
-		if (args.length != 3 || !args[0].matches("lookup|register") || !args[1].matches("random|sequential")) {
-			throw new IllegalArgumentException("usage: PartitionCost <lookup|register> <random|sequential> <rounds>");
+		if (args.length != 3 || !args[0].matches("lookup|register") || !args[1].matches("random|sequential")
+				|| !args[2].matches("[1-9][0-9]{0,5}")) {
+			throw new IllegalArgumentException("usage: PartitionCost <lookup|register> <random|sequential> <rounds, 1 or more>");
 		}
+		int rounds = Integer.parseInt(args[2]);
 		PartitionCost cost = new PartitionCost();
 		cost.populate("random".equals(args[1]));
-		int rounds = Integer.parseInt(args[2]);
 		Measure measure = "lookup".equals(args[0]) ? cost.lookups() : cost.refusals();
 		double[] best = { Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE };
 		double[] oneToMap = new double[rounds];
@@ -193,10 +194,12 @@ public final class PartitionCost {
 					default -> putIfAbsent(map, keys, self);
 				};
 				double nanos = (double) (System.nanoTime() - started) / COUNT;
-				if (refused != COUNT) {
+				if (refused == COUNT) {
+					round.done().complete(nanos);
+				}
+				else {
 					round.done().completeExceptionally(new IllegalStateException(refused + " refusals of " + COUNT));
 				}
-				round.done().complete(nanos);
 			}
 		});
 		return (which) -> {
