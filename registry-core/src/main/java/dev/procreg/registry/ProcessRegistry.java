@@ -287,9 +287,10 @@ public final class ProcessRegistry<K, V> {
 		Objects.requireNonNull(pattern, "pattern must not be null");
 		Owner owner = Owner.currentOf(this.runtime, "unregisterMatch");
 		if (this.unique) {
-			Registration<K, V> entry = partitionOfKey(key).unique(key);
+			Partition<K, V> partition = partitionOfKey(key);
+			Registration<K, V> entry = partition.unique(key);
 			return (entry != null && entry.owner == owner && pattern.test(entry.value)
-					&& partitionOfKey(key).unregisterUnique(owner, key)) ? 1 : 0;
+					&& partition.unregisterUnique(owner, key)) ? 1 : 0;
 		}
 		int removed = 0;
 		for (Registration.Duplicate<K, V> entry : ownEntries(owner, key)) {
