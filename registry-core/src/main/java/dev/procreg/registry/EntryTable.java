@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 import dev.procreg.process.Pid;
 
 /**
- * The unique keys of one partition: a concurrent hash table whose nodes are the entries
+ * The unique keys of a registry, every partition's: a concurrent hash table whose nodes are the entries
  * themselves, with each slot's hash, key and live owner's pid kept beside it. A
  * {@code ConcurrentHashMap<K, Registration>} makes a lookup walk slot → map node → key (→ its
  * bytes), then the entry for its liveness and pid: four or five levels of dependent loads, each a
@@ -23,18 +23,16 @@ import dev.procreg.process.Pid;
  *
  * <h2>Layout</h2>
  * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
- * entry sits in the first free slot from its home ({@code hash & (slots - 1)} in a lone table)
+ * entry sits in the first free slot from its home ({@code hash & (slots - 1)})
  * on when it is inserted, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
  * hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share
  * the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
  * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
  * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3),
  * a miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
- * The table of one of a registry's n partitions holds about one in n of each run's neighbours,
- * so its runs span n times as many hash codes ({@link #forPartitions}; the home is then
- * {@code (hash >>> log2 n) & (slots - 1)}), and its cache lines are as full as one table's.
- * In registration order such a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
- * 0.6–0.7× with every bit scrambled (benchmark README). An entry cell is {@code null} (never used), an
+ * In registration order a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
+ * 0.6–0.7× with every bit scrambled (benchmark README). A partitioned registry keeps one table
+ * for all its partitions ({@link Partition}), so that a lookup need not route. An entry cell is {@code null} (never used), an
  * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
  * hash and key); a pid is {@code null} or the pid of the entry's live owner. Writers lock one of
  * {@link #stripes}, chosen by {@code hash & (stripes - 1)}.
@@ -130,9 +128,6 @@ class EntryTable<K, V> {
 	/** About how many slots a rebuild samples to measure how far entries sit from their homes. */
 	private static final int SAMPLED_SLOTS = 1 << 13;
 
-	/** Runs of at most 128 hash codes: a home keeps 29 bits, enough for {@link #MAX_CAPACITY}. */
-	private static final int MAX_RUN_SHIFT = 3;
-
 	private static final Registration<?, ?> TOMBSTONE = Registration.tombstone();
 
 	/** What a slot holds while its writer fills its hash and key; readers pass it. */
@@ -168,12 +163,6 @@ class EntryTable<K, V> {
 	/** The write locks, with what their writers count; at most half as many as the slots (invariant 7). */
 	private final Stripe[] stripes;
 
-	/**
-	 * How many low bits of a hash code a run of 16 slots spans beyond four ({@link #spread}): 0,
-	 * or the log of the partitions of the registry whose share of the keys this table holds.
-	 */
-	private final int runShift;
-
 	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
 	private final int copyChunk;
 
@@ -200,12 +189,12 @@ class EntryTable<K, V> {
 	private volatile long used;
 
 	EntryTable() {
-		this(STRIPES, 0, Copy.CHUNK, false);
+		this(STRIPES, Copy.CHUNK, false);
 	}
 
 	/** A table with {@code stripes} locks (a power of two) and twice as many slots; small for tests. */
 	EntryTable(int stripes) {
-		this(stripes, 0, Copy.CHUNK, false);
+		this(stripes, Copy.CHUNK, false);
 	}
 
 	/**
@@ -213,7 +202,7 @@ class EntryTable<K, V> {
 	 * then sees helpers copy a table of a few slots in several chunks, side by side.
 	 */
 	EntryTable(int stripes, int copyChunk) {
-		this(stripes, 0, copyChunk, false);
+		this(stripes, copyChunk, false);
 	}
 
 	/**
@@ -221,17 +210,12 @@ class EntryTable<K, V> {
 	 * a model checker then sees its probes.
 	 */
 	EntryTable(int stripes, int copyChunk, boolean scrambled) {
-		this(stripes, 0, copyChunk, scrambled);
-	}
-
-	private EntryTable(int stripes, int runShift, int copyChunk, boolean scrambled) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
 		if (copyChunk < 1) {
 			throw new IllegalArgumentException("a copy's chunk must hold at least one slot: " + copyChunk);
 		}
-		this.runShift = runShift;
 		this.copyChunk = copyChunk;
 		this.slots = new Slots(2 * stripes, scrambled);
 		this.stripes = new Stripe[stripes];
@@ -241,49 +225,27 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * The table of one partition of a registry with {@code partitions} partitions: a partition
-	 * gets about one key in {@code partitions} of every run of neighbouring hash codes (the
-	 * partition of a string is a scramble of its whole hash code; of an integer, its remainder),
-	 * so its runs span that many times more hash codes, 16 slots each, to stay as full as a
-	 * single table's (see {@link #spread}).
-	 * @param partitions the registry's partitions, at least 1
-	 * @return an empty table
-	 */
-	static <K, V> EntryTable<K, V> forPartitions(int partitions) {
-		return new EntryTable<>(STRIPES, Math.min(MAX_RUN_SHIFT, 31 - Integer.numberOfLeadingZeros(partitions)), Copy.CHUNK, false);
-	}
-
-	/**
-	 * A key's hash in this table: {@link #spread(int, int)} with its run shift. A lookup starts
-	 * at {@code (hash >>> runShift) & (slots - 1)} ({@link #home}).
-	 */
-	int spread(int hashCode) {
-		return spread(hashCode, this.runShift);
-	}
-
-	/**
-	 * A key's hash: its {@code hashCode}'s low {@code 4 + runShift} bits kept, the rest scrambled
-	 * (Fibonacci multiply, high half folded down) so that the bits above, which pick a run of 16
-	 * slots, depend on every bit above them. Keys whose hash codes differ only in the low bits
+	 * A key's hash: its {@code hashCode}'s low four bits kept, the rest scrambled (Fibonacci
+	 * multiply, high half folded down) so that the bits above, which pick a run of 16 slots,
+	 * depend on every bit above them. Keys whose hash codes differ only in the low bits
 	 * ({@code session-40} to {@code session-49}, the integers 32 to 47) sit in one run, as in a
 	 * {@code ConcurrentHashMap}'s bins: a lookup in registration order reads each cache line of
 	 * the slot arrays once for up to 16 keys instead of once per key. Scrambling every bit would
 	 * scatter them over the table. The price is longer probes where hash codes are dense (see the
-	 * class comment). The hash keeps every bit a lookup compares; the home drops the run shift's.
+	 * class comment). A lookup starts at {@code hash & (slots - 1)} ({@link #home}).
 	 */
-	static int spread(int hashCode, int runShift) {
-		int kept = 4 + runShift;
-		int h = (hashCode >>> kept) * 0x9E3779B9;
-		return ((h ^ (h >>> 16)) << kept) | (hashCode & ((1 << kept) - 1));
+	static int spread(int hashCode) {
+		int h = (hashCode >>> 4) * 0x9E3779B9;
+		return ((h ^ (h >>> 16)) << 4) | (hashCode & 0xF);
 	}
 
 	/**
-	 * The slot a probe for {@code hash} starts at in {@code table}: in runs, its bits above the
-	 * run shift; in a scrambled table, the top bits of a multiply, which depend on every bit of the
+	 * The slot a probe for {@code hash} starts at in {@code table}: in runs, its low bits; in a
+	 * scrambled table, the top bits of a multiply, which depend on every bit of the
 	 * hash ({@link #probesLong}).
 	 */
-	private int home(Slots table, int hash, int mask) {
-		return table.scrambled ? (hash * 0x85EBCA6B) >>> Integer.numberOfLeadingZeros(mask) : (hash >>> this.runShift) & mask;
+	private static int home(Slots table, int hash, int mask) {
+		return table.scrambled ? (hash * 0x85EBCA6B) >>> Integer.numberOfLeadingZeros(mask) : hash & mask;
 	}
 
 	// ---- reads

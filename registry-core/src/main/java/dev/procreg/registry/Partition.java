@@ -47,7 +47,10 @@ class Partition<K, V> {
 
 	final int index;
 
-	/** The unique keys' entries; empty in a duplicate registry. */
+	/**
+	 * The unique keys' entries, the registry's one table, which every partition shares
+	 * ({@link ProcessRegistry#uniques}); empty in a duplicate registry.
+	 */
 	final EntryTable<K, V> uniques;
 
 	/** A {@link Bucket} per duplicate key; empty in a unique registry. */
@@ -66,7 +69,7 @@ class Partition<K, V> {
 	Partition(ProcessRegistry<K, V> registry, int index) {
 		this.registry = registry;
 		this.index = index;
-		this.uniques = EntryTable.forPartitions(registry.partitions());
+		this.uniques = registry.uniques;
 	}
 
 	// ---- unique keys
@@ -126,7 +129,7 @@ class Partition<K, V> {
 			}
 			// a dead owner's entry whose exit hook has not run yet: its end is told now, so that the
 			// key's events replay its true history (the old owner leaves, then the new comes)
-			entry.partition.ended(existing, deathReason(existing));
+			existing.partition.ended(existing, deathReason(existing));
 		}
 		entry.partition.registered(entry);
 		return entry;
@@ -325,21 +328,22 @@ class Partition<K, V> {
 		this.registry.unregistered(entry, reason);
 	}
 
-	/** @return the number of keys held, a dead owner's included until its entry is removed */
-	int keyCount() {
-		return this.uniques.size() + this.buckets.size();
+	/**
+	 * @return the number of keys this partition holds, a dead owner's included until its entry is
+	 * removed: a duplicate registry's buckets; in a unique registry, whose table every partition
+	 * shares, the entries this partition put in it and has not taken out yet (each is told once in
+	 * and once out). The removals are read first, so the difference is never below zero.
+	 */
+	long keyCount() {
+		if (this.registry.keys() == Keys.DUPLICATE) {
+			return this.buckets.size();
+		}
+		long out = this.unregistrations.sum();
+		return Math.max(0, this.registrations.sum() - out);
 	}
 
-	/**
-	 * Visits the live entries, weakly consistent: each unique entry whose owner is alive, and each
-	 * duplicate key's live entries as one snapshot.
-	 */
-	void forEachLive(Consumer<Registration<K, V>> action) {
-		this.uniques.forEach((entry) -> {
-			if (entry.live()) {
-				action.accept(entry);
-			}
-		});
+	/** Visits each duplicate key's live entries, one key's as one snapshot, weakly consistent across keys. */
+	void forEachLiveDuplicate(Consumer<Registration<K, V>> action) {
 		this.buckets.forEach((key, bucket) -> forEachDuplicate(key, action));
 	}
 

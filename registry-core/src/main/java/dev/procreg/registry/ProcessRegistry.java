@@ -86,6 +86,16 @@ public final class ProcessRegistry<K, V> {
 
 	private final RegistryLocks locks = new RegistryLocks();
 
+	/**
+	 * The unique keys' entries of every partition, in one table. Partitions split a registry's
+	 * counters and events, and a duplicate registry's buckets; the table is striped for its writers
+	 * already, and one table spares a lookup the routing: a lookup through a partition picked by
+	 * the key's hash code waited for that pick, then for the partition and its table, before it
+	 * could read a slot, and with two partitions ran 11-17 % slower than with one (benchmark README,
+	 * "One table for every partition").
+	 */
+	final EntryTable<K, V> uniques;
+
 	private final @Nullable EventDispatcher<K, V> events;
 
 	private final RegistryObservers observers;
@@ -98,6 +108,7 @@ public final class ProcessRegistry<K, V> {
 		this.runtime = runtime;
 		this.options = options;
 		this.unique = options.keys() == Keys.UNIQUE;
+		this.uniques = new EntryTable<>();
 		this.partitions = new Partition[options.partitions()];
 		for (int i = 0; i < this.partitions.length; i++) {
 			this.partitions[i] = partitions.create(this, i);
@@ -341,7 +352,7 @@ public final class ProcessRegistry<K, V> {
 			throw new IllegalStateException("updateValue needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
 		Owner owner = Owner.currentOf(this.runtime, "updateValue");
-		Registration<K, V> entry = partitionOfKey(key).unique(key);
+		Registration<K, V> entry = reader().unique(key);
 		if (entry == null || entry.owner != owner) {
 			return new ValueUpdate.NotOwner<>((entry != null) ? entry.pid : null);
 		}
@@ -361,7 +372,7 @@ public final class ProcessRegistry<K, V> {
 	public List<RegistryEntry<K, V>> lookup(K key) {
 		requireKey(key);
 		if (this.unique) {
-			Registration<K, V> entry = partitionOfKey(key).unique(key);
+			Registration<K, V> entry = reader().unique(key);
 			if (entry != null) {
 				return List.of(entry.toEntry());
 			}
@@ -412,7 +423,7 @@ public final class ProcessRegistry<K, V> {
 		if (!this.unique) {
 			throw new IllegalStateException("whereis needs unique keys; registry '" + name() + "' has duplicate keys");
 		}
-		Pid pid = partitionOfKey(key, hashCode).uniquePid(key, hashCode);
+		Pid pid = reader().uniquePid(key, hashCode);
 		if (pid != null) {
 			return pid;
 		}
@@ -784,9 +795,9 @@ public final class ProcessRegistry<K, V> {
 
 	/** @return the number of distinct keys held (an entry whose owner just died may count until removed) */
 	public long keyCount() {
-		long total = 0;
+		long total = this.uniques.size();
 		for (Partition<K, V> partition : this.partitions) {
-			total += partition.keyCount();
+			total += partition.buckets.size();
 		}
 		return total;
 	}
@@ -804,9 +815,15 @@ public final class ProcessRegistry<K, V> {
 		}
 	}
 
+	/** Visits the live entries, weakly consistent: each unique entry whose owner is alive, then each duplicate key's. */
 	private void forEachLive(Consumer<Registration<K, V>> action) {
+		this.uniques.forEach((entry) -> {
+			if (entry.live()) {
+				action.accept(entry);
+			}
+		});
 		for (Partition<K, V> partition : this.partitions) {
-			partition.forEachLive(action);
+			partition.forEachLiveDuplicate(action);
 		}
 	}
 
@@ -825,7 +842,18 @@ public final class ProcessRegistry<K, V> {
 
 	/** @return this node's live entry of a unique key */
 	@Nullable Registration<K, V> localUnique(K key) {
-		return partitionOfKey(key).unique(key);
+		return reader().unique(key);
+	}
+
+	/**
+	 * The partition that a unique key's reads go through: the first, whatever the key. The
+	 * partitions share one table ({@link #uniques}), so each reads every key alike; the first's
+	 * address does not depend on the key, so a lookup loads the table while it hashes the key, as
+	 * a registry of one partition does. Reads go through a partition rather than the table itself
+	 * so that a test's partition with a planted bug is read.
+	 */
+	private Partition<K, V> reader() {
+		return this.partitions[0];
 	}
 
 	private Partition<K, V> partitionOfKey(K key) {
@@ -834,10 +862,7 @@ public final class ProcessRegistry<K, V> {
 
 	/**
 	 * {@link #partitionOfKey(Object)} with the key's hash code, which the caller computed for the
-	 * table too. A registry of one partition does not route: without the test its lookup waited for
-	 * the routing's type tests and multiplications before it could read its partition, and a lookup
-	 * among 10,000 keys ran a quarter slower (benchmark README, "A registry of one partition does not
-	 * route"). With two or more, the test costs the compiled lookup 88 bytes.
+	 * table too. A registry of one partition does not route.
 	 */
 	private Partition<K, V> partitionOfKey(K key, int hashCode) {
 		Partition<K, V>[] partitions = this.partitions;

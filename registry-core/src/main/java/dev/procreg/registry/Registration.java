@@ -64,8 +64,7 @@ class Registration<K, V> extends ExitHook {
 	Registration(Partition<K, V> partition, K key, Owner owner, @Nullable V value) {
 		this.partition = partition;
 		this.key = key;
-		// spread by the table the entry goes to; a test's entry without a partition, by a lone table's
-		this.hash = (partition != null) ? partition.uniques.spread(key.hashCode()) : EntryTable.spread(key.hashCode(), 0);
+		this.hash = EntryTable.spread(key.hashCode());
 		this.owner = owner;
 		this.pid = owner.pid();
 		this.value = value;

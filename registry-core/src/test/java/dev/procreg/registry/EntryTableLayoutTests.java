@@ -20,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Where {@link EntryTable} puts keys: keys whose hash codes differ only in the low four bits sit
  * side by side, in hash code order, so that a lookup in registration order shares cache lines
  * with the one before it; and keys with dense hash codes, which fill whole runs, are all found.
- * The table of one of a registry's partitions, which gets a share of each run of neighbours, packs
- * that share as tightly. A walk ({@link EntryTable#forEach}) visits the slots in index order, so
+ * A walk ({@link EntryTable#forEach}) visits the slots in index order, so
  * its order is the layout.
  */
 @ExtendWith(RuntimeExtension.class)
@@ -58,30 +57,10 @@ class EntryTableLayoutTests {
 				"session-45", "session-46", "session-47", "session-48", "session-49");
 	}
 
-	@Test
-	void aPartitionsShareOfNeighbouringKeysFillsWholeRunsInOrder() {
-		// integers go to partition k mod 2: partition 0 holds the even ones, one key in two of every
-		// run of neighbouring hash codes, and its runs span 32 hash codes to stay full
-		ProcessRegistry<Integer, Boolean> registry = ProcessRegistry.start(this.runtime,
-				RegistryOptions.unique("layout").withPartitions(2));
-		Partition<Integer, Boolean> partition = new Partition<>(registry, 0);
-		for (int key = 94; key >= 32; key -= 2) {
-			insert(partition.uniques, new Registration<>(partition, key, this.owner, Boolean.TRUE));
-		}
-
-		List<Integer> walk = walk(partition.uniques);
-		Integer[] first = IntStream.iterate(32, (key) -> key <= 62, (key) -> key + 2).boxed().toArray(Integer[]::new);
-		Integer[] second = IntStream.iterate(64, (key) -> key <= 94, (key) -> key + 2).boxed().toArray(Integer[]::new);
-		assertThat(walk).hasSize(32);
-		assertThat(List.of(walk.subList(0, 16), walk.subList(16, 32))).as("two runs of 16, each in order")
-			.containsExactlyInAnyOrder(List.of(first), List.of(second));
-		assertThat(IntStream.rangeClosed(32, 94).filter((key) -> (key % 2 == 0) != (partition.uniques.get(key) != null)))
-			.as("keys found that are not there, or not found").isEmpty();
-	}
-
-	@ParameterizedTest(name = "{0} partitions")
+	/** Integers a stride apart (multiples of 2, 3, 8, 64) leave gaps in every run, or whole runs empty. */
+	@ParameterizedTest(name = "stride {0}")
 	@ValueSource(ints = { 2, 3, 8, 64 })
-	void aPartitionsDenseShareIsAllFoundAcrossResizes(int partitions) {
+	void stridedIntegersAreAllFoundAcrossResizes(int partitions) {
 		ProcessRegistry<Integer, Boolean> registry = ProcessRegistry.start(this.runtime,
 				RegistryOptions.unique("dense-" + partitions).withPartitions(partitions));
 		Partition<Integer, Boolean> partition = new Partition<>(registry, 0);

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.procreg.partition.Partitioning;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
@@ -21,6 +22,7 @@ import dev.procreg.testing.RuntimeExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /** Every operation of the registry, on unique and duplicate keys. */
 @ExtendWith(RuntimeExtension.class)
@@ -290,6 +292,57 @@ class ProcessRegistryTests {
 		assertThat(uniqueParts.count()).isEqualTo(40);
 		for (int i = 0; i < 40; i++) {
 			assertThat(uniqueParts.whereis("u" + i)).contains(a.pid);
+		}
+	}
+
+	/**
+	 * A partitioned unique registry keeps every partition's keys in its one table, so that a lookup
+	 * need not route; each partition still counts the keys routed to it, before and after some
+	 * leave by unregister and some by their owner's death.
+	 */
+	@Test
+	void partitionsOfAUniqueRegistryShareOneTableAndCountTheirOwnKeys() {
+		List<Partition<?, ?>> partitions = new ArrayList<>();
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.unique("oneTable").withPartitions(4), new ProcessRegistry.Partitions() {
+					@Override
+					public <K, V> Partition<K, V> create(ProcessRegistry<K, V> owner, int index) {
+						Partition<K, V> partition = new Partition<>(owner, index);
+						partitions.add(partition);
+						return partition;
+					}
+				});
+		Agent a = new Agent(this.runtime);
+		Agent b = new Agent(this.runtime);
+		int[] routed = new int[4];
+		for (int i = 0; i < 200; i++) {
+			String key = "k" + i;
+			routed[Partitioning.index(key, 4)]++;
+			assertThat((i % 2 == 0 ? a : b).call(() -> registry.register(key, "v"))).isEqualTo(new RegisterResult.Registered());
+		}
+
+		assertThat(partitions).hasSize(4).allSatisfy((partition) -> assertThat(partition.uniques).isSameAs(registry.uniques));
+		assertThat(registry.uniques.size()).isEqualTo(200);
+		assertThat(registry.partitionStats()).extracting(PartitionStats::keys)
+			.containsExactly((long) routed[0], (long) routed[1], (long) routed[2], (long) routed[3]);
+		assertThat(registry.keyCount()).isEqualTo(200);
+
+		int[] left = routed.clone();
+		for (int i = 0; i < 200; i += 4) {
+			String key = "k" + i;
+			left[Partitioning.index(key, 4)]--;
+			assertThat(a.call(() -> registry.unregister(key))).isTrue();
+		}
+		for (int i = 1; i < 200; i += 2) {
+			left[Partitioning.index("k" + i, 4)]--;
+		}
+		this.runtime.exit(b.pid, ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 50);
+
+		assertThat(registry.partitionStats()).extracting(PartitionStats::keys)
+			.containsExactly((long) left[0], (long) left[1], (long) left[2], (long) left[3]);
+		for (int i = 0; i < 200; i++) {
+			assertThat(registry.whereisOrNull("k" + i)).as("k%d", i).isEqualTo((i % 4 == 2) ? a.pid : null);
 		}
 	}
 
