@@ -55,13 +55,13 @@ import dev.procreg.process.internal.Runtimes;
  * that made the process exit; {@link #count()} is exact once those hooks have run.
  *
  * <h2>Costs</h2>
- * A unique lookup is one lock-free read of the partition's own hash table, whose nodes are the
+ * A unique lookup is one lock-free read of the registry's hash table (one for every partition), whose nodes are the
  * entries (slot → entry → key, what a {@code ConcurrentHashMap.get} walks), and one volatile read
  * of the entry's liveness copy. Registering a unique key is one write under the key's stripe lock
  * and one attach to the owner (its lock, uncontended); a register refused because a live process
  * holds the key is one such read, with no lock and no allocation. Duplicate keys live in a
- * {@code ConcurrentHashMap} of buckets. With several
- * partitions, finding a key's partition costs two multiplications (see {@code Partitioning}). A
+ * {@code ConcurrentHashMap} of buckets. With several partitions, a write finds its key's
+ * partition with two multiplications (see {@code Partitioning}); a unique lookup does not. A
  * duplicate key's entries form a list per partition with O(1) removal. Partitioning by pid (the
  * default for duplicate keys) spreads writers; lookups then visit every partition.
  *

@@ -62,10 +62,6 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	}
 
 	/**
-	 * @param count the number of partitions, at least 1
-	 * @return these options with that many partitions
-	 */
-	/**
 	 * Makes the registry's keys unique across the cluster, not only in this runtime: a key is
 	 * claimed through the runtime's {@link NameArbiter} before it is registered, every node sees
 	 * every node's keys, and when a healed network split leaves two owners, the older claim keeps
@@ -82,6 +78,18 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 				true);
 	}
 
+	/**
+	 * Splits the registry into partitions, Elixir's {@code :partitions}. A duplicate registry
+	 * keeps a set of buckets per partition, so that writers spread ({@link #withPartitionBy}). A
+	 * unique registry keeps all its keys in one table, striped for its writers, whatever the
+	 * count: its partitions split only the counters ({@link ProcessRegistry#partitionStats}) and the
+	 * events, and a lookup costs the same with one partition or many.
+	 * <pre>{@code
+	 * RegistryOptions.duplicate("topics").withPartitions(Runtime.getRuntime().availableProcessors());
+	 * }</pre>
+	 * @param count the number of partitions, at least 1
+	 * @return these options with that many partitions
+	 */
 	public RegistryOptions withPartitions(int count) {
 		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta, this.cluster);
 	}
