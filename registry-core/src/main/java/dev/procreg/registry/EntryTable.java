@@ -22,20 +22,21 @@ import dev.procreg.process.Pid;
  * objects, far from every other entry, nor the pid.
  *
  * <h2>Layout</h2>
- * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's
- * entry sits in the first free slot from its home ({@code hash & (slots - 1)})
- * on when it is inserted, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the key's
- * hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share
- * the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
- * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
- * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3),
- * a miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
+ * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's entry sits
+ * in the first slot that is free, when it is inserted, from its home ({@code hash & (slots - 1)})
+ * on, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the
+ * key's hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes
+ * share the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000
+ * keys in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
+ * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3), a
+ * miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
  * In registration order a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
  * 0.6–0.7× with every bit scrambled (benchmark README). A partitioned registry keeps one table
- * for all its partitions ({@link Partition}), so that a lookup need not route. An entry cell is {@code null} (never used), an
- * entry, {@link #TOMBSTONE} (its entry was removed) or {@link #RESERVED} (a writer is filling its
- * hash and key); a pid is {@code null} or the pid of the entry's live owner. Writers lock one of
- * {@link #stripes}, chosen by {@code hash & (stripes - 1)}.
+ * for all its partitions ({@link ProcessRegistry#uniques}), so that a lookup need not route. An
+ * entry cell is {@code null} (never used), an entry, {@link #TOMBSTONE} (its entry was removed)
+ * or {@link #RESERVED} (a writer is filling its hash and key); a pid is {@code null} or the pid
+ * of the entry's live owner. Writers lock one of {@link #stripes}, chosen by
+ * {@code hash & (stripes - 1)}.
  *
  * <h2>Invariants</h2>
  * <ol>

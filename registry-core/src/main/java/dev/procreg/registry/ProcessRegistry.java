@@ -55,9 +55,9 @@ import dev.procreg.process.internal.Runtimes;
  * that made the process exit; {@link #count()} is exact once those hooks have run.
  *
  * <h2>Costs</h2>
- * A unique lookup is one lock-free read of the registry's hash table (one for every partition), whose nodes are the
- * entries (slot → entry → key, what a {@code ConcurrentHashMap.get} walks), and one volatile read
- * of the entry's liveness copy. Registering a unique key is one write under the key's stripe lock
+ * A unique lookup is one lock-free read of the registry's hash table (one for all its
+ * partitions), whose nodes are the entries (slot → entry → key, what a
+ * {@code ConcurrentHashMap.get} walks), and one volatile read of the entry's liveness copy. Registering a unique key is one write under the key's stripe lock
  * and one attach to the owner (its lock, uncontended); a register refused because a live process
  * holds the key is one such read, with no lock and no allocation. Duplicate keys live in a
  * {@code ConcurrentHashMap} of buckets. With several partitions, a write finds its key's
@@ -91,7 +91,7 @@ public final class ProcessRegistry<K, V> {
 	 * counters and events, and a duplicate registry's buckets; the table is striped for its writers
 	 * already, and one table spares a lookup the routing: a lookup through a partition picked by
 	 * the key's hash code waited for that pick, then for the partition and its table, before it
-	 * could read a slot, and with two partitions ran 11-17 % slower than with one (benchmark README,
+	 * could read a slot, and with two partitions ran 8-17 % slower than with one (benchmark README,
 	 * "One table for every partition").
 	 */
 	final EntryTable<K, V> uniques;
