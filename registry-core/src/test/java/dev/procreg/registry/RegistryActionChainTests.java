@@ -1,6 +1,7 @@
 package dev.procreg.registry;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.procreg.group.ProcessGroups;
+import dev.procreg.partition.Partitioning;
 import dev.procreg.process.ExitReason;
 import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessRuntime;
@@ -277,9 +279,16 @@ class RegistryActionChainTests {
 					.containsExactlyInAnyOrderElementsOf(expected);
 			}
 			if (deadPid == null) {
-			// count() is exact once the exit hooks of dead owners have run, not before (its Javadoc)
-			assertThat(this.unique.count()).as("unique count").isEqualTo(uniqueCount);
-		}
+				// count() is exact once the exit hooks of dead owners have run, not before (its Javadoc),
+				// and so are the keys held, by the registry and by each partition of its one table
+				assertThat(this.unique.count()).as("unique count").isEqualTo(uniqueCount);
+				assertThat(this.unique.keyCount()).as("unique keys held").isEqualTo(uniqueCount);
+				long[] routed = new long[this.unique.partitions()];
+				this.uniqueModel.keySet().forEach((key) -> routed[Partitioning.index(key, routed.length)]++);
+				assertThat(this.unique.partitionStats()).extracting(PartitionStats::keys)
+					.as("each partition's keys")
+					.containsExactly(Arrays.stream(routed).boxed().toArray(Long[]::new));
+			}
 			for (String group : GROUPS) {
 				List<Pid> members = this.groupModel.getOrDefault(group, List.of()).stream().map(this::pid).toList();
 				assertThat(this.groups.members(group)).as("members of %s%s", group, when)
