@@ -28,7 +28,7 @@ import dev.procreg.process.internal.Owner;
  *
  * <h2>Mailbox</h2>
  * A {@link Mailbox}: many senders, one consumer (the process itself, or whoever runs a server's
- * code). After enqueueing, {@link #wake()} lets the subclass unpark its thread or schedule the
+ * code). After enqueueing, {@link #wake(Object)} lets the subclass unpark its thread or schedule the
  * server.
  *
  * <h2>Lock</h2>
@@ -452,7 +452,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			return false;
 		}
 		this.mailbox.offer(message, false);
-		wake();
+		wake(message);
 		return true;
 	}
 
@@ -465,12 +465,15 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		if (exitReason() != null || !this.mailbox.offer(message, true)) {
 			return false;
 		}
-		wake();
+		wake(message);
 		return true;
 	}
 
-	/** Lets whatever consumes the mailbox know that a message arrived. */
-	abstract void wake();
+	/**
+	 * Lets whatever consumes the mailbox know that a message arrived.
+	 * @param message the message just queued
+	 */
+	abstract void wake(Object message);
 
 	/**
 	 * @return whether this process, just sent a message, is ready to run on a thread that is not

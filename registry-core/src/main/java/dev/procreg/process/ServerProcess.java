@@ -83,6 +83,16 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	private boolean lingering;
 
 	/**
+	 * How long the server's next thread lingers for a message before it lets go
+	 * ({@link SpinWait#nextLinger}). Written by the sender that schedules a thread, read by that
+	 * thread: the runner word orders the two, as it orders {@link #releasedAt}.
+	 */
+	private long lingerNanos = SpinWait.VIRTUAL_NANOS;
+
+	/** When the server's last thread let go of it after lingering in vain, by {@link System#nanoTime()}; 0 before. */
+	private long releasedAt;
+
+	/**
 	 * Set by the server's thread while it yields its carrier to a virtual caller its last reply
 	 * woke: a caller that sees it set parks at once rather than spin on the carrier the server
 	 * waits to get back.
@@ -327,8 +337,13 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	// ---- the server's thread
 
 	@Override
-	void wake() {
+	void wake(Object message) {
 		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
+			long released = this.releasedAt;
+			if (released != 0) {
+				this.lingerNanos = SpinWait.nextLinger(this.lingerNanos, System.nanoTime() - released,
+						message instanceof Call);
+			}
 			runtime().schedule(this);
 		}
 	}
@@ -351,6 +366,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 			if (!isAlive() || linger()) {
 				continue;
 			}
+			this.releasedAt = System.nanoTime();
 			if (!RUNNER.compareAndSet(this, me, IDLE)) {
 				break;
 			}
@@ -390,7 +406,8 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 
 	/**
 	 * Looks for the next message a few microseconds before the thread lets go of the server
-	 * ({@link SpinWait}): a client that got its reply while it spun has its next call in by then.
+	 * ({@link SpinWait}), longer for a client that keeps coming back ({@link #lingerNanos}): a
+	 * client that got its reply while it spun has its next call in by then.
 	 * It never parks: a timed park of a virtual thread arms and cancels a timer in the JDK's delay
 	 * scheduler, which wakes that scheduler's thread, and the next message starts a thread for
 	 * less.
@@ -408,7 +425,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 				return true;
 			}
 		}
-		long spin = SpinWait.VIRTUAL_NANOS;
+		long spin = this.lingerNanos;
 		long since = System.nanoTime();
 		this.lingering = true;
 		try {

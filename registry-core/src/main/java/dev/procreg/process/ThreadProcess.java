@@ -98,7 +98,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	}
 
 	@Override
-	void wake() {
+	void wake(Object message) {
 		if (this.waiting) {
 			LockSupport.unpark(this.thread);
 		}

@@ -80,6 +80,35 @@ class SpinWaitTests {
 			.isEqualTo(SpinWait.PLATFORM_NANOS);
 	}
 
+	/**
+	 * A server's thread lingers longer for a client that keeps calling: a call that came within
+	 * four lingers of the thread's release doubles the linger, up to the cap; a send or cast never
+	 * does; any message after more than the longest linger halves it, down to the short spin; one
+	 * in between keeps it.
+	 */
+	@Test
+	void aServersLingerDoublesWhenACallCameSoonAfterItsThreadLetGoAndHalvesAfterALongPause() {
+		long linger = SpinWait.VIRTUAL_NANOS;
+		List<Long> lingers = new ArrayList<>();
+		for (int release = 0; release < 6; release++) {
+			linger = SpinWait.nextLinger(linger, linger, true); // the next call came one linger after the release
+			lingers.add(linger);
+		}
+		assertThat(lingers).as("doubling up to the cap").containsExactly(4_000L, 8_000L, 16_000L,
+				SpinWait.LINGER_MAX_NANOS, SpinWait.LINGER_MAX_NANOS, SpinWait.LINGER_MAX_NANOS);
+		assertThat(SpinWait.nextLinger(SpinWait.VIRTUAL_NANOS, 0, false)).as("a cast or send that came at once")
+			.isEqualTo(SpinWait.VIRTUAL_NANOS);
+		assertThat(SpinWait.nextLinger(SpinWait.LINGER_MAX_NANOS, 4 * SpinWait.LINGER_MAX_NANOS, true))
+			.as("a pause longer than the longest linger halves it").isEqualTo(SpinWait.LINGER_MAX_NANOS / 2);
+		assertThat(SpinWait.nextLinger(16_000, 4 * SpinWait.LINGER_MAX_NANOS, false)).as("before a cast too")
+			.isEqualTo(8_000);
+		assertThat(SpinWait.nextLinger(SpinWait.VIRTUAL_NANOS, Duration.ofSeconds(1).toNanos(), true))
+			.as("never below the short spin").isEqualTo(SpinWait.VIRTUAL_NANOS);
+		assertThat(SpinWait.nextLinger(4_000, 20_000, true)).as("a gap between four lingers and the cap keeps it")
+			.isEqualTo(4_000);
+		assertThat(SpinWait.nextLinger(8_000, -1, true)).as("a clock that went backwards halves it").isEqualTo(4_000);
+	}
+
 	@Test
 	void aShortSpinThatCatchesItsReplyMakesSpinsLongAgain() {
 		ServerProcess server = server();
