@@ -94,8 +94,12 @@ class SpinWaitTests {
 			linger = SpinWait.nextLinger(linger, linger, true); // the next call came one linger after the release
 			lingers.add(linger);
 		}
-		assertThat(lingers).as("doubling up to the cap").containsExactly(4_000L, 8_000L, 16_000L,
-				SpinWait.LINGER_MAX_NANOS, SpinWait.LINGER_MAX_NANOS, SpinWait.LINGER_MAX_NANOS);
+		List<Long> doubled = new ArrayList<>();
+		for (int release = 1; release <= 6; release++) {
+			doubled.add(Math.min(SpinWait.LINGER_MAX_NANOS, SpinWait.VIRTUAL_NANOS << release));
+		}
+		assertThat(lingers).as("doubling up to the cap").containsExactlyElementsOf(doubled);
+		assertThat(lingers.get(5)).as("the cap").isEqualTo(SpinWait.LINGER_MAX_NANOS);
 		assertThat(SpinWait.nextLinger(SpinWait.VIRTUAL_NANOS, 0, false)).as("a cast or send that came at once")
 			.isEqualTo(SpinWait.VIRTUAL_NANOS);
 		assertThat(SpinWait.nextLinger(SpinWait.LINGER_MAX_NANOS, 4 * SpinWait.LINGER_MAX_NANOS, true))
