@@ -57,9 +57,10 @@ import dev.procreg.process.internal.Runtimes;
  * <h2>Costs</h2>
  * A unique lookup is one lock-free read of the registry's hash table (one for all its
  * partitions), whose nodes are the entries (slot → entry → key, what a
- * {@code ConcurrentHashMap.get} walks), and one volatile read of the entry's liveness copy. Registering a unique key is one write under the key's stripe lock
- * and one attach to the owner (its lock, uncontended); a register refused because a live process
- * holds the key is one such read, with no lock and no allocation. Duplicate keys live in a
+ * {@code ConcurrentHashMap.get} walks), and one volatile read of the entry's liveness copy.
+ * Registering a unique key is one write under the key's stripe lock and one attach to the owner
+ * (its lock, uncontended); a register refused because a live process holds the key is one such
+ * read, with no lock and no allocation. Duplicate keys live in a
  * {@code ConcurrentHashMap} of buckets. With several partitions, a write finds its key's
  * partition with two multiplications (see {@code Partitioning}); a unique lookup does not. A
  * duplicate key's entries form a list per partition with O(1) removal. Partitioning by pid (the
