@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -125,9 +126,17 @@ public final class ProcessRuntime implements AutoCloseable {
 	/** Set once, by {@link #distribute}: how signals reach other nodes. */
 	private volatile @Nullable RemoteSignals remote;
 
-	private ProcessRuntime(Options options) {
+	/**
+	 * The clock by which a server's linger follows its clients ({@link SpinWait#nextLinger}): how
+	 * long the server went without a thread, from its thread's release to the next message.
+	 * {@link System#nanoTime()}, or a test's clock.
+	 */
+	private final LongSupplier lingerClock;
+
+	private ProcessRuntime(Options options, LongSupplier lingerClock) {
 		this.options = options;
 		this.nodeId = NodeId.newIncarnation(options.node());
+		this.lingerClock = lingerClock;
 	}
 
 	/**
@@ -144,7 +153,20 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return the runtime
 	 */
 	public static ProcessRuntime start(Options options) {
-		return new ProcessRuntime(Objects.requireNonNull(options, "options"));
+		return start(options, System::nanoTime);
+	}
+
+	/**
+	 * A runtime whose servers time their threads' releases and next messages by
+	 * {@code lingerClock}, so that a test decides how long a server went without a thread.
+	 */
+	static ProcessRuntime start(Options options, LongSupplier lingerClock) {
+		return new ProcessRuntime(Objects.requireNonNull(options, "options"), lingerClock);
+	}
+
+	/** @return the time by the clock the servers' lingers follow, in nanoseconds */
+	long lingerClock() {
+		return this.lingerClock.getAsLong();
 	}
 
 	/** @return this runtime's node name, carried by every pid it makes */

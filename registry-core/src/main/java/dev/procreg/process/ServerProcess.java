@@ -89,7 +89,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 */
 	private long lingerNanos = SpinWait.VIRTUAL_NANOS;
 
-	/** When the server's last thread let go of it after lingering in vain, by {@link System#nanoTime()}; 0 before. */
+	/** When the server's last thread let go of it after lingering in vain, by the runtime's linger clock; 0 before. */
 	private long releasedAt;
 
 	/**
@@ -341,7 +341,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
 			long released = this.releasedAt;
 			if (released != 0) {
-				this.lingerNanos = SpinWait.nextLinger(this.lingerNanos, System.nanoTime() - released,
+				this.lingerNanos = SpinWait.nextLinger(this.lingerNanos, runtime().lingerClock() - released,
 						message instanceof Call);
 			}
 			runtime().schedule(this);
@@ -366,7 +366,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 			if (!isAlive() || linger()) {
 				continue;
 			}
-			this.releasedAt = System.nanoTime();
+			this.releasedAt = runtime().lingerClock();
 			if (!RUNNER.compareAndSet(this, me, IDLE)) {
 				break;
 			}
@@ -736,9 +736,19 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 		}
 	}
 
+	/** @return how long the server's next thread will linger for a message, in nanoseconds */
+	long lingerNanos() {
+		return this.lingerNanos;
+	}
+
 	/** @return whether a thread runs this server's code or lingers for its next message now */
 	boolean holdsThread() {
 		return RUNNER.getVolatile(this) instanceof Thread;
+	}
+
+	/** @return whether the server has no thread, none scheduled either: the next message starts one */
+	boolean threadless() {
+		return RUNNER.getVolatile(this) == IDLE;
 	}
 
 	@Override

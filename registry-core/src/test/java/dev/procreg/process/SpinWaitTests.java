@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,11 @@ class SpinWaitTests {
 		@Override
 		protected Result<Integer> handleCall(Object request, From from, Integer count) {
 			return "count".equals(request) ? reply(count, count) : reply(request, count + 1);
+		}
+
+		@Override
+		protected Result<Integer> handleCast(Object request, Integer count) {
+			return noReply(count + 1);
 		}
 
 	}
@@ -111,6 +117,42 @@ class SpinWaitTests {
 		assertThat(SpinWait.nextLinger(4_000, 20_000, true)).as("a gap between four lingers and the cap keeps it")
 			.isEqualTo(4_000);
 		assertThat(SpinWait.nextLinger(8_000, -1, true)).as("a clock that went backwards halves it").isEqualTo(4_000);
+	}
+
+	@Test
+	void aServerFollowsTheRuleByTheTimeFromItsThreadsReleaseToTheMessageThatStartsItAgain() {
+		AtomicLong clock = new AtomicLong(1_000_000_000L);
+		try (ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults(), clock::get)) {
+			Pid pid = GenServer.start(runtime, new Echo(), null).orThrow();
+			ServerProcess server = (ServerProcess) runtime.local(pid);
+			List<Long> lingers = new ArrayList<>();
+			lingers.add(server.lingerNanos());
+			// each message comes once the thread has let go, at a time the test sets on the clock
+			// the runtime's servers read; the server stamps its release by that clock too
+			long[] gaps = { 1_000, 1_000, 1_000, 0, 10 * SpinWait.LINGER_MAX_NANOS, 1_000, -1 };
+			boolean[] calls = { true, false, true, true, true, false, true };
+			for (int message = 0; message < gaps.length; message++) {
+				await().atMost(Await.LONG).until(server::threadless);
+				clock.addAndGet(gaps[message]);
+				if (calls[message]) {
+					assertThat((Object) runtime.call(pid, "hello")).isEqualTo("hello");
+				}
+				else {
+					runtime.cast(pid, "hello");
+				}
+				// the sender that starts the thread again sets the linger, before its message is handled
+				lingers.add(server.lingerNanos());
+			}
+			long shortest = SpinWait.VIRTUAL_NANOS;
+			assertThat(lingers).containsExactly(shortest, //
+					2 * shortest, // a call 1 µs after the release
+					2 * shortest, // a cast as soon: never longer for a sender
+					4 * shortest, // a call as soon
+					8 * shortest, // a call at the very moment of the release
+					4 * shortest, // a call after a pause ten times the longest linger
+					4 * shortest, // a cast soon after: unchanged
+					2 * shortest); // a clock that went back
+		}
 	}
 
 	@Test
