@@ -161,7 +161,8 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * {@code lingerClock}, so that a test decides how long a server went without a thread.
 	 */
 	static ProcessRuntime start(Options options, LongSupplier lingerClock) {
-		return new ProcessRuntime(Objects.requireNonNull(options, "options"), lingerClock);
+		return new ProcessRuntime(Objects.requireNonNull(options, "options"),
+				Objects.requireNonNull(lingerClock, "lingerClock"));
 	}
 
 	/** @return the time by the clock the servers' lingers follow, in nanoseconds */

@@ -83,7 +83,8 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * Whether the server's thread has been looking for its next message for a while (from its
 	 * {@link #LOOKS_BEFORE_WAITING}th look on): only for {@link #status()}, written by that thread
 	 * alone and read as a hint. Not from the first look: a linger that the next call ends within a
-	 * few looks writes nothing to the server object, whose lines every caller reads ({@link RunnerSide}).
+	 * few looks writes nothing to the server object, whose lines every caller reads ({@link RunnerSide}),
+	 * unless it hands its carrier over to a virtual caller ({@link #handingOver}).
 	 */
 	private boolean lingering;
 
@@ -94,7 +95,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 */
 	private long lingerNanos = SpinWait.VIRTUAL_NANOS;
 
-	/** When the server's last thread let go of it after lingering in vain, by the runtime's linger clock; 0 before. */
+	/** When the server's last thread let go of it after lingering in vain, by the runtime's linger clock. */
 	private long releasedAt;
 
 	/**
@@ -330,11 +331,9 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	@Override
 	void wake(Object message) {
 		if (RUNNER.getVolatile(this) == IDLE && RUNNER.compareAndSet(this, IDLE, SCHEDULED)) {
-			long released = this.releasedAt;
-			if (released != 0) {
-				this.lingerNanos = SpinWait.nextLinger(this.lingerNanos, runtime().lingerClock() - released,
-						message instanceof Call);
-			}
+			// a server is idle only after its thread let go, which stamped the release
+			this.lingerNanos = SpinWait.nextLinger(this.lingerNanos, runtime().lingerClock() - this.releasedAt,
+					message instanceof Call);
 			runtime().schedule(this);
 		}
 	}
@@ -741,7 +740,10 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 		return RUNNER.getVolatile(this) instanceof Thread;
 	}
 
-	/** @return whether the server has no thread, none scheduled either: the next message starts one */
+	/**
+	 * @return whether the server has let go of its thread and none is scheduled: the next message
+	 * starts one, unless the thread that let go, still looking at the mailbox once more, takes it
+	 */
 	boolean threadless() {
 		return RUNNER.getVolatile(this) == IDLE;
 	}
@@ -780,10 +782,13 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * runner word) on every call, and a write to one of its cache lines on every message made each
 	 * call wait for that line to come back from the server's core. With the state in the server
 	 * object, a call to a server whose state changed on every call took 570–590 ns against
-	 * 430–445 ns with it here (benchmark README, "A call's server writes nothing its callers
-	 * read"). Only the thread named in the runner word writes these fields; the runner word's
-	 * hand-over orders one thread's writes before the next one's reads. {@link #stopRunning}
-	 * reads the idle timer without that order, to cancel it, as it did before.
+	 * 419–451 ns with it here (benchmark README, "A server's thread writes nothing its callers
+	 * read"). The hand-over flag, {@link #handingOver}, stays in the server object: a virtual
+	 * caller that the reply woke reads it, as it must. Only the thread named in the runner word
+	 * writes these fields; the runner word's hand-over orders one thread's writes before the next
+	 * one's reads. {@link #stopRunning} reads the idle timer without that order, to cancel it, as
+	 * it did before. Where the object lands beside the server's is the allocator's and the
+	 * collector's choice; padding it would cost about 128 bytes an idle server.
 	 */
 	private static final class RunnerSide {
 

@@ -37,18 +37,24 @@ class SpinWaitTests {
 
 	static final class Echo extends GenServer<Integer> {
 
+		/** The thread that ran the last callback. */
+		volatile @Nullable Thread lastThread;
+
 		@Override
 		protected Init<Integer> init(@Nullable Object arg) {
+			this.lastThread = Thread.currentThread();
 			return ok(0);
 		}
 
 		@Override
 		protected Result<Integer> handleCall(Object request, From from, Integer count) {
+			this.lastThread = Thread.currentThread();
 			return "count".equals(request) ? reply(count, count) : reply(request, count + 1);
 		}
 
 		@Override
 		protected Result<Integer> handleCast(Object request, Integer count) {
+			this.lastThread = Thread.currentThread();
 			return noReply(count + 1);
 		}
 
@@ -120,10 +126,11 @@ class SpinWaitTests {
 	}
 
 	@Test
-	void aServerFollowsTheRuleByTheTimeFromItsThreadsReleaseToTheMessageThatStartsItAgain() {
+	void aServerFollowsTheRuleByTheTimeFromItsThreadsReleaseToTheMessageThatStartsItAgain() throws InterruptedException {
 		AtomicLong clock = new AtomicLong(1_000_000_000L);
 		try (ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults(), clock::get)) {
-			Pid pid = GenServer.start(runtime, new Echo(), null).orThrow();
+			Echo echo = new Echo();
+			Pid pid = GenServer.start(runtime, echo, null).orThrow();
 			ServerProcess server = (ServerProcess) runtime.local(pid);
 			List<Long> lingers = new ArrayList<>();
 			lingers.add(server.lingerNanos());
@@ -133,6 +140,8 @@ class SpinWaitTests {
 			boolean[] calls = { true, false, true, true, true, false, true };
 			for (int message = 0; message < gaps.length; message++) {
 				await().atMost(Await.LONG).until(server::threadless);
+				// and the thread that let go has ended: it can no longer take the next message itself
+				assertThat(echo.lastThread.join(Await.LONG)).isTrue();
 				clock.addAndGet(gaps[message]);
 				if (calls[message]) {
 					assertThat((Object) runtime.call(pid, "hello")).isEqualTo("hello");
