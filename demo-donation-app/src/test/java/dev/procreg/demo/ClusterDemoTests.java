@@ -141,10 +141,9 @@ class ClusterDemoTests {
 			assertThat(started.status()).as(started.toString()).isEqualTo(201);
 			String pid = started.text("pid");
 			assertThat(pid).startsWith("<node1.");
-			Api.Response found = this.node2.get("/api/donors/" + donor + "/session");
-			assertThat(found.status()).as(found.toString()).isEqualTo(200);
-			assertThat(found.text("pid")).isEqualTo(pid);
+			Api.Response found = awaitSession(this.node2, donor, pid);
 			assertThat(found.text("node")).isEqualTo("node1");
+			awaitSession(this.node3, donor, pid);
 			Api.Response again = this.node3.post("/api/donors/" + donor + "/session");
 			assertThat(again.status()).as(again.toString()).isEqualTo(200);
 			assertThat(again.text("pid")).isEqualTo(pid);
@@ -152,7 +151,9 @@ class ClusterDemoTests {
 		}
 
 		// a session on node1 ended from node3: its node's supervisor does not restart it
-		assertThat(this.node1.post("/api/donors/dee/session").status()).isEqualTo(201);
+		Api.Response dee = this.node1.post("/api/donors/dee/session");
+		assertThat(dee.status()).as(dee.toString()).isEqualTo(201);
+		awaitSession(this.node3, "dee", dee.text("pid"));
 		Api.Response ended = this.node3.delete("/api/donors/dee/session");
 		assertThat(ended.status()).as(ended.toString()).isEqualTo(204);
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
@@ -227,7 +228,9 @@ class ClusterDemoTests {
 			assertThat(after.status()).isEqualTo(201);
 			assertThat(after.text("status")).isEqualTo("CONFIRMED");
 		});
-		assertThat(this.node2.get("/api/donors/cy/session").text("node")).isEqualTo("node3");
+		String cyOnNode3 = this.node3.get("/api/donors/cy/session").text("pid");
+		assertThat(cyOnNode3).startsWith("<node3.");
+		awaitSession(this.node2, "cy", cyOnNode3);
 
 		// restartable on a survivor, found from the other
 		Api.Response restarted = this.node2.post("/api/donors/ada/session");
@@ -246,6 +249,26 @@ class ClusterDemoTests {
 		assertThat(adaAfter.path("totals").path("IDR").decimalValue()).isEqualByComparingTo("2000");
 		assertThat(this.node2.get("/api/donations?donorId=cy").json()).singleElement()
 			.satisfies((donation) -> assertThat(donation.path("idempotencyKey").asString()).isEqualTo("cy-after"));
+	}
+
+	/**
+	 * Waits for one hop: another node's session shows in a node's view once its node's change has
+	 * travelled, so right after the start a read there may answer 404, never another session.
+	 * @return the node's answer: 200 with the session's pid
+	 */
+	private Api.Response awaitSession(Api node, String donor, String pid) {
+		Api.Response[] found = new Api.Response[1];
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+			Api.Response lookup = node.get("/api/donors/" + donor + "/session");
+			assertThat(lookup.status()).as(lookup.toString()).isIn(200, 404);
+			if (lookup.status() == 404) {
+				return false;
+			}
+			assertThat(lookup.text("pid")).as(lookup.toString()).isEqualTo(pid);
+			found[0] = lookup;
+			return true;
+		});
+		return found[0];
 	}
 
 	/** @return how many members the node at this HTTP port sees, 0 when it does not answer */

@@ -49,7 +49,7 @@ import dev.procreg.process.internal.Runtimes;
  *
  * <p><b>Reads.</b> A read finds this node's entry first (promise 1 holds exactly for it), then the
  * view, which may show another node's process one hop after its death, or until its node is
- * known to be down.
+ * known to be down, and shows another node's new key one hop after its register returned.
  */
 final class ClusterNames<K, V> implements Replica {
 
