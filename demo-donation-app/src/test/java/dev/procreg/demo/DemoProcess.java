@@ -2,6 +2,7 @@ package dev.procreg.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -216,13 +218,24 @@ final class DemoProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * A port free now, below the ephemeral ports (from 32768 on Linux, 49152 on macOS and
+	 * Windows): the child binds it seconds later, and a port that {@code new ServerSocket(0)}
+	 * found free may meanwhile be given to an outgoing connection, or to the test's own health
+	 * probe of that very port (a TCP self-connect), and the child could not start.
+	 */
 	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+		for (int attempt = 0; attempt < 1000; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(20000, 32768);
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress("127.0.0.1", port));
+				return port;
+			}
+			catch (IOException ex) {
+				// taken: another one
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		throw new IllegalStateException("no free port between 20000 and 32768");
 	}
 
 	/**

@@ -1,12 +1,12 @@
 package dev.procreg.cluster.hazelcast;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.procreg.process.NodeId;
 
@@ -16,13 +16,20 @@ import dev.procreg.process.NodeId;
  */
 final class ClusterFixture {
 
+	private static final int LOWEST_PORT = 20000;
+
+	private static final int EPHEMERAL_PORTS = 32768;
+
 	private final String clusterName = "procreg-test-" + UUID.randomUUID();
 
 	private final List<Integer> ports = new ArrayList<>();
 
 	ClusterFixture(int members) {
-		for (int i = 0; i < members; i++) {
-			this.ports.add(freePort());
+		while (this.ports.size() < members) {
+			int port = freePort();
+			if (!this.ports.contains(port)) {
+				this.ports.add(port);
+			}
 		}
 	}
 
@@ -45,13 +52,24 @@ final class ClusterFixture {
 			.withMembers(memberAddresses());
 	}
 
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	/**
+	 * A port free now, below the ephemeral ports: members bind theirs long after the fixture chose
+	 * them (the spare ones tests later), and meanwhile the members' own connections to each other
+	 * take ephemeral local ports, which {@code new ServerSocket(0)} hands out too. Ephemeral ports
+	 * start at 32768 on Linux and at 49152 on macOS and Windows.
+	 */
+	private static int freePort() {
+		for (int attempt = 0; attempt < 1000; attempt++) {
+			int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, EPHEMERAL_PORTS);
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress("127.0.0.1", port));
+				return port;
+			}
+			catch (IOException ex) {
+				// taken: another one
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		throw new IllegalStateException("no free port between " + LOWEST_PORT + " and " + EPHEMERAL_PORTS);
 	}
 
 	/** Prints a measured figure when asked to ({@code -Dprocreg.measure=true}); tests assert outcomes only. */
