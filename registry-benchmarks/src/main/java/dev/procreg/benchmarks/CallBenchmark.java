@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Threads;
  * waiting on the future with a timeout, as {@code call} has one.</li>
  * </ul>
  * {@code genServerCallFromProcess*} makes the same calls from inside processes (one per JMH
- * thread), as Elixir's benchmark does: each invocation sends the client process a go message,
+ * thread: 1, 2, and 8, more callers than carriers), as Elixir's benchmark does: each invocation sends the client process a go message,
  * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits. Its
  * baseline, {@code baselineHandRolledCallFromVirtualThread*}, makes the hand-rolled call from a
  * virtual thread driven the same way.
@@ -242,6 +242,13 @@ public class CallBenchmark {
 	}
 
 	@Benchmark
+	@Threads(8)
+	@OperationsPerInvocation(CALLS)
+	public void genServerCallFromProcess8(ClientProcess client) throws InterruptedException {
+		client.run(this.runtime);
+	}
+
+	@Benchmark
 	@Threads(1)
 	@OperationsPerInvocation(CALLS)
 	public void baselineHandRolledCallFromVirtualThread1(ClientThread client) throws InterruptedException {
@@ -252,6 +259,13 @@ public class CallBenchmark {
 	@Threads(2)
 	@OperationsPerInvocation(CALLS)
 	public void baselineHandRolledCallFromVirtualThread2(ClientThread client) throws InterruptedException {
+		client.run();
+	}
+
+	@Benchmark
+	@Threads(8)
+	@OperationsPerInvocation(CALLS)
+	public void baselineHandRolledCallFromVirtualThread8(ClientThread client) throws InterruptedException {
 		client.run();
 	}
 
