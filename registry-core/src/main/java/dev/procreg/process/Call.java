@@ -186,11 +186,6 @@ non-sealed class Call extends ExitHook implements From {
 		return this.parked;
 	}
 
-	/** @return whether settling this call unparked a virtual thread (which now waits for a carrier) */
-	boolean wokeVirtualWaiter() {
-		return this.parked && this.waiter.isVirtual();
-	}
-
 	boolean settled() {
 		return this.outcome != null;
 	}

@@ -83,8 +83,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * Whether the server's thread has been looking for its next message for a while (from its
 	 * {@link #LOOKS_BEFORE_WAITING}th look on): only for {@link #status()}, written by that thread
 	 * alone and read as a hint. Not from the first look: a linger that the next call ends within a
-	 * few looks writes nothing to the server object, whose lines every caller reads ({@link RunnerSide}),
-	 * unless it hands its carrier over to a virtual caller ({@link #handingOver}).
+	 * few looks writes nothing to the server object, whose lines every caller reads ({@link RunnerSide}).
 	 */
 	private boolean lingering;
 
@@ -97,13 +96,6 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 
 	/** When the server's last thread let go of it after lingering in vain, by the runtime's linger clock. */
 	private long releasedAt;
-
-	/**
-	 * Set by the server's thread while it yields its carrier to a virtual caller its last reply
-	 * woke: a caller that sees it set parks at once rather than spin on the carrier the server
-	 * waits to get back.
-	 */
-	private volatile boolean handingOver;
 
 	/**
 	 * Platform callers' spins for their replies that missed in a row ({@link #platformSpin}).
@@ -306,11 +298,11 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 
 	/**
 	 * How long a virtual caller spins for its reply: not at all while the server's thread waits
-	 * for a carrier (just scheduled, or yielding its carrier to a caller it woke), which is most
-	 * likely the caller's own: a spin there would only hold back the server it waits for.
+	 * for a carrier (just scheduled), which is most likely the caller's own: a spin there would
+	 * only hold back the server it waits for.
 	 */
 	private long virtualSpin() {
-		return (this.handingOver || RUNNER.getVolatile(this) == SCHEDULED) ? 0L : SpinWait.VIRTUAL_NANOS;
+		return (RUNNER.getVolatile(this) == SCHEDULED) ? 0L : SpinWait.VIRTUAL_NANOS;
 	}
 
 	/** Records whether a platform caller's spin caught its reply or it had to park. */
@@ -404,17 +396,6 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * @return whether a message arrived (or the server died) meanwhile
 	 */
 	private boolean linger() {
-		if (this.runnerSide.wokeVirtualCaller) {
-			// the caller just woken is queued behind this thread on its carrier: let it run first,
-			// and its next call is most likely in when the carrier comes back to this thread
-			this.runnerSide.wokeVirtualCaller = false;
-			this.handingOver = true;
-			Thread.yield();
-			this.handingOver = false;
-			if (!mailboxEmpty() || !isAlive()) {
-				return true;
-			}
-		}
 		long spin = this.lingerNanos;
 		long since = System.nanoTime();
 		try {
@@ -573,7 +554,6 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 				this.runnerSide.state = reply.state();
 				if (from != null) {
 					from.reply(reply.reply());
-					this.runnerSide.wokeVirtualCaller = from.wokeVirtualWaiter();
 				}
 				armIdleTimer(reply.timeout());
 			}
@@ -783,8 +763,7 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * call wait for that line to come back from the server's core. With the state in the server
 	 * object, a call to a server whose state changed on every call took 570–590 ns against
 	 * 419–451 ns with it here (benchmark README, "A server's thread writes nothing its callers
-	 * read"). The hand-over flag, {@link #handingOver}, stays in the server object: a virtual
-	 * caller that the reply woke reads it, as it must. Only the thread named in the runner word
+	 * read"). Only the thread named in the runner word
 	 * writes these fields; the runner word's hand-over orders one thread's writes before the next
 	 * one's reads. {@link #stopRunning} reads the idle timer without that order, to cancel it, as
 	 * it did before. Where the object lands beside the server's is the allocator's and the
@@ -805,9 +784,6 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 		 * idle period checks it, so a message costs a clock read, not a timer to cancel and re-arm.
 		 */
 		long lastActive;
-
-		/** Whether the last reply unparked a virtual caller. */
-		boolean wokeVirtualCaller;
 
 	}
 

@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * How waiting threads spin before they park ({@link SpinWait}): a platform caller's spin turns
  * short when it keeps missing and comes back when a probe catches its reply; whatever the spin
- * (or the hand-over of a carrier to a woken process instead of a spin, or the yield of a process
- * whose send woke another), no message or reply is ever stranded, reordered or late.
+ * (or the yield of a process whose send woke another), no message or reply is ever stranded,
+ * reordered or late.
  */
 @ExtendWith(RuntimeExtension.class)
 class SpinWaitTests {
