@@ -175,6 +175,8 @@ class ProcessClusterTests {
 			assertThat(this.clusters.get(0).eventCount(ClusterEvent.Kind.NODE_DOWN)).isGreaterThan(downsBefore);
 			assertThat(this.clusters.get(0).running()).isTrue();
 			await().atMost(LONG).until(() -> sessions(node(1)).whereis("leaver").isEmpty());
+			// node2 learns of the departure on threads of its own: until then the claim is live to it
+			await().atMost(LONG).until(() -> !node(2).connectedNodes().contains(leaving.nodeId()));
 			CompletableFuture<RegisterResult> taken = new CompletableFuture<>();
 			node(2).spawn((ctx) -> {
 				taken.complete(sessions(node(2)).register("leaver", "taken over"));

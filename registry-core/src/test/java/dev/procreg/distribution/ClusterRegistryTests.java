@@ -284,7 +284,9 @@ class ClusterRegistryTests {
 					.isEqualTo(ExitReason.of(new NameConflict("sessions", "singleton", winner)));
 			}));
 		assertThat(paris.isAlive(parisSupervisor)).isTrue();
-		assertThat(sessions(paris).whereis("singleton")).contains(winner);
+		// the winner enters paris's view after the loser's eviction, on the delivery thread
+		await().atMost(Await.LONG)
+			.untilAsserted(() -> assertThat(sessions(paris).whereis("singleton")).contains(winner));
 		assertThat(Supervisor.whichChildren(berlin, berlinSupervisor).getFirst().pid()).isEqualTo(winner);
 
 		ProcessRuntime lyon = node("lyon", null);

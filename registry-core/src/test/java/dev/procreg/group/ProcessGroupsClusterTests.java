@@ -379,8 +379,8 @@ class ProcessGroupsClusterTests {
 		quiet();
 		GroupWatcher watcher = GroupWatcher.start(this.inParis, "g");
 		this.berlin.send(worker, "card declined");
-		await().atMost(Await.LONG).until(() -> !this.berlin.isAlive(worker));
-		quiet();
+		// the Leave is sent by the worker's exit hook, after its death shows: wait for the event
+		await().atMost(Await.LONG).untilAsserted(() -> assertThat(watcher.state().events).hasSize(1));
 		GroupEvent.Left left = (GroupEvent.Left) watcher.state().events.get(0);
 		assertThat(left.pids()).containsExactly(worker);
 		assertThat(left.reason()).isInstanceOfSatisfying(ExitReason.Crash.class,
