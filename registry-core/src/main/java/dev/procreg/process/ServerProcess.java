@@ -763,11 +763,11 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 	 * call wait for that line to come back from the server's core. With the state in the server
 	 * object, a call to a server whose state changed on every call took 570–590 ns against
 	 * 419–451 ns with it here (benchmark README, "A server's thread writes nothing its callers
-	 * read"). Only the thread named in the runner word
-	 * writes these fields; the runner word's hand-over orders one thread's writes before the next
-	 * one's reads. {@link #stopRunning} reads the idle timer without that order, to cancel it, as
-	 * it did before. Where the object lands beside the server's is the allocator's and the
-	 * collector's choice; padding it would cost about 128 bytes an idle server.
+	 * read"). Only the thread named in the runner word writes these fields; the runner word's
+	 * hand-over orders one thread's writes before the next one's reads. {@link #stopRunning}
+	 * reads the idle timer without that order, to cancel it, as it did before. Where the object
+	 * lands beside the server's is the allocator's and the collector's choice; padding it would
+	 * cost about 128 bytes an idle server.
 	 */
 	private static final class RunnerSide {
 
