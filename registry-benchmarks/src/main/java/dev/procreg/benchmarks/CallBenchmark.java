@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.Threads;
  * waiting on the future with a timeout, as {@code call} has one.</li>
  * </ul>
  * {@code genServerCallFromProcess*} makes the same calls from inside processes (one per JMH
- * thread: 1, 2, and 8, more callers than carriers), as Elixir's benchmark does: each invocation sends the client process a go message,
- * the process makes {@value #CALLS} calls and opens a latch; the JMH thread only waits. Its
+ * thread: 1, 2, and 8, more callers than carriers), as Elixir's benchmark does: each invocation
+ * sends the client process a go message, the process makes {@value #CALLS} calls and opens a
+ * latch; the JMH thread only waits. Its
  * baseline, {@code baselineHandRolledCallFromVirtualThread*}, makes the hand-rolled call from a
  * virtual thread driven the same way.
  *
