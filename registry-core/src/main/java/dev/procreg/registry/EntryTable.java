@@ -85,9 +85,11 @@ import dev.procreg.process.Pid;
  * shared count in batches ({@link #addEvery}), so "half" may be overshot by less than a 64th of
  * the table.</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
- * exact when no write runs (a resize holds every stripe), weakly consistent otherwise.</li>
+ * exact when no write runs (a resize waits until no stripe has a writer), weakly consistent
+ * otherwise.</li>
  * </ol>
- * A resize (all stripes locked, in index order) doubles the table when more than a quarter of it
+ * A resize (the gate closed, then every stripe's writer waited out: {@link #rebuilding}) doubles
+ * the table when more than a quarter of it
  * holds entries or it has fewer than 16 slots a stripe, and otherwise rebuilds it at its size
  * without the tombstones. Writers that come meanwhile copy chunks of the frozen table into the new
  * one beside the rebuild ({@link Copy}), as {@code ConcurrentHashMap}'s writers help its transfer,
@@ -123,6 +125,9 @@ class EntryTable<K, V> {
 	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
 	private static final int MIN_CLEANED_PER_STRIPE = 16;
 
+	/** How long a rebuild spins for a writer or a helper before it yields its carrier ({@link #spinThenYield}). */
+	private static final long YIELD_AFTER_NANOS = 10_000_000L;
+
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
 
@@ -147,12 +152,15 @@ class EntryTable<K, V> {
 
 	private static final VarHandle COUNT;
 
+	private static final VarHandle INSIDE;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
 			USED = lookup.findVarHandle(EntryTable.class, "used", long.class);
 			COUNT = lookup.findVarHandle(Stripe.class, "count", int.class);
+			INSIDE = lookup.findVarHandle(Stripe.class, "inside", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -168,15 +176,17 @@ class EntryTable<K, V> {
 	private final int copyChunk;
 
 	/**
-	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) while a rebuild takes or
-	 * holds them: a writer that comes meanwhile helps copy the table, holding nothing, and then
-	 * waits at the gate rather than on its stripe's monitor. The stripes alone keep the
-	 * invariants; a writer that passed the gate just before it closed blocks on its stripe, as
-	 * without it. Without the gate, every writer that comes during a rebuild queues on a stripe
-	 * and is let in one at a time as each one ahead of it leaves, and a virtual thread's way out
-	 * of a monitor's queue goes through the JDK's one unblocker thread: spawning 100,000 processes
-	 * that each register sometimes took ten times as long (a profile of the slow runs: the
-	 * unblocker thread's wake-ups). The gate lets them all go at once.
+	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) for the whole of a
+	 * rebuild: a writer that comes meanwhile helps copy the table, holding nothing, and then waits
+	 * at the gate rather than on its stripe's monitor. A writer looks at the gate again once it
+	 * holds its stripe ({@link #enter}): one that finds it closed lets go at once, and the rebuild
+	 * waits for one that found it open to leave ({@link #awaitWritersThenRebuild}). So no writer
+	 * writes while a rebuild reads the table, and the rebuild itself never waits on a monitor.
+	 * Without the gate, every writer that comes during a rebuild queues on a stripe and is let in
+	 * one at a time as each one ahead of it leaves, and a virtual thread's way out of a monitor's
+	 * queue goes through the JDK's one unblocker thread: spawning 100,000 processes that each
+	 * register sometimes took ten times as long (a profile of the slow runs: the unblocker
+	 * thread's wake-ups). The gate lets them all go at once.
 	 */
 	private volatile @Nullable Rebuild rebuilding;
 
@@ -340,7 +350,7 @@ class EntryTable<K, V> {
 		}
 	}
 
-	/** @return the copy of the rebuild under way, once it holds every stripe; else {@code null} */
+	/** @return the copy of the rebuild under way, once no stripe has a writer; else {@code null} */
 	@Nullable Copy copyUnderWay() {
 		Rebuild rebuild = this.rebuilding;
 		return (rebuild != null) ? rebuild.copy : null;
@@ -391,21 +401,63 @@ class EntryTable<K, V> {
 	 */
 	void clearPid(Registration<K, V> entry) {
 		int hash = entry.hash;
-		synchronized (this.stripes[hash & (this.stripes.length - 1)]) {
-			Slots slots = this.slots;
-			Object[] cells = slots.cells;
-			int mask = slots.hashes.length - 1;
-			for (int i = home(slots, hash, mask);; i = (i + 1) & mask) {
-				Object found = CELL.getAcquire(cells, 2 * i);
-				if (found == null) {
+		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
+		for (;;) {
+			Rebuild rebuild = this.rebuilding;
+			if (rebuild != null) {
+				helpThenAwait(rebuild);
+			}
+			synchronized (stripe) {
+				if (!enter(stripe)) {
+					continue;
+				}
+				try {
+					clearPid(this.slots, entry, hash);
 					return;
 				}
-				if (found == entry) {
-					PID.setRelease(slots.pids, i, null);
-					return;
+				finally {
+					leave(stripe);
 				}
 			}
 		}
+	}
+
+	private static void clearPid(Slots slots, Registration<?, ?> entry, int hash) {
+		Object[] cells = slots.cells;
+		int mask = slots.hashes.length - 1;
+		for (int i = home(slots, hash, mask);; i = (i + 1) & mask) {
+			Object found = CELL.getAcquire(cells, 2 * i);
+			if (found == null) {
+				return;
+			}
+			if (found == entry) {
+				PID.setRelease(slots.pids, i, null);
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Called by a writer that just took {@code stripe}'s monitor: marks the stripe's writer in,
+	 * then looks at the gate. A writer that finds it closed marks itself out at once and must let
+	 * go of the monitor and wait for the rebuild; one that finds it open may write, and the
+	 * rebuild waits for it ({@link #awaitWritersThenRebuild}). Both sides write, then read the other's
+	 * word, each a volatile access, so at least one sees the other's write (as in Dekker's lock).
+	 * Overridable only for a test's planted bug.
+	 * @return whether the writer may write
+	 */
+	boolean enter(Stripe stripe) {
+		INSIDE.setVolatile(stripe, true);
+		if (this.rebuilding == null) {
+			return true;
+		}
+		INSIDE.setRelease(stripe, false);
+		return false;
+	}
+
+	/** Marks the stripe's writer out, after its last write: a release, which the rebuild acquires. */
+	private static void leave(Stripe stripe) {
+		INSIDE.setRelease(stripe, false);
 	}
 
 	/**
@@ -433,56 +485,64 @@ class EntryTable<K, V> {
 			}
 			int capacity;
 			synchronized (stripe) {
-				Slots slots = this.slots;
-				Object[] cells = slots.cells;
-				int[] hashes = slots.hashes;
-				capacity = hashes.length;
-				int mask = capacity - 1;
-				int tombstone = -1;
-				int i = home(slots, hash, mask);
-				Registration<?, ?> found;
-				for (;; i = (i + 1) & mask) {
-					found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
-					if (found == null || matches(found, key, hash)) {
-						break;
-					}
-					if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(hashes[i], hash)) {
-						tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
-					}
+				if (!enter(stripe)) {
+					continue;
 				}
-				Registration<K, V> existing = (Registration<K, V>) found;
-				if (existing == null && this.used + stripe.unadded >= capacity >>> 1 && capacity < MAX_CAPACITY) {
-					// an insert might take the used slots over half: rebuild first (invariant 7); before
-					// the function, which runs once, and whatever the function then decides
-				}
-				else {
-					Registration<K, V> result = remapping.apply(existing, entry);
-					if (result == existing) {
-						return result;
-					}
-					if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
-						throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
-					}
-					if (existing != null) {
-						// the old entry's pid goes before the slot is another entry's (invariant 4)
-						PID.setRelease(slots.pids, i, null);
-						if (result != null) {
-							cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
+				try {
+					Slots slots = this.slots;
+					Object[] cells = slots.cells;
+					int[] hashes = slots.hashes;
+					capacity = hashes.length;
+					int mask = capacity - 1;
+					int tombstone = -1;
+					int i = home(slots, hash, mask);
+					Registration<?, ?> found;
+					for (;; i = (i + 1) & mask) {
+						found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
+						if (found == null || matches(found, key, hash)) {
+							break;
 						}
-						CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
-						if (result == null) {
-							COUNT.setRelease(stripe, stripe.count - 1);
+						if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(hashes[i], hash)) {
+							tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
 						}
+					}
+					Registration<K, V> existing = (Registration<K, V>) found;
+					if (existing == null && this.used + stripe.unadded >= capacity >>> 1 && capacity < MAX_CAPACITY) {
+						// an insert might take the used slots over half: rebuild first (invariant 7); before
+						// the function, which runs once, and whatever the function then decides
 					}
 					else {
-						i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
-						COUNT.setRelease(stripe, stripe.count + 1);
+						Registration<K, V> result = remapping.apply(existing, entry);
+						if (result == existing) {
+							return result;
+						}
+						if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
+							throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
+						}
+						if (existing != null) {
+							// the old entry's pid goes before the slot is another entry's (invariant 4)
+							PID.setRelease(slots.pids, i, null);
+							if (result != null) {
+								cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
+							}
+							CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
+							if (result == null) {
+								COUNT.setRelease(stripe, stripe.count - 1);
+							}
+						}
+						else {
+							i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
+							COUNT.setRelease(stripe, stripe.count + 1);
+						}
+						if (result != null) {
+							// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
+							PID.setRelease(slots.pids, i, result.pid);
+						}
+						return result;
 					}
-					if (result != null) {
-						// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
-						PID.setRelease(slots.pids, i, result.pid);
-					}
-					return result;
+				}
+				finally {
+					leave(stripe);
 				}
 			}
 			rebuild(capacity);
@@ -562,8 +622,7 @@ class EntryTable<K, V> {
 	// ---- resizing
 
 	/**
-	 * Takes every stripe in index order (the only place that holds two), then rebuilds; with the
-	 * gate closed meanwhile ({@link #rebuilding}), or after helping the rebuild that has it closed.
+	 * Closes the gate ({@link #rebuilding}) and rebuilds, or helps the rebuild that has it closed.
 	 */
 	private void rebuild(int capacity) {
 		Rebuild other = this.rebuilding;
@@ -596,7 +655,7 @@ class EntryTable<K, V> {
 				this.preparing = false;
 			}
 			try {
-				lockAllThenRebuild(0, capacity, mine, next);
+				awaitWritersThenRebuild(capacity, mine, next);
 			}
 			finally {
 				this.rebuilding = null;
@@ -605,6 +664,37 @@ class EntryTable<K, V> {
 			return;
 		}
 		helpThenAwait(other); // that one may have grown the table already
+	}
+
+	/**
+	 * One turn of the rebuild's wait for a writer to leave its stripe or a helper to finish its
+	 * chunk: neither blocks there, so the wait is short unless the system took that thread off its
+	 * core. The rebuild yields only after {@link #YIELD_AFTER_NANOS} of that: a virtual thread that
+	 * yields is queued behind every thread that is ready, and spawning 100,000 processes that each
+	 * register makes that thousands, each of which comes to the closed gate and waits there. Yields
+	 * after a few thousand spins (some 100 µs) held the gate closed up to 29 ms in a 70 ms shot;
+	 * spinning, up to 7 ms (benchmark README). The yield remains for a thread awaited that is a
+	 * virtual thread blocked on something and needing this carrier back: on a single carrier, a
+	 * writer of a cluster registry whose claim map made it wait for a bin's monitor.
+	 * @param spin how many turns so far, from 1
+	 * @param since when the spinning was first timed, or 0
+	 * @return the new {@code since}
+	 */
+	private static long spinThenYield(int spin, long since) {
+		if ((spin & 0xff) != 0) {
+			Thread.onSpinWait();
+			return since;
+		}
+		long now = System.nanoTime();
+		if (since == 0) {
+			return now;
+		}
+		if (now - since < YIELD_AFTER_NANOS) {
+			Thread.onSpinWait();
+			return since;
+		}
+		Thread.yield();
+		return System.nanoTime();
 	}
 
 	/**
@@ -626,7 +716,7 @@ class EntryTable<K, V> {
 	/**
 	 * A table of fewer than 16 slots a stripe doubles even to drop tombstones: keys that come and
 	 * go (a thousand sessions, each registered and unregistered in turn), which take no other
-	 * stripe's tombstones, would otherwise have it rebuilt, every stripe taken, every few dozen.
+	 * stripe's tombstones, would otherwise have it rebuilt, every writer stopped, every few dozen.
 	 * @return the slots of the table that replaces one of {@code capacity} holding {@code entries}
 	 */
 	private int rebuiltLength(int capacity, long entries) {
@@ -713,12 +803,22 @@ class EntryTable<K, V> {
 		}
 	}
 
-	private void lockAllThenRebuild(int stripe, int capacity, Rebuild rebuild, Slots next) {
-		if (stripe < this.stripes.length) {
-			synchronized (this.stripes[stripe]) {
-				lockAllThenRebuild(stripe + 1, capacity, rebuild, next);
+	/**
+	 * Rebuilds with the gate closed: waits until no writer is in any stripe, then copies and
+	 * publishes. The rebuild takes no stripe's monitor. A virtual thread that blocks on a monitor
+	 * lets go of its carrier and comes back through the JDK's unblocker thread and the scheduler's
+	 * queue, behind every thread that is ready meanwhile: taking the 64 monitors in turn, while
+	 * writers kept taking them too, once held the gate closed for 6 to 48 ms of a 50 ms shot
+	 * that spawned 100,000 registering processes, and thousands of them waited at it (benchmark
+	 * README). A writer stays in a stripe for a few probes and hardly ever blocks there, so a
+	 * spin waits it out ({@link #spinThenYield}).
+	 */
+	private void awaitWritersThenRebuild(int capacity, Rebuild rebuild, Slots next) {
+		for (Stripe stripe : this.stripes) {
+			long since = 0;
+			for (int spin = 1; (boolean) INSIDE.getVolatile(stripe); spin++) {
+				since = spinThenYield(spin, since);
 			}
-			return;
 		}
 		Slots current = this.slots;
 		if (current.hashes.length != capacity) {
@@ -726,7 +826,7 @@ class EntryTable<K, V> {
 		}
 		long entries = entries();
 		int length = rebuiltLength(capacity, entries);
-		// every stripe is held from here to the publication: no slot of the current table is
+		// no writer is in a stripe from here to the publication: no slot of the current table is
 		// reserved and no pid changes, so writers waiting at the gate may copy it too
 		boolean scrambled = current.scrambled || next.scrambled;
 		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
@@ -775,7 +875,7 @@ class EntryTable<K, V> {
 
 	/**
 	 * A rebuild under way: the gate's latch, opened once the new table is published (or the
-	 * rebuild failed), and the copy, set once the rebuild holds every stripe.
+	 * rebuild failed), and the copy, set once no stripe has a writer.
 	 */
 	static final class Rebuild {
 
@@ -791,7 +891,7 @@ class EntryTable<K, V> {
 	/**
 	 * A table being copied into a new one, in chunks that the rebuild and any writer waiting at
 	 * the gate take in turn: a writer that would otherwise park for the whole copy shortens it.
-	 * The old table is frozen (its rebuild holds every stripe); each chunk is copied by one helper.
+	 * The old table is frozen (no writer passes the closed gate); each chunk is copied by one helper.
 	 */
 	static final class Copy {
 
@@ -826,7 +926,7 @@ class EntryTable<K, V> {
 		 * Copies chunks until none is left to take, or the copy failed. From taking a chunk to
 		 * counting it, anything that throws (a call past the end of the helper's stack, wherever it
 		 * falls) marks the copy failed: a chunk taken and never counted would leave the rebuild
-		 * waiting for it for ever, holding every stripe.
+		 * waiting for it for ever, with the gate closed.
 		 */
 		void help(EntryTable<?, ?> table) {
 			Object[] cells = this.from.cells;
@@ -869,16 +969,12 @@ class EntryTable<K, V> {
 		 * @return whether {@link #to} holds every entry; false when a helper failed
 		 */
 		boolean awaitCopied() {
+			long since = 0;
 			for (int spin = 1; this.copied.get() < this.chunks; spin++) {
 				if (this.failed) {
 					return false;
 				}
-				if ((spin & 0x3ff) == 0) {
-					Thread.yield(); // a helper's thread may be off its core
-				}
-				else {
-					Thread.onSpinWait();
-				}
+				since = spinThenYield(spin, since);
 			}
 			return true;
 		}
@@ -900,6 +996,13 @@ class EntryTable<K, V> {
 	 * cache line, which the writer holds anyway, rather than a shared counter's.
 	 */
 	static final class Stripe {
+
+		/**
+		 * A writer holds the monitor and passed the gate ({@link #enter}): written by the holder,
+		 * read by a rebuild, which waits for it to be false.
+		 */
+		@SuppressWarnings("unused") // through INSIDE
+		private volatile boolean inside;
 
 		/** Entries whose key takes this stripe (invariant 8); read without the lock by {@link #size}. */
 		int count;

@@ -304,6 +304,27 @@ public class EntryTableLincheckTests {
 
 	}
 
+	/**
+	 * Writers that pass the gate when they hold their stripe whether or not a rebuild closed it
+	 * meanwhile: a writer that looked at the gate just before it closed then writes to the table
+	 * the rebuild is copying, and its write is lost with it.
+	 */
+	public static class GatelessWriterCore extends TableCore {
+
+		public GatelessWriterCore() {
+			super(new EntryTable<>(2, 1) {
+
+				@Override
+				boolean enter(EntryTable.Stripe stripe) {
+					super.enter(stripe);
+					return true;
+				}
+
+			});
+		}
+
+	}
+
 	/** A read that looks at the key's home slot only and never probes on. */
 	public static class SkippingReadCore extends TableCore {
 
@@ -429,6 +450,11 @@ public class EntryTableLincheckTests {
 				List.of(List.of(actor("putIfAbsent", 2, 2), actor("replace", 0, 2), actor("unmark", 1)),
 						List.of(actor("pid", 1), actor("pid", 0), actor("pid", 0))),
 				List.of(actor("pid", 0), actor("pid", 1), actor("pid", 2)), null));
+		// a write that holds its stripe as the other thread's remove, finding the table half used,
+		// rebuilds it: the write must wait for the new table, or it is lost with the old one
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 3, 1), actor("putIfAbsent", 2, 0)),
+				List.of(List.of(actor("remove", 0)), List.of(actor("remove", 3))),
+				List.of(actor("replace", 3, 1), actor("get", 2)), null));
 		return options;
 	}
 
@@ -484,6 +510,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedCopyThatPlacesEntriesOfAScrambledTableInRuns() {
 		assertThatThrownBy(() -> LinChecker.check(RunHomePlaceCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedWriterThatWritesWhileARebuildCopies() {
+		assertThatThrownBy(() -> LinChecker.check(GatelessWriterCore.class, dangerousShapesOnly().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 

@@ -194,9 +194,9 @@ class RegistryConcurrencyTests {
 	/**
 	 * The same race pinned: an owner dies while its entry's table is being rebuilt, after the
 	 * rebuild copied the entry's slot (pid included) and before it publishes the new table. The
-	 * death must clear the pid in the table readers will use: it waits for the rebuild (it needs
-	 * the key's stripe, which the rebuild holds), and a read after the new table is out, while the
-	 * dead owner's entry is still there, finds no pid of it.
+	 * death must clear the pid in the table readers will use: it waits for the rebuild (at the
+	 * gate in front of the key's stripe), and a read after the new table is out, while the dead
+	 * owner's entry is still there, finds no pid of it.
 	 */
 	@Test
 	void aDeathDuringATableRebuildLeavesNoPidInTheNewTable() throws Exception {
@@ -214,10 +214,10 @@ class RegistryConcurrencyTests {
 			Thread started = Thread.ofPlatform().unstarted(() -> this.runtime.exit(owner.pid(), ExitReason.KILL));
 			killer.set(started);
 			started.start();
-			// the killer waits for the stripes (a death that respects the rebuild), waits in the cleanup
-			// for the new table, or is done: the rebuild goes on in every case
+			// the killer waits at the gate (a death that respects the rebuild), waits in the cleanup for
+			// the new table, or is done: the rebuild goes on in every case
 			await().atMost(Await.LONG)
-				.until(() -> started.getState() == Thread.State.BLOCKED
+				.until(() -> started.getState() == Thread.State.WAITING
 						|| started.getState() == Thread.State.TIMED_WAITING || !started.isAlive());
 		};
 		List<String> stale = new ArrayList<>();
