@@ -38,4 +38,24 @@ final class HandRolledProcess {
 		});
 	}
 
+
+	/**
+	 * The same process without its map: a virtual thread that counts down and waits on its
+	 * mailbox ({@link SpawnCost}'s {@code parts}).
+	 * @param started counted down once the thread runs
+	 * @return the started thread; interrupting it ends it
+	 */
+	static Thread startUnregistered(CountDownLatch started) {
+		LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+		return Thread.ofVirtual().start(() -> {
+			started.countDown();
+			try {
+				mailbox.take();
+			}
+			catch (InterruptedException ex) {
+				// ended
+			}
+		});
+	}
+
 }

@@ -32,6 +32,13 @@ import dev.procreg.registry.RegistryOptions;
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 21
  * </pre>
+ * {@code parts} takes the shot apart by subtraction: each round runs ours, ours whose processes
+ * do not register, the baseline, and the baseline whose threads do not {@code put}, in one JVM,
+ * and prints each variant's median wall and mean process CPU. What a register costs the shot is
+ * the difference between the first two; what a {@code put} costs, between the last two.
+ * <pre>
+ * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost parts 25
+ * </pre>
  */
 public final class SpawnCost {
 
@@ -61,8 +68,12 @@ public final class SpawnCost {
 			pairs(shots);
 			return;
 		}
+		if (mode.equals("parts")) {
+			parts(shots);
+			return;
+		}
 		if (!mode.equals("ours") && !mode.equals("baseline")) {
-			throw new IllegalArgumentException("unknown mode " + mode + "; use ours, baseline or pair");
+			throw new IllegalArgumentException("unknown mode " + mode + "; use ours, baseline, pair or parts");
 		}
 		int warmups = 3;
 		long[] wall = new long[shots];
@@ -107,10 +118,40 @@ public final class SpawnCost {
 				rounds, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
 	}
 
+	/** Rounds of the four variants in this JVM, after three warm-up rounds; medians and means per variant. */
+	private static void parts(int rounds) throws InterruptedException {
+		String[] names = { "ours", "ours, no register", "baseline", "baseline, no put" };
+		long[][] wall = new long[names.length][rounds];
+		long[][] cpu = new long[names.length][rounds];
+		for (int round = -3; round < rounds; round++) {
+			for (int variant = 0; variant < names.length; variant++) {
+				System.gc();
+				Shot shot = switch (variant) {
+					case 0 -> ours(true);
+					case 1 -> ours(false);
+					case 2 -> baseline(true);
+					default -> baseline(false);
+				};
+				if (round >= 0) {
+					wall[variant][round] = shot.wall;
+					cpu[variant][round] = shot.cpu;
+				}
+			}
+		}
+		for (int variant = 0; variant < names.length; variant++) {
+			System.out.printf("RESULT parts (%d rounds) %-18s wall median %5.1f ms, process CPU mean %6.1f ms%n", rounds,
+					names[variant], median(wall[variant]) / 1e6, Arrays.stream(cpu[variant]).average().orElse(0) / 1e6);
+		}
+	}
+
 	private record Shot(long wall, long cpu, long spawner, long allocated) {
 	}
 
 	private static Shot ours() throws InterruptedException {
+		return ours(true);
+	}
+
+	private static Shot ours(boolean register) throws InterruptedException {
 		ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ZERO));
 		ProcessRegistry<String, Boolean> registry = ProcessRegistry.start(runtime, RegistryOptions.unique("lifecycle"));
 		CountDownLatch started = new CountDownLatch(COUNT);
@@ -121,8 +162,11 @@ public final class SpawnCost {
 		long wallBefore = System.nanoTime();
 		for (int i = 0; i < COUNT; i++) {
 			String key = KEYS[i];
-			pids[i] = runtime.spawn((ctx) -> {
+			pids[i] = register ? runtime.spawn((ctx) -> {
 				registry.register(key, Boolean.TRUE);
+				started.countDown();
+				ctx.receive();
+			}) : runtime.spawn((ctx) -> {
 				started.countDown();
 				ctx.receive();
 			});
@@ -141,6 +185,10 @@ public final class SpawnCost {
 	}
 
 	private static Shot baseline() throws InterruptedException {
+		return baseline(true);
+	}
+
+	private static Shot baseline(boolean put) throws InterruptedException {
 		ConcurrentHashMap<String, Thread> map = new ConcurrentHashMap<>();
 		Thread[] threads = new Thread[COUNT];
 		CountDownLatch started = new CountDownLatch(COUNT);
@@ -150,7 +198,7 @@ public final class SpawnCost {
 		long wallBefore = System.nanoTime();
 		for (int i = 0; i < COUNT; i++) {
 			String key = KEYS[i];
-			threads[i] = HandRolledProcess.start(map, key, started);
+			threads[i] = put ? HandRolledProcess.start(map, key, started) : HandRolledProcess.startUnregistered(started);
 		}
 		long spawner = THREADS.getCurrentThreadCpuTime() - spawnerBefore;
 		RegistryLifecycleBenchmark.await(started);
