@@ -808,9 +808,9 @@ class EntryTable<K, V> {
 	 * publishes. The rebuild takes no stripe's monitor. A virtual thread that blocks on a monitor
 	 * lets go of its carrier and comes back through the JDK's unblocker thread and the scheduler's
 	 * queue, behind every thread that is ready meanwhile: taking the 64 monitors in turn, while
-	 * writers kept taking them too, once held the gate closed for 6 to 48 ms of a 50 ms shot
-	 * that spawned 100,000 registering processes, and thousands of them waited at it (benchmark
-	 * README). A writer stays in a stripe for a few probes and hardly ever blocks there, so a
+	 * writers kept taking them too, held the gate closed for up to 48 ms in a shot that
+	 * spawned 100,000 registering processes (the median shot: 64 ms), and thousands of them waited
+	 * at it (benchmark README). A writer stays in a stripe for a few probes and hardly ever blocks there, so a
 	 * spin waits it out ({@link #spinThenYield}).
 	 */
 	private void awaitWritersThenRebuild(int capacity, Rebuild rebuild, Slots next) {
