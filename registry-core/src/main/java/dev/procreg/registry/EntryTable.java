@@ -125,7 +125,11 @@ class EntryTable<K, V> {
 	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
 	private static final int MIN_CLEANED_PER_STRIPE = 16;
 
-	/** How long a rebuild spins for a writer or a helper before it yields its carrier ({@link #spinThenYield}). */
+	/**
+	 * How long a rebuild spins for a writer to leave its stripe before it takes the stripe's
+	 * monitor ({@link #awaitWriterOut}), or for the helpers' chunks before it yields its carrier
+	 * ({@link #spinThenYield}).
+	 */
 	private static final long YIELD_AFTER_NANOS = 10_000_000L;
 
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
@@ -152,7 +156,6 @@ class EntryTable<K, V> {
 
 	private static final VarHandle COUNT;
 
-	private static final VarHandle INSIDE;
 
 	static {
 		try {
@@ -160,7 +163,6 @@ class EntryTable<K, V> {
 			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
 			USED = lookup.findVarHandle(EntryTable.class, "used", long.class);
 			COUNT = lookup.findVarHandle(Stripe.class, "count", int.class);
-			INSIDE = lookup.findVarHandle(Stripe.class, "inside", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -416,7 +418,7 @@ class EntryTable<K, V> {
 					return;
 				}
 				finally {
-					leave(stripe);
+					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
 		}
@@ -440,25 +442,32 @@ class EntryTable<K, V> {
 	/**
 	 * Called by a writer that just took {@code stripe}'s monitor: marks the stripe's writer in,
 	 * then looks at the gate. A writer that finds it closed marks itself out at once and must let
-	 * go of the monitor and wait for the rebuild; one that finds it open may write, and the
-	 * rebuild waits for it ({@link #awaitWritersThenRebuild}). Both sides write, then read the other's
-	 * word, each a volatile access, so at least one sees the other's write (as in Dekker's lock).
+	 * go of the monitor and wait for the rebuild; one that finds it open may write, and marks
+	 * itself out after its last write, and the rebuild waits for that ({@link #awaitWritersThenRebuild}).
+	 * <p>Both sides write their word, then read the other's, each a volatile access, so at least
+	 * one sees the other's write (as in Dekker's lock). It must stay so: a release write and an
+	 * acquire read may pass each other, and the model checker, which explores sequentially
+	 * consistent interleavings only, would not see it. The marks are plain field accesses, no
+	 * calls: a call can fail for want of stack, and a mark left set would stop every rebuild.
+	 * <p>The writer is the stripe's only one while it holds the monitor, so a mark already set is
+	 * its own: a function given to {@link #compute} that writes this table again. That would clear
+	 * the mark while the outer write still runs, and a rebuild could copy the table without it.
 	 * Overridable only for a test's planted bug.
 	 * @return whether the writer may write
+	 * @throws IllegalStateException when the writer is already in this stripe
 	 */
 	boolean enter(Stripe stripe) {
-		INSIDE.setVolatile(stripe, true);
+		if (stripe.inside) {
+			throw new IllegalStateException("a write to a registry's entry table from inside another write of the same stripe");
+		}
+		stripe.inside = true;
 		if (this.rebuilding == null) {
 			return true;
 		}
-		INSIDE.setRelease(stripe, false);
+		stripe.inside = false;
 		return false;
 	}
 
-	/** Marks the stripe's writer out, after its last write: a release, which the rebuild acquires. */
-	private static void leave(Stripe stripe) {
-		INSIDE.setRelease(stripe, false);
-	}
 
 	/**
 	 * Replaces the entry under {@code key} by what {@code remapping} makes of it, under the key's
@@ -470,7 +479,7 @@ class EntryTable<K, V> {
 	 * function that captures nothing is allocated once); may be {@code null}
 	 * @param remapping gets the current entry or {@code null}, and {@code entry}; returns the
 	 * current entry unchanged, a new entry of the same key, or {@code null} to remove it; if it
-	 * throws, the table is unchanged. A new entry's slot gets its owner's pid (invariant 4): the
+	 * throws, the table is unchanged. It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
 	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
@@ -542,7 +551,7 @@ class EntryTable<K, V> {
 					}
 				}
 				finally {
-					leave(stripe);
+					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
 			rebuild(capacity);
@@ -573,7 +582,10 @@ class EntryTable<K, V> {
 		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
 	}
 
-	/** What a function makes of a key's current entry, under the key's stripe lock. */
+	/**
+	 * What a function makes of a key's current entry, under the key's stripe lock. It must not
+	 * write the table: a rebuild waits for its write to end ({@link #enter}).
+	 */
 	@FunctionalInterface
 	interface Remapping<K, V> {
 
@@ -667,15 +679,14 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * One turn of the rebuild's wait for a writer to leave its stripe or a helper to finish its
-	 * chunk: neither blocks there, so the wait is short unless the system took that thread off its
-	 * core. The rebuild yields only after {@link #YIELD_AFTER_NANOS} of that: a virtual thread that
-	 * yields is queued behind every thread that is ready, and spawning 100,000 processes that each
-	 * register makes that thousands, each of which comes to the closed gate and waits there. Yields
-	 * after a few thousand spins (some 100 µs) held the gate closed up to 29 ms in a 70 ms shot;
-	 * spinning, up to 7 ms (benchmark README). The yield remains for a thread awaited that is a
-	 * virtual thread blocked on something and needing this carrier back: on a single carrier, a
-	 * writer of a cluster registry whose claim map made it wait for a bin's monitor.
+	 * One turn of the rebuild's wait for the helpers to finish their chunks: a helper does not
+	 * block in a chunk, so the wait is short unless the system took that thread off its core. The
+	 * rebuild yields only after {@link #YIELD_AFTER_NANOS} of that: a virtual thread that yields is
+	 * queued behind every thread that is ready, and spawning 100,000 processes that each register
+	 * makes that thousands, each of which comes to the closed gate and waits there. Yields after a
+	 * few thousand spins (some 100 µs), here and in the wait for the stripes, held the gate closed
+	 * up to 29 ms in a 70 ms shot; spinning, up to 7 ms (benchmark README). The yield remains for a
+	 * helper that is a virtual thread stopped in its chunk and needing this carrier back.
 	 * @param spin how many turns so far, from 1
 	 * @param since when the spinning was first timed, or 0
 	 * @return the new {@code since}
@@ -805,20 +816,42 @@ class EntryTable<K, V> {
 
 	/**
 	 * Rebuilds with the gate closed: waits until no writer is in any stripe, then copies and
-	 * publishes. The rebuild takes no stripe's monitor. A virtual thread that blocks on a monitor
-	 * lets go of its carrier and comes back through the JDK's unblocker thread and the scheduler's
-	 * queue, behind every thread that is ready meanwhile: taking the 64 monitors in turn, while
-	 * writers kept taking them too, held the gate closed for up to 48 ms in a shot that
-	 * spawned 100,000 registering processes (the median shot: 64 ms), and thousands of them waited
-	 * at it (benchmark README). A writer stays in a stripe for a few probes and hardly ever blocks there, so a
-	 * spin waits it out ({@link #spinThenYield}).
+	 * publishes. The rebuild takes no stripe's monitor while writers keep coming. A virtual thread
+	 * that blocks on a monitor lets go of its carrier and comes back through the JDK's unblocker
+	 * thread and the scheduler's queue, behind every thread that is ready meanwhile: taking the 64
+	 * monitors in turn, while writers kept taking them too, held the gate closed for up to 48 ms
+	 * in a shot that spawned 100,000 registering processes (the median shot: 64 ms), and thousands
+	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
+	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
 	 */
+	/**
+	 * Spins until {@code stripe} has no writer inside; after {@link #YIELD_AFTER_NANOS}, takes its
+	 * monitor instead, as the rebuild did before, which lets go of the carrier (a writer that
+	 * blocked inside may need it back) and returns once the writer has left.
+	 */
+	private static void awaitWriterOut(Stripe stripe) {
+		long since = 0;
+		for (int spin = 1; stripe.inside; spin++) {
+			if ((spin & 0xff) != 0) {
+				Thread.onSpinWait();
+				continue;
+			}
+			long now = System.nanoTime();
+			if (since == 0) {
+				since = now;
+			}
+			else if (now - since >= YIELD_AFTER_NANOS) {
+				synchronized (stripe) {
+					// the writer has left: whoever holds the monitor next sees the closed gate
+					return;
+				}
+			}
+		}
+	}
+
 	private void awaitWritersThenRebuild(int capacity, Rebuild rebuild, Slots next) {
 		for (Stripe stripe : this.stripes) {
-			long since = 0;
-			for (int spin = 1; (boolean) INSIDE.getVolatile(stripe); spin++) {
-				since = spinThenYield(spin, since);
-			}
+			awaitWriterOut(stripe);
 		}
 		Slots current = this.slots;
 		if (current.hashes.length != capacity) {
@@ -837,8 +870,8 @@ class EntryTable<K, V> {
 		RegistryFaults.beforeRebuildPublished();
 		this.slots = copied;
 		// after the publication: a rebuild that failed before it leaves the old table's count as it was
-		for (Stripe held : this.stripes) {
-			held.unadded = 0;
+		for (Stripe stripe : this.stripes) {
+			stripe.unadded = 0;
 		}
 		this.used = entries;
 	}
@@ -992,17 +1025,19 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A write lock, and what its writers count, in fields written only under it: the lock's own
-	 * cache line, which the writer holds anyway, rather than a shared counter's.
+	 * A write lock, and what its writers count, in fields written under it: the lock's own cache
+	 * line, which the writer holds anyway, rather than a shared counter's. A rebuild, which takes
+	 * no lock, resets {@link #unadded} while no writer is inside: after it saw every stripe's
+	 * {@link #inside} false, before it opens the gate.
 	 */
 	static final class Stripe {
 
 		/**
-		 * A writer holds the monitor and passed the gate ({@link #enter}): written by the holder,
-		 * read by a rebuild, which waits for it to be false.
+		 * The monitor's holder is between its look at the gate and its last write ({@link #enter}),
+		 * or about to find the gate closed and leave: written by the holder only, read by a rebuild,
+		 * which waits for it to be false.
 		 */
-		@SuppressWarnings("unused") // through INSIDE
-		private volatile boolean inside;
+		volatile boolean inside;
 
 		/** Entries whose key takes this stripe (invariant 8); read without the lock by {@link #size}. */
 		int count;

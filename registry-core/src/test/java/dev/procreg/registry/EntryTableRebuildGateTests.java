@@ -5,8 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,7 @@ import dev.procreg.testing.RuntimeExtension;
 
 import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -236,6 +241,103 @@ class EntryTableRebuildGateTests {
 	}
 
 	/** Inserts fillers until {@code paused}; @return how many */
+	/**
+	 * A death clears its entry's pid while a rebuild copies the table: the clear passed the gate
+	 * while it was open and took its stripe just as the rebuild closed it. It must see the closed
+	 * gate then, wait, and clear the pid in the table the rebuild publishes; a clear made in the
+	 * table being copied would leave the dead owner's pid in the new one, for every read to return.
+	 */
+	@Test
+	void aClearThatTakesItsStripeAsTheGateClosesClearsThePidInTheNewTable() throws Exception {
+		assertThatAClearMeetingTheClosingGateLeavesNoPid(false);
+	}
+
+	/** The same with a planted table whose writers ignore the gate once they hold their stripe. */
+	@Test
+	void theTestCatchesAClearThatIgnoresTheGate() throws Exception {
+		assertThatThrownBy(() -> assertThatAClearMeetingTheClosingGateLeavesNoPid(true)).isInstanceOf(AssertionError.class)
+			.hasMessageContaining("the dead owner's pid");
+	}
+
+	private void assertThatAClearMeetingTheClosingGateLeavesNoPid(boolean gateless) throws Exception {
+		AtomicReference<@Nullable Thread> clearing = new AtomicReference<>();
+		CountDownLatch atItsStripe = new CountDownLatch(1);
+		CountDownLatch gateClosed = new CountDownLatch(1);
+		EntryTable<String, Boolean> table = new EntryTable<>(2) {
+
+			@Override
+			boolean enter(EntryTable.Stripe stripe) {
+				if (Thread.currentThread() == clearing.get() && atItsStripe.getCount() > 0) {
+					atItsStripe.countDown();
+					Await.latch(gateClosed);
+				}
+				boolean open = super.enter(stripe);
+				if (gateless && !open) {
+					stripe.inside = true; // the planted bug: in anyway
+					return true;
+				}
+				return open;
+			}
+
+		};
+		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
+		String key = "k"; // hash code 107: stripe 1 of 2
+		insert(table, owner, key);
+		Registration<String, Boolean> entry = table.get(key);
+		assertThat(table.livePid(key)).isEqualTo(owner.pid());
+		Thread clear = Thread.ofPlatform().unstarted(() -> table.clearPid(entry));
+		clearing.set(clear);
+		clear.start();
+		Await.latch(atItsStripe); // it holds stripe 1, and the gate is open
+		List<Thread.State> clearWhileTheRebuildWaited = new ArrayList<>();
+		RegistryFaults.beforeRebuildPublished = () -> {
+			if (gateClosed.getCount() == 0) {
+				return;
+			}
+			gateClosed.countDown();
+			// the table is copied, the pid with it: the clear now looks at the gate
+			await().atMost(Await.LONG)
+				.until(() -> clear.getState() == Thread.State.WAITING || !clear.isAlive());
+			clearWhileTheRebuildWaited.add(clear.getState());
+		};
+		// fillers of stripe 0 only (even hash codes): none waits for the clear's stripe
+		for (int i = 0; gateClosed.getCount() > 0; i++) {
+			String fill = "f" + i;
+			if ((fill.hashCode() & 1) == 0) {
+				insert(table, filler, fill);
+			}
+		}
+		clear.join(Await.LONG.toMillis());
+		assertThat(clear.isAlive()).as("the clear still waits").isFalse();
+		assertThat(table.livePid(key)).as("the dead owner's pid, in the new table").isSameAs(EntryTable.ASK_THE_ENTRY);
+		assertThat(clearWhileTheRebuildWaited).as("the clear waited at the gate").containsExactly(Thread.State.WAITING);
+	}
+
+	/**
+	 * A function given to a write that writes the table again, in the same stripe, is refused:
+	 * its write would mark the stripe's writer out while the outer write still runs, and a rebuild
+	 * could then copy the table without the outer write. Neither write lands.
+	 */
+	@Test
+	void aWriteFromInsideAWriteOfTheSameStripeIsRefused() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner owner = idleOwner(this.runtime);
+		Registration<String, Boolean> inner = new Registration<>(null, "m", owner, Boolean.TRUE); // 109: stripe 1
+		Registration<String, Boolean> outer = new Registration<>(null, "k", owner, Boolean.TRUE); // 107: stripe 1
+		synchronized (owner) {
+			assertThatThrownBy(() -> table.compute("k", outer, (existing, given) -> {
+				table.compute("m", inner, (e, g) -> g);
+				return given;
+			})).isInstanceOf(IllegalStateException.class).hasMessageContaining("from inside another write of the same stripe");
+		}
+		assertThat(table.get("k")).isNull();
+		assertThat(table.get("m")).isNull();
+		assertThat(table.size()).isZero();
+		insert(table, owner, "k");
+		assertThat(table.livePid("k")).as("the stripe is free again").isEqualTo(owner.pid());
+	}
+
 	private static int fillUntil(EntryTable<String, Boolean> table, Owner filler, AtomicBoolean paused) {
 		int fillers = 0;
 		while (!paused.get()) {
