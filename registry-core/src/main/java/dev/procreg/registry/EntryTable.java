@@ -183,7 +183,8 @@ class EntryTable<K, V> {
 	 * at the gate rather than on its stripe's monitor. A writer looks at the gate again once it
 	 * holds its stripe ({@link #enter}): one that finds it closed lets go at once, and the rebuild
 	 * waits for one that found it open to leave ({@link #awaitWritersThenRebuild}). So no writer
-	 * writes while a rebuild reads the table, and the rebuild itself never waits on a monitor.
+	 * writes while a rebuild reads the table, and the rebuild waits on a stripe's monitor only
+	 * after {@link #YIELD_AFTER_NANOS} of spinning.
 	 * Without the gate, every writer that comes during a rebuild queues on a stripe and is let in
 	 * one at a time as each one ahead of it leaves, and a virtual thread's way out of a monitor's
 	 * queue goes through the JDK's one unblocker thread: spawning 100,000 processes that each
@@ -637,6 +638,7 @@ class EntryTable<K, V> {
 	 * Closes the gate ({@link #rebuilding}) and rebuilds, or helps the rebuild that has it closed.
 	 */
 	private void rebuild(int capacity) {
+		refuseNestedWrite();
 		Rebuild other = this.rebuilding;
 		if (other == null) {
 			if (this.slots.hashes.length != capacity) {
@@ -787,6 +789,7 @@ class EntryTable<K, V> {
 	 * (benchmark README).
 	 */
 	private void helpThenAwait(Rebuild rebuild) {
+		refuseNestedWrite();
 		for (int spin = 0; spin < Rebuild.SPINS && rebuild.published.getCount() != 0; spin++) {
 			Copy copy = rebuild.copy;
 			if (copy != null) {
@@ -815,19 +818,26 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * Rebuilds with the gate closed: waits until no writer is in any stripe, then copies and
-	 * publishes. The rebuild takes no stripe's monitor while writers keep coming. A virtual thread
-	 * that blocks on a monitor lets go of its carrier and comes back through the JDK's unblocker
-	 * thread and the scheduler's queue, behind every thread that is ready meanwhile: taking the 64
-	 * monitors in turn, while writers kept taking them too, held the gate closed for up to 48 ms
-	 * in a shot that spawned 100,000 registering processes (the median shot: 64 ms), and thousands
-	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
-	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
+	 * Refuses a write made from inside another write of this table, in any stripe, before it
+	 * rebuilds the table or waits for a rebuild: the rebuild waits for the outer writer to leave
+	 * its stripe, which it cannot while the inner one waits. A write of the same stripe is refused
+	 * at once ({@link #enter}); one of another stripe only here, on these slow paths, so that a
+	 * write that neither rebuilds nor waits pays nothing for it.
+	 * @throws IllegalStateException when the calling thread holds one of the stripes
 	 */
+	private void refuseNestedWrite() {
+		for (Stripe stripe : this.stripes) {
+			if (Thread.holdsLock(stripe)) {
+				throw new IllegalStateException("a write to a registry's entry table from inside another write");
+			}
+		}
+	}
+
 	/**
 	 * Spins until {@code stripe} has no writer inside; after {@link #YIELD_AFTER_NANOS}, takes its
-	 * monitor instead, as the rebuild did before, which lets go of the carrier (a writer that
-	 * blocked inside may need it back) and returns once the writer has left.
+	 * monitor instead, as the rebuild did before, and returns once the writer has left. Blocking
+	 * on the monitor lets go of a virtual thread's carrier (since Java 24), which a writer that
+	 * blocked inside may need back.
 	 */
 	private static void awaitWriterOut(Stripe stripe) {
 		long since = 0;
@@ -849,6 +859,16 @@ class EntryTable<K, V> {
 		}
 	}
 
+	/**
+	 * Rebuilds with the gate closed: waits until no writer is in any stripe, then copies and
+	 * publishes. The rebuild takes no stripe's monitor while writers keep coming. A virtual thread
+	 * that blocks on a monitor lets go of its carrier (since Java 24) and comes back through the
+	 * JDK's unblocker thread and the scheduler's queue, behind every thread that is ready meanwhile: taking the 64
+	 * monitors in turn, while writers kept taking them too, held the gate closed for up to 48 ms
+	 * in a shot that spawned 100,000 registering processes (the median shot: 64 ms), and thousands
+	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
+	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
+	 */
 	private void awaitWritersThenRebuild(int capacity, Rebuild rebuild, Slots next) {
 		for (Stripe stripe : this.stripes) {
 			awaitWriterOut(stripe);
@@ -1026,16 +1046,16 @@ class EntryTable<K, V> {
 
 	/**
 	 * A write lock, and what its writers count, in fields written under it: the lock's own cache
-	 * line, which the writer holds anyway, rather than a shared counter's. A rebuild, which takes
-	 * no lock, resets {@link #unadded} while no writer is inside: after it saw every stripe's
+	 * line, which the writer holds anyway, rather than a shared counter's. A rebuild, which holds
+	 * no stripe, resets {@link #unadded} while no writer is inside: after it saw every stripe's
 	 * {@link #inside} false, before it opens the gate.
 	 */
 	static final class Stripe {
 
 		/**
-		 * The monitor's holder is between its look at the gate and its last write ({@link #enter}),
-		 * or about to find the gate closed and leave: written by the holder only, read by a rebuild,
-		 * which waits for it to be false.
+		 * The monitor's holder has marked itself in, before it looks at the gate, and stays marked
+		 * until its last write, or until it finds the gate closed and leaves ({@link #enter}):
+		 * written by the holder only, read by a rebuild, which waits for it to be false.
 		 */
 		volatile boolean inside;
 

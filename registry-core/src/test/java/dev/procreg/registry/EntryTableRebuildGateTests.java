@@ -240,7 +240,6 @@ class EntryTableRebuildGateTests {
 		}
 	}
 
-	/** Inserts fillers until {@code paused}; @return how many */
 	/**
 	 * A death clears its entry's pid while a rebuild copies the table: the clear passed the gate
 	 * while it was open and took its stripe just as the rebuild closed it. It must see the closed
@@ -263,6 +262,7 @@ class EntryTableRebuildGateTests {
 		AtomicReference<@Nullable Thread> clearing = new AtomicReference<>();
 		CountDownLatch atItsStripe = new CountDownLatch(1);
 		CountDownLatch gateClosed = new CountDownLatch(1);
+		CountDownLatch looked = new CountDownLatch(1);
 		EntryTable<String, Boolean> table = new EntryTable<>(2) {
 
 			@Override
@@ -272,6 +272,9 @@ class EntryTableRebuildGateTests {
 					Await.latch(gateClosed);
 				}
 				boolean open = super.enter(stripe);
+				if (Thread.currentThread() == clearing.get()) {
+					looked.countDown();
+				}
 				if (gateless && !open) {
 					stripe.inside = true; // the planted bug: in anyway
 					return true;
@@ -297,6 +300,7 @@ class EntryTableRebuildGateTests {
 			}
 			gateClosed.countDown();
 			// the table is copied, the pid with it: the clear now looks at the gate
+			Await.latch(looked);
 			await().atMost(Await.LONG)
 				.until(() -> clear.getState() == Thread.State.WAITING || !clear.isAlive());
 			clearWhileTheRebuildWaited.add(clear.getState());
@@ -338,6 +342,85 @@ class EntryTableRebuildGateTests {
 		assertThat(table.livePid("k")).as("the stripe is free again").isEqualTo(owner.pid());
 	}
 
+	/**
+	 * A writer that stays in its stripe long (here its function waits on a latch) keeps a rebuild
+	 * waiting for it: the rebuild spins, then waits on the stripe's monitor, and copies the table
+	 * only once the write is in. A rebuild that went on without it would lose the write.
+	 */
+	@Test
+	void aRebuildWaitsForAWriterThatStaysInItsStripe() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Registration<String, Boolean> slow = new Registration<>(null, "k", owner, Boolean.TRUE); // 107: stripe 1
+		Thread writer = Thread.ofPlatform().start(() -> {
+			synchronized (owner) {
+				table.compute("k", slow, (existing, given) -> {
+					inside.countDown();
+					Await.latch(release);
+					return given;
+				});
+			}
+		});
+		Await.latch(inside);
+		int capacity = table.capacity();
+		// fillers of stripe 0 only (even hash codes), until one of them starts a rebuild
+		Thread filling = Thread.ofPlatform().start(() -> {
+			for (int i = 0; table.capacity() == capacity; i++) {
+				String fill = "f" + i;
+				if ((fill.hashCode() & 1) == 0) {
+					insert(table, filler, fill);
+				}
+			}
+		});
+		await().atMost(Await.LONG).until(() -> filling.getState() == Thread.State.BLOCKED);
+		assertThat(table.capacity()).as("rebuilt while the writer was inside").isEqualTo(capacity);
+		release.countDown();
+		writer.join(Await.LONG.toMillis());
+		filling.join(Await.LONG.toMillis());
+		assertThat(filling.isAlive()).as("the rebuild still waits").isFalse();
+		assertThat(table.capacity()).isGreaterThan(capacity);
+		assertThat(table.get("k")).as("the slow write, in the new table").isSameAs(slow);
+		assertThat(table.livePid("k")).isEqualTo(owner.pid());
+	}
+
+	/**
+	 * A write from inside a write of another stripe is refused when it would rebuild the table
+	 * (or wait for a rebuild): the rebuild would wait for the outer writer to leave its stripe,
+	 * which it cannot while the inner one waits. Neither write lands, and the table grows on the
+	 * next write.
+	 */
+	@Test
+	void aWriteFromInsideAWriteOfAnotherStripeIsRefusedWhenItWouldRebuild() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
+		insert(table, owner, "k"); // 107: stripe 1
+		insert(table, filler, "f0"); // 3210: stripe 0; two of four slots, so the next insert rebuilds
+		Registration<String, Boolean> held = table.get("k");
+		int capacity = table.capacity();
+		Registration<String, Boolean> replacement = new Registration<>(null, "k", owner, Boolean.FALSE);
+		Registration<String, Boolean> inner = new Registration<>(null, "f2", filler, Boolean.TRUE); // 3212: stripe 0
+		synchronized (owner) {
+			assertThatThrownBy(() -> table.compute("k", replacement, (existing, given) -> {
+				synchronized (filler) {
+					table.compute("f2", inner, (e, g) -> g);
+				}
+				return given;
+			})).isInstanceOf(IllegalStateException.class).hasMessageContaining("from inside another write");
+		}
+		assertThat(table.get("k")).isSameAs(held);
+		assertThat(table.get("f2")).isNull();
+		assertThat(table.capacity()).isEqualTo(capacity);
+		insert(table, filler, "f2");
+		assertThat(table.capacity()).as("rebuilt on the next write").isGreaterThan(capacity);
+		assertThat(table.get("k")).isSameAs(held);
+		assertThat(table.livePid("k")).isEqualTo(owner.pid());
+	}
+
+	/** Inserts fillers until {@code paused}; @return how many */
 	private static int fillUntil(EntryTable<String, Boolean> table, Owner filler, AtomicBoolean paused) {
 		int fillers = 0;
 		while (!paused.get()) {
