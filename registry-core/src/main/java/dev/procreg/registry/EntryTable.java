@@ -128,7 +128,7 @@ class EntryTable<K, V> {
 	/**
 	 * How long a rebuild spins for a writer to leave its stripe before it takes the stripe's
 	 * monitor ({@link #awaitWriterOut}), or for the helpers' chunks before it yields its carrier
-	 * ({@link #spinThenYield}).
+	 * ({@link #spunTooLong}).
 	 */
 	private static final long YIELD_AFTER_NANOS = 10_000_000L;
 
@@ -681,33 +681,21 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * One turn of the rebuild's wait for the helpers to finish their chunks: a helper does not
-	 * block in a chunk, so the wait is short unless the system took that thread off its core. The
-	 * rebuild yields only after {@link #YIELD_AFTER_NANOS} of that: a virtual thread that yields is
+	 * One turn of a rebuild's wait for a writer to leave its stripe or for the helpers to finish
+	 * their chunks. Neither blocks there, so the wait is short unless the system took that thread
+	 * off its core, and the rebuild spins through it: a virtual thread that yields or blocks is
 	 * queued behind every thread that is ready, and spawning 100,000 processes that each register
 	 * makes that thousands, each of which comes to the closed gate and waits there. Yields after a
-	 * few thousand spins (some 100 µs), here and in the wait for the stripes, held the gate closed
-	 * up to 29 ms in a 70 ms shot; spinning, up to 7 ms (benchmark README). The yield remains for a
-	 * helper that is a virtual thread stopped in its chunk and needing this carrier back.
+	 * few thousand spins (some 100 µs) held the gate closed up to 29 ms in a 70 ms shot; spinning,
+	 * up to 7 ms (benchmark README). Only after {@link #YIELD_AFTER_NANOS} does the caller let go,
+	 * for a thread awaited that stopped where it should not and needs this carrier back.
 	 * @param spin how many turns so far, from 1
-	 * @param since when the spinning was first timed, or 0
-	 * @return the new {@code since}
+	 * @param start when the wait began ({@code System.nanoTime()})
+	 * @return whether the wait has spun {@link #YIELD_AFTER_NANOS} long
 	 */
-	private static long spinThenYield(int spin, long since) {
-		if ((spin & 0xff) != 0) {
-			Thread.onSpinWait();
-			return since;
-		}
-		long now = System.nanoTime();
-		if (since == 0) {
-			return now;
-		}
-		if (now - since < YIELD_AFTER_NANOS) {
-			Thread.onSpinWait();
-			return since;
-		}
-		Thread.yield();
-		return System.nanoTime();
+	private static boolean spunTooLong(int spin, long start) {
+		Thread.onSpinWait();
+		return (spin & 0xff) == 0 && System.nanoTime() - start >= YIELD_AFTER_NANOS;
 	}
 
 	/**
@@ -840,17 +828,9 @@ class EntryTable<K, V> {
 	 * blocked inside may need back.
 	 */
 	private static void awaitWriterOut(Stripe stripe) {
-		long since = 0;
+		long start = System.nanoTime();
 		for (int spin = 1; stripe.inside; spin++) {
-			if ((spin & 0xff) != 0) {
-				Thread.onSpinWait();
-				continue;
-			}
-			long now = System.nanoTime();
-			if (since == 0) {
-				since = now;
-			}
-			else if (now - since >= YIELD_AFTER_NANOS) {
+			if (spunTooLong(spin, start)) {
 				synchronized (stripe) {
 					// the writer has left: whoever holds the monitor next sees the closed gate
 					return;
@@ -1022,12 +1002,15 @@ class EntryTable<K, V> {
 		 * @return whether {@link #to} holds every entry; false when a helper failed
 		 */
 		boolean awaitCopied() {
-			long since = 0;
+			long start = System.nanoTime();
 			for (int spin = 1; this.copied.get() < this.chunks; spin++) {
 				if (this.failed) {
 					return false;
 				}
-				since = spinThenYield(spin, since);
+				if (spunTooLong(spin, start)) {
+					Thread.yield(); // a helper that is a virtual thread stopped in its chunk
+					start = System.nanoTime();
+				}
 			}
 			return true;
 		}
