@@ -3,6 +3,7 @@ package dev.procreg.registry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -83,7 +84,8 @@ import dev.procreg.process.Pid;
  * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.
  * In a table of 8,192 slots or more (64 stripes), each stripe adds the slots it claims to the
  * shared count in batches ({@link #addEvery}), so "half" may be overshot by less than a 64th of
- * the table.</li>
+ * the table. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
+ * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
  * exact when no write runs (a resize waits until no stripe has a writer), weakly consistent
  * otherwise.</li>
@@ -120,6 +122,7 @@ class EntryTable<K, V> {
 
 	static final int STRIPES = 64;
 
+	/** The slots of the largest table: 8 GB of slot arrays, for up to 2^28 keys (invariant 7). */
 	private static final int MAX_CAPACITY = 1 << 29;
 
 	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
@@ -131,6 +134,9 @@ class EntryTable<K, V> {
 	 * ({@link #spunTooLong}).
 	 */
 	private static final long YIELD_AFTER_NANOS = 10_000_000L;
+
+	/** How long a writer parked at the closed gate waits for the rebuild's wake-up before it looks at the gate again ({@link #awaitOpenGate}). */
+	private static final long GATE_LOOK_MILLIS = 10;
 
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
@@ -176,6 +182,9 @@ class EntryTable<K, V> {
 
 	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
 	private final int copyChunk;
+
+	/** The slots of the largest table ({@link #MAX_CAPACITY}, or fewer in a test's table). */
+	private final int maxCapacity;
 
 	/**
 	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) for the whole of a
@@ -224,13 +233,26 @@ class EntryTable<K, V> {
 	 * a model checker then sees its probes.
 	 */
 	EntryTable(int stripes, int copyChunk, boolean scrambled) {
+		this(stripes, copyChunk, scrambled, MAX_CAPACITY);
+	}
+
+	/**
+	 * A small table as above that grows to at most {@code maxCapacity} slots: a test then fills
+	 * the largest table.
+	 */
+	EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
 		if (copyChunk < 1) {
 			throw new IllegalArgumentException("a copy's chunk must hold at least one slot: " + copyChunk);
 		}
+		if (Integer.bitCount(maxCapacity) != 1 || maxCapacity < 2 * stripes || maxCapacity > MAX_CAPACITY) {
+			throw new IllegalArgumentException("the largest table must be a power of two of 2 * stripes to 2^29 slots: "
+					+ maxCapacity);
+		}
 		this.copyChunk = copyChunk;
+		this.maxCapacity = maxCapacity;
 		this.slots = new Slots(2 * stripes, scrambled);
 		this.stripes = new Stripe[stripes];
 		for (int i = 0; i < stripes; i++) {
@@ -493,16 +515,17 @@ class EntryTable<K, V> {
 			if (rebuild != null) {
 				helpThenAwait(rebuild);
 			}
-			int capacity;
+			Slots seen;
 			synchronized (stripe) {
 				if (!enter(stripe)) {
 					continue;
 				}
 				try {
 					Slots slots = this.slots;
+					seen = slots;
 					Object[] cells = slots.cells;
 					int[] hashes = slots.hashes;
-					capacity = hashes.length;
+					int capacity = hashes.length;
 					int mask = capacity - 1;
 					int tombstone = -1;
 					int i = home(slots, hash, mask);
@@ -517,9 +540,10 @@ class EntryTable<K, V> {
 						}
 					}
 					Registration<K, V> existing = (Registration<K, V>) found;
-					if (existing == null && this.used + stripe.unadded >= capacity >>> 1 && capacity < MAX_CAPACITY) {
+					if (existing == null && this.used + stripe.unadded >= capacity >>> 1) {
 						// an insert might take the used slots over half: rebuild first (invariant 7); before
 						// the function, which runs once, and whatever the function then decides
+						refuseWhenFull(capacity);
 					}
 					else {
 						Registration<K, V> result = remapping.apply(existing, entry);
@@ -555,7 +579,22 @@ class EntryTable<K, V> {
 					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
-			rebuild(capacity);
+			rebuild(seen);
+		}
+	}
+
+	/**
+	 * Refuses an insert into the largest table when its entries, not its tombstones, fill half of
+	 * it: a rebuild at its size would leave it as full, and an insert past half would leave
+	 * probes that end at no {@code null} (invariant 7). Below that, the rebuild that follows drops
+	 * the tombstones. Called under a stripe, before the function runs, so nothing changes.
+	 * @throws IllegalStateException when the table is at its largest and half of it holds entries
+	 */
+	private void refuseWhenFull(int capacity) {
+		long entries;
+		if (capacity == this.maxCapacity && (entries = entries()) >= capacity >>> 1) {
+			throw new IllegalStateException("a registry's unique keys are full: " + entries + " keys in " + capacity
+					+ " slots, the most one table holds");
 		}
 	}
 
@@ -637,31 +676,30 @@ class EntryTable<K, V> {
 	/**
 	 * Closes the gate ({@link #rebuilding}) and rebuilds, or helps the rebuild that has it closed.
 	 */
-	private void rebuild(int capacity) {
+	private void rebuild(Slots seen) {
 		refuseNestedWrite();
 		Rebuild other = this.rebuilding;
 		if (other == null) {
-			if (this.slots.hashes.length != capacity) {
-				return; // rebuilt meanwhile
+			if (this.slots != seen) {
+				return; // rebuilt meanwhile, maybe at the same size (a clean-up)
 			}
 			// one writer at a time allocates the new table and closes the gate (so a plain write
 			// closes it), allocating before it closes: zeroing megabytes while every writer waits
 			// would be time that no helper can share, and every writer that found the table full
 			// allocating one would be megabytes each, all but one thrown away
 			if (!PREPARING.compareAndSet(this, false, true)) {
-				awaitPreparation(capacity);
+				awaitPreparation(seen);
 				return; // the caller looks again: at the gate, or at the new table
 			}
 			Slots next;
 			Rebuild mine;
 			try {
-				if (this.rebuilding != null || this.slots.hashes.length != capacity) {
+				if (this.rebuilding != null || this.slots != seen) {
 					return;
 				}
 				RegistryFaults.beforeRebuildAllocates();
 				// the sample is read while writers write: a guess, made before the gate closes
-				Slots current = this.slots;
-				next = new Slots(rebuiltLength(capacity, entries()), current.scrambled || probesLong(current));
+				next = new Slots(rebuiltLength(seen.length(), entries()), seen.scrambled || probesLong(seen));
 				mine = new Rebuild();
 				this.rebuilding = mine;
 			}
@@ -669,10 +707,13 @@ class EntryTable<K, V> {
 				this.preparing = false;
 			}
 			try {
-				awaitWritersThenRebuild(capacity, mine, next);
+				awaitWritersThenRebuild(seen, mine, next);
 			}
 			finally {
+				// the gate first, a field write that cannot fail; then the latch, a call that can (for
+				// want of stack), and a waiter whose wake-up is lost so leaves at its next look at the gate
 				this.rebuilding = null;
+				RegistryFaults.beforeLatchOpened();
 				mine.published.countDown();
 			}
 			return;
@@ -702,9 +743,9 @@ class EntryTable<K, V> {
 	 * Waits while another writer allocates the table of the rebuild it is about to start: until
 	 * it closes the gate (or gives up, or the table was rebuilt meanwhile).
 	 */
-	private void awaitPreparation(int capacity) {
+	private void awaitPreparation(Slots seen) {
 		RegistryFaults.awaitingPreparation();
-		for (int spin = 1; this.preparing && this.rebuilding == null && this.slots.hashes.length == capacity; spin++) {
+		for (int spin = 1; this.preparing && this.rebuilding == null && this.slots == seen; spin++) {
 			if ((spin & 0x3f) == 0) {
 				Thread.yield(); // the allocating writer's thread may be off its core
 			}
@@ -722,7 +763,7 @@ class EntryTable<K, V> {
 	 */
 	private int rebuiltLength(int capacity, long entries) {
 		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
-		return (clean || capacity == MAX_CAPACITY) ? capacity : capacity << 1;
+		return (clean || capacity == this.maxCapacity) ? capacity : capacity << 1;
 	}
 
 	/**
@@ -785,16 +826,23 @@ class EntryTable<K, V> {
 			}
 			Thread.onSpinWait();
 		}
-		awaitUninterruptibly(rebuild.published);
+		awaitOpenGate(rebuild);
 	}
 
-	/** Waits for a rebuild, keeping an interrupt for the caller (a stripe's monitor ignores it too). */
-	private static void awaitUninterruptibly(CountDownLatch rebuild) {
+	/**
+	 * Waits at the gate for {@code rebuild} to end, keeping an interrupt for the caller (a
+	 * stripe's monitor ignores it too). Parks on the rebuild's latch, and looks at the gate again
+	 * every {@link #GATE_LOOK_MILLIS}: the rebuild opens the gate before it counts the latch down,
+	 * and a count-down that fails (the rebuilding thread's stack running out in it) would
+	 * otherwise leave every writer parked here for good, each holding its owner's lock.
+	 */
+	private void awaitOpenGate(Rebuild rebuild) {
 		boolean interrupted = false;
-		for (;;) {
+		while (this.rebuilding == rebuild) {
 			try {
-				rebuild.await();
-				break;
+				if (rebuild.published.await(GATE_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
+					break;
+				}
 			}
 			catch (InterruptedException ex) {
 				interrupted = true;
@@ -849,18 +897,15 @@ class EntryTable<K, V> {
 	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
 	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
 	 */
-	private void awaitWritersThenRebuild(int capacity, Rebuild rebuild, Slots next) {
+	private void awaitWritersThenRebuild(Slots current, Rebuild rebuild, Slots next) {
 		for (Stripe stripe : this.stripes) {
 			awaitWriterOut(stripe);
 		}
-		Slots current = this.slots;
-		if (current.hashes.length != capacity) {
-			return; // another writer rebuilt it first
-		}
+		// the table is still the one the rebuild saw before it closed the gate: only the gate's holder publishes
 		long entries = entries();
-		int length = rebuiltLength(capacity, entries);
-		// no writer is in a stripe from here to the publication: no slot of the current table is
-		// reserved and no pid changes, so writers waiting at the gate may copy it too
+		int length = rebuiltLength(current.length(), entries);
+		// no writer is in a stripe from here to the publication: no slot of the current table is being
+		// reserved (the copy drops one left reserved) and no pid changes, so writers waiting at the gate may copy it too
 		boolean scrambled = current.scrambled || next.scrambled;
 		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
 		Copy copy = new Copy(current, to, this.copyChunk);
@@ -979,7 +1024,9 @@ class EntryTable<K, V> {
 						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
 						// order and never an entry
 						Object entry = cells[2 * i];
-						if (entry != null && entry != TOMBSTONE) {
+						// a slot still reserved lost its writer (a call in its write that failed for want of
+						// stack): no entry will come, and the copy drops it
+						if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
 							table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
 						}
 					}

@@ -164,23 +164,33 @@ class Partition<K, V> {
 		if (entry == null || entry.owner != owner) {
 			return false;
 		}
-		// the detach and the removal under the owner's lock, as a register's write and attach: the
-		// owner cannot die in between, when no hook would clear the slot's pid; the removal clears it
+		// under the owner's lock, as a register's write and attach: the owner cannot die while the
+		// entry is detached and still in its slot, when no hook would clear the slot's pid
 		synchronized (owner) {
-			if (!owner.detach(entry)) {
+			if (!entry.attachedToLiveOwner()) {
 				return false;
 			}
-			RegistryFaults.afterDetach();
-			this.entries.decrement();
-			this.uniques.compute(key, entry, (existing, mine) -> {
-				if (existing != mine) {
-					return existing;
-				}
-				mine.partition.ended(mine, null);
-				return null;
-			});
+			this.uniques.compute(key, entry, Partition::detachAndRemove);
+			// still attached when the removal did not run: a write that failed before it (a helper's
+			// stack running out at the gate) leaves the entry to the owner's death, which clears it
+			return !entry.attachedToLiveOwner();
 		}
-		return true;
+	}
+
+	/**
+	 * Under the key's stripe and the owner's lock: detaches the caller's entry from its owner and
+	 * removes it, in one step. A detach before the write, outside it, left a dead owner's pid in
+	 * the slot for good when the write then failed: no hook was left to clear it.
+	 */
+	private static <K, V> @Nullable Registration<K, V> detachAndRemove(@Nullable Registration<K, V> existing,
+			@Nullable Registration<K, V> mine) {
+		if (existing != mine || !mine.owner.detach(mine)) {
+			return existing;
+		}
+		RegistryFaults.afterDetach();
+		mine.partition.entries.decrement();
+		mine.partition.ended(mine, null);
+		return null;
 	}
 
 	// ---- duplicate keys

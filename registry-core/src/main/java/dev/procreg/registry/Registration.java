@@ -87,8 +87,14 @@ class Registration<K, V> extends ExitHook {
 
 	@Override
 	protected final void detached() {
-		// the slot's pid stays: the unregister holds the owner's lock and removes the entry next
+		// the slot's pid stays: the unregister holds the owner's lock and the key's stripe, and
+		// removes the entry in the same step
 		this.attachedAlive = false;
+	}
+
+	/** @return whether the entry is one of its owner's exit hooks and the owner is not dying; stable under the owner's lock */
+	final boolean attachedToLiveOwner() {
+		return this.attachedAlive;
 	}
 
 	/** Not final only for a test's planted bug (copies left set at the death). */

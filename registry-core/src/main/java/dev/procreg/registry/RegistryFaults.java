@@ -5,7 +5,7 @@ package dev.procreg.registry;
  * this package to force an interleaving deterministically (a kill between a table write and the
  * owner's attach, or between a detach and the removal; a read between a death and its cleanup;
  * a death while a table is rebuilt; writers that find a table full at once; a helper of a
- * rebuild's copy stalled, or failing as it takes a chunk or at its end).
+ * rebuild's copy stalled, or failing as it takes a chunk or at its end; a rebuild's wake-up lost).
  */
 final class RegistryFaults {
 
@@ -31,6 +31,9 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable awaitingPreparation = () -> {
+	};
+
+	static volatile Runnable beforeLatchOpened = () -> {
 	};
 
 	private RegistryFaults() {
@@ -72,6 +75,11 @@ final class RegistryFaults {
 		awaitingPreparation.run();
 	}
 
+	/** On the thread that rebuilt, after it opened the gate and before it wakes the writers parked there. */
+	static void beforeLatchOpened() {
+		beforeLatchOpened.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -88,6 +96,8 @@ final class RegistryFaults {
 		beforeRebuildAllocates = () -> {
 		};
 		awaitingPreparation = () -> {
+		};
+		beforeLatchOpened = () -> {
 		};
 	}
 

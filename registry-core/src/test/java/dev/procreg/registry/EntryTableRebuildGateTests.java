@@ -25,6 +25,7 @@ import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Writers that come while an {@link EntryTable} rebuilds help copy the table, then wait at its
@@ -76,7 +77,7 @@ class EntryTableRebuildGateTests {
 			}
 			await().atMost(Await.LONG)
 				.until(() -> writers.stream()
-					.allMatch((writer) -> writer.getState() == Thread.State.WAITING
+					.allMatch((writer) -> writer.getState() == Thread.State.TIMED_WAITING
 							|| writer.getState() == Thread.State.BLOCKED));
 			writers.forEach((writer) -> statesDuringTheRebuild.add(writer.getState()));
 			writers.get(0).interrupt();
@@ -90,9 +91,10 @@ class EntryTableRebuildGateTests {
 			assertThat(writer.isAlive()).as("a writer still stuck").isFalse();
 		}
 
+		// a writer parked at the gate looks at it every few milliseconds, so one may be caught running
 		assertThat(statesDuringTheRebuild).as("each writer waits at the gate, none on a stripe's monitor")
 			.hasSize(WRITERS)
-			.containsOnly(Thread.State.WAITING);
+			.doesNotContain(Thread.State.BLOCKED);
 		for (int w = 0; w < WRITERS; w++) {
 			String key = "writer-" + w;
 			assertThat(table.livePid(key)).as(key).isEqualTo(owners.get(w).pid());
@@ -293,7 +295,7 @@ class EntryTableRebuildGateTests {
 		clearing.set(clear);
 		clear.start();
 		Await.latch(atItsStripe); // it holds stripe 1, and the gate is open
-		List<Thread.State> clearWhileTheRebuildWaited = new ArrayList<>();
+		List<Boolean> clearWhileTheRebuildWaited = new ArrayList<>();
 		RegistryFaults.beforeRebuildPublished = () -> {
 			if (gateClosed.getCount() == 0) {
 				return;
@@ -302,8 +304,8 @@ class EntryTableRebuildGateTests {
 			// the table is copied, the pid with it: the clear now looks at the gate
 			Await.latch(looked);
 			await().atMost(Await.LONG)
-				.until(() -> clear.getState() == Thread.State.WAITING || !clear.isAlive());
-			clearWhileTheRebuildWaited.add(clear.getState());
+				.until(() -> clear.getState() == Thread.State.TIMED_WAITING || !clear.isAlive());
+			clearWhileTheRebuildWaited.add(clear.isAlive());
 		};
 		// fillers of stripe 0 only (even hash codes): none waits for the clear's stripe
 		for (int i = 0; gateClosed.getCount() > 0; i++) {
@@ -315,7 +317,8 @@ class EntryTableRebuildGateTests {
 		clear.join(Await.LONG.toMillis());
 		assertThat(clear.isAlive()).as("the clear still waits").isFalse();
 		assertThat(table.livePid(key)).as("the dead owner's pid, in the new table").isSameAs(EntryTable.ASK_THE_ENTRY);
-		assertThat(clearWhileTheRebuildWaited).as("the clear waited at the gate").containsExactly(Thread.State.WAITING);
+		assertThat(clearWhileTheRebuildWaited).as("the clear waited at the gate, alive while the rebuild stood still")
+			.containsExactly(true);
 	}
 
 	/**
@@ -418,6 +421,89 @@ class EntryTableRebuildGateTests {
 		assertThat(table.capacity()).as("rebuilt on the next write").isGreaterThan(capacity);
 		assertThat(table.get("k")).isSameAs(held);
 		assertThat(table.livePid("k")).isEqualTo(owner.pid());
+	}
+
+	@Test
+	void aWriterParkedAtTheGateLeavesWhenTheRebuildsWakeUpIsLost() throws Exception {
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner filler = idleOwner(this.runtime);
+		Owner writerOwner = idleOwner(this.runtime);
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Thread> writer = new ArrayList<>();
+		RegistryFaults.beforeRebuildPublished = () -> {
+			if (!paused.compareAndSet(false, true)) {
+				return;
+			}
+			// a daemon that holds no owner's lock: on a build where it never wakes, the runtime still
+			// closes (a kill takes the owner's lock) and the JVM still ends
+			Registration<String, Boolean> entry = new Registration<>(null, "writer", writerOwner, Boolean.TRUE);
+			writer.add(Thread.ofPlatform().daemon().start(() -> table.compute("writer", null, (existing, given) -> entry)));
+			await().atMost(Await.LONG).until(() -> writer.get(0).getState() == Thread.State.TIMED_WAITING
+					|| writer.get(0).getState() == Thread.State.WAITING);
+		};
+		AtomicBoolean lose = new AtomicBoolean(true);
+		RegistryFaults.beforeLatchOpened = () -> {
+			if (paused.get() && lose.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the rebuild's stack ran out as it woke the writers at the gate");
+			}
+		};
+		List<StackOverflowError> lost = new ArrayList<>();
+		int fillers = 0;
+		while (!paused.get() || lose.get()) {
+			try {
+				insert(table, filler, "filler-" + fillers);
+				fillers++;
+			}
+			catch (StackOverflowError ex) {
+				lost.add(ex); // the rebuild's own write: it failed after the publication, and is retried
+			}
+		}
+		writer.get(0).join(Await.LONG.toMillis());
+
+		assertThat(lost).as("the rebuilds whose wake-up was lost").hasSize(1);
+		assertThat(writer.get(0).isAlive()).as("the writer still parked at a gate that is open").isFalse();
+		assertThat(table.livePid("writer")).isEqualTo(writerOwner.pid());
+		assertThat(table.size()).isEqualTo(fillers + 1);
+	}
+
+	@Test
+	void theLargestTableDropsItsTombstonesAndRefusesAKeyPastHalf() {
+		// 2 stripes, 16 slots at most: 8 keys fill half of the largest table
+		EntryTable<String, Boolean> table = new EntryTable<>(2, EntryTable.Copy.CHUNK, false, 16);
+		Owner owner = idleOwner(this.runtime);
+		// keys that come and go leave tombstones, which only a rebuild at the same size can drop; a
+		// table that never dropped them would run out of null slots, and a probe would never end.
+		// Written without the owner's lock (the owner lives throughout), so that a probe that never
+		// ends holds no lock the runtime's close needs
+		assertTimeoutPreemptively(Await.LONG, () -> {
+			for (int i = 0; i < 1_000; i++) {
+				String key = "session-" + i;
+				Registration<String, Boolean> entry = new Registration<>(null, key, owner, Boolean.TRUE);
+				assertThat(table.compute(key, null, (existing, given) -> entry)).isSameAs(entry);
+				assertThat(table.compute(key, null, (existing, given) -> null)).isNull();
+			}
+		}, "keys coming and going in the largest table");
+		assertThat(table.capacity()).isEqualTo(16);
+		for (int i = 0; i < 8; i++) {
+			insert(table, owner, "held-" + i);
+		}
+		Registration<String, Boolean> ninth = new Registration<>(null, "held-8", owner, Boolean.TRUE);
+
+		// a table that took it would have no null slot; one that only rebuilt would rebuild for ever
+		assertTimeoutPreemptively(Await.LONG,
+				() -> assertThatThrownBy(() -> table.compute("held-8", null, (existing, given) -> ninth))
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessage("a registry's unique keys are full: 8 keys in 16 slots, the most one table holds"),
+				"the key past half of the largest table");
+		assertThat(table.get("held-8")).as("the refused key").isNull();
+		assertThat(table.size()).isEqualTo(8);
+		for (int i = 0; i < 8; i++) {
+			assertThat(table.livePid("held-" + i)).as("held-" + i).isEqualTo(owner.pid());
+		}
+		// a key that leaves makes room again
+		assertThat(table.compute("held-0", null, (existing, given) -> null)).isNull();
+		insert(table, owner, "held-8");
+		assertThat(table.livePid("held-8")).isEqualTo(owner.pid());
 	}
 
 	/** Inserts fillers until {@code paused}; @return how many */

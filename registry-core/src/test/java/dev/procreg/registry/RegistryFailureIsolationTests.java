@@ -6,7 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -16,8 +18,10 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
+import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +29,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Failures in one place must not take the registry's promises with them: a key whose
  * {@code toString} throws while its owner's crash is reported, a listener that throws an
- * {@code Error}, a lock taker that dies between taking and holding the lock.
+ * {@code Error}, a lock taker that dies between taking and holding the lock, an unregister whose
+ * write fails at a rebuild's gate.
  */
 @ExtendWith(RuntimeExtension.class)
 class RegistryFailureIsolationTests {
@@ -34,6 +39,69 @@ class RegistryFailureIsolationTests {
 
 	RegistryFailureIsolationTests(ProcessRuntime runtime) {
 		this.runtime = runtime;
+	}
+
+	@AfterEach
+	void reset() {
+		RegistryFaults.reset();
+	}
+
+	/**
+	 * An unregister that comes while the table is rebuilt helps copy it, and a helper's stack can
+	 * run out there. The entry then stays where it was, and it must stay the owner's exit hook
+	 * too: detached before the failed write, it kept its slot and its owner's pid after the
+	 * owner's death, and every later lookup returned the dead pid, every register of the key was
+	 * refused.
+	 */
+	@Test
+	void anUnregisterWhoseWriteFailsLeavesTheEntryToItsOwnersDeath() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
+		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Thread> unregistering = new CopyOnWriteArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		RegistryFaults.afterChunkClaimed = () -> {
+			if (!unregistering.isEmpty() && Thread.currentThread() == unregistering.get(0)) {
+				throw new StackOverflowError("planted: the unregistering helper's stack ran out as it took a chunk");
+			}
+		};
+		RegistryFaults.afterChunkCopied = () -> {
+			EntryTable.Copy copy = registry.uniques.copyUnderWay();
+			if (copy == null || copy.chunks() < 4 || !paused.compareAndSet(false, true)) {
+				return;
+			}
+			// the rebuild stands still after a chunk; the unregister comes, helps, and fails
+			Thread thread = Thread.ofPlatform().unstarted(() -> {
+				try {
+					registry.unregister(owner, "k");
+				}
+				catch (StackOverflowError ex) {
+					failures.add(ex);
+				}
+			});
+			unregistering.add(thread);
+			thread.start();
+			await().atMost(Await.LONG).until(() -> !thread.isAlive());
+		};
+		int fillers = 0;
+		while (!paused.get()) {
+			registry.register(filler, "filler-" + fillers++, "v");
+		}
+		RegistryFaults.reset();
+		int held = fillers;
+		assertThat(failures).as("the unregister that failed in its write").hasSize(1);
+		assertThat(registry.whereisOrNull("k")).as("the key, still registered").isEqualTo(owner.pid());
+
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.whereisOrNull("k") == null && registry.count() == held);
+
+		assertThat(registry.register(next, "k", "v")).as("the holder that refuses a register of the dead owner's key")
+			.isNull();
+		assertThat(registry.whereisOrNull("k")).isEqualTo(next.pid());
+		assertThat(registry.count()).isEqualTo(held + 1);
 	}
 
 	@Test

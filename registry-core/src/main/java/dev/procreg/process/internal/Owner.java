@@ -30,8 +30,9 @@ import dev.procreg.process.ProcessRuntime;
  * all called under the lock, the last before the word is set.
  *
  * <h2>Lock</h2>
- * The process's monitor guards the hooks and the transition to dead. Nothing blocks while
- * holding it, and no code holds two processes' locks at once. A core that must write an entry
+ * The process's monitor guards the hooks and the transition to dead. Nothing waits for another
+ * process while holding it (the one wait under it is a registry table's rebuild, which holds no
+ * process's lock), and no code holds two processes' locks at once. A core that must write an entry
  * and attach its hook as one step that the death cannot split (a registry's unique key, whose
  * slot carries the owner's pid from the write on) holds the monitor around both
  * ({@code synchronized (owner)}, then {@link #attachOrRun} inside, reentrantly), and takes only
