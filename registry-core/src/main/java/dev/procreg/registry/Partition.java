@@ -104,17 +104,47 @@ class Partition<K, V> {
 			}
 			current = this.uniques.compute(key, entry, Partition::claim);
 			if (current == entry) {
-				RegistryFaults.afterWrite();
-				// only code run re-entrantly on this thread (a test's fault point) could kill the
-				// owner here: the attach then fails and the entry is taken out at once
-				if (owner.attachOrRun(entry)) {
-					this.entries.increment();
-				}
+				attachWritten(owner, entry);
 				return null;
 			}
 		}
 		this.conflicts.increment();
 		return current.pid;
+	}
+
+	/**
+	 * Attaches a unique key's entry, just written with its owner's pid, to the owner, under the
+	 * owner's lock. An attach that fails with an exception (a call past the end of the stack)
+	 * takes the entry out again before the exception goes on: left in its slot and not attached,
+	 * it would keep the pid after the owner's death, and every lookup would return the dead pid.
+	 */
+	private void attachWritten(Owner owner, Registration<K, V> entry) {
+		boolean done = false;
+		try {
+			RegistryFaults.afterWrite();
+			// only code run re-entrantly on this thread (a test's fault point) could kill the
+			// owner here: the attach then fails and the entry is taken out at once
+			if (owner.attachOrRun(entry)) {
+				this.entries.increment();
+			}
+			done = true;
+		}
+		finally {
+			if (!done && !entry.attachedToLiveOwner()) {
+				owner.detach(entry); // when it failed between linking the hook and marking it attached
+				this.uniques.compute(entry.key, entry, Partition::removeUnattached);
+			}
+		}
+	}
+
+	/** Under the key's stripe: removes an entry whose attach failed, unless it is gone already. */
+	private static <K, V> @Nullable Registration<K, V> removeUnattached(@Nullable Registration<K, V> existing,
+			@Nullable Registration<K, V> mine) {
+		if (existing != mine) {
+			return existing;
+		}
+		mine.partition.ended(mine, null);
+		return null;
 	}
 
 	/**

@@ -24,6 +24,7 @@ import dev.procreg.testing.RuntimeExtension;
 import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static dev.procreg.registry.RegistryTestSupport.owner;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -44,6 +45,39 @@ class RegistryFailureIsolationTests {
 	@AfterEach
 	void reset() {
 		RegistryFaults.reset();
+	}
+
+	/**
+	 * A register whose attach to its owner fails after the write (a call past the end of the
+	 * stack) takes its entry out again: left in its slot and not attached, it kept the owner's pid
+	 * after the owner's death, and every later lookup returned the dead pid.
+	 */
+	@Test
+	void aRegisterWhoseAttachFailsLeavesNoEntry() throws Exception {
+		List<String> events = new CopyOnWriteArrayList<>();
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("a")
+			.withListener((RegistryListener<String, String>) (event) -> events
+				.add(event.getClass().getSimpleName() + " " + event.key())));
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		AtomicBoolean fail = new AtomicBoolean(true);
+		RegistryFaults.afterWrite = () -> {
+			if (fail.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the register's stack ran out between its write and its attach");
+			}
+		};
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.whereisOrNull("k")).as("the key of the register that failed").isNull();
+		assertThat(registry.count()).isZero();
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> !owner.isAlive());
+		assertThat(registry.whereisOrNull("k")).as("the key, after its would-be owner's death").isNull();
+		assertThat(registry.register(next, "k", "v")).isNull();
+		assertThat(registry.whereisOrNull("k")).isEqualTo(next.pid());
+		await().atMost(Await.LONG).until(() -> events.size() == 3);
+		assertThat(events).containsExactly("Registered k", "Unregistered k", "Registered k");
 	}
 
 	/**
