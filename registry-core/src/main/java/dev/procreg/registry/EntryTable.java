@@ -135,8 +135,15 @@ class EntryTable<K, V> {
 	 */
 	private static final long YIELD_AFTER_NANOS = 10_000_000L;
 
-	/** How long a writer parked at the closed gate waits for the rebuild's wake-up before it looks at the gate again ({@link #awaitOpenGate}). */
+	/**
+	 * How long a writer parked at the closed gate waits for the rebuild's wake-up before it looks
+	 * at the gate again, at first ({@link #awaitOpenGate}); each look waits twice as long as the
+	 * one before, up to {@link #MAX_GATE_LOOK_MILLIS}, so that thousands of writers parked through
+	 * a long rebuild do not all wake every few milliseconds.
+	 */
 	private static final long GATE_LOOK_MILLIS = 10;
+
+	private static final long MAX_GATE_LOOK_MILLIS = 640;
 
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
@@ -506,8 +513,25 @@ class EntryTable<K, V> {
 	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
-	@SuppressWarnings("unchecked")
 	@Nullable Registration<K, V> compute(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
+		return write(key, entry, remapping, true);
+	}
+
+	/**
+	 * {@link #compute} for a function that never puts an entry under an absent key: it keeps,
+	 * replaces or removes the current one. Such a write never takes a slot, so it neither rebuilds
+	 * a table that is full nor is refused by the largest one ({@link #refuseWhenFull}): a dead
+	 * owner's clean-up of a key that another owner took and let go meanwhile must not fail.
+	 * @throws IllegalArgumentException when the function returns an entry for an absent key; the
+	 * table is unchanged
+	 */
+	@Nullable Registration<K, V> remove(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
+		return write(key, entry, remapping, false);
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable Registration<K, V> write(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping,
+			boolean inserts) {
 		int hash = spread(key.hashCode());
 		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
 		for (;;) {
@@ -540,7 +564,7 @@ class EntryTable<K, V> {
 						}
 					}
 					Registration<K, V> existing = (Registration<K, V>) found;
-					if (existing == null && this.used + stripe.unadded >= capacity >>> 1) {
+					if (inserts && existing == null && this.used + stripe.unadded >= capacity >>> 1) {
 						// an insert might take the used slots over half: rebuild first (invariant 7); before
 						// the function, which runs once, and whatever the function then decides
 						refuseWhenFull(capacity);
@@ -552,6 +576,9 @@ class EntryTable<K, V> {
 						}
 						if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
 							throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
+						}
+						if (!inserts && existing == null && result != null) {
+							throw new IllegalArgumentException("a removal cannot put an entry under absent key " + key);
 						}
 						if (existing != null) {
 							// the old entry's pid goes before the slot is another entry's (invariant 4)
@@ -832,15 +859,15 @@ class EntryTable<K, V> {
 	/**
 	 * Waits at the gate for {@code rebuild} to end, keeping an interrupt for the caller (a
 	 * stripe's monitor ignores it too). Parks on the rebuild's latch, and looks at the gate again
-	 * every {@link #GATE_LOOK_MILLIS}: the rebuild opens the gate before it counts the latch down,
+	 * after {@link #GATE_LOOK_MILLIS}, then less and less often: the rebuild opens the gate before it counts the latch down,
 	 * and a count-down that fails (the rebuilding thread's stack running out in it) would
 	 * otherwise leave every writer parked here for good, each holding its owner's lock.
 	 */
 	private void awaitOpenGate(Rebuild rebuild) {
 		boolean interrupted = false;
-		while (this.rebuilding == rebuild) {
+		for (long look = GATE_LOOK_MILLIS; this.rebuilding == rebuild; look = Math.min(2 * look, MAX_GATE_LOOK_MILLIS)) {
 			try {
-				if (rebuild.published.await(GATE_LOOK_MILLIS, TimeUnit.MILLISECONDS)) {
+				if (rebuild.published.await(look, TimeUnit.MILLISECONDS)) {
 					break;
 				}
 			}

@@ -131,8 +131,8 @@ class Partition<K, V> {
 		}
 		finally {
 			if (!done && !entry.attachedToLiveOwner()) {
-				owner.detach(entry); // when it failed between linking the hook and marking it attached
-				this.uniques.compute(entry.key, entry, Partition::removeUnattached);
+				owner.detach(entry); // when it failed after linking the hook, before marking it attached
+				this.uniques.remove(entry.key, entry, Partition::removeUnattached);
 			}
 		}
 	}
@@ -200,9 +200,17 @@ class Partition<K, V> {
 			if (!entry.attachedToLiveOwner()) {
 				return false;
 			}
-			this.uniques.compute(key, entry, Partition::detachAndRemove);
-			// still attached when the removal did not run: a write that failed before it (a helper's
-			// stack running out at the gate) leaves the entry to the owner's death, which clears it
+			try {
+				this.uniques.remove(key, entry, Partition::detachAndRemove);
+			}
+			finally {
+				// a write that failed before the function (a helper's stack running out at the gate)
+				// left the entry attached, to the owner's death; one that failed in the function after
+				// the detach left it detached in its slot, where nothing would clear its pid
+				if (!entry.attachedToLiveOwner() && this.uniques.get(key) == entry) {
+					this.uniques.remove(key, entry, Partition::removeUnattached);
+				}
+			}
 			return !entry.attachedToLiveOwner();
 		}
 	}
@@ -217,8 +225,8 @@ class Partition<K, V> {
 		if (existing != mine || !mine.owner.detach(mine)) {
 			return existing;
 		}
+		mine.partition.entries.decrement(); // with the detach: no longer the owner's, no longer counted
 		RegistryFaults.afterDetach();
-		mine.partition.entries.decrement();
 		mine.partition.ended(mine, null);
 		return null;
 	}
@@ -330,7 +338,7 @@ class Partition<K, V> {
 			unlink(duplicate, reason);
 		}
 		else {
-			this.uniques.compute(entry.key, entry, (existing, mine) -> {
+			this.uniques.remove(entry.key, entry, (existing, mine) -> {
 				if (existing != mine) {
 					return existing; // replaced by a new owner (which told this entry's end), or already gone
 				}

@@ -500,8 +500,14 @@ class EntryTableRebuildGateTests {
 		for (int i = 0; i < 8; i++) {
 			assertThat(table.livePid("held-" + i)).as("held-" + i).isEqualTo(owner.pid());
 		}
+		// a removal takes no slot: one of an absent key is neither refused nor waits for a rebuild
+		assertThat(table.remove("gone", null, (existing, given) -> existing)).isNull();
+		assertThatThrownBy(() -> table.remove("held-8", null, (existing, given) -> ninth))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessage("a removal cannot put an entry under absent key held-8");
+		assertThat(table.size()).isEqualTo(8);
 		// a key that leaves makes room again
-		assertThat(table.compute("held-0", null, (existing, given) -> null)).isNull();
+		assertThat(table.remove("held-0", null, (existing, given) -> null)).isNull();
 		insert(table, owner, "held-8");
 		assertThat(table.livePid("held-8")).isEqualTo(owner.pid());
 	}

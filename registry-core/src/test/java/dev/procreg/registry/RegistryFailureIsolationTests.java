@@ -8,6 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +80,85 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.whereisOrNull("k")).isEqualTo(next.pid());
 		await().atMost(Await.LONG).until(() -> events.size() == 3);
 		assertThat(events).containsExactly("Registered k", "Unregistered k", "Registered k");
+	}
+
+	/**
+	 * An unregister whose function fails after it detached the entry (a call past the end of the
+	 * stack, here at the fault point right after the detach) leaves the table as it was: the entry
+	 * must not stay there detached, with its owner's pid and no hook to clear it at the death.
+	 */
+	@Test
+	void anUnregisterThatFailsAfterItsDetachLeavesNoEntry() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("d"));
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		AtomicBoolean fail = new AtomicBoolean(true);
+		RegistryFaults.afterDetach = () -> {
+			if (fail.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the unregister's stack ran out after the detach, inside its write");
+			}
+		};
+		assertThatThrownBy(() -> registry.unregister(owner, "k")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.whereisOrNull("k")).as("the key whose unregister failed after its detach").isNull();
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> !owner.isAlive());
+		assertThat(registry.whereisOrNull("k")).as("the key, after its owner's death").isNull();
+		assertThat(registry.count()).isZero();
+		assertThat(registry.register(next, "k", "v")).isNull();
+	}
+
+	/**
+	 * An attach that fails before it links the entry among its owner's hooks (a call past the
+	 * end of the stack, here the hook's own {@code childRestarts}) leaves the owner's other hooks
+	 * alone: the clean-up's detach found the hook marked attached and not linked, and unlinked
+	 * every other hook of the owner with it, whose keys then kept the dead owner's pid.
+	 */
+	@Test
+	void anAttachThatFailsBeforeItLinksLeavesTheOwnersOtherHooks() throws Exception {
+		AtomicBoolean failNext = new AtomicBoolean();
+		ProcessRegistry.Partitions partitions = new ProcessRegistry.Partitions() {
+
+			@Override
+			public <K, V> Partition<K, V> create(ProcessRegistry<K, V> registry, int index) {
+				return new Partition<>(registry, index) {
+
+					@Override
+					Registration<K, V> newUnique(K key, Owner owner, @Nullable V value) {
+						return new Registration<>(this, key, owner, value) {
+
+							@Override
+							protected int childRestarts() {
+								if (failNext.compareAndSet(true, false)) {
+									throw new StackOverflowError("planted: a call inside the attach, before the link");
+								}
+								return -1;
+							}
+
+						};
+					}
+
+				};
+			}
+
+		};
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("b"),
+				partitions);
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "other", "v")).isNull();
+		int hooksBefore = owner.hooks().size();
+		failNext.set(true);
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+
+		assertThat(registry.whereisOrNull("k")).isNull();
+		assertThat(owner.hooks()).as("the owner's hooks after the failed attach").hasSize(hooksBefore);
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> !owner.isAlive());
+		assertThat(registry.whereisOrNull("other")).as("the dead owner's other key").isNull();
+		assertThat(registry.register(next, "other", "v")).isNull();
 	}
 
 	/**

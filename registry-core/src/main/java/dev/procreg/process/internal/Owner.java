@@ -31,8 +31,10 @@ import dev.procreg.process.ProcessRuntime;
  *
  * <h2>Lock</h2>
  * The process's monitor guards the hooks and the transition to dead. Nothing waits for another
- * process while holding it (the one wait under it is a registry table's rebuild, which holds no
- * process's lock), and no code holds two processes' locks at once. A core that must write an entry
+ * process while holding it, and no code holds two processes' locks at once. The one wait under
+ * it is a registry table's: a register, an unregister or a death's clean-up may wait at the
+ * table's gate while another writer rebuilds it, and the rebuild waits only for writers to leave
+ * their stripes, which never wait for a process's lock there. A core that must write an entry
  * and attach its hook as one step that the death cannot split (a registry's unique key, whose
  * slot carries the owner's pid from the write on) holds the monitor around both
  * ({@code synchronized (owner)}, then {@link #attachOrRun} inside, reentrantly), and takes only
@@ -203,7 +205,6 @@ public abstract class Owner {
 			if (hook.attachedTo != null) {
 				throw new IllegalStateException("exit hook is already attached to " + hook.attachedTo.pid());
 			}
-			hook.attachedTo = this;
 			int restarts = hook.childRestarts();
 			if (restarts >= 0) {
 				this.childRestarts = restarts;
@@ -214,6 +215,9 @@ public abstract class Owner {
 				this.hooks.prev = hook;
 			}
 			this.hooks = hook;
+			// only once linked: a detach trusts it, and one of a hook whose attach failed before
+			// the link (a call past the end of the stack) must find it not attached
+			hook.attachedTo = this;
 			hook.attached();
 			return true;
 		}
