@@ -200,14 +200,16 @@ class Partition<K, V> {
 			if (!entry.attachedToLiveOwner()) {
 				return false;
 			}
+			boolean done = false;
 			try {
 				this.uniques.remove(key, entry, Partition::detachAndRemove);
+				done = true;
 			}
 			finally {
 				// a write that failed before the function (a helper's stack running out at the gate)
 				// left the entry attached, to the owner's death; one that failed in the function after
 				// the detach left it detached in its slot, where nothing would clear its pid
-				if (!entry.attachedToLiveOwner() && this.uniques.get(key) == entry) {
+				if (!done && !entry.attachedToLiveOwner() && this.uniques.get(key) == entry) {
 					this.uniques.remove(key, entry, Partition::removeUnattached);
 				}
 			}
