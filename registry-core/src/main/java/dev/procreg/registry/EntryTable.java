@@ -2,6 +2,9 @@ package dev.procreg.registry;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -20,79 +23,80 @@ import dev.procreg.process.Pid;
  * objects, far from every other entry, nor the pid.
  *
  * <h2>Layout</h2>
- * The keys are split among {@link #STRIPES} segments by the top bits of their hashes
- * ({@link #stripeOf}); each segment is a table of its own ({@link Slots}), written only under its
- * stripe's lock, and grown or cleaned by the writer that finds it full, under that lock, while
- * every other segment is read and written as before. A table that is one array for every key
- * must stop all its writers to grow, or forward each slot to the new array as
- * {@code ConcurrentHashMap} does: stopping them (a gate that every writer waited at while the
- * table was copied) cost spawning 100,000 processes that each register a sixth of their CPU, in
- * spinning and parked writers rather than in copying (benchmark README). A segment's copy is a
- * 64th of the work and stops a 64th of the writers.
- * <p>Within a segment: open addressing with linear probing, a key's entry in the first slot that
- * is free, when it is inserted, from its home ({@code hash & (slots - 1)}) on, so keys whose
- * hashes collide sit side by side. The hash keeps the low four bits of the key's hash code and
- * scrambles the rest ({@link #spread}), so keys with neighbouring hash codes share a segment and
- * its slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000 keys
- * in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
+ * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's entry sits
+ * in the first slot that is free, when it is inserted, from its home ({@code hash & (slots - 1)})
+ * on, so keys whose hashes collide sit side by side. The hash keeps the low four bits of the
+ * key's hash code and scrambles the rest ({@link #spread}), so keys with neighbouring hash codes
+ * share the slot arrays' cache lines, while the runs of 16 they fill land at random. With 100,000
+ * keys in 262,144 slots (a simulation of the probe, not kept) a hit reads 3.2 slots on average for
  * {@code session-N} strings and 4.3 for the integers 0 to 99,999 (scrambling every bit: 1.3), a
  * miss 4.9 and 7.7 (1.8), every probe in consecutive memory; random hash codes probe as before.
  * In registration order a lookup ran at 1.0–1.2× a {@code ConcurrentHashMap}'s, against
  * 0.6–0.7× with every bit scrambled (benchmark README). A partitioned registry keeps one table
  * for all its partitions ({@link ProcessRegistry#uniques}), so that a lookup need not route. An
- * entry cell is {@code null} (never used), an entry, or {@link #TOMBSTONE} (its entry was
- * removed); a pid is {@code null} or the pid of the entry's live owner.
+ * entry cell is {@code null} (never used), an entry, {@link #TOMBSTONE} (its entry was removed)
+ * or {@link #RESERVED} (a writer is filling its hash and key); a pid is {@code null} or the pid
+ * of the entry's live owner. Writers lock one of {@link #stripes}, chosen by
+ * {@code hash & (stripes - 1)}.
  *
  * <h2>Invariants</h2>
  * <ol>
- * <li><b>Nothing is moved.</b> A slot goes {@code null} → entry, entry → tombstone, tombstone →
- * entry, or entry → an entry of the same key; never back to {@code null}, and an entry never
- * changes slot. A rebuild builds new arrays aside and never writes the old ones. An entry is in a
- * table once: a removed entry is never inserted again.</li>
- * <li><b>A segment's writers are serialized</b> by its stripe's lock, and only they write its
- * slots: a slot's hash and key are written before its entry is published with a release write.
- * A tombstone is taken again only by a key of the same hash, the lowest-indexed such tombstone on
- * its probe: a key that comes back while its old slot is still a tombstone lands there or at a
- * lower index, never after it, so a walk in slot order ({@link #forEach}) does not meet it twice.
- * Were tombstones anyone's, another key passing by would take the old slot, and a walk that read
- * the key there before it left would meet it again further on (a concurrency test's walker saw
- * that in about one run in ten). Only a key of the same hash taking the old slot meanwhile can
- * still do that.</li>
+ * <li><b>Nothing is moved.</b> A slot goes {@code null} → reserved → entry, entry → tombstone,
+ * tombstone → reserved → entry, or entry → an entry of the same key; never back to {@code null},
+ * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
+ * An entry is in a table once: a removed entry is never inserted again.</li>
+ * <li><b>A key's writers are serialized</b> by its stripe lock, and only they write a slot that
+ * holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
+ * other stripes probe through it too, and only the reserving writer then writes the slot's hash
+ * and key, before it publishes the entry with a release write. A tombstone is taken again only by
+ * a writer of the stripe whose entry left it (the hash still in the slot says which), and an
+ * insert takes the lowest-indexed such tombstone on its probe: a key that comes back while its
+ * old slot is still a tombstone lands there or at a lower index, never after it, so a walk in
+ * slot order ({@link #forEach}) does not meet it twice. Were tombstones anyone's, a key of
+ * another stripe passing by would take the old slot, and a walk that read the key there before it
+ * left would meet it again further on (a concurrency test's walker saw that in about one run in
+ * ten). Only a key of its own stripe taking the old slot meanwhile can still do that.</li>
  * <li><b>The hash and key beside an entry are its own</b> for as long as it is in the slot: its
  * hash, and its key or one equal to it (a replacement of the same key keeps the slot). A reader
  * that read the entry with an acquire read sees them, or, when the entry was removed and the slot
  * reused meanwhile, those of a later entry; so it confirms a match on the entry itself.</li>
  * <li><b>A slot's pid is set only while its entry's owner is alive</b>, and is that owner's pid.
- * It is written only under the key's stripe (so a rebuild carries it over exactly): {@link #compute}
+ * It is written only under the key's stripe (so a resize carries it over exactly): {@link #compute}
  * sets it, just after it publishes a new entry, while its caller holds the owner's lock and has
  * seen the owner alive (so the owner stays alive at least until the entry is attached as its exit
  * hook); {@link #clearPid} clears it before the owner is marked dead (under the owner's lock);
  * and {@code compute} clears it before the slot holds another entry or a tombstone (an
- * unregister holds the owner's lock from the entry's detach to that removal). A reader that reads
- * the entry, then the pid, then the key, then the same entry again, saw one entry throughout
- * (by 1), so the pid is that entry's, its owner was alive when the pid was read, and the key is
- * the entry's.</li>
+ * unregister holds the owner's lock from the entry's detach to that removal). A reader that reads the entry, then the pid, then the key, then the same entry again,
+ * saw one entry throughout (by 1), so the pid is that entry's, its owner was alive when the pid
+ * was read, and the key is the entry's.</li>
  * <li><b>A key is in at most one slot</b>, before the first {@code null} of its probe sequence:
  * a writer inserts only after probing up to that {@code null} without meeting the key, into that
  * {@code null} or a tombstone before it, and slots never become {@code null} again.</li>
- * <li><b>Reads are lock-free and linearizable.</b> A reader takes its segment's table once and
- * probes from the key's home slot up to the key or a {@code null}, passing tombstones. It returns
- * an entry that was there when read. It passes an entry whose slot's hash differs: that entry is
- * another key's, or (3) it was removed before the hash was read, and the key was absent from that
- * moment until it was inserted again. A miss means the key was absent at some moment of the
- * probe (by 1 and 5 an entry present throughout would have been met). A table a rebuild replaced
- * meanwhile is frozen as it was when the rebuild began, and stays so until it was replaced, a
- * moment within the read (the reader took it before).</li>
+ * <li><b>Reads are lock-free and linearizable.</b> A reader takes {@code slots} once and probes
+ * from the key's home slot up to the key or a {@code null}, passing tombstones and reserved
+ * slots. It returns an entry that was there when read. It passes an entry whose slot's hash
+ * differs: that entry is another key's, or (3) it was removed before the hash was read, and the
+ * key was absent from that moment until it was inserted again. A miss means the key was absent
+ * at some moment of the probe (by 1 and 5 an entry present throughout would have been met). A
+ * table a resize replaced meanwhile is frozen as it was at that resize, a moment within the read.</li>
  * <li><b>There is always a {@code null} slot</b>, so every probe ends: an insert that would take
- * the used slots (entries and tombstones, {@link Stripe#used}, exact under the lock) over half of
- * its segment first rebuilds it. The largest segment ({@link #MAX_CAPACITY} slots) is rebuilt at
- * its size, without its tombstones, and refuses an insert once half of it holds entries
- * ({@link #refuseWhenFull}).</li>
+ * the used slots (entries, tombstones, reserved) over half of the table first rebuilds it, and at
+ * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.
+ * In a table of 8,192 slots or more (64 stripes), each stripe adds the slots it claims to the
+ * shared count in batches ({@link #addEvery}), so "half" may be overshot by less than a 64th of
+ * the table. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
+ * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
- * exact when no write runs, weakly consistent otherwise.</li>
+ * exact when no write runs (a resize waits until no stripe has a writer), weakly consistent
+ * otherwise.</li>
  * </ol>
- * A rebuild doubles its segment when more than a quarter of it holds entries or it has fewer than
- * 16 slots, and otherwise rebuilds it at its size without the tombstones. Like
+ * A resize (the gate closed, then every stripe's writer waited out: {@link #rebuilding}) doubles
+ * the table when more than a quarter of it
+ * holds entries or it has fewer than 16 slots a stripe, and otherwise rebuilds it at its size
+ * without the tombstones. Writers that come meanwhile copy chunks of the frozen table into the new
+ * one beside the rebuild ({@link Copy}), as {@code ConcurrentHashMap}'s writers help its transfer,
+ * rather than park for the whole copy; the rebuild publishes the new table once every chunk is
+ * in. Like
  * {@code ConcurrentHashMap}, it never shrinks. Keys whose hashes collide, as strings' hash codes
  * can be made to, probe linearly: O(k) for k colliding keys, where {@code ConcurrentHashMap}
  * would make a tree.
@@ -102,40 +106,55 @@ import dev.procreg.process.Pid;
  * record of two small {@code int}s hashes to {@code 31 * a + b}, so 100,000 such keys (10 tenants
  * × 10,000 users) share about 10,000 hash codes, ten keys each, a run of 16 neighbouring codes
  * must take 160 keys, and its entries sat 98 slots from their homes on average. So a rebuild
- * measures how far the entries it copied sit from their homes, and when that is more than
- * {@link #LONG_PROBE} slots on average it copies them again into a <em>scrambled</em> table: a
- * key's home is then the top bits of a multiply of its whole hash, the runs are gone, and the
- * same records sit 7.6 slots from home ({@code EntryTableLayoutTests}). The stored hash, and so
- * the segment, stay as they were: only where a probe starts changes, and each table says how its
- * probes start ({@link Slots#scrambled}), so a reader of a table that a rebuild replaced probes
- * it as it was built. A table stays scrambled. Strings numbered in order and dense integers sit
- * 1.5 slots from home and keep their runs.
+ * (each growth, each clean-up) first samples how far the entries sit from their homes, and when
+ * that is more than {@link #LONG_PROBE} slots on average it builds the new table
+ * <em>scrambled</em>: a key's home is then the top bits of a multiply of its whole hash, the
+ * runs are gone, and the same records sit 7.6 slots from home ({@code EntryTableLayoutTests}).
+ * The stored hash, and so the stripe, stay as they were: only where a probe starts changes, and
+ * each table says how its probes start ({@link Slots#scrambled}), so a reader of a table that a
+ * rebuild replaced probes it as it was built. A table stays scrambled. Strings numbered in order
+ * and dense integers sit 1.5 slots from home and keep their runs.
  *
  * @param <K> the key type
  * @param <V> the value type
  */
 class EntryTable<K, V> {
 
-	/** The segments, each with its lock: at most 64, chosen by the top six bits of a hash. */
 	static final int STRIPES = 64;
 
+	/** The slots of the largest table: 8 GB of slot arrays, for up to 2^28 keys (invariant 7). */
+	private static final int MAX_CAPACITY = 1 << 29;
+
+	/** Slots per stripe below which a rebuild doubles the table rather than only drop its tombstones. */
+	private static final int MIN_CLEANED_PER_STRIPE = 16;
+
 	/**
-	 * The slots of a segment's largest table: 128 MB of slot arrays, for up to 2^22 keys in each of
-	 * the 64 segments (invariant 7); below bit 26, so a home never depends on the bits that chose
-	 * the segment.
+	 * How long a rebuild spins for a writer to leave its stripe before it takes the stripe's
+	 * monitor ({@link #awaitWriterOut}), or for the helpers' chunks before it yields its carrier
+	 * ({@link #spunTooLong}).
 	 */
-	private static final int MAX_CAPACITY = 1 << 23;
+	private static final long YIELD_AFTER_NANOS = 10_000_000L;
 
-	/** Which bits of a hash choose its segment: the top six ({@link #stripeOf}). */
-	private static final int STRIPE_SHIFT = 26;
+	/**
+	 * How long a writer parked at the closed gate waits for the rebuild's wake-up before it looks
+	 * at the gate again, at first ({@link #awaitOpenGate}); each look waits twice as long as the
+	 * one before, up to {@link #MAX_GATE_LOOK_MILLIS}, so that thousands of writers parked through
+	 * a long rebuild do not all wake every few milliseconds.
+	 */
+	private static final long GATE_LOOK_MILLIS = 10;
 
-	/** Slots below which a rebuild doubles a segment rather than only drop its tombstones. */
-	private static final int MIN_CLEANED = 16;
+	private static final long MAX_GATE_LOOK_MILLIS = 640;
 
-	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit. */
+	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
 
+	/** About how many slots a rebuild samples to measure how far entries sit from their homes. */
+	private static final int SAMPLED_SLOTS = 1 << 13;
+
 	private static final Registration<?, ?> TOMBSTONE = Registration.tombstone();
+
+	/** What a slot holds while its writer fills its hash and key; readers pass it. */
+	private static final Registration<?, ?> RESERVED = Registration.tombstone();
 
 	/** What {@link #livePid} answers when only the entry knows whether its owner is alive; no process's pid. */
 	static final Pid ASK_THE_ENTRY = Pid.of("entry-table.ask-the-entry", 0);
@@ -144,84 +163,116 @@ class EntryTable<K, V> {
 
 	private static final VarHandle PID = MethodHandles.arrayElementVarHandle(Pid[].class);
 
-	private static final VarHandle TABLE = MethodHandles.arrayElementVarHandle(Slots[].class);
+	private static final VarHandle PREPARING;
+
+	private static final VarHandle USED;
 
 	private static final VarHandle COUNT;
 
+
 	static {
 		try {
-			COUNT = MethodHandles.lookup().findVarHandle(Stripe.class, "count", int.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
+			USED = lookup.findVarHandle(EntryTable.class, "used", long.class);
+			COUNT = lookup.findVarHandle(Stripe.class, "count", int.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
 		}
 	}
 
-	/**
-	 * Each segment's current table, read with an acquire by readers, replaced with a release by
-	 * a rebuild under the segment's stripe. An array of its own, written only at rebuilds, rather
-	 * than a field of each stripe: a writer's lock and counts would share the readers' cache line.
-	 */
-	private final Slots[] tables;
+	private volatile Slots slots;
 
-	/** The write locks, with what their writers count; one per segment. */
+	/** The write locks, with what their writers count; at most half as many as the slots (invariant 7). */
 	private final Stripe[] stripes;
 
-	/** The slots of a segment's largest table ({@link #MAX_CAPACITY}, or fewer in a test's table). */
+	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
+	private final int copyChunk;
+
+	/** The slots of the largest table ({@link #MAX_CAPACITY}, or fewer in a test's table). */
 	private final int maxCapacity;
 
-	/** Whether every table a rebuild makes is scrambled, not only those whose entries sit far from home. */
-	private final boolean scrambled;
+	/**
+	 * A gate in front of the stripes, closed (a {@link Rebuild} set here) for the whole of a
+	 * rebuild: a writer that comes meanwhile helps copy the table, holding nothing, and then waits
+	 * at the gate rather than on its stripe's monitor. A writer looks at the gate again once it
+	 * holds its stripe ({@link #enter}): one that finds it closed lets go at once, and the rebuild
+	 * waits for one that found it open to leave ({@link #awaitWritersThenRebuild}). So no writer
+	 * writes while a rebuild reads the table, and the rebuild waits on a stripe's monitor only
+	 * after {@link #YIELD_AFTER_NANOS} of spinning.
+	 * Without the gate, every writer that comes during a rebuild queues on a stripe and is let in
+	 * one at a time as each one ahead of it leaves, and a virtual thread's way out of a monitor's
+	 * queue goes through the JDK's one unblocker thread: spawning 100,000 processes that each
+	 * register sometimes took ten times as long (a profile of the slow runs: the unblocker
+	 * thread's wake-ups). The gate lets them all go at once.
+	 */
+	private volatile @Nullable Rebuild rebuilding;
+
+	/** A writer is allocating the table of a rebuild it is about to start ({@link #rebuild}). */
+	private volatile boolean preparing;
+
+	/**
+	 * Slots that are not {@code null} (entries, tombstones, reserved), less those that the stripes
+	 * claimed and have not added yet ({@link Stripe#unadded}, at most {@link #addEvery} - 1 each).
+	 */
+	private volatile long used;
 
 	EntryTable() {
-		this(STRIPES, false, MAX_CAPACITY);
+		this(STRIPES, Copy.CHUNK, false);
 	}
 
-	/** A table of {@code stripes} segments (a power of two, at most 64). */
+	/** A table with {@code stripes} locks (a power of two) and twice as many slots; small for tests. */
 	EntryTable(int stripes) {
-		this(stripes, false, MAX_CAPACITY);
+		this(stripes, Copy.CHUNK, false);
 	}
 
 	/**
-	 * A table as above whose segments are scrambled from the start when {@code scrambled}
-	 * ({@link #rebuild}): a model checker then sees their probes.
+	 * A small table whose rebuilds hand out chunks of {@code copyChunk} slots: a model checker
+	 * then sees helpers copy a table of a few slots in several chunks, side by side.
 	 */
-	EntryTable(int stripes, boolean scrambled) {
-		this(stripes, scrambled, MAX_CAPACITY);
+	EntryTable(int stripes, int copyChunk) {
+		this(stripes, copyChunk, false);
 	}
 
 	/**
-	 * A table as above whose segments grow to at most {@code maxCapacity} slots: a test then fills
-	 * the largest one.
+	 * A small table as above, scrambled from the start when {@code scrambled} ({@link #probesLong}):
+	 * a model checker then sees its probes.
 	 */
-	EntryTable(int stripes, boolean scrambled, int maxCapacity) {
-		if (stripes < 1 || stripes > STRIPES || Integer.bitCount(stripes) != 1) {
-			throw new IllegalArgumentException("stripes must be a power of two from 1 to 64: " + stripes);
+	EntryTable(int stripes, int copyChunk, boolean scrambled) {
+		this(stripes, copyChunk, scrambled, MAX_CAPACITY);
+	}
+
+	/**
+	 * A small table as above that grows to at most {@code maxCapacity} slots: a test then fills
+	 * the largest table.
+	 */
+	EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity) {
+		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
+			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
-		if (Integer.bitCount(maxCapacity) != 1 || maxCapacity < 2 || maxCapacity > MAX_CAPACITY) {
-			throw new IllegalArgumentException("a segment's largest table must be a power of two of 2 to 2^23 slots: "
+		if (copyChunk < 1) {
+			throw new IllegalArgumentException("a copy's chunk must hold at least one slot: " + copyChunk);
+		}
+		if (Integer.bitCount(maxCapacity) != 1 || maxCapacity < 2 * stripes || maxCapacity > MAX_CAPACITY) {
+			throw new IllegalArgumentException("the largest table must be a power of two of 2 * stripes to 2^29 slots: "
 					+ maxCapacity);
 		}
+		this.copyChunk = copyChunk;
 		this.maxCapacity = maxCapacity;
-		this.scrambled = scrambled;
-		// one empty table of one slot, shared until a segment's first insert rebuilds it: an empty
-		// registry holds 64 references, not 64 tables. Never written: an insert into it rebuilds
-		// first (invariant 7). In runs, whatever the table is, as a scrambled home needs two slots
-		Slots empty = new Slots(1, false);
-		this.tables = new Slots[stripes];
+		this.slots = new Slots(2 * stripes, scrambled);
 		this.stripes = new Stripe[stripes];
 		for (int i = 0; i < stripes; i++) {
-			this.tables[i] = empty;
 			this.stripes[i] = new Stripe();
 		}
 	}
 
 	/**
 	 * A key's hash: its {@code hashCode}'s low four bits kept, the rest scrambled (Fibonacci
-	 * multiply, high half folded down) so that the bits above, which pick a segment and a run of
-	 * 16 slots in it, depend on every bit above them. Keys whose hash codes differ only in the low
-	 * bits ({@code session-40} to {@code session-49}, the integers 32 to 47) sit in one run, as in
-	 * a {@code ConcurrentHashMap}'s bins: a lookup in registration order reads each cache line of
+	 * multiply, high half folded down) so that the bits above, which pick a run of 16 slots,
+	 * depend on every bit above them. Keys whose hash codes differ only in the low bits
+	 * ({@code session-40} to {@code session-49}, the integers 32 to 47) sit in one run, as in a
+	 * {@code ConcurrentHashMap}'s bins: a lookup in registration order reads each cache line of
 	 * the slot arrays once for up to 16 keys instead of once per key. Scrambling every bit would
 	 * scatter them over the table. The price is longer probes where hash codes are dense (see the
 	 * class comment). A lookup starts at {@code hash & (slots - 1)} ({@link #home}).
@@ -231,33 +282,24 @@ class EntryTable<K, V> {
 		return ((h ^ (h >>> 16)) << 4) | (hashCode & 0xF);
 	}
 
-	/** The segment of {@code hash}: its top bits, which no home of a table in runs uses (below bit 23). */
-	private int stripeOf(int hash) {
-		return (hash >>> STRIPE_SHIFT) & (this.stripes.length - 1);
-	}
-
 	/**
 	 * The slot a probe for {@code hash} starts at in {@code table}: in runs, its low bits; in a
-	 * scrambled table, the top bits of a multiply, which depend on every bit of the hash.
+	 * scrambled table, the top bits of a multiply, which depend on every bit of the
+	 * hash ({@link #probesLong}).
 	 */
 	private static int home(Slots table, int hash, int mask) {
 		return table.scrambled ? (hash * 0x85EBCA6B) >>> Integer.numberOfLeadingZeros(mask) : hash & mask;
 	}
 
-	/** The current table of {@code hash}'s segment, read with an acquire (invariant 6). */
-	private Slots tableOf(int hash) {
-		return (Slots) TABLE.getAcquire(this.tables, stripeOf(hash));
-	}
-
 	// ---- reads
 
 	/**
-	 * The entry under {@code key}, or {@code null}: an acquire read of its segment's table, then
-	 * acquire reads of the slots from the key's home on; no lock, no allocation (invariant 6).
+	 * The entry under {@code key}, or {@code null}: one volatile read of the table, then acquire
+	 * reads of the slots from the key's home on; no lock, no allocation (invariant 6).
 	 */
 	@Nullable Registration<K, V> get(Object key) {
 		int hash = spread(key.hashCode());
-		return find(tableOf(hash), key, hash);
+		return find(this.slots, key, hash);
 	}
 
 	/** Probes {@code table} for {@code key}. Overridable only for a test's planted bug. */
@@ -275,7 +317,7 @@ class EntryTable<K, V> {
 			if (hashes[i] == hash) {
 				// the slot's key, not the entry's: both loads start before either is compared
 				Object slotKey = cells[at + 1];
-				if ((slotKey == key || key.equals(slotKey)) && entry != TOMBSTONE
+				if ((slotKey == key || key.equals(slotKey)) && entry != TOMBSTONE && entry != RESERVED
 						&& (entry.key == slotKey || key.equals(entry.key))) {
 					return (Registration<K, V>) entry;
 				}
@@ -296,8 +338,7 @@ class EntryTable<K, V> {
 
 	/** {@link #livePid(Object)} with the key's {@code hashCode()}, computed by the caller. */
 	@Nullable Pid livePid(Object key, int hashCode) {
-		int hash = spread(hashCode);
-		return livePid(tableOf(hash), key, hash);
+		return livePid(this.slots, key, spread(hashCode));
 	}
 
 	/**
@@ -306,7 +347,7 @@ class EntryTable<K, V> {
 	 * @param hashCode the key's {@code hashCode()}, computed by the caller
 	 */
 	@Nullable Pid uniquePid(Object key, int hashCode) {
-		Pid pid = livePid(key, hashCode);
+		Pid pid = livePid(this.slots, key, spread(hashCode));
 		return (pid != ASK_THE_ENTRY) ? pid : pidIfLive(get(key));
 	}
 
@@ -333,7 +374,7 @@ class EntryTable<K, V> {
 					if (pid != null && CELL.getAcquire(cells, at) == entry) {
 						return pid; // one entry throughout, whose owner was alive when the pid was read
 					}
-					if (entry != TOMBSTONE) {
+					if (entry != TOMBSTONE && entry != RESERVED) {
 						return ASK_THE_ENTRY;
 					}
 				}
@@ -341,45 +382,43 @@ class EntryTable<K, V> {
 		}
 	}
 
-	/** @return the slots of the current tables, every segment's; entries are at most half of them (invariant 7) */
-	int capacity() {
-		int capacity = 0;
-		for (int s = 0; s < this.tables.length; s++) {
-			capacity += ((Slots) TABLE.getAcquire(this.tables, s)).length();
-		}
-		return capacity;
+	/** @return the copy of the rebuild under way, once no stripe has a writer; else {@code null} */
+	@Nullable Copy copyUnderWay() {
+		Rebuild rebuild = this.rebuilding;
+		return (rebuild != null) ? rebuild.copy : null;
 	}
 
-	/** @return the slots of the current table of {@code key}'s segment */
-	int segmentCapacity(Object key) {
-		return tableOf(spread(key.hashCode())).length();
+	/** @return the slots of the current table; its entries are at most half of them plus a 64th (invariant 7) */
+	int capacity() {
+		return this.slots.length();
 	}
 
 	/** @return the number of entries; exact when no write runs (invariant 8) */
 	int size() {
+		return (int) entries();
+	}
+
+	private long entries() {
 		long entries = 0;
 		for (Stripe stripe : this.stripes) {
 			entries += (int) COUNT.getAcquire(stripe);
 		}
-		return (int) entries;
+		return entries;
 	}
 
 	/**
-	 * Visits the entries of the current tables, segment by segment, each once (entries never move
-	 * and never change segment, invariant 1). Weakly consistent: an entry present throughout is
-	 * visited; one added or removed meanwhile may or may not be. A key that leaves and comes back
-	 * during the walk is met once, unless a key of the same hash took its old slot meanwhile
-	 * (invariant 2).
+	 * Visits the entries of the current table, each once (entries never move, invariant 1).
+	 * Weakly consistent: an entry present throughout is visited; one added or removed meanwhile
+	 * may or may not be. A key that leaves and comes back during the walk is met once, unless a
+	 * key of its stripe took its old slot meanwhile (invariant 2).
 	 */
 	@SuppressWarnings("unchecked")
 	void forEach(Consumer<? super Registration<K, V>> action) {
-		for (int s = 0; s < this.tables.length; s++) {
-			Object[] cells = ((Slots) TABLE.getAcquire(this.tables, s)).cells;
-			for (int at = 0; at < cells.length; at += 2) {
-				Object entry = CELL.getAcquire(cells, at);
-				if (entry != null && entry != TOMBSTONE) {
-					action.accept((Registration<K, V>) entry);
-				}
+		Object[] cells = this.slots.cells;
+		for (int at = 0; at < cells.length; at += 2) {
+			Object entry = CELL.getAcquire(cells, at);
+			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+				action.accept((Registration<K, V>) entry);
 			}
 		}
 	}
@@ -394,46 +433,71 @@ class EntryTable<K, V> {
 	 */
 	void clearPid(Registration<K, V> entry) {
 		int hash = entry.hash;
-		int segment = stripeOf(hash);
-		Stripe stripe = this.stripes[segment];
-		synchronized (stripe) {
-			enter(stripe);
-			try {
-				Slots slots = this.tables[segment];
-				Object[] cells = slots.cells;
-				int mask = slots.hashes.length - 1;
-				for (int i = home(slots, hash, mask);; i = (i + 1) & mask) {
-					Object found = cells[2 * i];
-					if (found == null) {
-						return;
-					}
-					if (found == entry) {
-						PID.setRelease(slots.pids, i, null);
-						return;
-					}
+		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
+		for (;;) {
+			Rebuild rebuild = this.rebuilding;
+			if (rebuild != null) {
+				helpThenAwait(rebuild);
+			}
+			synchronized (stripe) {
+				if (!enter(stripe)) {
+					continue;
+				}
+				try {
+					clearPid(this.slots, entry, hash);
+					return;
+				}
+				finally {
+					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
-			finally {
-				stripe.inside = false; // a field write, which cannot fail as a call can (enter)
+		}
+	}
+
+	private static void clearPid(Slots slots, Registration<?, ?> entry, int hash) {
+		Object[] cells = slots.cells;
+		int mask = slots.hashes.length - 1;
+		for (int i = home(slots, hash, mask);; i = (i + 1) & mask) {
+			Object found = CELL.getAcquire(cells, 2 * i);
+			if (found == null) {
+				return;
+			}
+			if (found == entry) {
+				PID.setRelease(slots.pids, i, null);
+				return;
 			}
 		}
 	}
 
 	/**
-	 * Called by a writer that just took {@code stripe}'s monitor. The writer is the stripe's only
-	 * one while it holds the monitor, so a mark already set is its own: a function given to
-	 * {@link #compute} that writes the same segment again, which would write the table while the
-	 * outer write still probes it, or rebuild it under the outer write's slot. The mark is a
-	 * plain field, cleared by a field write in a {@code finally}: a call there could fail for want
-	 * of stack and leave it set. Overridable only for a test's planted bug.
+	 * Called by a writer that just took {@code stripe}'s monitor: marks the stripe's writer in,
+	 * then looks at the gate. A writer that finds it closed marks itself out at once and must let
+	 * go of the monitor and wait for the rebuild; one that finds it open may write, and marks
+	 * itself out after its last write, and the rebuild waits for that ({@link #awaitWritersThenRebuild}).
+	 * <p>Both sides write their word, then read the other's, each a volatile access, so at least
+	 * one sees the other's write (as in Dekker's lock). It must stay so: a release write and an
+	 * acquire read may pass each other, and the model checker, which explores sequentially
+	 * consistent interleavings only, would not see it. The marks are plain field accesses, no
+	 * calls: a call can fail for want of stack, and a mark left set would stop every rebuild.
+	 * <p>The writer is the stripe's only one while it holds the monitor, so a mark already set is
+	 * its own: a function given to {@link #compute} that writes this table again. That would clear
+	 * the mark while the outer write still runs, and a rebuild could copy the table without it.
+	 * Overridable only for a test's planted bug.
+	 * @return whether the writer may write
 	 * @throws IllegalStateException when the writer is already in this stripe
 	 */
-	void enter(Stripe stripe) {
+	boolean enter(Stripe stripe) {
 		if (stripe.inside) {
 			throw new IllegalStateException("a write to a registry's entry table from inside another write of the same stripe");
 		}
 		stripe.inside = true;
+		if (this.rebuilding == null) {
+			return true;
+		}
+		stripe.inside = false;
+		return false;
 	}
+
 
 	/**
 	 * Replaces the entry under {@code key} by what {@code remapping} makes of it, under the key's
@@ -445,9 +509,8 @@ class EntryTable<K, V> {
 	 * function that captures nothing is allocated once); may be {@code null}
 	 * @param remapping gets the current entry or {@code null}, and {@code entry}; returns the
 	 * current entry unchanged, a new entry of the same key, or {@code null} to remove it; if it
-	 * throws, the table is unchanged. It must not write this table ({@link #enter}). A new entry's
-	 * slot gets its owner's pid (invariant 4): the caller holds that owner's lock, has seen it
-	 * alive, and attaches the entry to it before letting go
+	 * throws, the table is unchanged. It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
+	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
 	@Nullable Registration<K, V> compute(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping) {
@@ -457,7 +520,7 @@ class EntryTable<K, V> {
 	/**
 	 * {@link #compute} for a function that never puts an entry under an absent key: it keeps,
 	 * replaces or removes the current one. Such a write never takes a slot, so it neither rebuilds
-	 * a segment that is full nor is refused by the largest one ({@link #refuseWhenFull}): a dead
+	 * a table that is full nor is refused by the largest one ({@link #refuseWhenFull}): a dead
 	 * owner's clean-up of a key that another owner took and let go meanwhile must not fail.
 	 * @throws IllegalArgumentException when the function returns an entry for an absent key; the
 	 * table is unchanged
@@ -470,13 +533,20 @@ class EntryTable<K, V> {
 	private @Nullable Registration<K, V> write(K key, @Nullable Registration<K, V> entry, Remapping<K, V> remapping,
 			boolean inserts) {
 		int hash = spread(key.hashCode());
-		int segment = stripeOf(hash);
-		Stripe stripe = this.stripes[segment];
-		synchronized (stripe) {
-			enter(stripe);
-			try {
-				for (;;) {
-					Slots slots = this.tables[segment]; // written under this lock only
+		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
+		for (;;) {
+			Rebuild rebuild = this.rebuilding;
+			if (rebuild != null) {
+				helpThenAwait(rebuild);
+			}
+			Slots seen;
+			synchronized (stripe) {
+				if (!enter(stripe)) {
+					continue;
+				}
+				try {
+					Slots slots = this.slots;
+					seen = slots;
 					Object[] cells = slots.cells;
 					int[] hashes = slots.hashes;
 					int capacity = hashes.length;
@@ -485,74 +555,103 @@ class EntryTable<K, V> {
 					int i = home(slots, hash, mask);
 					Registration<?, ?> found;
 					for (;; i = (i + 1) & mask) {
-						found = (Registration<?, ?>) cells[2 * i];
+						found = (Registration<?, ?>) CELL.getAcquire(cells, 2 * i);
 						if (found == null || matches(found, key, hash)) {
 							break;
 						}
-						if (found == TOMBSTONE && hashes[i] == hash && (tombstone < 0 || i < tombstone)) {
-							tombstone = i; // the lowest-indexed one of this hash, the probe may wrap (invariant 2)
+						if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(hashes[i], hash)) {
+							tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
 						}
 					}
 					Registration<K, V> existing = (Registration<K, V>) found;
-					if (inserts && existing == null && tombstone < 0 && stripe.used >= capacity >>> 1) {
-						// an insert into the null would take the used slots over half: rebuild first (invariant
-						// 7), before the function, which runs once, whatever the function then decides
-						rebuild(segment, stripe, slots);
-						continue;
-					}
-					Registration<K, V> result = remapping.apply(existing, entry);
-					if (result == existing) {
-						return result;
-					}
-					if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
-						throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
-					}
-					if (!inserts && existing == null && result != null) {
-						throw new IllegalArgumentException("a removal cannot put an entry under absent key " + key);
-					}
-					if (existing != null) {
-						// the old entry's pid goes before the slot is another entry's (invariant 4)
-						PID.setRelease(slots.pids, i, null);
-						if (result != null) {
-							cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
-						}
-						CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
-						if (result == null) {
-							COUNT.setRelease(stripe, stripe.count - 1);
-						}
+					if (inserts && existing == null && this.used + stripe.unadded >= capacity >>> 1) {
+						// an insert might take the used slots over half: rebuild first (invariant 7); before
+						// the function, which runs once, and whatever the function then decides
+						refuseWhenFull(capacity);
 					}
 					else {
-						if (tombstone >= 0) {
-							i = tombstone; // its hash is already this key's
+						Registration<K, V> result = remapping.apply(existing, entry);
+						if (result == existing) {
+							return result;
+						}
+						if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
+							throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
+						}
+						if (!inserts && existing == null && result != null) {
+							throw new IllegalArgumentException("a removal cannot put an entry under absent key " + key);
+						}
+						if (existing != null) {
+							// the old entry's pid goes before the slot is another entry's (invariant 4)
+							PID.setRelease(slots.pids, i, null);
+							if (result != null) {
+								cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
+							}
+							CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
+							if (result == null) {
+								COUNT.setRelease(stripe, stripe.count - 1);
+							}
 						}
 						else {
-							hashes[i] = hash;
-							stripe.used++;
+							i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
+							COUNT.setRelease(stripe, stripe.count + 1);
 						}
-						cells[2 * i + 1] = result.key;
-						CELL.setRelease(cells, 2 * i, result); // after its hash and key (invariant 2)
-						COUNT.setRelease(stripe, stripe.count + 1);
+						if (result != null) {
+							// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
+							PID.setRelease(slots.pids, i, result.pid);
+						}
+						return result;
 					}
-					if (result != null) {
-						// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
-						PID.setRelease(slots.pids, i, result.pid);
-					}
-					return result;
+				}
+				finally {
+					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
-			finally {
-				stripe.inside = false; // a field write, which cannot fail as a call can (enter)
-			}
+			rebuild(seen);
 		}
 	}
 
+	/**
+	 * Refuses an insert into the largest table when its entries, not its tombstones, fill half of
+	 * it: a rebuild at its size would leave it as full, and an insert past half would leave
+	 * probes that end at no {@code null} (invariant 7). Below that, the rebuild that follows drops
+	 * the tombstones. Called under a stripe, before the function runs, so nothing changes.
+	 * @throws IllegalStateException when the table is at its largest and half of it holds entries
+	 */
+	private void refuseWhenFull(int capacity) {
+		long entries;
+		if (capacity == this.maxCapacity && (entries = entries()) >= capacity >>> 1) {
+			throw new IllegalStateException("a registry's unique keys are full: " + entries + " keys in " + capacity
+					+ " slots, the most one table holds");
+		}
+	}
+
+	/**
+	 * How many {@code null} slots a stripe claims before it adds them to {@link #used}: a 64th of
+	 * the slots shared among the stripes, and at least one (with 64 stripes: one at a time up to
+	 * 8,191 slots, a 4,096th of the slots from 8,192 on). The other stripes' slots not added yet
+	 * make a check of {@code used} short by less than a 64th of the slots, whatever the number of
+	 * stripes, so a table is never more than about 52 % used (invariant 7), and a writer touches
+	 * the shared count once in that many claims: a {@code LongAdder} there, summed at every insert,
+	 * moved its cache line between the processors at every claim, a tenth of a register's time
+	 * when 100,000 fresh processes registered at once (fresh virtual threads all take the adder's
+	 * first cell).
+	 */
+	private int addEvery(int capacity) {
+		return Math.max(1, capacity / (this.stripes.length << 6));
+	}
+
+	/** Whether two hashes take the same stripe: a tombstone is taken again only by its own (invariant 2). */
+	private boolean sameStripe(int hash, int other) {
+		return ((hash ^ other) & (this.stripes.length - 1)) == 0;
+	}
+
 	private static boolean matches(Registration<?, ?> entry, Object key, int hash) {
-		return entry.hash == hash && entry != TOMBSTONE && (entry.key == key || key.equals(entry.key));
+		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
 	}
 
 	/**
 	 * What a function makes of a key's current entry, under the key's stripe lock. It must not
-	 * write the same segment ({@link #enter}).
+	 * write the table: a rebuild waits for its write to end ({@link #enter}).
 	 */
 	@FunctionalInterface
 	interface Remapping<K, V> {
@@ -566,155 +665,462 @@ class EntryTable<K, V> {
 
 	}
 
-	// ---- rebuilding
-
 	/**
-	 * Replaces {@code current}, the table of {@code segment}, by one twice its size or, when few
-	 * of its used slots hold entries, by one of its size without the tombstones; under the
-	 * segment's stripe, so no slot of it changes meanwhile. Readers go on reading
-	 * {@code current}, frozen, until the release write that publishes the new table (invariant
-	 * 6). When the entries of a table in runs sit far from their homes, the copy is made again into
-	 * a scrambled table: runs keep neighbouring hash codes side by side, which pays while each code
-	 * is one key's; where codes are dense and repeat, as a record of two small {@code int}s
-	 * ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many keys, and its
-	 * neighbours' keys pile up behind it (benchmark README, "Keys whose hash codes repeat"). A
-	 * scrambled table stays scrambled, as a table never shrinks.
-	 * @throws IllegalStateException when the segment is at its largest and half of it holds
-	 * entries ({@link #refuseWhenFull}); nothing changed
+	 * Puts a new entry in the first free slot from {@code from} on: a tombstone its stripe left, or
+	 * {@code null} (invariant 2). Writers of other stripes may claim the same {@code null}, so each
+	 * claim reserves it by compare and set, and a lost one probes on (invariant 7); the winner fills
+	 * the slot's hash and key, then publishes the entry. A free slot's pid cell is already clear (invariant 4).
+	 * @return the slot it took
 	 */
-	private void rebuild(int segment, Stripe stripe, Slots current) {
-		int capacity = current.length();
-		refuseWhenFull(capacity, stripe.count);
-		boolean clean = stripe.count < capacity >>> 2 && capacity >= MIN_CLEANED;
-		int length = (clean || capacity == this.maxCapacity) ? capacity : capacity << 1;
-		Slots next = new Slots(length, current.scrambled || this.scrambled);
-		if (copy(current, next) && !next.scrambled) {
-			next = new Slots(length, true);
-			copy(current, next);
-		}
-		RegistryFaults.beforeRebuildPublished();
-		TABLE.setRelease(this.tables, segment, next);
-		stripe.used = stripe.count;
-	}
-
-	/**
-	 * Refuses an insert into a segment's largest table when its entries, not its tombstones, fill
-	 * half of it: a rebuild at its size would leave it as full, and an insert past half would
-	 * leave probes that end at no {@code null} (invariant 7). Below that, the rebuild drops the
-	 * tombstones. Called under the stripe, before the function runs, so nothing changes.
-	 * @throws IllegalStateException when the table is at its largest and half of it holds entries
-	 */
-	private void refuseWhenFull(int capacity, int entries) {
-		if (capacity == this.maxCapacity && entries >= capacity >>> 1) {
-			throw new IllegalStateException("a registry's unique keys are full: " + entries + " keys in " + capacity
-					+ " slots of one of its segments, the most one segment holds");
-		}
-	}
-
-	/**
-	 * Copies every entry of {@code from}, with its key, hash and pid, into {@code to}, which no
-	 * reader sees yet.
-	 * @return whether the entries sit more than {@link #LONG_PROBE} slots from their homes in
-	 * {@code to}, on average: a table in runs should then be scrambled instead
-	 */
-	private boolean copy(Slots from, Slots to) {
-		Object[] cells = from.cells;
-		long distance = 0;
-		int entries = 0;
-		for (int i = 0; i < from.hashes.length; i++) {
-			// the hash and key come from the slot (invariant 3): the copy reads the arrays in order, never an entry
-			Object entry = cells[2 * i];
-			if (entry != null && entry != TOMBSTONE) {
-				distance += place(to, entry, cells[2 * i + 1], from.hashes[i], from.pids[i]);
-				entries++;
+	private int claim(Slots slots, int from, Registration<?, ?> entry, Stripe stripe) {
+		Object[] cells = slots.cells;
+		int mask = slots.hashes.length - 1;
+		for (int i = from;; i = (i + 1) & mask) {
+			int at = 2 * i;
+			Object slot = CELL.getAcquire(cells, at);
+			boolean reserved = false;
+			if (slot == TOMBSTONE && sameStripe(slots.hashes[i], entry.hash)) {
+				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
+			}
+			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
+				if (++stripe.unadded >= addEvery(mask + 1)) {
+					USED.getAndAdd(this, (long) stripe.unadded);
+					stripe.unadded = 0;
+				}
+				reserved = true;
+			}
+			if (reserved) {
+				slots.hashes[i] = entry.hash;
+				cells[at + 1] = entry.key;
+				CELL.setRelease(cells, at, entry);
+				return i;
 			}
 		}
-		return distance > (long) LONG_PROBE * entries;
+	}
+
+	// ---- resizing
+
+	/**
+	 * Closes the gate ({@link #rebuilding}) and rebuilds, or helps the rebuild that has it closed.
+	 */
+	private void rebuild(Slots seen) {
+		refuseNestedWrite();
+		Rebuild other = this.rebuilding;
+		if (other == null) {
+			if (this.slots != seen) {
+				return; // rebuilt meanwhile, maybe at the same size (a clean-up)
+			}
+			// one writer at a time allocates the new table and closes the gate (so a plain write
+			// closes it), allocating before it closes: zeroing megabytes while every writer waits
+			// would be time that no helper can share, and every writer that found the table full
+			// allocating one would be megabytes each, all but one thrown away
+			if (!PREPARING.compareAndSet(this, false, true)) {
+				awaitPreparation(seen);
+				return; // the caller looks again: at the gate, or at the new table
+			}
+			Slots next;
+			Rebuild mine;
+			try {
+				if (this.rebuilding != null || this.slots != seen) {
+					return;
+				}
+				RegistryFaults.beforeRebuildAllocates();
+				// the sample is read while writers write: a guess, made before the gate closes
+				next = new Slots(rebuiltLength(seen.length(), entries()), seen.scrambled || probesLong(seen));
+				mine = new Rebuild();
+				this.rebuilding = mine;
+			}
+			finally {
+				this.preparing = false;
+			}
+			try {
+				awaitWritersThenRebuild(seen, mine, next);
+			}
+			finally {
+				// the gate first, a field write that cannot fail; then the latch, a call that can (for
+				// want of stack), and a waiter whose wake-up is lost so leaves at its next look at the gate
+				this.rebuilding = null;
+				RegistryFaults.beforeLatchOpened();
+				mine.published.countDown();
+			}
+			return;
+		}
+		helpThenAwait(other); // that one may have grown the table already
 	}
 
 	/**
-	 * Puts an entry, with its key, hash and pid, in the first free slot from its home in a table
-	 * no reader sees yet: plain writes, published by the rebuild's release write of the table.
-	 * Overridable only for a test's planted bug.
-	 * @return how many slots from its home it went
+	 * One turn of a rebuild's wait for a writer to leave its stripe or for the helpers to finish
+	 * their chunks. Neither blocks there, so the wait is short unless the system took that thread
+	 * off its core, and the rebuild spins through it: a virtual thread that yields or blocks is
+	 * queued behind every thread that is ready, and spawning 100,000 processes that each register
+	 * makes that thousands, each of which comes to the closed gate and waits there. Yields after a
+	 * few thousand spins (some 100 µs) held the gate closed up to 29 ms in a 70 ms shot; spinning,
+	 * up to 7 ms (benchmark README). Only after {@link #YIELD_AFTER_NANOS} does the caller let go,
+	 * for a thread awaited that stopped where it should not and needs this carrier back.
+	 * @param spin how many turns so far, from 1
+	 * @param start when the wait began ({@code System.nanoTime()})
+	 * @return whether the wait has spun {@link #YIELD_AFTER_NANOS} long
 	 */
-	int place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
-		Object[] cells = next.cells;
-		int mask = next.hashes.length - 1;
-		int home = home(next, hash, mask);
-		int i = home;
-		while (cells[2 * i] != null) {
-			i = (i + 1) & mask;
-		}
-		cells[2 * i] = entry;
-		cells[2 * i + 1] = key;
-		next.hashes[i] = hash;
-		next.pids[i] = pid;
-		return (i - home) & mask;
+	private static boolean spunTooLong(int spin, long start) {
+		Thread.onSpinWait();
+		return (spin & 0xff) == 0 && System.nanoTime() - start >= YIELD_AFTER_NANOS;
 	}
 
-	/** @return how far the entries of every segment's current table sit from their homes, on average, in slots */
+	/**
+	 * Waits while another writer allocates the table of the rebuild it is about to start: until
+	 * it closes the gate (or gives up, or the table was rebuilt meanwhile).
+	 */
+	private void awaitPreparation(Slots seen) {
+		RegistryFaults.awaitingPreparation();
+		for (int spin = 1; this.preparing && this.rebuilding == null && this.slots == seen; spin++) {
+			if ((spin & 0x3f) == 0) {
+				Thread.yield(); // the allocating writer's thread may be off its core
+			}
+			else {
+				Thread.onSpinWait();
+			}
+		}
+	}
+
+	/**
+	 * A table of fewer than 16 slots a stripe doubles even to drop tombstones: keys that come and
+	 * go (a thousand sessions, each registered and unregistered in turn), which take no other
+	 * stripe's tombstones, would otherwise have it rebuilt, every writer stopped, every few dozen.
+	 * @return the slots of the table that replaces one of {@code capacity} holding {@code entries}
+	 */
+	private int rebuiltLength(int capacity, long entries) {
+		boolean clean = entries < capacity >>> 2 && capacity >= MIN_CLEANED_PER_STRIPE * this.stripes.length;
+		return (clean || capacity == this.maxCapacity) ? capacity : capacity << 1;
+	}
+
+	/**
+	 * Whether the entries of a table in runs sit so far from their homes that its rebuild should
+	 * scramble every bit instead: more than {@link #LONG_PROBE} slots on average, in a sample of
+	 * about {@link #SAMPLED_SLOTS} slots. Runs keep neighbouring hash codes side by side, which
+	 * pays while each code is one key's; where codes are dense and repeat, as a record of two small
+	 * {@code int}s ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many
+	 * keys, and its neighbours' keys pile up behind it (a hit probed about 100 slots, simulated;
+	 * benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
+	 * table never shrinks. Read without a lock while writers write, so it is an estimate: a slot
+	 * being filled is skipped, and an entry's hash is its own or a later entry's (invariant 3).
+	 */
+	private boolean probesLong(Slots table) {
+		int step = Math.max(1, table.length() / SAMPLED_SLOTS);
+		return meanDisplacement(table, step) > LONG_PROBE;
+	}
+
+	/** @return how far the current table's entries sit from their homes, on average, in slots */
 	double meanDisplacement() {
+		return meanDisplacement(this.slots, 1);
+	}
+
+	/** @return how far the entries in every {@code step}th slot of {@code table} sit from their homes, on average */
+	private double meanDisplacement(Slots table, int step) {
+		Object[] cells = table.cells;
+		int[] hashes = table.hashes;
+		int mask = hashes.length - 1;
 		long distance = 0;
-		long entries = 0;
-		for (int s = 0; s < this.tables.length; s++) {
-			Slots table = (Slots) TABLE.getAcquire(this.tables, s);
-			Object[] cells = table.cells;
-			int mask = table.hashes.length - 1;
-			for (int i = 0; i < table.hashes.length; i++) {
-				Object entry = CELL.getAcquire(cells, 2 * i);
-				if (entry != null && entry != TOMBSTONE) {
-					distance += (i - home(table, table.hashes[i], mask)) & mask;
-					entries++;
-				}
+		int entries = 0;
+		for (int i = 0; i < hashes.length; i += step) {
+			Object entry = CELL.getAcquire(cells, 2 * i);
+			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+				distance += (i - home(table, hashes[i], mask)) & mask;
+				entries++;
 			}
 		}
 		return (entries == 0) ? 0 : (double) distance / entries;
 	}
 
-	/** @return whether every segment that holds a table of its own probes from homes made of every bit of the hash */
+	/** @return whether keys' homes in the current table come from every bit of their hashes */
 	boolean scrambled() {
-		return scrambledSegments() == this.tables.length - emptySegments();
-	}
-
-	/** @return how many segments probe from homes made of every bit of the hash */
-	int scrambledSegments() {
-		int scrambled = 0;
-		for (int s = 0; s < this.tables.length; s++) {
-			if (((Slots) TABLE.getAcquire(this.tables, s)).scrambled) {
-				scrambled++;
-			}
-		}
-		return scrambled;
-	}
-
-	private int emptySegments() {
-		int empty = 0;
-		for (int s = 0; s < this.tables.length; s++) {
-			if (((Slots) TABLE.getAcquire(this.tables, s)).length() == 1) {
-				empty++;
-			}
-		}
-		return empty;
+		return this.slots.scrambled;
 	}
 
 	/**
-	 * A segment's write lock, and what its writers count, in fields written under it: the lock's
-	 * own cache line, which the writer holds anyway, rather than a shared counter's.
+	 * Copies chunks of a rebuild's table while any is left, then waits for the rebuild to be
+	 * published: a short spin first (what is left is at most a chunk per helper), then the
+	 * gate's latch. Parking every writer that came for the whole copy cost spawning 100,000
+	 * registering processes about a fifth of its time under JMH: the table grows eleven times on
+	 * the way, and the same shots with a table presized never to grow took 240 ms instead of 300
+	 * (benchmark README).
+	 */
+	private void helpThenAwait(Rebuild rebuild) {
+		refuseNestedWrite();
+		for (int spin = 0; spin < Rebuild.SPINS && rebuild.published.getCount() != 0; spin++) {
+			Copy copy = rebuild.copy;
+			if (copy != null) {
+				copy.help(this);
+			}
+			Thread.onSpinWait();
+		}
+		awaitOpenGate(rebuild);
+	}
+
+	/**
+	 * Waits at the gate for {@code rebuild} to end, keeping an interrupt for the caller (a
+	 * stripe's monitor ignores it too). Parks on the rebuild's latch, and looks at the gate again
+	 * after {@link #GATE_LOOK_MILLIS}, then less and less often: the rebuild opens the gate before it counts the latch down,
+	 * and a count-down that fails (the rebuilding thread's stack running out in it) would
+	 * otherwise leave every writer parked here for good, each holding its owner's lock.
+	 */
+	private void awaitOpenGate(Rebuild rebuild) {
+		boolean interrupted = false;
+		for (long look = GATE_LOOK_MILLIS; this.rebuilding == rebuild; look = Math.min(2 * look, MAX_GATE_LOOK_MILLIS)) {
+			try {
+				if (rebuild.published.await(look, TimeUnit.MILLISECONDS)) {
+					break;
+				}
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Refuses a write made from inside another write of this table, in any stripe, before it
+	 * rebuilds the table or waits for a rebuild: the rebuild waits for the outer writer to leave
+	 * its stripe, which it cannot while the inner one waits. A write of the same stripe is refused
+	 * at once ({@link #enter}); one of another stripe only here, on these slow paths, so that a
+	 * write that neither rebuilds nor waits pays nothing for it.
+	 * @throws IllegalStateException when the calling thread holds one of the stripes
+	 */
+	private void refuseNestedWrite() {
+		for (Stripe stripe : this.stripes) {
+			if (Thread.holdsLock(stripe)) {
+				throw new IllegalStateException("a write to a registry's entry table from inside another write");
+			}
+		}
+	}
+
+	/**
+	 * Spins until {@code stripe} has no writer inside; after {@link #YIELD_AFTER_NANOS}, takes its
+	 * monitor instead, as the rebuild did before, and returns once the writer has left. Blocking
+	 * on the monitor lets go of a virtual thread's carrier (since Java 24), which a writer that
+	 * blocked inside may need back.
+	 */
+	private static void awaitWriterOut(Stripe stripe) {
+		long start = System.nanoTime();
+		for (int spin = 1; stripe.inside; spin++) {
+			if (spunTooLong(spin, start)) {
+				synchronized (stripe) {
+					// the writer has left: whoever holds the monitor next sees the closed gate
+					return;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Rebuilds with the gate closed: waits until no writer is in any stripe, then copies and
+	 * publishes. The rebuild takes no stripe's monitor while writers keep coming. A virtual thread
+	 * that blocks on a monitor lets go of its carrier (since Java 24) and comes back through the
+	 * JDK's unblocker thread and the scheduler's queue, behind every thread that is ready meanwhile: taking the 64
+	 * monitors in turn, while writers kept taking them too, held the gate closed for up to 48 ms
+	 * in a shot that spawned 100,000 registering processes (the median shot: 64 ms), and thousands
+	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
+	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
+	 */
+	private void awaitWritersThenRebuild(Slots current, Rebuild rebuild, Slots next) {
+		for (Stripe stripe : this.stripes) {
+			awaitWriterOut(stripe);
+		}
+		// the table is still the one the rebuild saw before it closed the gate: only the gate's holder publishes
+		long entries = entries();
+		int length = rebuiltLength(current.length(), entries);
+		// no writer is in a stripe from here to the publication: no slot of the current table is being
+		// reserved (the copy drops one left reserved) and no pid changes, so writers waiting at the gate may copy it too
+		boolean scrambled = current.scrambled || next.scrambled;
+		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
+		Copy copy = new Copy(current, to, this.copyChunk);
+		rebuild.copy = copy;
+		copy.help(this);
+		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length, scrambled);
+		RegistryFaults.beforeRebuildPublished();
+		this.slots = copied;
+		// after the publication: a rebuild that failed before it leaves the old table's count as it was
+		for (Stripe stripe : this.stripes) {
+			stripe.unadded = 0;
+		}
+		this.used = entries;
+	}
+
+	/**
+	 * The whole copy on this thread, into a table of its own: when a helper failed between taking
+	 * a chunk and counting it (a stack overflow in a writer that came to help), the shared copy
+	 * lacks part of it, and helpers still copying write only to that one, which is dropped.
+	 */
+	private Slots copyAlone(Slots current, int length, boolean scrambled) {
+		Copy alone = new Copy(current, new Slots(length, scrambled), this.copyChunk);
+		alone.help(this);
+		return alone.to;
+	}
+
+	/**
+	 * Puts an entry, with its key, hash and pid cell, in the first free slot from its home in a
+	 * table no reader sees yet, which other helpers of the same rebuild fill at the same time:
+	 * the entry's cell is taken by compare and set, and the rest is written after it, seen by
+	 * readers through the publication that follows every helper's last write
+	 * ({@link Copy#awaitCopied}). Overridable only for a test's planted bug.
+	 */
+	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+		Object[] cells = next.cells;
+		int mask = next.hashes.length - 1;
+		int i = home(next, hash, mask);
+		while (cells[2 * i] != null || !CELL.compareAndSet(cells, 2 * i, null, entry)) {
+			i = (i + 1) & mask;
+		}
+		next.hashes[i] = hash;
+		next.pids[i] = pid;
+		cells[2 * i + 1] = key;
+	}
+
+	/**
+	 * A rebuild under way: the gate's latch, opened once the new table is published (or the
+	 * rebuild failed), and the copy, set once no stripe has a writer.
+	 */
+	static final class Rebuild {
+
+		/** How many times a helper looks for the publication before it parks at the latch. */
+		static final int SPINS = 1 << 7;
+
+		final CountDownLatch published = new CountDownLatch(1);
+
+		volatile @Nullable Copy copy;
+
+	}
+
+	/**
+	 * A table being copied into a new one, in chunks that the rebuild and any writer waiting at
+	 * the gate take in turn: a writer that would otherwise park for the whole copy shortens it.
+	 * The old table is frozen (no writer passes the closed gate); each chunk is copied by one helper.
+	 */
+	static final class Copy {
+
+		/** Slots a helper copies at a time, unless a test's table says otherwise. */
+		static final int CHUNK = 1 << 9;
+
+		final Slots from;
+
+		final Slots to;
+
+		private final int chunkSize;
+
+		private final int chunks;
+
+		/** The next chunk to hand out; past {@link #chunks} once all are taken. */
+		private final AtomicInteger claimed = new AtomicInteger();
+
+		/** Chunks whose every entry is in {@link #to}. */
+		private final AtomicInteger copied = new AtomicInteger();
+
+		/** A helper failed between taking a chunk and counting it: {@link #to} will never be whole. */
+		private volatile boolean failed;
+
+		Copy(Slots from, Slots to, int chunkSize) {
+			this.from = from;
+			this.to = to;
+			this.chunkSize = chunkSize;
+			this.chunks = (from.length() + chunkSize - 1) / chunkSize;
+		}
+
+		/**
+		 * Copies chunks until none is left to take, or the copy failed. From taking a chunk to
+		 * counting it, anything that throws (a call past the end of the helper's stack, wherever it
+		 * falls) marks the copy failed: a chunk taken and never counted would leave the rebuild
+		 * waiting for it for ever, with the gate closed.
+		 */
+		void help(EntryTable<?, ?> table) {
+			Object[] cells = this.from.cells;
+			int[] hashes = this.from.hashes;
+			Pid[] pids = this.from.pids;
+			while (!this.failed && this.claimed.get() < this.chunks) {
+				boolean done = false;
+				try {
+					int chunk = this.claimed.getAndIncrement();
+					if (chunk >= this.chunks) {
+						done = true;
+						return;
+					}
+					RegistryFaults.afterChunkClaimed();
+					int end = Math.min((chunk + 1) * this.chunkSize, hashes.length);
+					for (int i = chunk * this.chunkSize; i < end; i++) {
+						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
+						// order and never an entry
+						Object entry = cells[2 * i];
+						// a slot still reserved lost its writer (a call in its write that failed for want of
+						// stack): no entry will come, and the copy drops it
+						if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+							table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
+						}
+					}
+					RegistryFaults.afterChunkCopied();
+					this.copied.incrementAndGet();
+					done = true;
+				}
+				finally {
+					if (!done) {
+						// the chunk may be taken and half copied: the rebuild will not use this copy
+						this.failed = true;
+					}
+				}
+			}
+		}
+
+		/**
+		 * Waits until every chunk is copied, after this thread took its last: the others are
+		 * copying theirs, at most a chunk each, without blocking.
+		 * @return whether {@link #to} holds every entry; false when a helper failed
+		 */
+		boolean awaitCopied() {
+			long start = System.nanoTime();
+			for (int spin = 1; this.copied.get() < this.chunks; spin++) {
+				if (this.failed) {
+					return false;
+				}
+				if (spunTooLong(spin, start)) {
+					Thread.yield(); // a helper that is a virtual thread stopped in its chunk
+					start = System.nanoTime();
+				}
+			}
+			return true;
+		}
+
+		/** @return how many chunks the copy has */
+		int chunks() {
+			return this.chunks;
+		}
+
+		/** @return how many chunks are copied so far */
+		int copiedChunks() {
+			return this.copied.get();
+		}
+
+	}
+
+	/**
+	 * A write lock, and what its writers count, in fields written under it: the lock's own cache
+	 * line, which the writer holds anyway, rather than a shared counter's. A rebuild, which holds
+	 * no stripe, resets {@link #unadded} while no writer is inside: after it saw every stripe's
+	 * {@link #inside} false, before it opens the gate.
 	 */
 	static final class Stripe {
 
 		/**
-		 * The monitor's holder is writing ({@link #enter}): set and cleared by the holder only, so
-		 * that a write from inside its own function is refused.
+		 * The monitor's holder has marked itself in, before it looks at the gate, and stays marked
+		 * until its last write, or until it finds the gate closed and leaves ({@link #enter}):
+		 * written by the holder only, read by a rebuild, which waits for it to be false.
 		 */
-		boolean inside;
+		volatile boolean inside;
 
-		/** Entries of this segment (invariant 8); read without the lock by {@link #size}. */
+		/** Entries whose key takes this stripe (invariant 8); read without the lock by {@link #size}. */
 		int count;
 
-		/** Slots of this segment's current table that are not {@code null}: entries and tombstones (invariant 7). */
-		int used;
+		/** {@code null} slots this stripe's writers claimed and have not added to {@link #used} yet. */
+		int unadded;
 
 	}
 
@@ -723,7 +1129,7 @@ class EntryTable<K, V> {
 	 * entry's key, invariant 3), side by side, with {@code hashes[i]} and {@code pids[i]} (its live
 	 * owner's pid, invariant 4). The pids have an array of their own, typed, so that a pid read
 	 * from it is a {@code Pid} without a cast: a cast would read the pid's class, a cache miss of
-	 * its own in a large table. Published whole, through {@link EntryTable#tables}.
+	 * its own in a large table. Published whole, through {@link EntryTable#slots}.
 	 */
 	static final class Slots {
 
@@ -733,7 +1139,7 @@ class EntryTable<K, V> {
 
 		final @Nullable Pid[] pids;
 
-		/** Whether a key's home comes from every bit of its hash rather than from its run ({@link EntryTable#copy}). */
+		/** Whether a key's home comes from every bit of its hash rather than from its run ({@link EntryTable#probesLong}). */
 		final boolean scrambled;
 
 		Slots(int length, boolean scrambled) {

@@ -206,7 +206,7 @@ class Partition<K, V> {
 				done = true;
 			}
 			finally {
-				// a write that failed before the function (a stack running out, a key's equals throwing)
+				// a write that failed before the function (a helper's stack running out at the gate)
 				// left the entry attached, to the owner's death; one that failed in the function after
 				// the detach left it detached in its slot, where nothing would clear its pid
 				if (!done && !entry.attachedToLiveOwner() && this.uniques.get(key) == entry) {

@@ -4,7 +4,8 @@ package dev.procreg.registry;
  * Fault points at the registry's dangerous steps: no-ops in production, settable by tests in
  * this package to force an interleaving deterministically (a kill between a table write and the
  * owner's attach, or between a detach and the removal; a read between a death and its cleanup;
- * a death while a table is rebuilt).
+ * a death while a table is rebuilt; writers that find a table full at once; a helper of a
+ * rebuild's copy stalled, or failing as it takes a chunk or at its end; a rebuild's wake-up lost).
  */
 final class RegistryFaults {
 
@@ -18,6 +19,21 @@ final class RegistryFaults {
 	};
 
 	static volatile Runnable afterDetach = () -> {
+	};
+
+	static volatile Runnable afterChunkCopied = () -> {
+	};
+
+	static volatile Runnable afterChunkClaimed = () -> {
+	};
+
+	static volatile Runnable beforeRebuildAllocates = () -> {
+	};
+
+	static volatile Runnable awaitingPreparation = () -> {
+	};
+
+	static volatile Runnable beforeLatchOpened = () -> {
 	};
 
 	private RegistryFaults() {
@@ -39,6 +55,31 @@ final class RegistryFaults {
 		afterDetach.run();
 	}
 
+	/** On the thread that copied a chunk of a rebuild, before the chunk counts as copied. */
+	static void afterChunkCopied() {
+		afterChunkCopied.run();
+	}
+
+	/** On the thread that took a chunk of a rebuild to copy, before it copies any of it. */
+	static void afterChunkClaimed() {
+		afterChunkClaimed.run();
+	}
+
+	/** On the one writer that allocates the table of the rebuild it is about to start. */
+	static void beforeRebuildAllocates() {
+		beforeRebuildAllocates.run();
+	}
+
+	/** On a writer that found the table full while another allocates the rebuild's table. */
+	static void awaitingPreparation() {
+		awaitingPreparation.run();
+	}
+
+	/** On the thread that rebuilt, after it opened the gate and before it wakes the writers parked there. */
+	static void beforeLatchOpened() {
+		beforeLatchOpened.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -47,6 +88,16 @@ final class RegistryFaults {
 		beforeRebuildPublished = () -> {
 		};
 		afterDetach = () -> {
+		};
+		afterChunkCopied = () -> {
+		};
+		afterChunkClaimed = () -> {
+		};
+		beforeRebuildAllocates = () -> {
+		};
+		awaitingPreparation = () -> {
+		};
+		beforeLatchOpened = () -> {
 		};
 	}
 

@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * Failures in one place must not take the registry's promises with them: a key whose
  * {@code toString} throws while its owner's crash is reported, a listener that throws an
  * {@code Error}, a lock taker that dies between taking and holding the lock, an unregister whose
- * table write fails.
+ * write fails at a rebuild's gate.
  */
 @ExtendWith(RuntimeExtension.class)
 class RegistryFailureIsolationTests {
@@ -162,59 +162,61 @@ class RegistryFailureIsolationTests {
 	}
 
 	/**
-	 * An unregister whose table write fails before its function runs (here the key's
-	 * {@code equals} throws in the write's probe; a stack running out there does the same) leaves
-	 * the entry where it was, and it must stay the owner's exit hook too: detached before the
-	 * failed write, it kept its slot and its owner's pid after the owner's death, and every later
-	 * lookup returned the dead pid, every register of the key was refused.
+	 * An unregister that comes while the table is rebuilt helps copy it, and a helper's stack can
+	 * run out there. The entry then stays where it was, and it must stay the owner's exit hook
+	 * too: detached before the failed write, it kept its slot and its owner's pid after the
+	 * owner's death, and every later lookup returned the dead pid, every register of the key was
+	 * refused.
 	 */
 	@Test
 	void anUnregisterWhoseWriteFailsLeavesTheEntryToItsOwnersDeath() throws Exception {
-		ProcessRegistry<FlakyKey, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
 		Owner owner = idleOwner(this.runtime);
+		Owner filler = idleOwner(this.runtime);
 		Owner next = idleOwner(this.runtime);
-		assertThat(registry.register(owner, new FlakyKey("k"), "v")).isNull();
-		assertThat(registry.register(owner, new FlakyKey("other"), "v")).isNull();
-
-		FlakyKey.failInWrites = true;
-		try {
-			// an equal key, not the registered object: the probe compares them
-			assertThatThrownBy(() -> registry.unregister(owner, new FlakyKey("k"))).isInstanceOf(StackOverflowError.class);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Thread> unregistering = new CopyOnWriteArrayList<>();
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		RegistryFaults.afterChunkClaimed = () -> {
+			if (!unregistering.isEmpty() && Thread.currentThread() == unregistering.get(0)) {
+				throw new StackOverflowError("planted: the unregistering helper's stack ran out as it took a chunk");
+			}
+		};
+		RegistryFaults.afterChunkCopied = () -> {
+			EntryTable.Copy copy = registry.uniques.copyUnderWay();
+			if (copy == null || copy.chunks() < 4 || !paused.compareAndSet(false, true)) {
+				return;
+			}
+			// the rebuild stands still after a chunk; the unregister comes, helps, and fails
+			Thread thread = Thread.ofPlatform().unstarted(() -> {
+				try {
+					registry.unregister(owner, "k");
+				}
+				catch (StackOverflowError ex) {
+					failures.add(ex);
+				}
+			});
+			unregistering.add(thread);
+			thread.start();
+			await().atMost(Await.LONG).until(() -> !thread.isAlive());
+		};
+		int fillers = 0;
+		while (!paused.get()) {
+			registry.register(filler, "filler-" + fillers++, "v");
 		}
-		finally {
-			FlakyKey.failInWrites = false;
-		}
-		assertThat(registry.whereisOrNull(new FlakyKey("k"))).as("the key, still registered").isEqualTo(owner.pid());
+		RegistryFaults.reset();
+		int held = fillers;
+		assertThat(failures).as("the unregister that failed in its write").hasSize(1);
+		assertThat(registry.whereisOrNull("k")).as("the key, still registered").isEqualTo(owner.pid());
 
 		this.runtime.exit(owner.pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.whereisOrNull(new FlakyKey("k")) == null && registry.count() == 0);
+		await().atMost(Await.LONG).until(() -> registry.whereisOrNull("k") == null && registry.count() == held);
 
-		assertThat(registry.register(next, new FlakyKey("k"), "v")).as("the holder that refuses a register of the dead owner's key")
+		assertThat(registry.register(next, "k", "v")).as("the holder that refuses a register of the dead owner's key")
 			.isNull();
-		assertThat(registry.whereisOrNull(new FlakyKey("k"))).isEqualTo(next.pid());
-		assertThat(registry.count()).isEqualTo(1);
-	}
-
-	/** A key whose {@code equals} throws inside an entry table's write while {@link #failInWrites}. */
-	record FlakyKey(String name) {
-
-		static volatile boolean failInWrites;
-
-		@Override
-		public boolean equals(Object other) {
-			if (failInWrites && StackWalker.getInstance()
-				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EntryTable.class.getName())
-						&& frame.getMethodName().equals("write")))) {
-				throw new StackOverflowError("planted: the stack ran out in an entry table's write");
-			}
-			return other instanceof FlakyKey key && key.name.equals(this.name);
-		}
-
-		@Override
-		public int hashCode() {
-			return this.name.hashCode();
-		}
-
+		assertThat(registry.whereisOrNull("k")).isEqualTo(next.pid());
+		assertThat(registry.count()).isEqualTo(held + 1);
 	}
 
 	@Test

@@ -66,8 +66,8 @@ public abstract class ExitHook {
 	 * bookkeeping that must be done by the moment the death is visible, such as a registry's
 	 * entry count. Must be short and must not throw. It may take a leaf lock of its own structure
 	 * and wait there for that structure alone (a unique registry entry clears its slot's pid under
-	 * its key's segment lock, and waits there while another writer rebuilds the segment, which
-	 * waits for no process), but never another process's lock.
+	 * its key's stripe, and waits at the table's gate while the table is rebuilt, which waits for
+	 * no process), but never another process's lock.
 	 */
 	protected void ownerDying() {
 	}

@@ -32,9 +32,9 @@ import dev.procreg.process.ProcessRuntime;
  * <h2>Lock</h2>
  * The process's monitor guards the hooks and the transition to dead. Nothing waits for another
  * process while holding it, and no code holds two processes' locks at once. The one wait under
- * it is a registry table's: a register, an unregister or a death's clean-up may wait for a
- * segment's lock while another writer writes or rebuilds the segment, and no writer waits for a
- * process's lock while it holds a segment's. A core that must write an entry
+ * it is a registry table's: a register, an unregister or a death's clean-up may wait at the
+ * table's gate while another writer rebuilds it, and the rebuild waits only for writers to leave
+ * their stripes, which never wait for a process's lock there. A core that must write an entry
  * and attach its hook as one step that the death cannot split (a registry's unique key, whose
  * slot carries the owner's pid from the write on) holds the monitor around both
  * ({@code synchronized (owner)}, then {@link #attachOrRun} inside, reentrantly), and takes only
