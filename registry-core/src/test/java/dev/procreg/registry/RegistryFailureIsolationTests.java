@@ -219,6 +219,58 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.count()).isEqualTo(held + 1);
 	}
 
+	/**
+	 * The same with a write that fails in its probe, before its function runs, because the key's
+	 * {@code equals} throws there: the entry stays its owner's, and the owner's death clears it.
+	 */
+	@Test
+	void anUnregisterWhoseKeyFailsInTheWriteLeavesTheEntryToItsOwnersDeath() throws Exception {
+		ProcessRegistry<FlakyKey, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("u"));
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, new FlakyKey("k"), "v")).isNull();
+
+		FlakyKey.failInWrites = true;
+		try {
+			// an equal key, not the registered object: the write's probe compares them
+			assertThatThrownBy(() -> registry.unregister(owner, new FlakyKey("k"))).isInstanceOf(StackOverflowError.class);
+		}
+		finally {
+			FlakyKey.failInWrites = false;
+		}
+		assertThat(registry.whereisOrNull(new FlakyKey("k"))).as("the key, still registered").isEqualTo(owner.pid());
+
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.whereisOrNull(new FlakyKey("k")) == null && registry.count() == 0);
+
+		assertThat(registry.register(next, new FlakyKey("k"), "v")).as("the holder that refuses a register of the dead owner's key")
+			.isNull();
+		assertThat(registry.whereisOrNull(new FlakyKey("k"))).isEqualTo(next.pid());
+		assertThat(registry.count()).isEqualTo(1);
+	}
+
+	/** A key whose {@code equals} throws inside an entry table's write while {@link #failInWrites}. */
+	record FlakyKey(String name) {
+
+		static volatile boolean failInWrites;
+
+		@Override
+		public boolean equals(Object other) {
+			if (failInWrites && StackWalker.getInstance()
+				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EntryTable.class.getName())
+						&& frame.getMethodName().equals("write")))) {
+				throw new StackOverflowError("planted: the stack ran out in an entry table's write");
+			}
+			return other instanceof FlakyKey key && key.name.equals(this.name);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.name.hashCode();
+		}
+
+	}
+
 	@Test
 	void aKeyThatCannotBePrintedDoesNotStopTheCleanupOfItsCrashedOwner() throws Exception {
 		ProcessRegistry<BadKey, Integer> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("r"));
