@@ -36,6 +36,9 @@ final class RegistryFaults {
 	static volatile Runnable beforeLatchOpened = () -> {
 	};
 
+	static volatile Runnable beforeClearPid = () -> {
+	};
+
 	private RegistryFaults() {
 	}
 
@@ -80,6 +83,11 @@ final class RegistryFaults {
 		beforeLatchOpened.run();
 	}
 
+	/** On the thread of a death, as a unique entry's slot pid is about to be cleared (the owner still alive). */
+	static void beforeClearPid() {
+		beforeClearPid.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -98,6 +106,8 @@ final class RegistryFaults {
 		awaitingPreparation = () -> {
 		};
 		beforeLatchOpened = () -> {
+		};
+		beforeClearPid = () -> {
 		};
 	}
 

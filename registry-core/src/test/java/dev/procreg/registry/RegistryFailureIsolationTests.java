@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
@@ -269,6 +270,38 @@ class RegistryFailureIsolationTests {
 			return this.name.hashCode();
 		}
 
+	}
+
+	/**
+	 * A kill whose stack runs out as the death clears one of the owner's slot pids (a kill made
+	 * deep in a recursion) still kills: the clear runs again on a fresh stack, under the owner's
+	 * lock, and the death goes on. Thrown on, the error stopped the death half way: the killer got a
+	 * {@code StackOverflowError}, the owner lived on, and one of its entries was already counted out.
+	 */
+	@Test
+	void aKillWhoseStackRunsOutClearingAPidStillKills() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("d"));
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		assertThat(registry.register(owner, "other", "v")).isNull();
+		AtomicInteger clears = new AtomicInteger();
+		RegistryFaults.beforeClearPid = () -> {
+			if (clears.getAndIncrement() == 0) {
+				throw new StackOverflowError("planted: the killer's stack ran out clearing a pid");
+			}
+		};
+
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		RegistryFaults.reset();
+
+		assertThat(clears).as("the clears: the failed one, its second run, the other key's").hasValue(3);
+		assertThat(owner.isAlive()).isFalse();
+		assertThat(registry.whereisOrNull("k")).isNull();
+		assertThat(registry.whereisOrNull("other")).isNull();
+		assertThat(registry.count()).as("each entry counted out once").isZero();
+		assertThat(registry.register(next, "k", "v")).isNull();
+		assertThat(registry.count()).isEqualTo(1);
 	}
 
 	@Test

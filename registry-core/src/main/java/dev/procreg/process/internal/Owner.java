@@ -296,17 +296,64 @@ public abstract class Owner {
 	/**
 	 * The death itself; the caller holds this process's lock and has checked that it is alive.
 	 * Runs every hook's {@link ExitHook#ownerDying()}, sets the liveness word and takes the hooks.
+	 * A hook that runs out of stack is run again on a fresh one ({@link #ownerDyingOnAFreshStack}),
+	 * so a kill made deep in a recursion still kills.
 	 * @param reason why
 	 * @return the hooks to run with {@link #runHooks}, newest first
 	 */
 	protected final @Nullable ExitHook markDead(ExitReason reason) {
 		for (ExitHook hook = this.hooks; hook != null; hook = hook.next) {
-			hook.ownerDying();
+			try {
+				hook.ownerDying();
+			}
+			catch (StackOverflowError ex) {
+				ownerDyingOnAFreshStack(hook, ex);
+			}
 		}
 		this.exitReason = reason;
 		ExitHook taken = this.hooks;
 		this.hooks = null;
 		return taken;
+	}
+
+	/**
+	 * Runs a hook's {@link ExitHook#ownerDying()} again on a thread of its own, whose stack is
+	 * fresh, and waits for it, still under this process's lock: the killer's stack ran out in it
+	 * (a kill made deep in a recursion). Thrown on, the error would have stopped the death half
+	 * way, with the process alive, some hooks told it was dying and the killer handed a
+	 * {@code StackOverflowError}. The hook takes only its own leaf lock, never this one, so the
+	 * wait cannot deadlock; {@code ownerDying} must bear a second run after a first that failed
+	 * part way. If even the fresh thread cannot run it, or this one cannot start a thread, the
+	 * error goes on as before.
+	 */
+	private void ownerDyingOnAFreshStack(ExitHook hook, StackOverflowError cause) {
+		Throwable[] failure = new Throwable[1];
+		Thread helper = Thread.ofPlatform().name("procreg-owner-dying").daemon().unstarted(() -> {
+			try {
+				hook.ownerDying();
+			}
+			catch (Throwable ex) {
+				failure[0] = ex;
+			}
+		});
+		helper.start();
+		boolean interrupted = false;
+		for (;;) {
+			try {
+				helper.join();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true; // the killer's interrupt is its own: kept for it, after the death
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		if (failure[0] != null) {
+			cause.addSuppressed(failure[0]);
+			throw cause;
+		}
 	}
 
 	/**
