@@ -113,24 +113,34 @@ class Partition<K, V> {
 	}
 
 	/**
-	 * Attaches a unique key's entry, just written with its owner's pid, to the owner, under the
-	 * owner's lock. An attach that fails with an exception (a call past the end of the stack)
-	 * takes the entry out again before the exception goes on: left in its slot and not attached,
-	 * it would keep the pid after the owner's death, and every lookup would return the dead pid.
+	 * Counts a unique key's entry, just written with its owner's pid, and attaches it to the
+	 * owner, under the owner's lock. The attach is the last step: once it is done nothing is left
+	 * to fail, so a register either ends with its entry counted and attached or takes it out
+	 * again. A step that fails with an exception (a call past the end of the stack) takes the
+	 * entry out, and its count, before the exception goes on: left in its slot and not attached,
+	 * the entry would keep the pid after the owner's death, and every lookup would return the
+	 * dead pid; counted after the attach, a count that failed would have left {@code count()} one
+	 * short for good, and the death would have counted the entry out all the same.
 	 */
 	private void attachWritten(Owner owner, Registration<K, V> entry) {
+		boolean counted = false;
 		boolean done = false;
 		try {
+			this.entries.increment();
+			counted = true;
 			RegistryFaults.afterWrite();
 			// only code run re-entrantly on this thread (a test's fault point) could kill the
 			// owner here: the attach then fails and the entry is taken out at once
-			if (owner.attachOrRun(entry)) {
-				this.entries.increment();
+			if (!owner.attachOrRun(entry)) {
+				this.entries.decrement();
 			}
 			done = true;
 		}
 		finally {
 			if (!done && !entry.attachedToLiveOwner()) {
+				if (counted) {
+					this.entries.decrement();
+				}
 				owner.detach(entry); // when it failed after linking the hook, before marking it attached
 				this.uniques.remove(entry.key, entry, Partition::removeUnattached);
 			}
