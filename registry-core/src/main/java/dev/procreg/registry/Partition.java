@@ -253,9 +253,22 @@ class Partition<K, V> {
 			registered(entry);
 			return bucket;
 		});
-		RegistryFaults.afterWrite();
-		if (owner.attachOrRun(entry)) {
-			this.entries.increment();
+		// a step that fails (a call past the end of the stack) takes the entry out again: left in
+		// its bucket and not attached, no death would ever take it out; attached and not counted,
+		// the death would count it out all the same
+		boolean done = false;
+		try {
+			RegistryFaults.afterWrite();
+			if (owner.attachOrRun(entry)) {
+				this.entries.increment();
+			}
+			done = true;
+		}
+		finally {
+			if (!done) {
+				owner.detach(entry);
+				unlink(entry, null);
+			}
 		}
 	}
 

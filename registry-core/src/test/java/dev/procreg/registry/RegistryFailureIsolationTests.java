@@ -84,6 +84,39 @@ class RegistryFailureIsolationTests {
 	}
 
 	/**
+	 * The same for a duplicate key: a register that fails between its bucket's write and its
+	 * attach takes its entry out of the bucket. Left there, it was found by lookups while its
+	 * owner lived, though the register had failed, and no death ever took it out.
+	 */
+	@Test
+	void aDuplicateRegisterWhoseAttachFailsLeavesNoEntry() throws Exception {
+		List<String> events = new CopyOnWriteArrayList<>();
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("dup")
+			.withListener((RegistryListener<String, String>) (event) -> events
+				.add(event.getClass().getSimpleName() + " " + event.key())));
+		Owner owner = idleOwner(this.runtime);
+		Owner other = idleOwner(this.runtime);
+		registry.register(other, "k", "v");
+		AtomicBoolean fail = new AtomicBoolean(true);
+		RegistryFaults.afterWrite = () -> {
+			if (fail.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the register's stack ran out between its write and its attach");
+			}
+		};
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.lookup("k")).as("the entries of k").extracting(RegistryEntry::pid).containsExactly(other.pid());
+		assertThat(registry.count()).isEqualTo(1);
+		assertThat(registry.keyCount()).isEqualTo(1);
+		this.runtime.exit(other.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
+		assertThat(registry.count()).isZero();
+		await().atMost(Await.LONG).until(() -> events.size() == 4);
+		assertThat(events).containsExactly("Registered k", "Registered k", "Unregistered k", "Unregistered k");
+	}
+
+	/**
 	 * An unregister whose function fails after it detached the entry (a call past the end of the
 	 * stack, here at the fault point right after the detach) leaves the table as it was: the entry
 	 * must not stay there detached, with its owner's pid and no hook to clear it at the death.
