@@ -247,17 +247,19 @@ class Partition<K, V> {
 
 	void registerDuplicate(Owner owner, K key, @Nullable V value) {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
-		this.buckets.compute(key, (k, existing) -> {
-			Bucket<K, V> bucket = (existing != null) ? existing : new Bucket<>();
-			bucket.append(entry);
-			registered(entry);
-			return bucket;
-		});
 		// a step that fails (a call past the end of the stack) takes the entry out again: left in
 		// its bucket and not attached, no death would ever take it out; attached and not counted,
-		// the death would count it out all the same
+		// the death would count it out all the same. That includes the bucket's write, which
+		// appends to a bucket already in the map before it tells the event
 		boolean done = false;
 		try {
+			this.buckets.compute(key, (k, existing) -> {
+				Bucket<K, V> bucket = (existing != null) ? existing : new Bucket<>();
+				bucket.append(entry);
+				RegistryFaults.afterAppend();
+				registered(entry);
+				return bucket;
+			});
 			RegistryFaults.afterWrite();
 			if (owner.attachOrRun(entry)) {
 				this.entries.increment();

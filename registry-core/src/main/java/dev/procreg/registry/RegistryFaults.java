@@ -39,6 +39,9 @@ final class RegistryFaults {
 	static volatile Runnable beforeClearPid = () -> {
 	};
 
+	static volatile Runnable afterAppend = () -> {
+	};
+
 	private RegistryFaults() {
 	}
 
@@ -88,6 +91,11 @@ final class RegistryFaults {
 		beforeClearPid.run();
 	}
 
+	/** In a duplicate register's bucket write, after its entry joined the bucket, before its event. */
+	static void afterAppend() {
+		afterAppend.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -108,6 +116,8 @@ final class RegistryFaults {
 		beforeLatchOpened = () -> {
 		};
 		beforeClearPid = () -> {
+		};
+		afterAppend = () -> {
 		};
 	}
 

@@ -21,6 +21,7 @@ import dev.procreg.process.Pid;
 import dev.procreg.process.ProcessExitException;
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.process.internal.OwnerFaults;
 import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
@@ -48,6 +49,7 @@ class RegistryFailureIsolationTests {
 	@AfterEach
 	void reset() {
 		RegistryFaults.reset();
+		OwnerFaults.reset();
 	}
 
 	/**
@@ -114,6 +116,35 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.count()).isZero();
 		await().atMost(Await.LONG).until(() -> events.size() == 4);
 		assertThat(events).containsExactly("Registered k", "Registered k", "Unregistered k", "Unregistered k");
+	}
+
+	/**
+	 * A duplicate register that fails inside its bucket's write, after its entry joined a bucket
+	 * already in the map and before its event (a call past the end of the stack), takes the entry
+	 * out of the bucket: left there, lookups returned it though the register had thrown, and no
+	 * death ever took it out (a review found it).
+	 */
+	@Test
+	void aDuplicateRegisterThatFailsInsideItsBucketsWriteLeavesNoEntry() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("dup2"));
+		Owner a = idleOwner(this.runtime);
+		Owner b = idleOwner(this.runtime);
+		registry.register(a, "k", "a");
+		AtomicBoolean fail = new AtomicBoolean(true);
+		RegistryFaults.afterAppend = () -> {
+			if (fail.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the stack ran out before the register's event");
+			}
+		};
+		assertThatThrownBy(() -> registry.register(b, "k", "b")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.lookup("k")).as("the entries of k").extracting(RegistryEntry::pid).containsExactly(a.pid());
+		assertThat(registry.count()).isEqualTo(1);
+		this.runtime.exit(a.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
+		assertThat(registry.lookup("k")).isEmpty();
+		assertThat(registry.count()).isZero();
 	}
 
 	/**
@@ -335,6 +366,83 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.count()).as("each entry counted out once").isZero();
 		assertThat(registry.register(next, "k", "v")).isNull();
 		assertThat(registry.count()).isEqualTo(1);
+	}
+
+	/**
+	 * The same, with the killer's stack running out again as it waits for the hook's second run
+	 * (the wait needs stack too, at the depth where the first run failed). The killer waits on,
+	 * holding the owner, until the hook has run: let go at once, it left the owner alive and the
+	 * hook running with no lock, and a second kill ran the same hook beside it and counted the
+	 * entry out twice (a review found it).
+	 */
+	@Test
+	void aKillerWhoseWaitForTheFreshStackRunsOutHoldsTheOwnerUntilTheHookIsDone() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("j"));
+		Owner owner = idleOwner(this.runtime);
+		Owner next = idleOwner(this.runtime);
+		assertThat(registry.register(owner, "k", "v")).isNull();
+		CountDownLatch helperIn = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean first = new AtomicBoolean(true);
+		RegistryFaults.beforeClearPid = () -> {
+			if (Thread.currentThread().getName().equals("procreg-owner-dying")) {
+				helperIn.countDown();
+				awaitUninterruptibly(release);
+			}
+			else if (first.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the killer's stack ran out clearing a pid");
+			}
+		};
+		AtomicBoolean waitFails = new AtomicBoolean(true);
+		OwnerFaults.beforeFreshStackAwaited = () -> {
+			if (waitFails.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the killer's stack ran out again, waiting for the hook");
+			}
+		};
+		List<Throwable> killErrors = new CopyOnWriteArrayList<>();
+		Thread killer = Thread.ofPlatform().start(() -> {
+			try {
+				this.runtime.exit(owner.pid(), ExitReason.KILL);
+			}
+			catch (Throwable ex) {
+				killErrors.add(ex);
+			}
+		});
+		assertThat(helperIn.await(Await.LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		Thread secondKiller = Thread.ofPlatform().start(() -> this.runtime.exit(owner.pid(), ExitReason.KILL));
+		try {
+			await().atMost(Await.LONG).until(() -> secondKiller.getState() == Thread.State.BLOCKED);
+			assertThat(owner.isAlive()).as("the owner while its hook runs again").isTrue();
+		}
+		finally {
+			release.countDown();
+		}
+		killer.join(Await.LONG.toMillis());
+		secondKiller.join(Await.LONG.toMillis());
+		OwnerFaults.reset();
+
+		assertThat(killErrors).as("the first kill's errors").isEmpty();
+		assertThat(owner.isAlive()).isFalse();
+		assertThat(registry.whereisOrNull("k")).isNull();
+		assertThat(registry.count()).as("the entry counted out once").isZero();
+		assertThat(registry.register(next, "x", "v")).isNull();
+		assertThat(registry.count()).isEqualTo(1);
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		boolean interrupted = false;
+		for (;;) {
+			try {
+				latch.await();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test

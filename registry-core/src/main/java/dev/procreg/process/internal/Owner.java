@@ -323,8 +323,10 @@ public abstract class Owner {
 	 * way, with the process alive, some hooks told it was dying and the killer handed a
 	 * {@code StackOverflowError}. The hook takes only its own leaf lock, never this one, so the
 	 * wait cannot deadlock; {@code ownerDying} must bear a second run after a first that failed
-	 * part way. If even the fresh thread cannot run it, or this one cannot start a thread, the
-	 * error goes on as before.
+	 * part way. Once the thread has started, nothing leaves here before it has ended: a hook run
+	 * with this lock let go could race a second kill's run of it and count its entry out twice,
+	 * so a wait that itself runs out of stack waits on by looking, which needs next to none. If
+	 * the thread cannot be started, or the hook fails there too, the error goes on as before.
 	 */
 	private void ownerDyingOnAFreshStack(ExitHook hook, StackOverflowError cause) {
 		Throwable[] failure = new Throwable[1];
@@ -336,15 +338,31 @@ public abstract class Owner {
 				failure[0] = ex;
 			}
 		});
-		helper.start();
+		try {
+			helper.start();
+		}
+		catch (Throwable ex) {
+			if (helper.getState() == Thread.State.NEW) {
+				cause.addSuppressed(ex);
+				throw cause; // nothing runs the hook: the death stops here, as it would have
+			}
+			// it runs all the same: wait for it below
+		}
 		boolean interrupted = false;
 		for (;;) {
 			try {
+				OwnerFaults.beforeFreshStackAwaited();
 				helper.join();
 				break;
 			}
 			catch (InterruptedException ex) {
 				interrupted = true; // the killer's interrupt is its own: kept for it, after the death
+			}
+			catch (StackOverflowError ex) {
+				while (helper.isAlive()) {
+					Thread.onSpinWait();
+				}
+				break;
 			}
 		}
 		if (interrupted) {
