@@ -65,12 +65,7 @@ class RegistryFailureIsolationTests {
 				.add(event.getClass().getSimpleName() + " " + event.key())));
 		Owner owner = idleOwner(this.runtime);
 		Owner next = idleOwner(this.runtime);
-		AtomicBoolean fail = new AtomicBoolean(true);
-		RegistryFaults.afterWrite = () -> {
-			if (fail.compareAndSet(true, false)) {
-				throw new StackOverflowError("planted: the register's stack ran out between its write and its attach");
-			}
-		};
+		RegistryFaults.afterWrite = overflowOnce("the register's stack ran out between its write and its attach");
 		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
 		RegistryFaults.reset();
 
@@ -99,12 +94,7 @@ class RegistryFailureIsolationTests {
 		Owner owner = idleOwner(this.runtime);
 		Owner other = idleOwner(this.runtime);
 		registry.register(other, "k", "v");
-		AtomicBoolean fail = new AtomicBoolean(true);
-		RegistryFaults.afterWrite = () -> {
-			if (fail.compareAndSet(true, false)) {
-				throw new StackOverflowError("planted: the register's stack ran out between its write and its attach");
-			}
-		};
+		RegistryFaults.afterWrite = overflowOnce("the register's stack ran out between its write and its attach");
 		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
 		RegistryFaults.reset();
 
@@ -130,12 +120,7 @@ class RegistryFailureIsolationTests {
 		Owner a = idleOwner(this.runtime);
 		Owner b = idleOwner(this.runtime);
 		registry.register(a, "k", "a");
-		AtomicBoolean fail = new AtomicBoolean(true);
-		RegistryFaults.afterAppend = () -> {
-			if (fail.compareAndSet(true, false)) {
-				throw new StackOverflowError("planted: the stack ran out before the register's event");
-			}
-		};
+		RegistryFaults.afterAppend = overflowOnce("the stack ran out before the register's event");
 		assertThatThrownBy(() -> registry.register(b, "k", "b")).isInstanceOf(StackOverflowError.class);
 		RegistryFaults.reset();
 
@@ -158,12 +143,7 @@ class RegistryFailureIsolationTests {
 		Owner owner = idleOwner(this.runtime);
 		Owner next = idleOwner(this.runtime);
 		assertThat(registry.register(owner, "k", "v")).isNull();
-		AtomicBoolean fail = new AtomicBoolean(true);
-		RegistryFaults.afterDetach = () -> {
-			if (fail.compareAndSet(true, false)) {
-				throw new StackOverflowError("planted: the unregister's stack ran out after the detach, inside its write");
-			}
-		};
+		RegistryFaults.afterDetach = overflowOnce("the unregister's stack ran out after the detach, inside its write");
 		assertThatThrownBy(() -> registry.unregister(owner, "k")).isInstanceOf(StackOverflowError.class);
 		RegistryFaults.reset();
 
@@ -393,12 +373,7 @@ class RegistryFailureIsolationTests {
 				throw new StackOverflowError("planted: the killer's stack ran out clearing a pid");
 			}
 		};
-		AtomicBoolean waitFails = new AtomicBoolean(true);
-		OwnerFaults.beforeFreshStackAwaited = () -> {
-			if (waitFails.compareAndSet(true, false)) {
-				throw new StackOverflowError("planted: the killer's stack ran out again, waiting for the hook");
-			}
-		};
+		OwnerFaults.beforeFreshStackAwaited = overflowOnce("the killer's stack ran out again, waiting for the hook");
 		List<Throwable> killErrors = new CopyOnWriteArrayList<>();
 		Thread killer = Thread.ofPlatform().start(() -> {
 			try {
@@ -427,6 +402,16 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.count()).as("the entry counted out once").isZero();
 		assertThat(registry.register(next, "x", "v")).isNull();
 		assertThat(registry.count()).isEqualTo(1);
+	}
+
+	/** @return a fault that throws a {@code StackOverflowError} the first time it runs, as a stack running out there would */
+	private static Runnable overflowOnce(String planted) {
+		AtomicBoolean thrown = new AtomicBoolean();
+		return () -> {
+			if (thrown.compareAndSet(false, true)) {
+				throw new StackOverflowError("planted: " + planted);
+			}
+		};
 	}
 
 	private static void awaitUninterruptibly(CountDownLatch latch) {
