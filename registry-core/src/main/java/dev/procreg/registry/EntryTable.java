@@ -889,11 +889,19 @@ class EntryTable<K, V> {
 	 * @throws IllegalStateException when the calling thread holds one of the stripes
 	 */
 	private void refuseNestedWrite() {
+		if (heldByCurrentThread()) {
+			throw new IllegalStateException("a write to a registry's entry table from inside another write");
+		}
+	}
+
+	/** @return whether the calling thread holds one of the stripes: it is inside a write of this table */
+	boolean heldByCurrentThread() {
 		for (Stripe stripe : this.stripes) {
 			if (Thread.holdsLock(stripe)) {
-				throw new IllegalStateException("a write to a registry's entry table from inside another write");
+				return true;
 			}
 		}
+		return false;
 	}
 
 	/**

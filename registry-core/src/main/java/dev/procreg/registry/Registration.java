@@ -115,6 +115,15 @@ class Registration<K, V> extends ExitHook {
 		this.attachedAlive = false;
 	}
 
+	/**
+	 * Not when the killing thread holds one of the table's stripes (a key's {@code equals} that
+	 * kills, run in a write's probe): the clear takes a stripe.
+	 */
+	@Override
+	protected boolean ownerDyingMayRunElsewhere() {
+		return !this.partition.uniques.heldByCurrentThread();
+	}
+
 	/** Clears the owner's pid from the entry's slot before the owner is marked dead, under its lock. */
 	void clearPid() {
 		RegistryFaults.beforeClearPid();

@@ -414,6 +414,92 @@ class RegistryFailureIsolationTests {
 		};
 	}
 
+	/**
+	 * A kill made from inside a table write (a key's {@code equals} that kills, called in the
+	 * write's probe, under a stripe) whose stack runs out clearing the dying owner's pid in that
+	 * same stripe: the clear cannot run on another thread, which would wait for the stripe the
+	 * killer holds while the killer waits for it. The error goes on, and the owner dies at the
+	 * next kill. Its own runtime, which a hung killer would keep from closing.
+	 */
+	@Test
+	void aKillFromInsideATableWriteWhoseStackRunsOutFailsRatherThanHangs() throws Exception {
+		ProcessRuntime local = ProcessRuntime.start();
+		boolean stuck = true;
+		try {
+			ProcessRegistry<Object, String> registry = ProcessRegistry.start(local, RegistryOptions.unique("n"));
+			Owner victim = idleOwner(local);
+			Owner writer = idleOwner(local);
+			Hashed victimKey = new Hashed("victim", 42);
+			assertThat(registry.register(victim, victimKey, "v")).isNull();
+			KillingKey killing = new KillingKey(42, () -> local.exit(victim.pid(), ExitReason.KILL));
+			RegistryFaults.beforeClearPid = overflowOnce("the killer's stack ran out clearing a pid, inside a write");
+			List<Throwable> errors = new CopyOnWriteArrayList<>();
+			Thread registering = Thread.ofPlatform().daemon().start(() -> {
+				try {
+					registry.register(writer, killing, "w");
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			});
+			registering.join(Await.LONG.toMillis());
+			stuck = registering.isAlive();
+			assertThat(stuck).as("the register whose key killed, still waiting for the clear").isFalse();
+			assertThat(errors).singleElement().isInstanceOf(StackOverflowError.class);
+			RegistryFaults.reset();
+
+			assertThat(victim.isAlive()).as("the owner whose death could not be done").isTrue();
+			assertThat(registry.whereisOrNull(victimKey)).isEqualTo(victim.pid());
+			local.exit(victim.pid(), ExitReason.KILL);
+			assertThat(victim.isAlive()).isFalse();
+			assertThat(registry.whereisOrNull(victimKey)).isNull();
+			assertThat(registry.count()).isZero();
+		}
+		finally {
+			if (!stuck) {
+				local.close();
+			}
+		}
+	}
+
+	/** A key with the hash code it is given. */
+	record Hashed(String name, int hash) {
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
+	}
+
+	/**
+	 * A key that equals nothing and, compared inside an entry table's write the first time,
+	 * runs {@code kill} there.
+	 */
+	record KillingKey(int hash, Runnable kill, AtomicBoolean killed) {
+
+		KillingKey(int hash, Runnable kill) {
+			this(hash, kill, new AtomicBoolean());
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			if (StackWalker.getInstance()
+				.walk((frames) -> frames.anyMatch((frame) -> frame.getClassName().equals(EntryTable.class.getName())
+						&& frame.getMethodName().equals("write")))
+					&& this.killed.compareAndSet(false, true)) {
+				this.kill.run();
+			}
+			return other == this;
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
+	}
+
 	private static void awaitUninterruptibly(CountDownLatch latch) {
 		boolean interrupted = false;
 		for (;;) {

@@ -75,6 +75,16 @@ public abstract class ExitHook {
 	}
 
 	/**
+	 * Whether {@link #ownerDying()} may run again on another thread while the calling thread
+	 * waits for it ({@link Owner#markDead}): not when the calling thread holds a lock the hook
+	 * takes, which that thread would then wait for for ever.
+	 * @return {@code true} unless the calling thread holds a lock this hook's {@code ownerDying} takes
+	 */
+	protected boolean ownerDyingMayRunElsewhere() {
+		return true;
+	}
+
+	/**
 	 * Whether this hook tells someone of the exit (a monitor's {@code Down}, a waiting caller, a
 	 * latch) rather than cleaning up after the process. Telling hooks run after every cleaning
 	 * one, so whoever learns of an exit finds the process gone from registries and names.

@@ -307,6 +307,9 @@ public abstract class Owner {
 				hook.ownerDying();
 			}
 			catch (StackOverflowError ex) {
+				if (!hook.ownerDyingMayRunElsewhere()) {
+					throw ex; // the killer holds what the hook needs: waiting for another thread would hang
+				}
 				ownerDyingOnAFreshStack(hook, ex);
 			}
 		}
