@@ -163,8 +163,6 @@ class EntryTable<K, V> {
 
 	private static final VarHandle PID = MethodHandles.arrayElementVarHandle(Pid[].class);
 
-	private static final VarHandle HASH = MethodHandles.arrayElementVarHandle(int[].class);
-
 	private static final VarHandle PREPARING;
 
 	private static final VarHandle USED;
@@ -211,19 +209,8 @@ class EntryTable<K, V> {
 	 */
 	private volatile @Nullable Rebuild rebuilding;
 
-	/**
-	 * A writer is preparing a rebuild it is about to start: allocating its table and, for a
-	 * rebuild begun before the table is full, copying the table into it while writers go on
-	 * ({@link #rebuild}).
-	 */
+	/** A writer is allocating the table of a rebuild it is about to start ({@link #rebuild}). */
 	private volatile boolean preparing;
-
-	/**
-	 * The copy a writer makes of the table while writers go on, before it closes the gate
-	 * ({@link Copy#precopying}), so that a writer that finds the table full meanwhile helps it
-	 * rather than only wait ({@link #awaitPreparation}); {@code null} otherwise.
-	 */
-	private volatile @Nullable Copy precopy;
 
 	/**
 	 * Slots that are not {@code null} (entries, tombstones, reserved), less those that the stripes
@@ -553,7 +540,6 @@ class EntryTable<K, V> {
 				helpThenAwait(rebuild);
 			}
 			Slots seen;
-			Registration<K, V> written;
 			synchronized (stripe) {
 				if (!enter(stripe)) {
 					continue;
@@ -578,12 +564,10 @@ class EntryTable<K, V> {
 						}
 					}
 					Registration<K, V> existing = (Registration<K, V>) found;
-					long used = this.used + stripe.unadded;
-					if (inserts && existing == null && used >= limit(capacity)) {
-						// an insert might take the used slots over the limit: rebuild first (invariant 7);
-						// before the function, which runs once, and whatever the function then decides
+					if (inserts && existing == null && this.used + stripe.unadded >= capacity >>> 1) {
+						// an insert might take the used slots over half: rebuild first (invariant 7); before
+						// the function, which runs once, and whatever the function then decides
 						refuseWhenFull(capacity);
-						written = null;
 					}
 					else {
 						Registration<K, V> result = remapping.apply(existing, entry);
@@ -615,55 +599,14 @@ class EntryTable<K, V> {
 							// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
 							PID.setRelease(slots.pids, i, result.pid);
 						}
-						if (existing != null || used < capacity >>> 1) {
-							return result;
-						}
-						written = result; // an insert into a table over half used: a rebuild begins, below
+						return result;
 					}
 				}
 				finally {
 					stripe.inside = false; // a field write, which cannot fail as a call can (enter)
 				}
 			}
-			if (written == null) {
-				rebuild(seen, false);
-				continue;
-			}
-			rebuildEarly(seen);
-			return written;
-		}
-	}
-
-	/**
-	 * The used slots at which an insert waits for a rebuild (invariant 7): five eighths of the
-	 * table, so that a rebuild begun at half copies it while inserts go on; half in a table too
-	 * small for that ({@code stripes} concurrent inserts, one per stripe, must still leave a
-	 * {@code null}) and in the largest table, which is rebuilt only to drop its tombstones.
-	 */
-	private long limit(int capacity) {
-		int half = capacity >>> 1;
-		return (capacity >= this.stripes.length << 2 && capacity < this.maxCapacity) ? half + Math.max(1, capacity >>> 3)
-				: half;
-	}
-
-	/**
-	 * Begins the rebuild of a table that an insert just took over half used, on the inserting
-	 * writer's thread, with its write done: copies the table while writers go on, then closes the
-	 * gate to bring the copy up to date ({@link #rebuild}). Does nothing when another writer
-	 * prepares or runs a rebuild, or when the table was rebuilt meanwhile. A failure here (a write
-	 * from inside another write, refused as the rebuild would wait for it; a stack running out; no
-	 * memory for the new table) is not the write's, which is done and must be reported so: the
-	 * rebuild is then left to the writer that finds the table at its limit.
-	 */
-	private void rebuildEarly(Slots seen) {
-		if (this.preparing || this.rebuilding != null || this.slots != seen) {
-			return;
-		}
-		try {
-			rebuild(seen, true);
-		}
-		catch (RuntimeException | Error ex) {
-			// the write is done; the next writer at the limit rebuilds, and meets the failure if it lasts
+			rebuild(seen);
 		}
 	}
 
@@ -759,11 +702,8 @@ class EntryTable<K, V> {
 
 	/**
 	 * Closes the gate ({@link #rebuilding}) and rebuilds, or helps the rebuild that has it closed.
-	 * With {@code early}, copies the table into the new one before it closes the gate, while
-	 * writers go on ({@link Copy#precopying}); the gate is then closed only to bring that copy up to
-	 * date ({@link Copy#reconciling}), which reads the table and moves only what changed.
 	 */
-	private void rebuild(Slots seen, boolean early) {
+	private void rebuild(Slots seen) {
 		refuseNestedWrite();
 		Rebuild other = this.rebuilding;
 		if (other == null) {
@@ -779,7 +719,6 @@ class EntryTable<K, V> {
 				return; // the caller looks again: at the gate, or at the new table
 			}
 			Slots next;
-			Copy precopied = null;
 			Rebuild mine;
 			try {
 				if (this.rebuilding != null || this.slots != seen) {
@@ -788,21 +727,14 @@ class EntryTable<K, V> {
 				RegistryFaults.beforeRebuildAllocates();
 				// the sample is read while writers write: a guess, made before the gate closes
 				next = new Slots(rebuiltLength(seen.length(), entries()), seen.scrambled || probesLong(seen));
-				if (early) {
-					precopied = precopy(seen, next);
-					if (precopied == null) {
-						next = new Slots(next.length(), next.scrambled); // a helper failed: the copy is not whole
-					}
-				}
 				mine = new Rebuild();
 				this.rebuilding = mine;
 			}
 			finally {
-				this.precopy = null;
 				this.preparing = false;
 			}
 			try {
-				awaitWritersThenRebuild(seen, mine, next, precopied);
+				awaitWritersThenRebuild(seen, mine, next);
 			}
 			finally {
 				// the gate first, a field write that cannot fail; then the latch, a call that can (for
@@ -814,18 +746,6 @@ class EntryTable<K, V> {
 			return;
 		}
 		helpThenAwait(other); // that one may have grown the table already
-	}
-
-	/**
-	 * Copies {@code seen} into {@code next} while writers go on writing it, with the help of any
-	 * writer that finds the table at its limit meanwhile ({@link #awaitPreparation}).
-	 * @return the copy, which says where each entry went; {@code null} when a helper failed
-	 */
-	private @Nullable Copy precopy(Slots seen, Slots next) {
-		Copy copy = Copy.precopying(seen, next, this.copyChunk);
-		this.precopy = copy;
-		copy.help(this);
-		return copy.awaitCopied() ? copy : null;
 	}
 
 	/**
@@ -852,10 +772,6 @@ class EntryTable<K, V> {
 	 */
 	private void awaitPreparation(Slots seen) {
 		RegistryFaults.awaitingPreparation();
-		Copy copy = this.precopy;
-		if (copy != null) {
-			copy.help(this);
-		}
 		for (int spin = 1; this.preparing && this.rebuilding == null && this.slots == seen; spin++) {
 			if ((spin & 0x3f) == 0) {
 				Thread.yield(); // the allocating writer's thread may be off its core
@@ -1016,7 +932,7 @@ class EntryTable<K, V> {
 	 * of them waited at it (benchmark README). A writer stays in a stripe for a few probes and
 	 * hardly ever blocks there, so a spin waits it out ({@link #awaitWriterOut}).
 	 */
-	private void awaitWritersThenRebuild(Slots current, Rebuild rebuild, Slots next, @Nullable Copy precopied) {
+	private void awaitWritersThenRebuild(Slots current, Rebuild rebuild, Slots next) {
 		for (Stripe stripe : this.stripes) {
 			awaitWriterOut(stripe);
 		}
@@ -1026,22 +942,18 @@ class EntryTable<K, V> {
 		// no writer is in a stripe from here to the publication: no slot of the current table is being
 		// reserved (the copy drops one left reserved) and no pid changes, so writers waiting at the gate may copy it too
 		boolean scrambled = current.scrambled || next.scrambled;
-		boolean fits = next.length() == length && next.scrambled == scrambled;
-		Slots to = fits ? next : new Slots(length, scrambled);
-		// a copy made while writers wrote is brought up to date; one made for a table of another length
-		// (entries left meanwhile, and the table is now only cleaned) is dropped
-		Copy copy = (fits && precopied != null) ? Copy.reconciling(precopied) : new Copy(current, to, this.copyChunk, null);
+		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
+		Copy copy = new Copy(current, to, this.copyChunk);
 		rebuild.copy = copy;
 		copy.help(this);
-		boolean whole = copy.awaitCopied();
-		Slots copied = whole ? copy.to : copyAlone(current, length, scrambled);
+		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length, scrambled);
 		RegistryFaults.beforeRebuildPublished();
 		this.slots = copied;
 		// after the publication: a rebuild that failed before it leaves the old table's count as it was
 		for (Stripe stripe : this.stripes) {
 			stripe.unadded = 0;
 		}
-		this.used = entries + (whole ? copy.tombstones() : 0);
+		this.used = entries;
 	}
 
 	/**
@@ -1050,7 +962,7 @@ class EntryTable<K, V> {
 	 * lacks part of it, and helpers still copying write only to that one, which is dropped.
 	 */
 	private Slots copyAlone(Slots current, int length, boolean scrambled) {
-		Copy alone = new Copy(current, new Slots(length, scrambled), this.copyChunk, null);
+		Copy alone = new Copy(current, new Slots(length, scrambled), this.copyChunk);
 		alone.help(this);
 		return alone.to;
 	}
@@ -1061,9 +973,8 @@ class EntryTable<K, V> {
 	 * the entry's cell is taken by compare and set, and the rest is written after it, seen by
 	 * readers through the publication that follows every helper's last write
 	 * ({@link Copy#awaitCopied}). Overridable only for a test's planted bug.
-	 * @return the slot it took, or -1 when it took none (only a planted bug does that)
 	 */
-	int place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
+	void place(Slots next, Object entry, @Nullable Object key, int hash, @Nullable Pid pid) {
 		Object[] cells = next.cells;
 		int mask = next.hashes.length - 1;
 		int i = home(next, hash, mask);
@@ -1073,36 +984,6 @@ class EntryTable<K, V> {
 		next.hashes[i] = hash;
 		next.pids[i] = pid;
 		cells[2 * i + 1] = key;
-		return i;
-	}
-
-	/**
-	 * Brings the copy of slot {@code i} of the frozen table {@code from}, made while writers
-	 * wrote ({@code at}: where it went in {@code to}, or -1), up to date: an entry still there
-	 * gets its slot's pid as it is now, an entry that left (or was replaced) since becomes a
-	 * tombstone in {@code to}, and an entry that came since is placed. Overridable only for a
-	 * test's planted bug.
-	 * @return whether it left a tombstone in {@code to}
-	 */
-	boolean reconcile(Slots from, Slots to, int i, int at) {
-		Object entry = from.cells[2 * i];
-		boolean real = entry != null && entry != TOMBSTONE && entry != RESERVED;
-		boolean left = false;
-		if (at >= 0) {
-			if (to.cells[2 * at] == entry) {
-				to.pids[at] = from.pids[i]; // set or cleared since the copy (invariant 4)
-				return false;
-			}
-			// the slot's hash stays: the tombstone is its stripe's (invariant 2)
-			to.cells[2 * at] = TOMBSTONE;
-			to.cells[2 * at + 1] = null;
-			to.pids[at] = null;
-			left = true;
-		}
-		if (real) {
-			place(to, entry, from.cells[2 * i + 1], from.hashes[i], from.pids[i]);
-		}
-		return left;
 	}
 
 	/**
@@ -1123,14 +1004,7 @@ class EntryTable<K, V> {
 	/**
 	 * A table being copied into a new one, in chunks that the rebuild and any writer waiting at
 	 * the gate take in turn: a writer that would otherwise park for the whole copy shortens it.
-	 * Each chunk is copied by one helper. A copy is one of three kinds:
-	 * <ul>
-	 * <li>a whole copy of a frozen table (no writer passes the closed gate);</li>
-	 * <li>a copy made while writers go on ({@link #precopying}), before the gate closes, which
-	 * notes where each entry went;</li>
-	 * <li>the bringing up to date of such a copy once the table is frozen ({@link #reconciling}):
-	 * each slot is compared with what was copied from it, and only what changed is moved.</li>
-	 * </ul>
+	 * The old table is frozen (no writer passes the closed gate); each chunk is copied by one helper.
 	 */
 	static final class Copy {
 
@@ -1145,61 +1019,20 @@ class EntryTable<K, V> {
 
 		private final int chunks;
 
-		/** Whether writers write {@link #from} while this copies it. */
-		private final boolean open;
-
-		/**
-		 * Where the entry of each slot of {@link #from} went in {@link #to}, plus one (0: none),
-		 * in a copy made while writers went on, and in the one that brings it up to date.
-		 */
-		private final int @Nullable [] placed;
-
 		/** The next chunk to hand out; past {@link #chunks} once all are taken. */
 		private final AtomicInteger claimed = new AtomicInteger();
 
 		/** Chunks whose every entry is in {@link #to}. */
 		private final AtomicInteger copied = new AtomicInteger();
 
-		/** Tombstones that bringing a copy up to date left in {@link #to}: used slots of the new table. */
-		private final AtomicInteger tombstones = new AtomicInteger();
-
 		/** A helper failed between taking a chunk and counting it: {@link #to} will never be whole. */
 		private volatile boolean failed;
 
-		/**
-		 * A copy of a frozen table: the whole of it, or, with {@code precopied}, what changed
-		 * since that copy, made into the same table while writers went on.
-		 */
-		Copy(Slots from, Slots to, int chunkSize, @Nullable Copy precopied) {
-			this(from, to, chunkSize, false, (precopied != null) ? precopied.placed : null);
-		}
-
-		private Copy(Slots from, Slots to, int chunkSize, boolean open, int @Nullable [] placed) {
+		Copy(Slots from, Slots to, int chunkSize) {
 			this.from = from;
 			this.to = to;
 			this.chunkSize = chunkSize;
 			this.chunks = (from.length() + chunkSize - 1) / chunkSize;
-			this.open = open;
-			this.placed = placed;
-		}
-
-		/**
-		 * A copy of a table that writers go on writing. Its slots are read as a reader reads them
-		 * (invariant 6): an entry, then its slot's hash, key and pid, then the entry again, which,
-		 * still there, vouches for the hash and key (invariants 1 and 3). A slot being written, or
-		 * whose entry changed between the reads, is not copied: once the gate is closed,
-		 * {@link #reconciling} compares every slot with what was copied from it.
-		 */
-		static Copy precopying(Slots from, Slots to, int chunkSize) {
-			return new Copy(from, to, chunkSize, true, new int[from.length()]);
-		}
-
-		/**
-		 * The copy that brings {@code precopied} up to date, its table frozen now. Same as
-		 * {@code new Copy(from, to, chunkSize, precopied)}; named for what it does.
-		 */
-		static Copy reconciling(Copy precopied) {
-			return new Copy(precopied.from, precopied.to, precopied.chunkSize, precopied);
 		}
 
 		/**
@@ -1209,6 +1042,9 @@ class EntryTable<K, V> {
 		 * waiting for it for ever, with the gate closed.
 		 */
 		void help(EntryTable<?, ?> table) {
+			Object[] cells = this.from.cells;
+			int[] hashes = this.from.hashes;
+			Pid[] pids = this.from.pids;
 			while (!this.failed && this.claimed.get() < this.chunks) {
 				boolean done = false;
 				try {
@@ -1218,16 +1054,16 @@ class EntryTable<K, V> {
 						return;
 					}
 					RegistryFaults.afterChunkClaimed();
-					int begin = chunk * this.chunkSize;
-					int end = Math.min(begin + this.chunkSize, this.from.length());
-					if (this.placed == null) {
-						copyFrozen(table, begin, end);
-					}
-					else if (this.open) {
-						copyOpen(table, begin, end, this.placed);
-					}
-					else {
-						bringUpToDate(table, begin, end, this.placed);
+					int end = Math.min((chunk + 1) * this.chunkSize, hashes.length);
+					for (int i = chunk * this.chunkSize; i < end; i++) {
+						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
+						// order and never an entry
+						Object entry = cells[2 * i];
+						// a slot still reserved lost its writer (a call in its write that failed for want of
+						// stack): no entry will come, and the copy drops it
+						if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+							table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
+						}
 					}
 					RegistryFaults.afterChunkCopied();
 					this.copied.incrementAndGet();
@@ -1239,51 +1075,6 @@ class EntryTable<K, V> {
 						this.failed = true;
 					}
 				}
-			}
-		}
-
-		private void copyFrozen(EntryTable<?, ?> table, int begin, int end) {
-			Object[] cells = this.from.cells;
-			int[] hashes = this.from.hashes;
-			Pid[] pids = this.from.pids;
-			for (int i = begin; i < end; i++) {
-				// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
-				// order and never an entry
-				Object entry = cells[2 * i];
-				// a slot still reserved lost its writer (a call in its write that failed for want of
-				// stack): no entry will come, and the copy drops it
-				if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
-					table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
-				}
-			}
-		}
-
-		private void copyOpen(EntryTable<?, ?> table, int begin, int end, int[] placed) {
-			Object[] cells = this.from.cells;
-			int[] hashes = this.from.hashes;
-			Pid[] pids = this.from.pids;
-			for (int i = begin; i < end; i++) {
-				Object entry = CELL.getAcquire(cells, 2 * i);
-				if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
-					int hash = (int) HASH.getAcquire(hashes, i);
-					Object key = CELL.getAcquire(cells, 2 * i + 1);
-					Pid pid = (Pid) PID.getAcquire(pids, i);
-					if (CELL.getAcquire(cells, 2 * i) == entry) {
-						placed[i] = table.place(this.to, entry, key, hash, pid) + 1;
-					}
-				}
-			}
-		}
-
-		private void bringUpToDate(EntryTable<?, ?> table, int begin, int end, int[] placed) {
-			int left = 0;
-			for (int i = begin; i < end; i++) {
-				if (table.reconcile(this.from, this.to, i, placed[i] - 1)) {
-					left++;
-				}
-			}
-			if (left > 0) {
-				this.tombstones.addAndGet(left);
 			}
 		}
 
@@ -1314,11 +1105,6 @@ class EntryTable<K, V> {
 		/** @return how many chunks are copied so far */
 		int copiedChunks() {
 			return this.copied.get();
-		}
-
-		/** @return the tombstones it left in the new table; read after {@link #awaitCopied} */
-		int tombstones() {
-			return this.tombstones.get();
 		}
 
 	}

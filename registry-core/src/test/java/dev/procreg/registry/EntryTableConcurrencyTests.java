@@ -155,8 +155,7 @@ class EntryTableConcurrencyTests {
 	 * every stripe, into a table that grows from 128 slots to 524,288. From 8,192 slots on a stripe adds
 	 * the slots it claims to the shared count a few at a time ({@link EntryTable#addEvery}), so a
 	 * writer sees the others' claims late: the table must still grow in time (checked as it grows:
-	 * the entries never above five eighths of the slots, where inserts wait for the rebuild begun
-	 * at half, plus a 64th, plus one insert a thread under way; a
+	 * the entries never above half the slots plus a 64th, plus one insert a thread under way; a
 	 * table without a {@code null} slot would probe for ever), grow no more than it must (240,000
 	 * entries fit under half of 524,288 slots; claims counted twice would double it once more), and
 	 * count every entry once. A violation stops every writer, so that a table on its way to full
@@ -180,7 +179,7 @@ class EntryTableConcurrencyTests {
 						// the size first: the capacity read after it is at least the one it was counted against
 						long size = table.size();
 						long capacity = table.capacity();
-						if (size > capacity / 2 + capacity / 8 + capacity / 64 + THREADS) {
+						if (size > capacity / 2 + capacity / 64 + THREADS) {
 							violations.add(size + " entries in " + capacity + " slots");
 						}
 					}
