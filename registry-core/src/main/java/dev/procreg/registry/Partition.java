@@ -248,9 +248,12 @@ class Partition<K, V> {
 	void registerDuplicate(Owner owner, K key, @Nullable V value) {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
 		// a step that fails (a call past the end of the stack) takes the entry out again: left in
-		// its bucket and not attached, no death would ever take it out; attached and not counted,
-		// the death would count it out all the same. That includes the bucket's write, which
-		// appends to a bucket already in the map before it tells the event
+		// its bucket and not attached, no death would ever take it out. That includes the bucket's
+		// write, which appends to a bucket already in the map before it tells the event. The entry
+		// is counted by its attach, under the owner's lock (Registration.attached), as a death
+		// counts it out under that lock: counted after the attach, without the lock (a duplicate
+		// register does not take it), a count that failed while the owner died on another thread
+		// left count() one short for good
 		boolean done = false;
 		try {
 			this.buckets.compute(key, (k, existing) -> {
@@ -261,17 +264,25 @@ class Partition<K, V> {
 				return bucket;
 			});
 			RegistryFaults.afterWrite();
-			if (owner.attachOrRun(entry)) {
-				this.entries.increment();
-			}
+			owner.attachOrRun(entry);
+			RegistryFaults.afterDuplicateAttach();
 			done = true;
 		}
 		finally {
 			if (!done) {
-				owner.detach(entry);
+				// counted only if attached to a live owner; read before the detach, which clears it
+				boolean counted = entry.attachedToLiveOwner();
+				if (owner.detach(entry) && counted) {
+					this.entries.decrement();
+				}
 				unlink(entry, null);
 			}
 		}
+	}
+
+	/** Counts a duplicate key's entry as it is attached, under its owner's lock. */
+	void duplicateAttached() {
+		this.entries.increment();
 	}
 
 	@Nullable Bucket<K, V> bucket(K key) {

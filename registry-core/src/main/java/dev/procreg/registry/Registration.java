@@ -81,7 +81,14 @@ class Registration<K, V> extends ExitHook {
 
 	@Override
 	protected final void attached() {
-		// the slot's pid is in already: it was written with the entry, under the owner's lock
+		if (this instanceof Duplicate) {
+			// counted with the attach, as the death counts it out (ownerDying): both under the
+			// owner's lock. First: a count that fails leaves the entry not attached alive, and
+			// uncounted, for its register to detach
+			this.partition.duplicateAttached();
+		}
+		// a unique key's entry is counted by its register, and its slot's pid is in already: both
+		// were written with the entry, under the owner's lock
 		this.attachedAlive = true;
 	}
 

@@ -42,6 +42,9 @@ final class RegistryFaults {
 	static volatile Runnable afterAppend = () -> {
 	};
 
+	static volatile Runnable afterDuplicateAttach = () -> {
+	};
+
 	private RegistryFaults() {
 	}
 
@@ -96,6 +99,10 @@ final class RegistryFaults {
 		afterAppend.run();
 	}
 
+	static void afterDuplicateAttach() {
+		afterDuplicateAttach.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -118,6 +125,8 @@ final class RegistryFaults {
 		beforeClearPid = () -> {
 		};
 		afterAppend = () -> {
+		};
+		afterDuplicateAttach = () -> {
 		};
 	}
 

@@ -109,6 +109,42 @@ class RegistryFailureIsolationTests {
 	}
 
 	/**
+	 * A duplicate register whose owner dies on another thread just after the attach, and which
+	 * then fails (a call past the end of the stack), leaves {@code count()} exact: the death counts
+	 * the entry out, so it must have been counted in by then. Counted after the attach, without
+	 * the owner's lock, the count was one short for good.
+	 */
+	@Test
+	void aDuplicateRegisterThatFailsAsItsOwnerDiesElsewhereLeavesTheCountExact() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("dup3"));
+		Owner owner = idleOwner(this.runtime);
+		Owner other = idleOwner(this.runtime);
+		registry.register(other, "k", "v");
+		RegistryFaults.afterDuplicateAttach = () -> {
+			RegistryFaults.afterDuplicateAttach = () -> {
+			};
+			Thread killer = Thread.ofPlatform().start(() -> this.runtime.exit(owner.pid(), ExitReason.KILL));
+			try {
+				killer.join(Await.LONG.toMillis());
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+			throw new StackOverflowError("the register's stack ran out as its owner died elsewhere");
+		};
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+		await().atMost(Await.LONG).until(() -> !owner.isAlive());
+
+		await().atMost(Await.LONG)
+			.untilAsserted(() -> assertThat(registry.lookup("k")).extracting(RegistryEntry::pid).containsExactly(other.pid()));
+		assertThat(registry.count()).isEqualTo(1);
+		this.runtime.exit(other.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
+		assertThat(registry.count()).isZero();
+	}
+
+	/**
 	 * A duplicate register that fails inside its bucket's write, after its entry joined a bucket
 	 * already in the map and before its event (a call past the end of the stack), takes the entry
 	 * out of the bucket: left there, lookups returned it though the register had thrown, and no

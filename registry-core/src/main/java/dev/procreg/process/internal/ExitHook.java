@@ -49,7 +49,8 @@ public abstract class ExitHook {
 	 * Runs under the process's lock when this hook is attached, before any death or detach can
 	 * follow; with {@link #detached()} and {@link #ownerDying()} it lets a hook keep its own copy
 	 * of "attached to a live owner" (a registry entry does, so that a read needs no trip to the
-	 * owner). Must be short, must not block, take locks or throw.
+	 * owner). Must be short, must not block or take locks. It may fail only for want of stack or
+	 * memory: the hook is then linked, the attach throws, and the attaching code must detach it.
 	 */
 	protected void attached() {
 	}
