@@ -113,34 +113,25 @@ class Partition<K, V> {
 	}
 
 	/**
-	 * Counts a unique key's entry, just written with its owner's pid, and attaches it to the
-	 * owner, under the owner's lock. The attach is the last step: once it is done nothing is left
-	 * to fail, so a register either ends with its entry counted and attached or takes it out
-	 * again. A step that fails with an exception (a call past the end of the stack) takes the
-	 * entry out, and its count, before the exception goes on: left in its slot and not attached,
-	 * the entry would keep the pid after the owner's death, and every lookup would return the
-	 * dead pid; counted after the attach, a count that failed would have left {@code count()} one
-	 * short for good, and the death would have counted the entry out all the same.
+	 * Attaches a unique key's entry, just written with its owner's pid, to the owner, which
+	 * counts it in (Registration.attached), under the owner's lock. The attach is the last step:
+	 * once it is done nothing is left to fail, so a register either ends with its entry counted
+	 * and attached or takes it out again. A step that fails with an exception (a call past the
+	 * end of the stack) takes the entry out before the exception goes on: left in its slot and
+	 * not attached, the entry would keep the pid after the owner's death, and every lookup would
+	 * return the dead pid.
 	 */
 	private void attachWritten(Owner owner, Registration<K, V> entry) {
-		boolean counted = false;
 		boolean done = false;
 		try {
-			this.entries.increment();
-			counted = true;
 			RegistryFaults.afterWrite();
 			// only code run re-entrantly on this thread (a test's fault point) could kill the
 			// owner here: the attach then fails and the entry is taken out at once
-			if (!owner.attachOrRun(entry)) {
-				this.entries.decrement();
-			}
+			owner.attachOrRun(entry);
 			done = true;
 		}
 		finally {
 			if (!done && !entry.attachedToLiveOwner()) {
-				if (counted) {
-					this.entries.decrement();
-				}
 				owner.detach(entry); // when it failed after linking the hook, before marking it attached
 				this.uniques.remove(entry.key, entry, Partition::removeUnattached);
 			}
@@ -235,9 +226,8 @@ class Partition<K, V> {
 	private static <K, V> @Nullable Registration<K, V> detachAndRemove(@Nullable Registration<K, V> existing,
 			@Nullable Registration<K, V> mine) {
 		if (existing != mine || !mine.owner.detach(mine)) {
-			return existing;
+			return existing; // a detach that failed left the entry attached and counted: the table stays
 		}
-		mine.partition.entries.decrement(); // with the detach: no longer the owner's, no longer counted
 		RegistryFaults.afterDetach();
 		mine.partition.ended(mine, null);
 		return null;
@@ -253,7 +243,7 @@ class Partition<K, V> {
 		// is counted by its attach, under the owner's lock (Registration.attached), as a death
 		// counts it out under that lock: counted after the attach, without the lock (a duplicate
 		// register does not take it), a count that failed while the owner died on another thread
-		// left count() one short for good
+		// left count() one short for good. The detach counts out only an entry counted in
 		boolean done = false;
 		try {
 			this.buckets.compute(key, (k, existing) -> {
@@ -270,19 +260,21 @@ class Partition<K, V> {
 		}
 		finally {
 			if (!done) {
-				// counted only if attached to a live owner; read before the detach, which clears it
-				boolean counted = entry.attachedToLiveOwner();
-				if (owner.detach(entry) && counted) {
-					this.entries.decrement();
-				}
+				owner.detach(entry);
 				unlink(entry, null);
 			}
 		}
 	}
 
-	/** Counts a duplicate key's entry as it is attached, under its owner's lock. */
-	void duplicateAttached() {
+	/** Counts an entry in as it is attached to its owner, under the owner's lock (Registration.attached). */
+	void countIn() {
 		this.entries.increment();
+	}
+
+	/** Counts an entry out as it is detached from its live owner, under the owner's lock (Registration.detached). */
+	void countOut() {
+		RegistryFaults.beforeCountOut();
+		this.entries.decrement();
 	}
 
 	@Nullable Bucket<K, V> bucket(K key) {
@@ -341,7 +333,6 @@ class Partition<K, V> {
 		if (!entry.owner.detach(entry)) {
 			return false;
 		}
-		this.entries.decrement();
 		unlink(entry, null);
 		return true;
 	}

@@ -79,24 +79,32 @@ class Registration<K, V> extends ExitHook {
 		return new RegistryEntry<>(this.key, this.pid, this.value);
 	}
 
+	/**
+	 * Counts the entry in, then marks it attached to a live owner: a count that fails (a stack
+	 * running out) leaves it neither, for its register to detach. The count goes in and out only
+	 * here, in {@link #detached()} and in {@link #ownerDying()}, each under the owner's lock and
+	 * each with the mark, so that {@code count()} counts exactly the entries marked.
+	 */
 	@Override
 	protected final void attached() {
-		if (this instanceof Duplicate) {
-			// counted with the attach, as the death counts it out (ownerDying): both under the
-			// owner's lock. First: a count that fails leaves the entry not attached alive, and
-			// uncounted, for its register to detach
-			this.partition.duplicateAttached();
-		}
-		// a unique key's entry is counted by its register, and its slot's pid is in already: both
-		// were written with the entry, under the owner's lock
+		// a unique key's slot's pid is in already: written with the entry, under the owner's lock
+		this.partition.countIn();
 		this.attachedAlive = true;
 	}
 
+	/**
+	 * Counts the entry out and drops the mark, before the owner unlinks it: a count that fails
+	 * leaves the entry attached and counted, and the detach throws. An entry whose attach failed
+	 * part way was never counted.
+	 */
 	@Override
 	protected final void detached() {
 		// the slot's pid stays: the unregister holds the owner's lock and the key's stripe, and
 		// removes the entry in the same step
-		this.attachedAlive = false;
+		if (this.attachedAlive) {
+			this.partition.countOut();
+			this.attachedAlive = false;
+		}
 	}
 
 	/** @return whether the entry is one of its owner's exit hooks and the owner is not dying; stable under the owner's lock */

@@ -45,6 +45,9 @@ final class RegistryFaults {
 	static volatile Runnable afterDuplicateAttach = () -> {
 	};
 
+	static volatile Runnable beforeCountOut = () -> {
+	};
+
 	private RegistryFaults() {
 	}
 
@@ -103,6 +106,10 @@ final class RegistryFaults {
 		afterDuplicateAttach.run();
 	}
 
+	static void beforeCountOut() {
+		beforeCountOut.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -127,6 +134,8 @@ final class RegistryFaults {
 		afterAppend = () -> {
 		};
 		afterDuplicateAttach = () -> {
+		};
+		beforeCountOut = () -> {
 		};
 	}
 

@@ -145,6 +145,43 @@ class RegistryFailureIsolationTests {
 	}
 
 	/**
+	 * An unregister whose count of the entry out fails (a call past the end of the stack) leaves
+	 * the entry registered, attached and counted, for the next unregister or the owner's death:
+	 * counted out after the detach, the entry was taken out and {@code count()} stayed one high
+	 * for good. For a unique key and for a duplicate one.
+	 */
+	@Test
+	void anUnregisterWhoseCountFailsLeavesTheUniqueEntryRegisteredAndCounted() throws Exception {
+		assertAnUnregisterWhoseCountFailsLeavesTheEntry(ProcessRegistry.start(this.runtime, RegistryOptions.unique("out1")));
+	}
+
+	@Test
+	void anUnregisterWhoseCountFailsLeavesTheDuplicateEntryRegisteredAndCounted() throws Exception {
+		assertAnUnregisterWhoseCountFailsLeavesTheEntry(ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("out2")));
+	}
+
+	private void assertAnUnregisterWhoseCountFailsLeavesTheEntry(ProcessRegistry<String, String> registry) throws Exception {
+		Owner owner = idleOwner(this.runtime);
+		Owner other = idleOwner(this.runtime);
+		registry.register(owner, "k", "v");
+		registry.register(other, "j", "w");
+		RegistryFaults.beforeCountOut = overflowOnce("the unregister's stack ran out counting the entry out");
+		assertThatThrownBy(() -> registry.unregister(owner, "k")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.lookup("k")).as("the entries of k").extracting(RegistryEntry::pid).containsExactly(owner.pid());
+		assertThat(registry.count()).isEqualTo(2);
+		assertThat(registry.unregister(owner, "k")).as("the second unregister").isTrue();
+		assertThat(registry.lookup("k")).isEmpty();
+		assertThat(registry.count()).isEqualTo(1);
+		registry.register(owner, "k", "v");
+		this.runtime.exit(owner.pid(), ExitReason.KILL);
+		this.runtime.exit(other.pid(), ExitReason.KILL);
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
+		assertThat(registry.count()).isZero();
+	}
+
+	/**
 	 * A duplicate register that fails inside its bucket's write, after its entry joined a bucket
 	 * already in the map and before its event (a call past the end of the stack), takes the entry
 	 * out of the bucket: left there, lookups returned it though the register had thrown, and no

@@ -56,8 +56,11 @@ public abstract class ExitHook {
 	}
 
 	/**
-	 * Runs under the process's lock when this hook is detached from a live process. Must be
-	 * short, must not block, take locks or throw.
+	 * Runs under the process's lock when this hook is about to be detached from a live process,
+	 * before it is unlinked: with {@link #attached()} and {@link #ownerDying()} it lets a hook keep
+	 * bookkeeping exact (a registry's entry count). Must be short, must not block or take locks.
+	 * It may fail only for want of stack or memory: the hook then stays attached, and the detach
+	 * throws.
 	 */
 	protected void detached() {
 	}

@@ -258,6 +258,8 @@ public abstract class Owner {
 			if (this.exitReason != null || hook.attachedTo != this) {
 				return false;
 			}
+			// first, while nothing has changed: a hook whose bookkeeping fails stays attached
+			hook.detached();
 			ExitHook prev = hook.prev;
 			ExitHook next = hook.next;
 			if (prev != null) {
@@ -272,7 +274,6 @@ public abstract class Owner {
 			hook.prev = null;
 			hook.next = null;
 			hook.attachedTo = null;
-			hook.detached();
 			return true;
 		}
 	}
