@@ -33,9 +33,11 @@ import dev.procreg.process.internal.Owner;
  * its bucket's bin lock for a duplicate one), at the step that makes them true, so a
  * key's listeners hear its true owner history: a dead owner's {@code Unregistered} always comes
  * before the {@code Registered} of the owner that replaced it.</li>
- * <li>{@code entries} counts the attached entries of live owners: one in after a successful
- * attach, one out at an explicit unregister or just before the owner is marked dead (under its
- * lock, see {@link Registration#ownerDying}), so {@code count()} never counts a dead owner.</li>
+ * <li>{@code entries} counts the attached entries of live owners: one in inside the attach, one
+ * out inside a detach or just before the owner is marked dead, each under the owner's lock and
+ * each with the entry's mark of being attached to a live owner ({@link Registration#attached},
+ * {@link Registration#detached}, {@link Registration#ownerDying}), so {@code count()} never
+ * counts a dead owner, and a step that fails part way leaves it exact.</li>
  * </ul>
  *
  * @param <K> the key type
@@ -226,7 +228,7 @@ class Partition<K, V> {
 	private static <K, V> @Nullable Registration<K, V> detachAndRemove(@Nullable Registration<K, V> existing,
 			@Nullable Registration<K, V> mine) {
 		if (existing != mine || !mine.owner.detach(mine)) {
-			return existing; // a detach that failed left the entry attached and counted: the table stays
+			return existing; // not this owner's entry any more: its death took it
 		}
 		RegistryFaults.afterDetach();
 		mine.partition.ended(mine, null);
@@ -268,6 +270,7 @@ class Partition<K, V> {
 
 	/** Counts an entry in as it is attached to its owner, under the owner's lock (Registration.attached). */
 	void countIn() {
+		RegistryFaults.beforeCountIn();
 		this.entries.increment();
 	}
 
@@ -329,16 +332,26 @@ class Partition<K, V> {
 		return true;
 	}
 
+	/**
+	 * Takes a duplicate key's entry out of its bucket, then detaches it from its owner, which
+	 * counts it out. A step that fails (a call past the end of the stack) leaves at worst an entry
+	 * out of its bucket and still attached and counted, until another unregister or its owner's
+	 * death counts it out. Detached first, an unlink that failed left the entry in its bucket,
+	 * counted out and attached to nothing: lookups returned it while its owner lived, and no death
+	 * ever took it out (a review found it).
+	 * @return whether the entry was the owner's and is no longer
+	 */
 	boolean unregisterDuplicate(Registration.Duplicate<K, V> entry) {
-		if (!entry.owner.detach(entry)) {
+		if (!entry.attachedToLiveOwner()) {
 			return false;
 		}
 		unlink(entry, null);
-		return true;
+		return entry.owner.detach(entry);
 	}
 
 	/** Takes an entry out of its bucket and tells its end, under the key's bin lock. */
 	private void unlink(Registration.Duplicate<K, V> entry, @Nullable ExitReason reason) {
+		RegistryFaults.beforeUnlink();
 		this.buckets.computeIfPresent(entry.key, (k, bucket) -> {
 			if (bucket.remove(entry)) {
 				ended(entry, reason);

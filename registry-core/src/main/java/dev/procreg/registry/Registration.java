@@ -99,6 +99,7 @@ class Registration<K, V> extends ExitHook {
 	 */
 	@Override
 	protected final void detached() {
+		RegistryFaults.beforeDetached();
 		// the slot's pid stays: the unregister holds the owner's lock and the key's stripe, and
 		// removes the entry in the same step
 		if (this.attachedAlive) {
@@ -117,17 +118,19 @@ class Registration<K, V> extends ExitHook {
 	 * entry's own copy of "attached to a live owner", in that order: a run that fails part way (a
 	 * stack running out in the clear) leaves the copy set, and the death runs it again on a fresh
 	 * stack ({@code Owner}), which then does all of it once. The owner is alive throughout, so
-	 * the copy still set is true. Not final only for a test's planted bug (copies left set at the
-	 * death).
+	 * the copy still set is true. The pid is cleared even when the copy is not set: an entry whose
+	 * attach failed part way and whose register could not detach it either (the stack running out
+	 * twice) is among the owner's hooks, uncounted, with its pid in its slot, and a pid left there
+	 * would be returned, dead, until the hook takes the entry out. Not final only for a test's
+	 * planted bug (copies left set at the death).
 	 */
 	@Override
 	protected void ownerDying() {
-		if (!this.attachedAlive) {
-			return; // a second run, after a first that did it all
+		clearPid(); // again in a second run: it finds the pid cleared
+		if (this.attachedAlive) {
+			this.partition.ownerDying();
+			this.attachedAlive = false;
 		}
-		clearPid();
-		this.partition.ownerDying();
-		this.attachedAlive = false;
 	}
 
 	/**

@@ -48,6 +48,15 @@ final class RegistryFaults {
 	static volatile Runnable beforeCountOut = () -> {
 	};
 
+	static volatile Runnable beforeCountIn = () -> {
+	};
+
+	static volatile Runnable beforeUnlink = () -> {
+	};
+
+	static volatile Runnable beforeDetached = () -> {
+	};
+
 	private RegistryFaults() {
 	}
 
@@ -110,6 +119,18 @@ final class RegistryFaults {
 		beforeCountOut.run();
 	}
 
+	static void beforeCountIn() {
+		beforeCountIn.run();
+	}
+
+	static void beforeUnlink() {
+		beforeUnlink.run();
+	}
+
+	static void beforeDetached() {
+		beforeDetached.run();
+	}
+
 	static void reset() {
 		afterWrite = () -> {
 		};
@@ -136,6 +157,12 @@ final class RegistryFaults {
 		afterDuplicateAttach = () -> {
 		};
 		beforeCountOut = () -> {
+		};
+		beforeCountIn = () -> {
+		};
+		beforeUnlink = () -> {
+		};
+		beforeDetached = () -> {
 		};
 	}
 

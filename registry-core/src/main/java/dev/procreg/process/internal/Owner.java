@@ -196,6 +196,8 @@ public abstract class Owner {
 	 * @param hook a hook attached to no process
 	 * @return {@code true} when attached; {@code false} when this process is already dead, in
 	 * which case the hook will never run
+	 * @throws StackOverflowError (or any failure of the hook's {@link ExitHook#attached()}) with
+	 * the hook linked but its bookkeeping not done: the caller must {@link #detach} it
 	 */
 	public final boolean attach(ExitHook hook) {
 		synchronized (this) {
@@ -252,6 +254,8 @@ public abstract class Owner {
 	 * @param hook the hook
 	 * @return {@code true} when it was attached and now will not run; {@code false} when it was
 	 * not attached here, or this process already exited (the hook then runs, or has run)
+	 * @throws StackOverflowError (or any failure of the hook's {@link ExitHook#detached()}) with
+	 * the hook still attached, as if the detach had not been made
 	 */
 	public final boolean detach(ExitHook hook) {
 		synchronized (this) {
