@@ -68,10 +68,10 @@ public abstract class ExitHook {
 	/**
 	 * Runs once under the process's lock just before the process is marked dead, for
 	 * bookkeeping that must be done by the moment the death is visible, such as a registry's
-	 * entry count. Must be short and must not throw. It may take a leaf lock of its own structure
-	 * and wait there for that structure alone (a unique registry entry clears its slot's pid under
-	 * its key's stripe, and waits at the table's gate while the table is rebuilt, which waits for
-	 * no process), but never another process's lock. A run that fails for want of stack is run
+	 * entry count. Must be short, and may fail only for want of stack. It may take a leaf lock of
+	 * its own structure and wait there for that structure alone (a unique registry entry clears
+	 * its slot's pid under its key's stripe, and waits at the table's gate while the table is
+	 * rebuilt, which waits for no process), but never another process's lock. A run that fails for want of stack is run
 	 * again on a fresh stack, so a run that failed part way must leave it able to do the rest once
 	 * ({@link Owner#markDead}).
 	 */
