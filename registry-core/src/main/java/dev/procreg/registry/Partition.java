@@ -334,19 +334,28 @@ class Partition<K, V> {
 
 	/**
 	 * Takes a duplicate key's entry out of its bucket, then detaches it from its owner, which
-	 * counts it out. A step that fails (a call past the end of the stack) leaves at worst an entry
-	 * out of its bucket and still attached and counted, until another unregister or its owner's
-	 * death counts it out. Detached first, an unlink that failed left the entry in its bucket,
-	 * counted out and attached to nothing: lookups returned it while its owner lived, and no death
-	 * ever took it out (a review found it).
+	 * counts it out, both under the owner's lock, as a unique key's unregister: the owner cannot
+	 * die meanwhile, so the entry's end is this unregister's, told as one (an {@code Unregistered}
+	 * without an exit reason), and the detach that follows finds it attached. A step that fails (a
+	 * call past the end of the stack) leaves at worst an entry out of its bucket and still
+	 * attached and counted, until another unregister or its owner's death counts it out. Detached
+	 * first, an unlink that failed left the entry in its bucket, counted out and attached to
+	 * nothing: lookups returned it while its owner lived, and no death ever took it out. Without
+	 * the lock, a death between the check and the unlink had its end told as an unregister (both
+	 * found by reviews). Lock order: the owner's, then the key's bin lock; nothing under a bin lock
+	 * takes an owner's (listeners run on a thread of their own).
+	 * @param entry one of the owner's hooks when it was read ({@link ProcessRegistry}'s {@code ownEntries})
 	 * @return whether the entry was the owner's and is no longer
 	 */
 	boolean unregisterDuplicate(Registration.Duplicate<K, V> entry) {
-		if (!entry.attachedToLiveOwner()) {
-			return false;
+		synchronized (entry.owner) {
+			if (!entry.owner.isAlive()) {
+				return false; // its death takes the entry out and tells its end
+			}
+			// an entry whose attach failed part way is unmarked: it is still the owner's to unregister
+			unlink(entry, null);
+			return entry.owner.detach(entry);
 		}
-		unlink(entry, null);
-		return entry.owner.detach(entry);
 	}
 
 	/** Takes an entry out of its bucket and tells its end, under the key's bin lock. */

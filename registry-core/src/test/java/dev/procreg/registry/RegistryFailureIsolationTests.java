@@ -273,6 +273,84 @@ class RegistryFailureIsolationTests {
 	}
 
 	/**
+	 * A duplicate unregister racing its owner's death on another thread tells the entry's end
+	 * once, as what ended it: an {@code Unregistered} without an exit reason when the unregister
+	 * took it out (and says so), one with the death's reason when the death did. The kill comes
+	 * just before the unregister takes the entry out of its bucket, and the death's clean-up is
+	 * held until the unregister returns: without the owner's lock, the death had counted the entry
+	 * out, and the unregister then told its end as an unregister and answered that it had not
+	 * unregistered it (a review found it).
+	 */
+	@Test
+	void aDuplicateUnregisterRacingItsOwnersDeathTellsOneEndWithTheRightReason() throws Exception {
+		List<RegistryEvent<String, String>> events = new CopyOnWriteArrayList<>();
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime,
+				RegistryOptions.duplicate("race").withListener((RegistryListener<String, String>) events::add));
+		Owner owner = idleOwner(this.runtime);
+		registry.register(owner, "k", "v");
+		List<Thread> killer = new CopyOnWriteArrayList<>();
+		RegistryFaults.beforeUnlink = () -> {
+			RegistryFaults.beforeUnlink = () -> {
+			};
+			Thread kill = Thread.ofPlatform().start(() -> this.runtime.exit(owner.pid(), ExitReason.KILL));
+			killer.add(kill);
+			// the kill marks the owner dead now, or waits for the owner's lock this unregister holds
+			await().atMost(Await.LONG).until(() -> !owner.isAlive() || kill.getState() == Thread.State.BLOCKED);
+		};
+		CountDownLatch unregistered = new CountDownLatch(1);
+		RegistryFaults.beforeCleanup = () -> {
+			try {
+				unregistered.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		};
+		boolean removed;
+		try {
+			removed = registry.unregister(owner, "k");
+		}
+		finally {
+			unregistered.countDown();
+		}
+		killer.get(0).join(Await.LONG.toMillis());
+		await().atMost(Await.LONG).until(() -> !owner.isAlive() && registry.keyCount() == 0);
+
+		await().atMost(Await.LONG).until(() -> events.size() == 2);
+		assertThat(events.get(0)).isInstanceOf(RegistryEvent.Registered.class);
+		RegistryEvent.Unregistered<String, String> end = (RegistryEvent.Unregistered<String, String>) events.get(1);
+		if (removed) {
+			assertThat(end.exitReason()).as("the end told for an unregister that took the entry out").isNull();
+		}
+		else {
+			assertThat(end.byExit()).as("the end told for an entry the death took out").isTrue();
+		}
+		assertThat(registry.count()).isZero();
+	}
+
+	/**
+	 * A duplicate register whose count-in fails and whose clean-up's detach then fails too (the
+	 * stack running out twice) leaves its entry in its bucket among the owner's hooks, not marked
+	 * and not counted: the owner's unregister must still take it out. Refused for want of the
+	 * mark, it stayed in the lookups while the owner lived (a review found it).
+	 */
+	@Test
+	void aDuplicateEntryLeftByARegisterThatFailedTwiceCanBeUnregistered() throws Exception {
+		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("twice2"));
+		Owner owner = idleOwner(this.runtime);
+		RegistryFaults.beforeCountIn = overflowOnce("the register's stack ran out counting the entry in");
+		RegistryFaults.beforeDetached = overflowOnce("and again in its clean-up's detach");
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+
+		assertThat(registry.count()).as("an entry never counted").isZero();
+		assertThat(registry.unregister(owner, "k")).as("the unregister of the entry left").isTrue();
+		assertThat(registry.lookup("k")).isEmpty();
+		assertThat(registry.count()).isZero();
+		assertThat(registry.keyCount()).isZero();
+	}
+
+	/**
 	 * A duplicate unregister that fails taking its entry out of the bucket (a call past the end of
 	 * the stack) leaves the entry registered, attached and counted, for the next unregister or the
 	 * owner's death. Detached first, the entry stayed in its bucket, uncounted, returned by
