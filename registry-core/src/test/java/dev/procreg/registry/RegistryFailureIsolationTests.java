@@ -241,10 +241,7 @@ class RegistryFailureIsolationTests {
 	void anEntryLeftByARegisterThatFailedTwiceNeverShowsItsDeadOwner() throws Exception {
 		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.unique("twice"));
 		Owner owner = idleOwner(this.runtime);
-		RegistryFaults.beforeCountIn = overflowOnce("the register's stack ran out counting the entry in");
-		RegistryFaults.beforeDetached = overflowOnce("and again in its clean-up's detach");
-		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
-		RegistryFaults.reset();
+		registerFailingTwice(registry, owner);
 		assertThat(registry.count()).as("an entry never counted").isZero();
 		CountDownLatch cleanupHeld = new CountDownLatch(1);
 		CountDownLatch cleanupReached = new CountDownLatch(1);
@@ -338,10 +335,7 @@ class RegistryFailureIsolationTests {
 	void aDuplicateEntryLeftByARegisterThatFailedTwiceCanBeUnregistered() throws Exception {
 		ProcessRegistry<String, String> registry = ProcessRegistry.start(this.runtime, RegistryOptions.duplicate("twice2"));
 		Owner owner = idleOwner(this.runtime);
-		RegistryFaults.beforeCountIn = overflowOnce("the register's stack ran out counting the entry in");
-		RegistryFaults.beforeDetached = overflowOnce("and again in its clean-up's detach");
-		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
-		RegistryFaults.reset();
+		registerFailingTwice(registry, owner);
 
 		assertThat(registry.count()).as("an entry never counted").isZero();
 		assertThat(registry.unregister(owner, "k")).as("the unregister of the entry left").isTrue();
@@ -675,6 +669,17 @@ class RegistryFailureIsolationTests {
 	}
 
 	/** @return a fault that throws a {@code StackOverflowError} the first time it runs, as a stack running out there would */
+	/**
+	 * Registers {@code owner} under k with the stack running out twice: counting the entry in,
+	 * inside the attach, then in the register's clean-up, detaching it.
+	 */
+	private static void registerFailingTwice(ProcessRegistry<String, String> registry, Owner owner) {
+		RegistryFaults.beforeCountIn = overflowOnce("the register's stack ran out counting the entry in");
+		RegistryFaults.beforeDetached = overflowOnce("and again in its clean-up's detach");
+		assertThatThrownBy(() -> registry.register(owner, "k", "v")).isInstanceOf(StackOverflowError.class);
+		RegistryFaults.reset();
+	}
+
 	private static Runnable overflowOnce(String planted) {
 		AtomicBoolean thrown = new AtomicBoolean();
 		return () -> {
