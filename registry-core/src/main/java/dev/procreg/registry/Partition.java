@@ -241,11 +241,9 @@ class Partition<K, V> {
 		Registration.Duplicate<K, V> entry = new Registration.Duplicate<>(this, key, owner, value);
 		// a step that fails (a call past the end of the stack) takes the entry out again: left in
 		// its bucket and not attached, no death would ever take it out. That includes the bucket's
-		// write, which appends to a bucket already in the map before it tells the event. The entry
-		// is counted by its attach, under the owner's lock (Registration.attached), as a death
-		// counts it out under that lock: counted after the attach, without the lock (a duplicate
-		// register does not take it), a count that failed while the owner died on another thread
-		// left count() one short for good. The detach counts out only an entry counted in
+		// write, which appends to a bucket already in the map before it tells the event. The attach
+		// counts the entry in under the owner's lock (Registration.attached), where a death counts
+		// it out, and the detach counts out only an entry counted in
 		boolean done = false;
 		try {
 			this.buckets.compute(key, (k, existing) -> {
@@ -274,7 +272,11 @@ class Partition<K, V> {
 		this.entries.increment();
 	}
 
-	/** Counts an entry out as it is detached from its live owner, under the owner's lock (Registration.detached). */
+	/**
+	 * Counts an entry out as it is detached from its live owner, or just before its owner is
+	 * marked dead, under the owner's lock (Registration.detached, Registration.ownerDying): from a
+	 * death on, {@code count()} no longer counts the entry, so it never counts a dead owner.
+	 */
 	void countOut() {
 		RegistryFaults.beforeCountOut();
 		this.entries.decrement();
@@ -397,14 +399,6 @@ class Partition<K, V> {
 				return null;
 			});
 		}
-	}
-
-	/**
-	 * Runs under the owner's lock just before it is marked dead: from then on {@link #entries}
-	 * no longer counts the entry, so {@code count()} never counts an owner that is not alive.
-	 */
-	void ownerDying() {
-		this.entries.decrement();
 	}
 
 	private static ExitReason deathReason(Registration<?, ?> entry) {

@@ -128,7 +128,7 @@ class Registration<K, V> extends ExitHook {
 	protected void ownerDying() {
 		clearPid(); // again in a second run: it finds the pid cleared
 		if (this.attachedAlive) {
-			this.partition.ownerDying();
+			this.partition.countOut();
 			this.attachedAlive = false;
 		}
 	}

@@ -24,7 +24,7 @@ final class StaleCopyPartition<K, V> extends Partition<K, V> {
 
 			@Override
 			protected void ownerDying() {
-				this.partition.ownerDying();
+				this.partition.countOut();
 			}
 
 		};
