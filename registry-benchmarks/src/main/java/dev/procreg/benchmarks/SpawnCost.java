@@ -34,7 +34,7 @@ import dev.procreg.registry.RegistryOptions;
  * </pre>
  * {@code parts} takes the shot apart by subtraction: each round runs ours, ours whose processes
  * do not register, the baseline, and the baseline whose threads do not {@code put}, in one JVM,
- * and prints each variant's median wall and mean process CPU. What a register costs the shot is
+ * and prints each variant's median wall, mean process CPU and median bytes allocated a process. What a register costs the shot is
  * the difference between the first two; what a {@code put} costs, between the last two.
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost parts 25
@@ -123,6 +123,7 @@ public final class SpawnCost {
 		String[] names = { "ours", "ours, no register", "baseline", "baseline, no put" };
 		long[][] wall = new long[names.length][rounds];
 		long[][] cpu = new long[names.length][rounds];
+		long[][] allocated = new long[names.length][rounds];
 		for (int round = -3; round < rounds; round++) {
 			for (int variant = 0; variant < names.length; variant++) {
 				System.gc();
@@ -135,12 +136,14 @@ public final class SpawnCost {
 				if (round >= 0) {
 					wall[variant][round] = shot.wall;
 					cpu[variant][round] = shot.cpu;
+					allocated[variant][round] = shot.allocated;
 				}
 			}
 		}
 		for (int variant = 0; variant < names.length; variant++) {
-			System.out.printf("RESULT parts (%d rounds) %-18s wall median %5.1f ms, process CPU mean %6.1f ms%n", rounds,
-					names[variant], median(wall[variant]) / 1e6, Arrays.stream(cpu[variant]).average().orElse(0) / 1e6);
+			System.out.printf("RESULT parts (%d rounds) %-18s wall median %5.1f ms, process CPU mean %6.1f ms, allocated median %,d B per process%n",
+					rounds, names[variant], median(wall[variant]) / 1e6, Arrays.stream(cpu[variant]).average().orElse(0) / 1e6,
+					median(allocated[variant]) / COUNT);
 		}
 	}
 

@@ -148,8 +148,16 @@ class EntryTable<K, V> {
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
 
-	/** About how many slots a rebuild samples to measure how far entries sit from their homes. */
+	/** How many slots a rebuild samples to measure how far entries sit from their homes. */
 	private static final int SAMPLED_SLOTS = 1 << 13;
+
+	/**
+	 * In how many stretches of consecutive slots, spread evenly over the table, a rebuild samples
+	 * them: a stretch is read in order, a cache line for 8 slots, where every 16th slot of a large
+	 * table was a cache miss of its own (2.6 ms of a shot that spawned 100,000 registering
+	 * processes, while writers waited for the rebuild; benchmark README).
+	 */
+	private static final int SAMPLED_STRETCHES = 16;
 
 	private static final Registration<?, ?> TOMBSTONE = Registration.tombstone();
 
@@ -796,8 +804,8 @@ class EntryTable<K, V> {
 	/**
 	 * Whether the entries of a table in runs sit so far from their homes that its rebuild should
 	 * scramble every bit instead: more than {@link #LONG_PROBE} slots on average, in a sample of
-	 * about {@link #SAMPLED_SLOTS} slots. Runs keep neighbouring hash codes side by side, which
-	 * pays while each code is one key's; where codes are dense and repeat, as a record of two small
+	 * {@link #SAMPLED_SLOTS} slots in {@link #SAMPLED_STRETCHES} stretches. Runs keep neighbouring
+	 * hash codes side by side, which pays while each code is one key's; where codes are dense and repeat, as a record of two small
 	 * {@code int}s ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many
 	 * keys, and its neighbours' keys pile up behind it (a hit probed about 100 slots, simulated;
 	 * benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
@@ -805,27 +813,37 @@ class EntryTable<K, V> {
 	 * being filled is skipped, and an entry's hash is its own or a later entry's (invariant 3).
 	 */
 	private boolean probesLong(Slots table) {
-		int step = Math.max(1, table.length() / SAMPLED_SLOTS);
-		return meanDisplacement(table, step) > LONG_PROBE;
+		int length = table.length();
+		if (length <= SAMPLED_SLOTS) {
+			return meanDisplacement(table, 1, length) > LONG_PROBE;
+		}
+		return meanDisplacement(table, SAMPLED_STRETCHES, SAMPLED_SLOTS / SAMPLED_STRETCHES) > LONG_PROBE;
 	}
 
 	/** @return how far the current table's entries sit from their homes, on average, in slots */
 	double meanDisplacement() {
-		return meanDisplacement(this.slots, 1);
+		Slots table = this.slots;
+		return meanDisplacement(table, 1, table.length());
 	}
 
-	/** @return how far the entries in every {@code step}th slot of {@code table} sit from their homes, on average */
-	private double meanDisplacement(Slots table, int step) {
+	/**
+	 * @return how far the entries in {@code stretches} stretches of {@code stretchLength}
+	 * consecutive slots of {@code table}, spread evenly over it, sit from their homes, on average
+	 */
+	private double meanDisplacement(Slots table, int stretches, int stretchLength) {
 		Object[] cells = table.cells;
 		int[] hashes = table.hashes;
 		int mask = hashes.length - 1;
+		int spacing = hashes.length / stretches;
 		long distance = 0;
 		int entries = 0;
-		for (int i = 0; i < hashes.length; i += step) {
-			Object entry = CELL.getAcquire(cells, 2 * i);
-			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
-				distance += (i - home(table, hashes[i], mask)) & mask;
-				entries++;
+		for (int start = 0; start < hashes.length; start += spacing) {
+			for (int i = start; i < start + stretchLength; i++) {
+				Object entry = CELL.getAcquire(cells, 2 * i);
+				if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+					distance += (i - home(table, hashes[i], mask)) & mask;
+					entries++;
+				}
 			}
 		}
 		return (entries == 0) ? 0 : (double) distance / entries;
