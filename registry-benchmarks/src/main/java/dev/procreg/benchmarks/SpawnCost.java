@@ -34,8 +34,9 @@ import dev.procreg.registry.RegistryOptions;
  * </pre>
  * {@code parts} takes the shot apart by subtraction: each round runs ours, ours whose processes
  * do not register, the baseline, and the baseline whose threads do not {@code put}, in one JVM,
- * and prints each variant's median wall, mean process CPU and median bytes allocated a process. What a register costs the shot is
- * the difference between the first two; what a {@code put} costs, between the last two.
+ * and prints each variant's median wall, mean process CPU and median bytes allocated a process.
+ * What a register costs the shot is the difference between the first two; what a {@code put}
+ * costs, between the last two.
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost parts 25
  * </pre>

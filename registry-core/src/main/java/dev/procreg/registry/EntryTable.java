@@ -805,10 +805,10 @@ class EntryTable<K, V> {
 	 * Whether the entries of a table in runs sit so far from their homes that its rebuild should
 	 * scramble every bit instead: more than {@link #LONG_PROBE} slots on average, in a sample of
 	 * {@link #SAMPLED_SLOTS} slots in {@link #SAMPLED_STRETCHES} stretches. Runs keep neighbouring
-	 * hash codes side by side, which pays while each code is one key's; where codes are dense and repeat, as a record of two small
-	 * {@code int}s ({@code 31 * a + b}) makes them, a run of 16 codes must take ten times as many
-	 * keys, and its neighbours' keys pile up behind it (a hit probed about 100 slots, simulated;
-	 * benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
+	 * hash codes side by side, which pays while each code is one key's; where codes are dense and
+	 * repeat, as a record of two small {@code int}s ({@code 31 * a + b}) makes them, a run of 16
+	 * codes must take ten times as many keys, and its neighbours' keys pile up behind it (a hit
+	 * probed about 100 slots, simulated; benchmark README, "Keys whose hash codes repeat"). A scrambled table stays scrambled, as a
 	 * table never shrinks. Read without a lock while writers write, so it is an estimate: a slot
 	 * being filled is skipped, and an entry's hash is its own or a later entry's (invariant 3).
 	 */
