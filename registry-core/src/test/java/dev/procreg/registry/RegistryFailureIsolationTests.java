@@ -101,9 +101,7 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.lookup("k")).as("the entries of k").extracting(RegistryEntry::pid).containsExactly(other.pid());
 		assertThat(registry.count()).isEqualTo(1);
 		assertThat(registry.keyCount()).isEqualTo(1);
-		this.runtime.exit(other.pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
-		assertThat(registry.count()).isZero();
+		assertEveryDeathCountsOut(registry, other.pid());
 		await().atMost(Await.LONG).until(() -> events.size() == 4);
 		assertThat(events).containsExactly("Registered k", "Registered k", "Unregistered k", "Unregistered k");
 	}
@@ -139,9 +137,7 @@ class RegistryFailureIsolationTests {
 		await().atMost(Await.LONG)
 			.untilAsserted(() -> assertThat(registry.lookup("k")).extracting(RegistryEntry::pid).containsExactly(other.pid()));
 		assertThat(registry.count()).isEqualTo(1);
-		this.runtime.exit(other.pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
-		assertThat(registry.count()).isZero();
+		assertEveryDeathCountsOut(registry, other.pid());
 	}
 
 	/**
@@ -175,6 +171,15 @@ class RegistryFailureIsolationTests {
 		assertTheSecondUnregisterAndTheDeathsCountExactly(registry, owner);
 	}
 
+	/** Kills the registry's last owners: once their keys are gone, the count must be back to zero. */
+	private void assertEveryDeathCountsOut(ProcessRegistry<String, String> registry, Pid... owners) {
+		for (Pid pid : owners) {
+			this.runtime.exit(pid, ExitReason.KILL);
+		}
+		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
+		assertThat(registry.count()).isZero();
+	}
+
 	/** Registers {@code owner} under k and another process under j, then fails the count of k's unregister. */
 	private void failTheCountOut(ProcessRegistry<String, String> registry, Owner owner) {
 		registry.register(owner, "k", "v");
@@ -190,10 +195,7 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.lookup("k")).isEmpty();
 		assertThat(registry.count()).isEqualTo(1);
 		registry.register(owner, "k", "v");
-		this.runtime.exit(owner.pid(), ExitReason.KILL);
-		this.runtime.exit(registry.lookup("j").get(0).pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
-		assertThat(registry.count()).isZero();
+		assertEveryDeathCountsOut(registry, owner.pid(), registry.lookup("j").get(0).pid());
 	}
 
 	/**
@@ -224,10 +226,7 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.count()).isEqualTo(1);
 		assertThat(registry.register(owner, "k", "v")).as("the second register").isNull();
 		assertThat(registry.count()).isEqualTo(2);
-		this.runtime.exit(owner.pid(), ExitReason.KILL);
-		this.runtime.exit(other.pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
-		assertThat(registry.count()).isZero();
+		assertEveryDeathCountsOut(registry, owner.pid(), other.pid());
 	}
 
 	/**
@@ -366,10 +365,7 @@ class RegistryFailureIsolationTests {
 		assertThat(registry.unregister(owner, "k")).as("the second unregister").isTrue();
 		assertThat(registry.lookup("k")).extracting(RegistryEntry::pid).containsExactly(other.pid());
 		assertThat(registry.count()).isEqualTo(1);
-		this.runtime.exit(owner.pid(), ExitReason.KILL);
-		this.runtime.exit(other.pid(), ExitReason.KILL);
-		await().atMost(Await.LONG).until(() -> registry.keyCount() == 0);
-		assertThat(registry.count()).isZero();
+		assertEveryDeathCountsOut(registry, owner.pid(), other.pid());
 	}
 
 	/**
