@@ -102,6 +102,14 @@ class Registration<K, V> extends ExitHook {
 		RegistryFaults.beforeDetached();
 		// the slot's pid stays: the unregister holds the owner's lock and the key's stripe, and
 		// removes the entry in the same step
+		countOutIfMarked();
+	}
+
+	/**
+	 * Counts the entry out and then drops the mark, only if it is marked: the count goes out once
+	 * for each time it went in ({@link #attached()}), and a run that fails in the count keeps both.
+	 */
+	private void countOutIfMarked() {
 		if (this.attachedAlive) {
 			this.partition.countOut();
 			this.attachedAlive = false;
@@ -127,10 +135,7 @@ class Registration<K, V> extends ExitHook {
 	@Override
 	protected void ownerDying() {
 		clearPid(); // again in a second run: it finds the pid cleared
-		if (this.attachedAlive) {
-			this.partition.countOut();
-			this.attachedAlive = false;
-		}
+		countOutIfMarked();
 	}
 
 	/**
