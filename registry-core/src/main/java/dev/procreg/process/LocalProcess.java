@@ -82,7 +82,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	/** The process that started this one linked to it, such as its supervisor. */
 	volatile @Nullable Pid parent;
 
-	/** Whether the runtime's process table counts this process; see {@link SerialTable}. */
+	/** Whether a removal from the runtime's process table began; see {@link SerialTable}. */
 	@SuppressWarnings("unused") // through MEMBERSHIP
 	private volatile byte membership;
 

