@@ -220,7 +220,7 @@ abstract class SerialTable<E> {
 	}
 
 	/**
-	 * Makes sure an element that another removal uncounted is out of the slots before this one
+	 * Makes sure an element that another removal took is out of the slots before this one
 	 * returns, so that no find after any removal of an element finds it: always; a test overrides
 	 * it to plant the bug its linearizability suite must catch.
 	 */

@@ -246,7 +246,15 @@ public class ProcessTableLincheckTests {
 		// serials far apart and close together: some share a home slot in a small table
 		private final Item[] items = { new Item(7), new Item(8), new Item(1_000_003), new Item(15) };
 
-		abstract SerialTable<Item> table();
+		private final SerialTable<Item> table;
+
+		Driver(SerialTable<Item> table) {
+			this.table = table;
+		}
+
+		SerialTable<Item> table() {
+			return this.table;
+		}
 
 		/** The first spawner adds element 1 or 2, unless it did before. */
 		@Operation(nonParallelGroup = "spawner-a")
@@ -300,11 +308,8 @@ public class ProcessTableLincheckTests {
 
 	public static class RealTable extends Driver {
 
-		private final ItemTable table = new ItemTable();
-
-		@Override
-		SerialTable<Item> table() {
-			return this.table;
+		public RealTable() {
+			super(new ItemTable());
 		}
 
 	}
@@ -315,39 +320,33 @@ public class ProcessTableLincheckTests {
 	 */
 	public static class UnsureAfterFreeze extends Driver {
 
-		private final ItemTable table = new ItemTable() {
+		public UnsureAfterFreeze() {
+			super(new ItemTable() {
 
-			@Override
-			boolean makesSureAfterFreeze() {
-				return false;
-			}
+				@Override
+				boolean makesSureAfterFreeze() {
+					return false;
+				}
 
-		};
-
-		@Override
-		SerialTable<Item> table() {
-			return this.table;
+			});
 		}
 
 	}
 
 	/**
-	 * A planted bug in the real table: a removal that finds the element already uncounted by
+	 * A planted bug in the real table: a removal that finds the element already removed by
 	 * another returns at once, while the winner may not have taken it out of the slots yet.
 	 */
 	public static class LosingRemovalReturnsEarly extends Driver {
 
-		private final ItemTable table = new ItemTable() {
+		public LosingRemovalReturnsEarly() {
+			super(new ItemTable() {
 
-			@Override
-			void finishRemoval(Item item) {
-			}
+				@Override
+				void finishRemoval(Item item) {
+				}
 
-		};
-
-		@Override
-		SerialTable<Item> table() {
-			return this.table;
+			});
 		}
 
 	}
@@ -359,18 +358,15 @@ public class ProcessTableLincheckTests {
 	 */
 	public static class AddIgnoresARemoval extends Driver {
 
-		private final ItemTable table = new ItemTable() {
+		public AddIgnoresARemoval() {
+			super(new ItemTable() {
 
-			@Override
-			boolean looksForARemovalAfterPlacing() {
-				return false;
-			}
+				@Override
+				boolean looksForARemovalAfterPlacing() {
+					return false;
+				}
 
-		};
-
-		@Override
-		SerialTable<Item> table() {
-			return this.table;
+			});
 		}
 
 	}
@@ -381,18 +377,15 @@ public class ProcessTableLincheckTests {
 	 */
 	public static class CopyTrustsTheKey extends Driver {
 
-		private final ItemTable table = new ItemTable() {
+		public CopyTrustsTheKey() {
+			super(new ItemTable() {
 
-			@Override
-			boolean copyChecksKeyAgain() {
-				return false;
-			}
+				@Override
+				boolean copyChecksKeyAgain() {
+					return false;
+				}
 
-		};
-
-		@Override
-		SerialTable<Item> table() {
-			return this.table;
+			});
 		}
 
 	}
