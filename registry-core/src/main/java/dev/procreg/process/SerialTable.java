@@ -146,14 +146,16 @@ abstract class SerialTable<E> {
 
 	/**
 	 * Visits the elements, weakly consistent as a {@code ConcurrentHashMap}'s iteration is: every
-	 * element added before the call and not removed before it ends is visited once.
+	 * element added before the call and not removed before it ends is visited once. Volatile
+	 * reads, not acquire: a closing runtime marks itself closed and then walks the table, the
+	 * other half of a spawn's add and then read of the mark (the same loads on x86).
 	 * @param action what to do with each
 	 */
 	final void forEach(Consumer<? super E> action) {
 		Object[] elements = this.current.elements;
 		for (int i = 0; i < elements.length; i++) {
 			@SuppressWarnings("unchecked")
-			E element = (E) ELEMENTS.getAcquire(elements, i);
+			E element = (E) ELEMENTS.getVolatile(elements, i);
 			if (element != null) {
 				action.accept(element);
 			}
