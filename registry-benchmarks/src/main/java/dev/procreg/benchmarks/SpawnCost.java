@@ -40,10 +40,16 @@ import dev.procreg.registry.RegistryOptions;
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost parts 25
  * </pre>
+ * {@code -Dspawncost.presized=true} sizes both sides for the shot's keys before it, ours with
+ * {@code RegistryOptions.withExpectedKeys}, the baseline's map with its initial capacity: what a
+ * user who knows the scale gets, like with like.
  */
 public final class SpawnCost {
 
 	private static final int COUNT = RegistryLifecycleBenchmark.COUNT;
+
+	/** Both sides sized for the shot's keys ({@code -Dspawncost.presized=true}). */
+	private static final boolean PRESIZED = Boolean.getBoolean("spawncost.presized");
 
 	private static final String[] KEYS = new String[COUNT];
 
@@ -157,7 +163,8 @@ public final class SpawnCost {
 
 	private static Shot ours(boolean register) throws InterruptedException {
 		ProcessRuntime runtime = ProcessRuntime.start(ProcessRuntime.Options.defaults().withShutdownTimeout(Duration.ZERO));
-		ProcessRegistry<String, Boolean> registry = ProcessRegistry.start(runtime, RegistryOptions.unique("lifecycle"));
+		ProcessRegistry<String, Boolean> registry = ProcessRegistry.start(runtime,
+				RegistryOptions.unique("lifecycle").withExpectedKeys(PRESIZED ? COUNT : 0));
 		CountDownLatch started = new CountDownLatch(COUNT);
 		Pid[] pids = new Pid[COUNT];
 		long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
@@ -193,7 +200,7 @@ public final class SpawnCost {
 	}
 
 	private static Shot baseline(boolean put) throws InterruptedException {
-		ConcurrentHashMap<String, Thread> map = new ConcurrentHashMap<>();
+		ConcurrentHashMap<String, Thread> map = PRESIZED ? new ConcurrentHashMap<>(COUNT) : new ConcurrentHashMap<>();
 		Thread[] threads = new Thread[COUNT];
 		CountDownLatch started = new CountDownLatch(COUNT);
 		long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();

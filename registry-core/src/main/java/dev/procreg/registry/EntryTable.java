@@ -256,6 +256,22 @@ class EntryTable<K, V> {
 	 * the largest table.
 	 */
 	EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity) {
+		this(stripes, copyChunk, scrambled, maxCapacity, 2 * stripes);
+	}
+
+	/**
+	 * A table of {@link #STRIPES} stripes whose first table holds {@code expectedKeys} keys before
+	 * it grows: the smallest power of two of slots at least twice that, since an insert rebuilds
+	 * once half the slots are used (invariant 7).
+	 * @param expectedKeys how many keys, 0 (start small) to 2^28
+	 * @return the table
+	 */
+	static <K, V> EntryTable<K, V> forKeys(int expectedKeys) {
+		int first = (expectedKeys <= STRIPES) ? 2 * STRIPES : Integer.highestOneBit(2 * expectedKeys - 1) << 1;
+		return new EntryTable<>(STRIPES, Copy.CHUNK, false, MAX_CAPACITY, first);
+	}
+
+	private EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity, int firstCapacity) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
@@ -266,9 +282,13 @@ class EntryTable<K, V> {
 			throw new IllegalArgumentException("the largest table must be a power of two of 2 * stripes to 2^29 slots: "
 					+ maxCapacity);
 		}
+		if (Integer.bitCount(firstCapacity) != 1 || firstCapacity < 2 * stripes || firstCapacity > maxCapacity) {
+			throw new IllegalArgumentException("the first table must be a power of two of 2 * stripes to the largest's slots: "
+					+ firstCapacity);
+		}
 		this.copyChunk = copyChunk;
 		this.maxCapacity = maxCapacity;
-		this.slots = new Slots(2 * stripes, scrambled);
+		this.slots = new Slots(firstCapacity, scrambled);
 		this.stripes = new Stripe[stripes];
 		for (int i = 0; i < stripes; i++) {
 			this.stripes[i] = new Stripe();

@@ -56,7 +56,7 @@ class Partition<K, V> {
 	final EntryTable<K, V> uniques;
 
 	/** A {@link Bucket} per duplicate key; empty in a unique registry. */
-	final ConcurrentHashMap<K, Bucket<K, V>> buckets = new ConcurrentHashMap<>();
+	final ConcurrentHashMap<K, Bucket<K, V>> buckets;
 
 	final LongAdder entries = new LongAdder();
 
@@ -72,6 +72,11 @@ class Partition<K, V> {
 		this.registry = registry;
 		this.index = index;
 		this.uniques = registry.uniques;
+		// a duplicate registry's partition sizes its map for its share of the keys expected
+		RegistryOptions options = registry.options();
+		int share = (options.keys() == Keys.DUPLICATE)
+				? (int) ((options.expectedKeys() + options.partitions() - 1L) / options.partitions()) : 0;
+		this.buckets = new ConcurrentHashMap<>(share);
 	}
 
 	// ---- unique keys

@@ -109,7 +109,7 @@ public final class ProcessRegistry<K, V> {
 		this.runtime = runtime;
 		this.options = options;
 		this.unique = options.keys() == Keys.UNIQUE;
-		this.uniques = new EntryTable<>();
+		this.uniques = EntryTable.forKeys(this.unique ? options.expectedKeys() : 0);
 		this.partitions = new Partition[options.partitions()];
 		for (int i = 0; i < this.partitions.length; i++) {
 			this.partitions[i] = partitions.create(this, i);
@@ -212,6 +212,11 @@ public final class ProcessRegistry<K, V> {
 	/** @return the registry's name */
 	public String name() {
 		return this.options.name();
+	}
+
+	/** @return the options the registry was started with */
+	public RegistryOptions options() {
+		return this.options;
 	}
 
 	/** @return whether keys are unique or duplicate */

@@ -10,7 +10,7 @@ import java.util.Objects;
  * How a {@link ProcessRegistry} is set up.
  *
  * <pre>{@code
- * RegistryOptions.unique("sessions").withPartitions(8);
+ * RegistryOptions.unique("sessions").withPartitions(8).withExpectedKeys(1_000_000);
  * RegistryOptions.duplicate("flows").withPartitionBy(PartitionBy.KEY).withMeta("owner", "donations");
  * }</pre>
  *
@@ -22,9 +22,14 @@ import java.util.Objects;
  * @param listeners who is told of registrations and unregistrations
  * @param meta registry-level metadata, readable with {@link ProcessRegistry#meta(Object)}
  * @param cluster whether unique keys are unique across the cluster; see {@link #withClusterScope()}
+ * @param expectedKeys how many keys the registry is expected to hold, 0 when unknown; see
+ * {@link #withExpectedKeys(int)}
  */
 public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, int partitions,
-		List<RegistryListener<?, ?>> listeners, Map<Object, Object> meta, boolean cluster) {
+		List<RegistryListener<?, ?>> listeners, Map<Object, Object> meta, boolean cluster, int expectedKeys) {
+
+	/** The most keys a registry's table holds: 2^28, half of its largest table's slots. */
+	public static final int MAX_EXPECTED_KEYS = 1 << 28;
 
 	public RegistryOptions {
 		if (name == null || name.isBlank()) {
@@ -41,6 +46,10 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 			throw new IllegalArgumentException("registry '" + name
 					+ "': only unique keys can take cluster scope (a duplicate registry is local; use process groups across nodes)");
 		}
+		if (expectedKeys < 0 || expectedKeys > MAX_EXPECTED_KEYS) {
+			throw new IllegalArgumentException("registry '" + name + "': expectedKeys must be 0 (unknown) to "
+					+ MAX_EXPECTED_KEYS + ", was " + expectedKeys);
+		}
 	}
 
 	/**
@@ -49,7 +58,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return the options
 	 */
 	public static RegistryOptions unique(String name) {
-		return new RegistryOptions(name, Keys.UNIQUE, PartitionBy.PID, 1, List.of(), Map.of(), false);
+		return new RegistryOptions(name, Keys.UNIQUE, PartitionBy.PID, 1, List.of(), Map.of(), false, 0);
 	}
 
 	/**
@@ -58,7 +67,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return the options
 	 */
 	public static RegistryOptions duplicate(String name) {
-		return new RegistryOptions(name, Keys.DUPLICATE, PartitionBy.PID, 1, List.of(), Map.of(), false);
+		return new RegistryOptions(name, Keys.DUPLICATE, PartitionBy.PID, 1, List.of(), Map.of(), false, 0);
 	}
 
 	/**
@@ -75,7 +84,7 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 */
 	public RegistryOptions withClusterScope() {
 		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, this.meta,
-				true);
+				true, this.expectedKeys);
 	}
 
 	/**
@@ -91,7 +100,8 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return these options with that many partitions
 	 */
 	public RegistryOptions withPartitions(int count) {
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta, this.cluster);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, count, this.listeners, this.meta, this.cluster,
+				this.expectedKeys);
 	}
 
 	/**
@@ -99,7 +109,8 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	 * @return these options partitioned that way
 	 */
 	public RegistryOptions withPartitionBy(PartitionBy by) {
-		return new RegistryOptions(this.name, this.keys, by, this.partitions, this.listeners, this.meta, this.cluster);
+		return new RegistryOptions(this.name, this.keys, by, this.partitions, this.listeners, this.meta, this.cluster,
+				this.expectedKeys);
 	}
 
 	/**
@@ -109,7 +120,8 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 	public RegistryOptions withListener(RegistryListener<?, ?> listener) {
 		List<RegistryListener<?, ?>> all = new ArrayList<>(this.listeners);
 		all.add(Objects.requireNonNull(listener, "listener must not be null"));
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, all, this.meta, this.cluster);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, all, this.meta, this.cluster,
+				this.expectedKeys);
 	}
 
 	/**
@@ -121,7 +133,27 @@ public record RegistryOptions(String name, Keys keys, PartitionBy partitionBy, i
 		Map<Object, Object> all = new LinkedHashMap<>(this.meta);
 		all.put(Objects.requireNonNull(key, "meta key must not be null"),
 				Objects.requireNonNull(value, "meta value must not be null"));
-		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all, this.cluster);
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, all, this.cluster,
+				this.expectedKeys);
+	}
+
+	/**
+	 * Sizes the registry for the keys it is expected to hold, as a {@code ConcurrentHashMap}'s
+	 * initial capacity does: a unique registry allocates its table at that size, so that it does
+	 * not grow on the way there (each growth copies the table while writers wait); a duplicate
+	 * registry sizes each partition's map of keys for its share. More keys than expected still fit:
+	 * the table grows as it would have. The table takes 16 bytes a slot, at least two slots a key
+	 * (about 4 MB for 100,000 keys), from the start.
+	 * <pre>{@code
+	 * ProcessRegistry.start(runtime, RegistryOptions.unique("sessions").withExpectedKeys(100_000));
+	 * }</pre>
+	 * @param keys how many keys, 0 (unknown: start small and grow) to {@link #MAX_EXPECTED_KEYS}
+	 * @return these options sized for that many keys
+	 * @throws IllegalArgumentException when {@code keys} is negative or above {@link #MAX_EXPECTED_KEYS}
+	 */
+	public RegistryOptions withExpectedKeys(int keys) {
+		return new RegistryOptions(this.name, this.keys, this.partitionBy, this.partitions, this.listeners, this.meta,
+				this.cluster, keys);
 	}
 
 }

@@ -158,6 +158,11 @@ class RegistryBadInputTests {
 			.withMessageContaining("registry name");
 		assertThatIllegalArgumentException().isThrownBy(() -> RegistryOptions.unique("x").withPartitions(0))
 			.withMessageContaining("partitions must be at least 1");
+		assertThatIllegalArgumentException().isThrownBy(() -> RegistryOptions.unique("x").withExpectedKeys(-1))
+			.withMessageContaining("registry 'x': expectedKeys must be 0 (unknown) to 268435456, was -1");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RegistryOptions.duplicate("y").withExpectedKeys(RegistryOptions.MAX_EXPECTED_KEYS + 1))
+			.withMessageContaining("expectedKeys must be 0 (unknown) to 268435456, was 268435457");
 		assertThatThrownBy(() -> this.registry.putMeta("k", null)).hasMessageContaining("meta value must not be null");
 		assertThat(this.registry.meta()).isEmpty();
 	}

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * <pre>
  * process-registry.registries.sessions.keys=unique
  * process-registry.registries.sessions.partitions=8
+ * process-registry.registries.sessions.expected-keys=100000
  * process-registry.registries.flows.keys=duplicate
  * process-registry.registries.flows.partition-by=key
  * process-registry.registries.donors.cluster=true
@@ -54,12 +55,15 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 	 * @param partitions The number of partitions, at least 1
 	 * @param partitionBy How a duplicate registry spreads its entries over partitions: by pid
 	 * (registering never contends) or by key (a lookup visits one partition)
+	 * @param expectedKeys How many keys the registry is expected to hold, so that its table is
+	 * allocated at that size and does not grow on the way there; 0 to start small and grow
 	 */
 	public record DefaultRegistry(@DefaultValue("default") String name, @DefaultValue("unique") Keys keys,
-			@DefaultValue("1") int partitions, @DefaultValue("pid") PartitionBy partitionBy) {
+			@DefaultValue("1") int partitions, @DefaultValue("pid") PartitionBy partitionBy,
+			@DefaultValue("0") int expectedKeys) {
 
 		RegistryOptions toOptions() {
-			return options(this.name, this.keys, this.partitions, this.partitionBy);
+			return options(this.name, this.keys, this.partitions, this.partitionBy, this.expectedKeys);
 		}
 
 	}
@@ -73,12 +77,15 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 	 * (registering never contends) or by key (a lookup visits one partition)
 	 * @param cluster Whether a key is unique across the cluster (process-registry.cluster.*)
 	 * rather than on this node, every node seeing every node's keys; unique keys only
+	 * @param expectedKeys How many keys the registry is expected to hold, so that its table is
+	 * allocated at that size and does not grow on the way there; 0 to start small and grow
 	 */
 	public record Registry(@DefaultValue("unique") Keys keys, @DefaultValue("1") int partitions,
-			@DefaultValue("pid") PartitionBy partitionBy, @DefaultValue("false") boolean cluster) {
+			@DefaultValue("pid") PartitionBy partitionBy, @DefaultValue("false") boolean cluster,
+			@DefaultValue("0") int expectedKeys) {
 
 		RegistryOptions toOptions(String name) {
-			RegistryOptions options = options(name, this.keys, this.partitions, this.partitionBy);
+			RegistryOptions options = options(name, this.keys, this.partitions, this.partitionBy, this.expectedKeys);
 			return this.cluster ? options.withClusterScope() : options;
 		}
 
@@ -132,9 +139,10 @@ public record ProcessRegistryProperties(@DefaultValue("local") String node,
 
 	}
 
-	private static RegistryOptions options(String name, Keys keys, int partitions, PartitionBy partitionBy) {
+	private static RegistryOptions options(String name, Keys keys, int partitions, PartitionBy partitionBy,
+			int expectedKeys) {
 		RegistryOptions options = (keys == Keys.UNIQUE) ? RegistryOptions.unique(name) : RegistryOptions.duplicate(name);
-		return options.withPartitions(partitions).withPartitionBy(partitionBy);
+		return options.withPartitions(partitions).withPartitionBy(partitionBy).withExpectedKeys(expectedKeys);
 	}
 
 }

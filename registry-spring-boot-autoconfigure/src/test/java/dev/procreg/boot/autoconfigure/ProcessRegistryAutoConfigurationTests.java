@@ -52,14 +52,34 @@ class ProcessRegistryAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("process-registry.default-registry.name=main",
 					"process-registry.default-registry.keys=duplicate", "process-registry.default-registry.partitions=4",
-					"process-registry.default-registry.partition-by=key")
+					"process-registry.default-registry.partition-by=key", "process-registry.default-registry.expected-keys=1000")
 			.run((context) -> {
 				ProcessRegistry<?, ?> registry = context.getBean(ProcessRegistry.class);
 				assertThat(registry.name()).isEqualTo("main");
 				assertThat(registry.keys()).isEqualTo(Keys.DUPLICATE);
 				assertThat(registry.partitions()).isEqualTo(4);
 				assertThat(registry.partitionBy()).isEqualTo(PartitionBy.KEY);
+				assertThat(registry.options().expectedKeys()).isEqualTo(1000);
 			});
+	}
+
+	@Test
+	void aRegistrysExpectedKeysComeFromProperties() {
+		this.contextRunner.withPropertyValues("process-registry.registries.sessions.expected-keys=100000")
+			.run((context) -> {
+				assertThat(context.getBean("sessions", ProcessRegistry.class).options().expectedKeys()).isEqualTo(100_000);
+				assertThat(context.getBean("processRegistry", ProcessRegistry.class).options().expectedKeys()).isZero();
+			});
+	}
+
+	@Test
+	void aNegativeExpectedKeysFailsTheContextNamingIt() {
+		this.contextRunner.withPropertyValues("process-registry.registries.sessions.expected-keys=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("registry 'sessions': expectedKeys must be 0 (unknown) to 268435456, was -1"));
 	}
 
 	@Test
