@@ -76,7 +76,8 @@ class Partition<K, V> {
 		RegistryOptions options = registry.options();
 		int share = (options.keys() == Keys.DUPLICATE)
 				? (int) ((options.expectedKeys() + options.partitions() - 1L) / options.partitions()) : 0;
-		this.buckets = new ConcurrentHashMap<>(share);
+		// not new ConcurrentHashMap<>(0), whose first table has two bins and grows from there
+		this.buckets = (share > 0) ? new ConcurrentHashMap<>(share) : new ConcurrentHashMap<>();
 	}
 
 	// ---- unique keys
