@@ -42,7 +42,9 @@ import dev.procreg.registry.RegistryOptions;
  * </pre>
  * {@code -Dspawncost.presized=true} sizes both sides for the shot's keys before it, ours with
  * {@code RegistryOptions.withExpectedKeys}, the baseline's map with its initial capacity: what a
- * user who knows the scale gets, like with like.
+ * user who knows the scale gets, like with like. {@code -Dspawncost.shuffled=true} hands both
+ * sides the keys in a random order (seed 42) instead of {@code key-0}, {@code key-1}, …, so that
+ * processes started one after another do not register neighbouring keys.
  */
 public final class SpawnCost {
 
@@ -56,6 +58,9 @@ public final class SpawnCost {
 	static {
 		for (int i = 0; i < COUNT; i++) {
 			KEYS[i] = "key-" + i;
+		}
+		if (Boolean.getBoolean("spawncost.shuffled")) {
+			java.util.Collections.shuffle(java.util.Arrays.asList(KEYS), new java.util.Random(42));
 		}
 	}
 
