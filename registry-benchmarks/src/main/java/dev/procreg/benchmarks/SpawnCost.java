@@ -3,6 +3,8 @@ package dev.procreg.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
@@ -60,7 +62,7 @@ public final class SpawnCost {
 			KEYS[i] = "key-" + i;
 		}
 		if (Boolean.getBoolean("spawncost.shuffled")) {
-			java.util.Collections.shuffle(java.util.Arrays.asList(KEYS), new java.util.Random(42));
+			Collections.shuffle(Arrays.asList(KEYS), new Random(42));
 		}
 	}
 
