@@ -20,7 +20,8 @@ import dev.procreg.process.Pid;
  * in one array, its hash in a second and, while the entry's owner is alive, the owner's pid in a
  * third. A lookup (whereis) and a refused register read the three at once, then
  * the key and its bytes: they never read the entry, which its process allocated among its own
- * objects, far from every other entry, nor the pid.
+ * objects, far from every other entry, nor the pid. A write's probe, under its stripe, compares
+ * the slot's hash before it reads an entry too, so it reads no other key's entry.
  *
  * <h2>Layout</h2>
  * Open addressing with linear probing: {@link Slots} holds the arrays, and a key's entry sits
