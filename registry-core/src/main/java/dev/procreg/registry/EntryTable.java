@@ -36,18 +36,20 @@ import dev.procreg.process.Pid;
  * 0.6–0.7× with every bit scrambled (benchmark README). A partitioned registry keeps one table
  * for all its partitions ({@link ProcessRegistry#uniques}), so that a lookup need not route. An
  * entry cell is {@code null} (never used), an entry, {@link #TOMBSTONE} (its entry was removed)
- * or {@link #RESERVED} (a writer is filling its hash and key); a pid is {@code null} or the pid
- * of the entry's live owner. Writers lock one of {@link #stripes}, chosen by
- * {@code hash & (stripes - 1)}.
+ * {@link #RESERVED} (a writer is filling its hash and key) or {@link #CLAIMED} (an unlocked
+ * insert is filling it); a pid is {@code null} or the pid of the entry's live owner. Writers lock
+ * one of {@link #stripes}, chosen by {@code hash & (stripes - 1)}, but for an insert whose key's
+ * home slot is still {@code null}, which takes that slot by compare and set instead ({@link #insertAtHome}).
  *
  * <h2>Invariants</h2>
  * <ol>
- * <li><b>Nothing is moved.</b> A slot goes {@code null} → reserved → entry, entry → tombstone,
+ * <li><b>Nothing is moved.</b> A slot goes {@code null} → reserved → entry, reserved → tombstone,
+ * {@code null} → claimed → entry, claimed → tombstone, entry → tombstone,
  * tombstone → reserved → entry, or entry → an entry of the same key; never back to {@code null},
  * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
  * An entry is in a table once: a removed entry is never inserted again.</li>
- * <li><b>A key's writers are serialized</b> by its stripe lock, and only they write a slot that
- * holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
+ * <li><b>A key's writers are serialized</b> by its stripe lock, and by the claim of its home
+ * (invariant 9), and only they write a slot that holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
  * other stripes probe through it too, and only the reserving writer then writes the slot's hash
  * and key, before it publishes the entry with a release write. A tombstone is taken again only by
  * a writer of the stripe whose entry left it (the hash still in the slot says which), and an
@@ -62,10 +64,12 @@ import dev.procreg.process.Pid;
  * that read the entry with an acquire read sees them, or, when the entry was removed and the slot
  * reused meanwhile, those of a later entry; so it confirms a match on the entry itself.</li>
  * <li><b>A slot's pid is set only while its entry's owner is alive</b>, and is that owner's pid.
- * It is written only under the key's stripe (so a resize carries it over exactly): {@link #compute}
- * sets it, just after it publishes a new entry, while its caller holds the owner's lock and has
- * seen the owner alive (so the owner stays alive at least until the entry is attached as its exit
- * hook); {@link #clearPid} clears it before the owner is marked dead (under the owner's lock);
+ * It is written only under the key's stripe (so a resize carries it over exactly), or by an
+ * unlocked insert before it publishes its entry: {@link #compute}
+ * sets it, just after it publishes a new entry, and {@link #insertAtHome} just before, while the
+ * slot is claimed (readers pass it, a rebuild's copy waits for it), each while its caller holds the
+ * owner's lock and has seen the owner alive (so the owner stays alive at least until the entry is
+ * attached as its exit hook); {@link #clearPid} clears it before the owner is marked dead (under the owner's lock);
  * and {@code compute} clears it before the slot holds another entry or a tombstone (an
  * unregister holds the owner's lock from the entry's detach to that removal). A reader that reads the entry, then the pid, then the key, then the same entry again,
  * saw one entry throughout (by 1), so the pid is that entry's, its owner was alive when the pid
@@ -74,22 +78,35 @@ import dev.procreg.process.Pid;
  * a writer inserts only after probing up to that {@code null} without meeting the key, into that
  * {@code null} or a tombstone before it, and slots never become {@code null} again.</li>
  * <li><b>Reads are lock-free and linearizable.</b> A reader takes {@code slots} once and probes
- * from the key's home slot up to the key or a {@code null}, passing tombstones and reserved
- * slots. It returns an entry that was there when read. It passes an entry whose slot's hash
+ * from the key's home slot up to the key or a {@code null}, passing tombstones, reserved and
+ * claimed slots. It returns an entry that was there when read. It passes an entry whose slot's hash
  * differs: that entry is another key's, or (3) it was removed before the hash was read, and the
  * key was absent from that moment until it was inserted again. A miss means the key was absent
  * at some moment of the probe (by 1 and 5 an entry present throughout would have been met). A
  * table a resize replaced meanwhile is frozen as it was at that resize, a moment within the read.</li>
  * <li><b>There is always a {@code null} slot</b>, so every probe ends: an insert that would take
- * the used slots (entries, tombstones, reserved) over half of the table first rebuilds it, and at
- * most one insert per stripe runs at once while the table has at least twice as many slots as stripes.
- * In a table of 8,192 slots or more (64 stripes), each stripe adds the slots it claims to the
- * shared count in batches ({@link #addEvery}), so "half" may be overshot by less than a 64th of
- * the table. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
+ * the used slots (entries, tombstones, reserved, claimed) over half of the table first rebuilds
+ * it, and at most one locked insert per stripe runs at once while the table has at least twice as
+ * many slots as stripes. In a table of 8,192 slots or more (64 stripes), each stripe adds the slots
+ * it claims to the shared count in batches ({@link #addEvery}), so "half" may be overshot by less
+ * than a 64th of the table. Unlocked inserts count their claims in batches of the same size, and
+ * stop a 64th short of half ({@link #unlockedLimit}), so they add less than another 64th, and at
+ * most one claim per running thread that read the count before the others' claims reached it. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
  * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
- * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe;
- * exact when no write runs (a resize waits until no stripe has a writer), weakly consistent
- * otherwise.</li>
+ * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe,
+ * or by atomic adds for unlocked inserts ({@link Stripe#unlocked}); exact when no write runs,
+ * weakly consistent otherwise.</li>
+ * <li><b>An unlocked insert owns its key's home while it holds it claimed.</b> It takes the home only
+ * when it is {@code null}, so the key is absent (5), by compare and set, so one writer holds it.
+ * A locked writer whose probe reads its key's home claimed waits until it holds an entry or a
+ * tombstone, and a locked insert whose probe ends at its free home reserves it by compare and set
+ * before its function runs, and probes again from the home when that fails: so no writer of the
+ * key runs its function, or puts the key anywhere, while the unlocked insert holds the home, and a
+ * key's functions run in the order of its writes. A rebuild marks the table frozen ({@link Slots#frozen})
+ * before its copy reads a slot, and the copy waits for a claimed slot; the insert reads the mark
+ * after its compare and set, both volatile, so either the copy reads the slot after the claim and
+ * waits for it, or the insert sees the mark, runs no function and leaves a tombstone, and the
+ * caller writes under the stripe, in the new table.</li>
  * </ol>
  * A resize (the gate closed, then every stripe's writer waited out: {@link #rebuilding}) doubles
  * the table when more than a quarter of it
@@ -165,6 +182,13 @@ class EntryTable<K, V> {
 	/** What a slot holds while its writer fills its hash and key; readers pass it. */
 	private static final Registration<?, ?> RESERVED = Registration.tombstone();
 
+	/**
+	 * What a key's home slot holds while an insert that took it without a lock ({@link #insertAtHome})
+	 * runs its function and fills the slot: readers pass it; a locked writer whose probe starts there,
+	 * and a rebuild's copy, wait until it holds an entry or a tombstone (invariant 9).
+	 */
+	private static final Registration<?, ?> CLAIMED = Registration.tombstone();
+
 	/** What {@link #livePid} answers when only the entry knows whether its owner is alive; no process's pid. */
 	static final Pid ASK_THE_ENTRY = Pid.of("entry-table.ask-the-entry", 0);
 
@@ -178,6 +202,7 @@ class EntryTable<K, V> {
 
 	private static final VarHandle COUNT;
 
+	private static final VarHandle UNLOCKED;
 
 	static {
 		try {
@@ -185,6 +210,7 @@ class EntryTable<K, V> {
 			PREPARING = lookup.findVarHandle(EntryTable.class, "preparing", boolean.class);
 			USED = lookup.findVarHandle(EntryTable.class, "used", long.class);
 			COUNT = lookup.findVarHandle(Stripe.class, "count", int.class);
+			UNLOCKED = lookup.findVarHandle(Stripe.class, "unlocked", int.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -272,7 +298,8 @@ class EntryTable<K, V> {
 		return new EntryTable<>(STRIPES, Copy.CHUNK, false, MAX_CAPACITY, first);
 	}
 
-	private EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity, int firstCapacity) {
+	/** A table as above whose first table has {@code firstCapacity} slots: a test then starts it larger. */
+	EntryTable(int stripes, int copyChunk, boolean scrambled, int maxCapacity, int firstCapacity) {
 		if (stripes < 1 || Integer.bitCount(stripes) != 1) {
 			throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
 		}
@@ -346,7 +373,7 @@ class EntryTable<K, V> {
 			if (hashes[i] == hash) {
 				// the slot's key, not the entry's: both loads start before either is compared
 				Object slotKey = cells[at + 1];
-				if ((slotKey == key || key.equals(slotKey)) && cell != TOMBSTONE && cell != RESERVED) {
+				if ((slotKey == key || key.equals(slotKey)) && isEntry(cell)) {
 					Registration<?, ?> entry = (Registration<?, ?>) cell;
 					if (entry.key == slotKey || key.equals(entry.key)) {
 						return (Registration<K, V>) entry;
@@ -405,7 +432,7 @@ class EntryTable<K, V> {
 					if (pid != null && CELL.getAcquire(cells, at) == entry) {
 						return pid; // one entry throughout, whose owner was alive when the pid was read
 					}
-					if (entry != TOMBSTONE && entry != RESERVED) {
+					if (isEntry(entry)) {
 						return ASK_THE_ENTRY;
 					}
 				}
@@ -432,7 +459,7 @@ class EntryTable<K, V> {
 	private long entries() {
 		long entries = 0;
 		for (Stripe stripe : this.stripes) {
-			entries += (int) COUNT.getAcquire(stripe);
+			entries += (int) COUNT.getAcquire(stripe) + (int) UNLOCKED.getVolatile(stripe);
 		}
 		return entries;
 	}
@@ -448,7 +475,7 @@ class EntryTable<K, V> {
 		Object[] cells = this.slots.cells;
 		for (int at = 0; at < cells.length; at += 2) {
 			Object entry = CELL.getAcquire(cells, at);
-			if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+			if (entry != null && isEntry(entry)) {
 				action.accept((Registration<K, V>) entry);
 			}
 		}
@@ -582,62 +609,94 @@ class EntryTable<K, V> {
 					int[] hashes = slots.hashes;
 					int capacity = hashes.length;
 					int mask = capacity - 1;
-					int tombstone = -1;
-					int i = home(slots, hash, mask);
+					int home = home(slots, hash, mask);
+					int tombstone;
+					int i;
 					Object found;
-					for (;; i = (i + 1) & mask) {
-						found = CELL.getAcquire(cells, 2 * i);
-						if (found == null) {
-							break;
+					boolean full;
+					boolean reservedHome;
+					do {
+						tombstone = -1;
+						for (i = home;; i = (i + 1) & mask) {
+							found = CELL.getAcquire(cells, 2 * i);
+							if (found == CLAIMED && i == home) {
+								// an unlocked insert holds the key's home: this key's, perhaps (invariant 9)
+								found = awaitClaimed(cells, 2 * i);
+							}
+							if (found == null) {
+								break;
+							}
+							// the slot's hash first: an entry of this key has it there (invariant 3, and only
+							// this stripe reuses the slot), so the probe reads no other key's entry, each a
+							// cache miss of its own in a large table (benchmark README: 5-15 % of a register)
+							int slotHash = hashes[i];
+							if (slotHash == hash && matches((Registration<?, ?>) found, key, hash)) {
+								break;
+							}
+							if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(slotHash, hash)) {
+								tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
+							}
 						}
-						// the slot's hash first: an entry of this key has it there (invariant 3, and only
-						// this stripe reuses the slot), so the probe reads no other key's entry, each a
-						// cache miss of its own in a large table (benchmark README: 5-15 % of a register)
-						int slotHash = hashes[i];
-						if (slotHash == hash && matches((Registration<?, ?>) found, key, hash)) {
-							break;
-						}
-						if (found == TOMBSTONE && (tombstone < 0 || i < tombstone) && sameStripe(slotHash, hash)) {
-							tombstone = i; // the lowest-indexed one this stripe left, the probe may wrap (invariant 2)
-						}
+						// an insert into a free home takes it before its function runs, or an unlocked insert of
+						// the same key could take it meanwhile and both would put the key in (invariant 9)
+						full = inserts && found == null && this.used + stripe.unadded >= capacity >>> 1;
+						reservedHome = !full && inserts && found == null && i == home;
 					}
+					while (reservedHome && !reserveHome(slots, i, stripe));
 					Registration<K, V> existing = (Registration<K, V>) found;
-					if (inserts && existing == null && this.used + stripe.unadded >= capacity >>> 1) {
-						// an insert might take the used slots over half: rebuild first (invariant 7); before
-						// the function, which runs once, and whatever the function then decides
-						refuseWhenFull(capacity);
-					}
-					else {
-						Registration<K, V> result = remapping.apply(existing, entry);
-						if (result == existing) {
-							return result;
-						}
-						if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
-							throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
-						}
-						if (!inserts && existing == null && result != null) {
-							throw new IllegalArgumentException("a removal cannot put an entry under absent key " + key);
-						}
-						if (existing != null) {
-							// the old entry's pid goes before the slot is another entry's (invariant 4)
-							PID.setRelease(slots.pids, i, null);
-							if (result != null) {
-								cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
-							}
-							CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
-							if (result == null) {
-								COUNT.setRelease(stripe, stripe.count - 1);
-							}
+					boolean filled = false;
+					try {
+						if (full) {
+							// an insert might take the used slots over half: rebuild first (invariant 7); before
+							// the function, which runs once, and whatever the function then decides
+							refuseWhenFull(capacity);
 						}
 						else {
-							i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
-							COUNT.setRelease(stripe, stripe.count + 1);
+							Registration<K, V> result = remapping.apply(existing, entry);
+							if (result == existing) {
+								return result;
+							}
+							if (result != null && (result.hash != hash || (result.key != key && !key.equals(result.key)))) {
+								throw new IllegalArgumentException("an entry of key " + result.key + " cannot go under key " + key);
+							}
+							if (!inserts && existing == null && result != null) {
+								throw new IllegalArgumentException("a removal cannot put an entry under absent key " + key);
+							}
+							if (existing != null) {
+								// the old entry's pid goes before the slot is another entry's (invariant 4)
+								PID.setRelease(slots.pids, i, null);
+								if (result != null) {
+									cells[2 * i + 1] = result.key; // an equal key, maybe another object (invariant 3)
+								}
+								CELL.setRelease(cells, 2 * i, (result != null) ? result : TOMBSTONE);
+								if (result == null) {
+									COUNT.setRelease(stripe, stripe.count - 1);
+								}
+							}
+							else {
+								if (reservedHome) {
+									fill(slots, i, result);
+								}
+								else {
+									i = claim(slots, (tombstone >= 0) ? tombstone : i, result, stripe);
+								}
+								filled = true;
+								COUNT.setRelease(stripe, stripe.count + 1);
+							}
+							if (result != null) {
+								// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
+								PID.setRelease(slots.pids, i, result.pid);
+							}
+							return result;
 						}
-						if (result != null) {
-							// after the entry: a reader that sees this pid sees it beside this entry (invariant 4)
-							PID.setRelease(slots.pids, i, result.pid);
+					}
+					finally {
+						if (reservedHome && !filled) {
+							// the function put nothing in, or failed: the reserved home becomes this stripe's
+							// tombstone, never null again (invariant 1); field writes, which cannot fail
+							hashes[i] = hash;
+							cells[2 * i] = TOMBSTONE;
 						}
-						return result;
 					}
 				}
 				finally {
@@ -684,7 +743,12 @@ class EntryTable<K, V> {
 	}
 
 	private static boolean matches(Registration<?, ?> entry, Object key, int hash) {
-		return entry.hash == hash && entry != TOMBSTONE && entry != RESERVED && (entry.key == key || key.equals(entry.key));
+		return entry.hash == hash && isEntry(entry) && (entry.key == key || key.equals(entry.key));
+	}
+
+	/** @return whether a slot's cell that is not {@code null} holds an entry rather than a marker */
+	private static boolean isEntry(Object cell) {
+		return cell != TOMBSTONE && cell != RESERVED && cell != CLAIMED;
 	}
 
 	/**
@@ -720,20 +784,144 @@ class EntryTable<K, V> {
 			if (slot == TOMBSTONE && sameStripe(slots.hashes[i], entry.hash)) {
 				reserved = CELL.compareAndSet(cells, at, TOMBSTONE, RESERVED);
 			}
-			else if (slot == null && CELL.compareAndSet(cells, at, null, RESERVED)) {
-				if (++stripe.unadded >= addEvery(mask + 1)) {
-					USED.getAndAdd(this, (long) stripe.unadded);
-					stripe.unadded = 0;
-				}
-				reserved = true;
+			else if (slot == null) {
+				reserved = reserve(slots, i, stripe);
 			}
 			if (reserved) {
-				slots.hashes[i] = entry.hash;
-				cells[at + 1] = entry.key;
-				CELL.setRelease(cells, at, entry);
+				fill(slots, i, entry);
 				return i;
 			}
 		}
+	}
+
+	/**
+	 * Reserves {@code null} slot {@code i} by compare and set, and counts it to {@code stripe}'s
+	 * claims ({@link #addEvery}), under the stripe's lock.
+	 * @return whether this writer reserved it; false when another writer took it first
+	 */
+	private boolean reserve(Slots slots, int i, Stripe stripe) {
+		if (!CELL.compareAndSet(slots.cells, 2 * i, null, RESERVED)) {
+			return false;
+		}
+		if (++stripe.unadded >= addEvery(slots.length())) {
+			USED.getAndAdd(this, (long) stripe.unadded);
+			stripe.unadded = 0;
+		}
+		return true;
+	}
+
+	/**
+	 * {@link #reserve} for a free slot that is the key's home, before the function runs
+	 * (invariant 9). Overridable only for a test's planted bug.
+	 */
+	boolean reserveHome(Slots slots, int i, Stripe stripe) {
+		return reserve(slots, i, stripe);
+	}
+
+	/** Fills reserved slot {@code i} with the entry's hash and key, then publishes the entry. */
+	private static void fill(Slots slots, int i, Registration<?, ?> entry) {
+		slots.hashes[i] = entry.hash;
+		slots.cells[2 * i + 1] = entry.key;
+		CELL.setRelease(slots.cells, 2 * i, entry);
+	}
+
+	/**
+	 * Puts {@code entry} under its key without taking the key's stripe, when the key's home slot
+	 * has never held anything: the key is then absent (invariant 5), and the writer that takes that
+	 * {@code null} by compare and set is the key's only writer until it puts the entry there
+	 * (invariant 9). What a register pays for its stripe's lock (a monitor's enter and exit, two
+	 * marks for the rebuild, on a line the other processors' writers take too) it pays here for
+	 * one atomic add to the stripe's count of such inserts. A table whose
+	 * used slots are near half of it, or that a rebuild is replacing, is left to {@link #compute}.
+	 * @param entry a new entry, not in any table; the caller holds its owner's lock and has seen the
+	 * owner alive, and attaches the entry to it before letting go, as for {@link #compute}
+	 * @param remapping runs once, with {@code null} and {@code entry}, when the insert goes ahead,
+	 * and must return {@code entry}; it must not write this table
+	 * @return whether the entry went in, its function run; {@code false} when nothing was done
+	 * (the home slot was taken, or the table is near half used or being rebuilt), and the caller writes with {@link #compute}
+	 * @throws IllegalArgumentException when the function returns another entry; the key stays absent
+	 */
+	boolean insertAtHome(Registration<K, V> entry, Remapping<K, V> remapping) {
+		Slots slots = this.slots;
+		int capacity = slots.length();
+		if (this.used >= unlockedLimit(capacity) || this.rebuilding != null) {
+			return false;
+		}
+		int hash = entry.hash;
+		int i = home(slots, hash, capacity - 1);
+		Object[] cells = slots.cells;
+		int at = 2 * i;
+		if (cells[at] != null || !CELL.compareAndSet(cells, at, null, CLAIMED)) {
+			return false;
+		}
+		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
+		int unlocked = (int) UNLOCKED.getAndAdd(stripe, 1) + 1;
+		int every = addEvery(capacity);
+		if (unlocked % every == 0) {
+			USED.getAndAdd(this, (long) every);
+		}
+		boolean published = false;
+		try {
+			// after the compare and set, each a volatile access: a rebuild that froze the table before
+			// that set may have copied this slot already, and one that freezes it after waits for it
+			if (frozen(slots)) {
+				return false;
+			}
+			if (remapping.apply(null, entry) != entry) {
+				throw new IllegalArgumentException("an insert into a free slot must put in the entry it was given, of key "
+						+ entry.key);
+			}
+			slots.hashes[i] = hash;
+			cells[at + 1] = entry.key;
+			// before the entry, which publishes it: readers pass a claimed slot (invariant 4)
+			slots.pids[i] = entry.pid;
+			CELL.setRelease(cells, at, entry);
+			published = true;
+			return true;
+		}
+		finally {
+			if (!published) {
+				// the slot is this stripe's tombstone, never null again (invariant 1), and the count
+				// of entries is put back; field writes and an atomic add, which cannot fail as a call can
+				slots.hashes[i] = hash;
+				cells[at] = TOMBSTONE;
+				UNLOCKED.getAndAdd(stripe, -1);
+			}
+		}
+	}
+
+	/** @return whether a rebuild froze {@code slots}. Overridable only for a test's planted bug. */
+	boolean frozen(Slots slots) {
+		return slots.frozen;
+	}
+
+	/**
+	 * How many slots may be used before every insert into a table of {@code capacity} slots takes
+	 * its stripe's lock: half of them, less as many as the stripes may count without adding them to
+	 * {@link #used} ({@link #addEvery}), so that the unlocked inserts' own claims not added yet keep
+	 * the table within invariant 7's bound. From 64 slots a stripe on that is half the table less a
+	 * 64th; below, half less one slot a stripe, so none in a table of two slots a stripe.
+	 */
+	private int unlockedLimit(int capacity) {
+		return (capacity >>> 1) - this.stripes.length * addEvery(capacity);
+	}
+
+	/**
+	 * Waits until the claimed slot at {@code at} holds an entry or a tombstone: its unlocked
+	 * insert runs its function and fills it, holding no lock of this table (invariant 9).
+	 * Overridable only for a test's planted bug.
+	 * @return what the slot holds then
+	 */
+	Object awaitClaimed(Object[] cells, int at) {
+		long start = System.nanoTime();
+		Object cell;
+		for (int spin = 1; (cell = CELL.getVolatile(cells, at)) == CLAIMED; spin++) {
+			if (spunTooLong(spin, start)) {
+				Thread.yield(); // its writer, a virtual thread, may need this carrier
+				start = System.nanoTime();
+			}
+		}
+		return cell;
 	}
 
 	// ---- resizing
@@ -870,7 +1058,7 @@ class EntryTable<K, V> {
 		for (int start = 0; start < hashes.length; start += spacing) {
 			for (int i = start; i < start + stretchLength; i++) {
 				Object entry = CELL.getAcquire(cells, 2 * i);
-				if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+				if (entry != null && isEntry(entry)) {
 					distance += (i - home(table, hashes[i], mask)) & mask;
 					entries++;
 				}
@@ -991,6 +1179,8 @@ class EntryTable<K, V> {
 		// reserved (the copy drops one left reserved) and no pid changes, so writers waiting at the gate may copy it too
 		boolean scrambled = current.scrambled || next.scrambled;
 		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
+		// before any slot is copied: an unlocked insert that claims a slot from here on gives it up (invariant 9)
+		current.frozen = true;
 		Copy copy = new Copy(current, to, this.copyChunk);
 		rebuild.copy = copy;
 		copy.help(this);
@@ -1105,11 +1295,14 @@ class EntryTable<K, V> {
 					int end = Math.min((chunk + 1) * this.chunkSize, hashes.length);
 					for (int i = chunk * this.chunkSize; i < end; i++) {
 						// the hash and key come from the slot (invariant 3), so the copy reads the arrays in
-						// order and never an entry
-						Object entry = cells[2 * i];
+						// order and never an entry; a volatile read, after the table was frozen (invariant 9)
+						Object entry = CELL.getVolatile(cells, 2 * i);
+						if (entry == CLAIMED) {
+							entry = table.awaitClaimed(cells, 2 * i);
+						}
 						// a slot still reserved lost its writer (a call in its write that failed for want of
 						// stack): no entry will come, and the copy drops it
-						if (entry != null && entry != TOMBSTONE && entry != RESERVED) {
+						if (entry != null && isEntry(entry)) {
 							table.place(this.to, entry, cells[2 * i + 1], hashes[i], pids[i]);
 						}
 					}
@@ -1178,6 +1371,13 @@ class EntryTable<K, V> {
 		/** {@code null} slots this stripe's writers claimed and have not added to {@link #used} yet. */
 		int unadded;
 
+		/**
+		 * Entries of this stripe's keys put in without its lock ({@link #insertAtHome}), less those
+		 * of them whose insert gave up: changed by atomic adds of writers that do not hold the
+		 * lock, never reset. Every {@link #addEvery}-th adds that many slots to {@link #used}.
+		 */
+		volatile int unlocked;
+
 	}
 
 	/**
@@ -1197,6 +1397,12 @@ class EntryTable<K, V> {
 
 		/** Whether a key's home comes from every bit of its hash rather than from its run ({@link EntryTable#probesLong}). */
 		final boolean scrambled;
+
+		/**
+		 * A rebuild is copying this table: set before the copy reads a slot, so an unlocked insert
+		 * that claimed a slot and then finds it set gives the slot up (invariant 9).
+		 */
+		volatile boolean frozen;
 
 		Slots(int length, boolean scrambled) {
 			this.cells = new Object[2 * length];

@@ -110,6 +110,11 @@ class Partition<K, V> {
 				// a dead owner writes nothing; it is refused by a live holder, as any register is
 				return uniquePid(key, key.hashCode());
 			}
+			// a key whose home slot is free goes in without its stripe's lock; any other, locked
+			if (this.uniques.insertAtHome(entry, Partition::claim)) {
+				attachWritten(owner, entry);
+				return null;
+			}
 			current = this.uniques.compute(key, entry, Partition::claim);
 			if (current == entry) {
 				attachWritten(owner, entry);

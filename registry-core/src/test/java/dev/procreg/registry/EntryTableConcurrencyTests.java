@@ -151,6 +151,84 @@ class EntryTableConcurrencyTests {
 	}
 
 	/**
+	 * Four threads race to put the same 40,000 keys in, in one order, so that they meet at each key, half of their
+	 * inserts first without the stripe's lock ({@link EntryTable#insertAtHome}, as a register
+	 * makes them) and the rest locked, while the table grows from 128 slots and a rebuild freezes
+	 * it under unlocked inserts. Three keys share each hash code, so unlocked inserts claim homes
+	 * that locked inserts of the same and of colliding keys probe. Every call's function runs once;
+	 * each key has one winner, whose entry every read returns; the table holds each key once and
+	 * counts them exactly.
+	 */
+	@Test
+	void unlockedAndLockedInsertsOfTheSameKeysHaveOneWinnerEach() throws Exception {
+		EntryTable<Key, Integer> table = new EntryTable<>();
+		int keys = 40_000;
+		Owner[] owners = new Owner[THREADS];
+		for (int t = 0; t < THREADS; t++) {
+			owners[t] = idleOwner(this.runtime);
+		}
+		List<String> violations = new CopyOnWriteArrayList<>();
+		AtomicInteger unlocked = new AtomicInteger();
+		List<Future<List<Key>>> racers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int thread = t;
+			racers.add(this.pool.submit(() -> {
+				List<Integer> order = new ArrayList<>(IntStream.range(0, keys).boxed().toList());
+				Collections.shuffle(order, new java.util.Random(7)); // one order for all: they race for each key at once
+				SplittableRandom random = new SplittableRandom(11 + thread);
+				List<Key> won = new ArrayList<>();
+				int[] runs = { 0 };
+				EntryTable.Remapping<Key, Integer> putIfAbsent = (existing, given) -> {
+					runs[0]++;
+					return (existing != null) ? existing : given;
+				};
+				for (int id : order) {
+					Key key = new Key(id);
+					Registration<Key, Integer> fresh = new Registration<>(null, key, owners[thread], thread);
+					runs[0] = 0;
+					boolean in = random.nextBoolean() && table.insertAtHome(fresh, putIfAbsent);
+					if (in) {
+						unlocked.incrementAndGet();
+					}
+					Registration<Key, Integer> now = in ? fresh : table.compute(key, fresh, putIfAbsent);
+					if (runs[0] != 1) {
+						violations.add(key + ": the function ran " + runs[0] + " times");
+					}
+					if (now == fresh) {
+						won.add(key);
+					}
+					else if (now == null || !now.key.equals(key)) {
+						violations.add(key + ": the insert answered " + now);
+					}
+				}
+				return won;
+			}));
+		}
+		Map<Key, Integer> winners = new HashMap<>();
+		for (int t = 0; t < THREADS; t++) {
+			for (Key key : racers.get(t).get(120, TimeUnit.SECONDS)) {
+				Integer other = winners.put(key, t);
+				if (other != null) {
+					violations.add(key + " won by threads " + other + " and " + t);
+				}
+			}
+		}
+		assertThat(violations).isEmpty();
+		assertThat(unlocked.get()).as("inserts that went in unlocked").isGreaterThan(1_000);
+		assertThat(winners).hasSize(keys);
+		for (Map.Entry<Key, Integer> winner : winners.entrySet()) {
+			Registration<Key, Integer> found = table.get(new Key(winner.getKey().id()));
+			assertThat(found).as("%s", winner.getKey()).isNotNull();
+			assertThat(found.value).as("%s", winner.getKey()).isEqualTo(winner.getValue());
+			assertThat(table.livePid(winner.getKey())).as("%s", winner.getKey()).isEqualTo(owners[winner.getValue()].pid());
+		}
+		Map<Key, Integer> walked = new HashMap<>();
+		table.forEach((entry) -> assertThat(walked.put(entry.key, entry.value)).as("walked twice: %s", entry.key).isNull());
+		assertThat(walked).isEqualTo(winners);
+		assertThat(table.size()).isEqualTo(keys);
+	}
+
+	/**
 	 * Four threads insert 60,000 keys each at once, dense integers that fill whole runs and take
 	 * every stripe, into a table that grows from 128 slots to 524,288. From 8,192 slots on a stripe adds
 	 * the slots it claims to the shared count a few at a time ({@link EntryTable#addEvery}), so a

@@ -71,11 +71,12 @@ public class EntryTableLincheckTests {
 	 * A key whose hash code it shares with its pair: 0 and 1, 2 and 3, 4 and 5. Chosen so that
 	 * with two stripes, 0, 1, 4 and 5 take stripe 0 and 2 and 3 stripe 1; with 4 slots, 0, 1, 4 and
 	 * 5 have home slot 0 and 2 and 3 slot 1, so they probe into each other's; with 8 slots their
-	 * homes are 0, 5 and 4 (a hash code below 16 is its own spread hash).
+	 * homes are 0, 5 and 4 (a hash code below 16 is its own spread hash). Keys 6 and 7, home 2 and 3
+	 * of 8 slots, only the hand-written scenarios use.
 	 */
 	record Key(int id) {
 
-		private static final int[] HASH_CODES = { 0, 0, 5, 5, 4, 4 };
+		private static final int[] HASH_CODES = { 0, 0, 5, 5, 4, 4, 2, 3 };
 
 		@Override
 		public int hashCode() {
@@ -145,6 +146,29 @@ public class EntryTableLincheckTests {
 			return old[0];
 		}
 
+		/**
+		 * {@link #putIfAbsent} as a register makes it: without the stripe's lock when the key's home
+		 * slot is free ({@link EntryTable#insertAtHome}), else locked.
+		 * @return the tag already there, or -1 when this one went in; -2 when the function ran other
+		 * than once, which no specification answers
+		 */
+		@Operation
+		public int putIfAbsentAtHome(@Param(gen = IntGen.class, conf = "0:5") int key,
+				@Param(gen = IntGen.class, conf = "0:2") int tag) {
+			Registration<Key, Integer> fresh = entry(key, tag);
+			int[] runs = { 0 };
+			EntryTable.Remapping<Key, Integer> putIfAbsent = (existing, given) -> {
+				runs[0]++;
+				return (existing != null) ? existing : given;
+			};
+			Registration<Key, Integer> now = this.table.insertAtHome(fresh, putIfAbsent) ? fresh
+					: this.table.compute(new Key(key), fresh, putIfAbsent);
+			if (runs[0] != 1) {
+				return -2;
+			}
+			return (now == fresh) ? -1 : tag(now);
+		}
+
 		@Operation
 		public int get(@Param(gen = IntGen.class, conf = "0:5") int key) {
 			return tag(this.table.get(new Key(key)));
@@ -201,6 +225,10 @@ public class EntryTableLincheckTests {
 			return (old != null) ? old : -1;
 		}
 
+		public int putIfAbsentAtHome(int key, int tag) {
+			return putIfAbsent(key, tag);
+		}
+
 		public int get(int key) {
 			Integer tag = this.map.get(key);
 			return (tag != null) ? tag : -1;
@@ -226,6 +254,23 @@ public class EntryTableLincheckTests {
 
 		public ScrambledCore() {
 			super(new EntryTable<>(2, 1, true));
+		}
+
+	}
+
+	/**
+	 * A table of one stripe whose first table has 8 slots, so that inserts go in without the
+	 * stripe's lock while fewer than 3 slots are used ({@code EntryTable.unlockedLimit}), and the
+	 * fourth makes it double: an unlocked insert races locked writes of its key, and a rebuild.
+	 */
+	public static class UnlockedCore extends TableCore {
+
+		public UnlockedCore() {
+			this(new EntryTable<>(1, 1, false, 1 << 10, 8));
+		}
+
+		UnlockedCore(EntryTable<Key, Integer> table) {
+			super(table);
 		}
 
 	}
@@ -404,6 +449,65 @@ public class EntryTableLincheckTests {
 
 	}
 
+	/**
+	 * A locked insert that takes the free home of its key without compare and set: an unlocked
+	 * insert of the same key that claimed the home meanwhile is overwritten, and both say they put
+	 * the key in.
+	 */
+	public static class UnreservedHomeCore extends UnlockedCore {
+
+		public UnreservedHomeCore() {
+			super(new EntryTable<>(1, 1, false, 1 << 10, 8) {
+
+				@Override
+				boolean reserveHome(EntryTable.Slots slots, int i, EntryTable.Stripe stripe) {
+					return true;
+				}
+
+			});
+		}
+
+	}
+
+	/**
+	 * Waits for a claimed slot that do not wait: a locked writer probes past the home an unlocked
+	 * insert of its key holds and puts the key in a second slot, and a rebuild's copy drops an entry
+	 * about to be put in.
+	 */
+	public static class WaitlessClaimCore extends UnlockedCore {
+
+		public WaitlessClaimCore() {
+			super(new EntryTable<>(1, 1, false, 1 << 10, 8) {
+
+				@Override
+				Object awaitClaimed(Object[] cells, int at) {
+					return CELL.getVolatile(cells, at);
+				}
+
+			});
+		}
+
+	}
+
+	/**
+	 * An unlocked insert that never looks whether a rebuild froze its table: when it claims a slot
+	 * that the copy has passed, its entry goes into the old table only, and is lost with it.
+	 */
+	public static class FrozenBlindCore extends UnlockedCore {
+
+		public FrozenBlindCore() {
+			super(new EntryTable<>(1, 1, false, 1 << 10, 8) {
+
+				@Override
+				boolean frozen(EntryTable.Slots slots) {
+					return false;
+				}
+
+			});
+		}
+
+	}
+
 	// ---- options
 
 	private static Actor actor(String name, Object... args) {
@@ -458,6 +562,27 @@ public class EntryTableLincheckTests {
 		return options;
 	}
 
+	/**
+	 * For {@link UnlockedCore}: an unlocked insert of a key racing a locked insert of it, and
+	 * racing the inserts that make the table double (one slot used, then keys 4, 6, 7 and 1: the
+	 * last finds half of the 8 slots used and rebuilds, with or without the unlocked claim).
+	 */
+	private static ModelCheckingOptions unlockedShapes() {
+		ModelCheckingOptions options = new ModelCheckingOptions().iterations(0)
+			.invocationsPerIteration(1000)
+			.sequentialSpecification(TableSpec.class);
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 4, 0)),
+				List.of(List.of(actor("putIfAbsentAtHome", 0, 1)), List.of(actor("putIfAbsent", 0, 2))),
+				List.of(actor("get", 0), actor("get", 4)), null));
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0)),
+				List.of(List.of(actor("putIfAbsentAtHome", 2, 1)),
+						List.of(actor("putIfAbsent", 4, 2), actor("putIfAbsent", 6, 2), actor("putIfAbsent", 7, 2),
+								actor("putIfAbsent", 1, 2))),
+				List.of(actor("get", 2), actor("get", 0), actor("get", 1), actor("get", 4), actor("get", 6), actor("get", 7)),
+				null));
+		return options;
+	}
+
 	private static ModelCheckingOptions modelChecking() {
 		return withDangerousShapes(new ModelCheckingOptions().iterations(20)
 			.invocationsPerIteration(200)
@@ -504,6 +629,45 @@ public class EntryTableLincheckTests {
 			.actorsBefore(3)
 			.actorsAfter(2)
 			.sequentialSpecification(TableSpec.class));
+	}
+
+	@Test
+	void unlockedInsertsAreLinearizableUnderModelChecking() {
+		LinChecker.check(UnlockedCore.class, modelChecking());
+	}
+
+	@Test
+	void unlockedInsertsAreLinearizableInTheirDangerousShapes() {
+		LinChecker.check(UnlockedCore.class, unlockedShapes());
+	}
+
+	@Test
+	void unlockedInsertsAreLinearizableUnderStress() {
+		LinChecker.check(UnlockedCore.class, new StressOptions().iterations(20)
+			.invocationsPerIteration(500)
+			.threads(3)
+			.actorsPerThread(3)
+			.actorsBefore(2)
+			.actorsAfter(2)
+			.sequentialSpecification(TableSpec.class));
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedLockedInsertThatTakesAFreeHomeWithoutCompareAndSet() {
+		assertThatThrownBy(() -> LinChecker.check(UnreservedHomeCore.class, unlockedShapes().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedWaitForAClaimedSlotThatDoesNotWait() {
+		assertThatThrownBy(() -> LinChecker.check(WaitlessClaimCore.class, unlockedShapes().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedUnlockedInsertThatIgnoresARebuild() {
+		assertThatThrownBy(() -> LinChecker.check(FrozenBlindCore.class, unlockedShapes().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
 	}
 
 	@Test
