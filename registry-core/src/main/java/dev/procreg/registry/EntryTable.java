@@ -48,8 +48,8 @@ import dev.procreg.process.Pid;
  * tombstone → reserved → entry, or entry → an entry of the same key; never back to {@code null},
  * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
  * An entry is in a table once: a removed entry is never inserted again.</li>
- * <li><b>A key's writers are serialized</b> by its stripe lock, and by the claim of its home
- * (invariant 9), and only they write a slot that holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
+ * <li><b>A key's writers are serialized</b> by its stripe lock, and its inserts by the claim of its
+ * home too (invariant 9), and only they write a slot that holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
  * other stripes probe through it too, and only the reserving writer then writes the slot's hash
  * and key, before it publishes the entry with a release write. A tombstone is taken again only by
  * a writer of the stripe whose entry left it (the hash still in the slot says which), and an
@@ -91,7 +91,9 @@ import dev.procreg.process.Pid;
  * it claims to the shared count in batches ({@link #addEvery}), so "half" may be overshot by less
  * than a 64th of the table. Unlocked inserts count their claims in batches of the same size, and
  * stop a 64th short of half ({@link #unlockedLimit}), so they add less than another 64th, and at
- * most one claim per running thread that read the count before the others' claims reached it. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
+ * most one claim per running thread that read the count before the others' claims reached it (a
+ * claim that gives up counts its tombstone at once). So the largest table may hold entries past
+ * its half by less than a 32nd before {@link #refuseWhenFull} refuses. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
  * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe,
  * or by atomic adds for unlocked inserts ({@link Stripe#unlocked}); exact when no write runs,
@@ -100,9 +102,11 @@ import dev.procreg.process.Pid;
  * when it is {@code null}, so the key is absent (5), by compare and set, so one writer holds it.
  * A locked writer whose probe reads its key's home claimed waits until it holds an entry or a
  * tombstone, and a locked insert whose probe ends at its free home reserves it by compare and set
- * before its function runs, and probes again from the home when that fails: so no writer of the
- * key runs its function, or puts the key anywhere, while the unlocked insert holds the home, and a
- * key's functions run in the order of its writes. A rebuild marks the table frozen ({@link Slots#frozen})
+ * before its function runs, and probes again from the home when that fails: so no insert of the
+ * key runs its function, or puts the key anywhere, while the unlocked insert holds the home. A
+ * removal whose probe ends at the free home runs its function with {@code null} and takes nothing,
+ * before the insert in the key's order. A claimed slot's pid is written before its entry, and a
+ * reader never answers it (4). A rebuild marks the table frozen ({@link Slots#frozen})
  * before its copy reads a slot, and the copy waits for a claimed slot; the insert reads the mark
  * after its compare and set, both volatile, so either the copy reads the slot after the claim and
  * waits for it, or the insert sees the mark, runs no function and leaves a tombstone, and the
@@ -248,8 +252,9 @@ class EntryTable<K, V> {
 	private volatile boolean preparing;
 
 	/**
-	 * Slots that are not {@code null} (entries, tombstones, reserved), less those that the stripes
-	 * claimed and have not added yet ({@link Stripe#unadded}, at most {@link #addEvery} - 1 each).
+	 * Slots that are not {@code null} (entries, tombstones, reserved, claimed), less those that the
+	 * stripes claimed and have not added yet ({@link Stripe#unadded}, and the unlocked inserts'
+	 * {@link Stripe#unlocked} since its last multiple of {@link #addEvery}: fewer than that each).
 	 */
 	private volatile long used;
 
@@ -429,7 +434,8 @@ class EntryTable<K, V> {
 				Pid pid = (Pid) PID.getAcquire(table.pids, i);
 				Object slotKey = CELL.getAcquire(cells, at + 1);
 				if (slotKey == key || key.equals(slotKey)) {
-					if (pid != null && CELL.getAcquire(cells, at) == entry) {
+					// a claimed slot has its insert's pid before its entry (invariant 4): not an answer yet
+					if (pid != null && entry != CLAIMED && CELL.getAcquire(cells, at) == entry) {
 						return pid; // one entry throughout, whose owner was alive when the pid was read
 					}
 					if (isEntry(entry)) {
@@ -567,7 +573,7 @@ class EntryTable<K, V> {
 	 * function that captures nothing is allocated once); may be {@code null}
 	 * @param remapping gets the current entry or {@code null}, and {@code entry}; returns the
 	 * current entry unchanged, a new entry of the same key, or {@code null} to remove it; if it
-	 * throws, the table is unchanged. It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
+	 * throws, the key's entry is unchanged (a free home it reserved is a tombstone, invariant 9). It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
 	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
@@ -727,7 +733,7 @@ class EntryTable<K, V> {
 	 * the slots shared among the stripes, and at least one (with 64 stripes: one at a time up to
 	 * 8,191 slots, a 4,096th of the slots from 8,192 on). The other stripes' slots not added yet
 	 * make a check of {@code used} short by less than a 64th of the slots, whatever the number of
-	 * stripes, so a table is never more than about 52 % used (invariant 7), and a writer touches
+	 * stripes, so a table is never more than about 52 % used (53 % with unlocked inserts, invariant 7), and a writer touches
 	 * the shared count once in that many claims: a {@code LongAdder} there, summed at every insert,
 	 * moved its cache line between the processors at every claim, a tenth of a register's time
 	 * when 100,000 fresh processes registered at once (fresh virtual threads all take the adder's
@@ -836,7 +842,8 @@ class EntryTable<K, V> {
 	 * @param entry a new entry, not in any table; the caller holds its owner's lock and has seen the
 	 * owner alive, and attaches the entry to it before letting go, as for {@link #compute}
 	 * @param remapping runs once, with {@code null} and {@code entry}, when the insert goes ahead,
-	 * and must return {@code entry}; it must not write this table
+	 * and must return {@code entry}; it must not write this table: unlike {@link #compute}'s, such a
+	 * write is not refused, and one of the same home would wait for ever for this insert's claim
 	 * @return whether the entry went in, its function run; {@code false} when nothing was done
 	 * (the home slot was taken, or the table is near half used or being rebuilt), and the caller writes with {@link #compute}
 	 * @throws IllegalArgumentException when the function returns another entry; the key stays absent
@@ -855,13 +862,15 @@ class EntryTable<K, V> {
 			return false;
 		}
 		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
-		int unlocked = (int) UNLOCKED.getAndAdd(stripe, 1) + 1;
-		int every = addEvery(capacity);
-		if (unlocked % every == 0) {
-			USED.getAndAdd(this, (long) every);
-		}
+		boolean counted = false;
 		boolean published = false;
 		try {
+			int unlocked = (int) UNLOCKED.getAndAdd(stripe, 1) + 1;
+			counted = true;
+			int every = addEvery(capacity);
+			if (unlocked % every == 0) {
+				USED.getAndAdd(this, (long) every);
+			}
 			// after the compare and set, each a volatile access: a rebuild that froze the table before
 			// that set may have copied this slot already, and one that freezes it after waits for it
 			if (frozen(slots)) {
@@ -881,11 +890,15 @@ class EntryTable<K, V> {
 		}
 		finally {
 			if (!published) {
-				// the slot is this stripe's tombstone, never null again (invariant 1), and the count
-				// of entries is put back; field writes and an atomic add, which cannot fail as a call can
+				// first the slot, this stripe's tombstone, never null again (invariant 1): field writes,
+				// which cannot fail as a call can, and which release whoever waits for the claim
 				slots.hashes[i] = hash;
 				cells[at] = TOMBSTONE;
-				UNLOCKED.getAndAdd(stripe, -1);
+				if (counted) {
+					// the entry was counted: the count goes back, and the tombstone is a used slot of its own
+					UNLOCKED.getAndAdd(stripe, -1);
+					USED.getAndAdd(this, 1L);
+				}
 			}
 		}
 	}
@@ -1176,7 +1189,9 @@ class EntryTable<K, V> {
 		long entries = entries();
 		int length = rebuiltLength(current.length(), entries);
 		// no writer is in a stripe from here to the publication: no slot of the current table is being
-		// reserved (the copy drops one left reserved) and no pid changes, so writers waiting at the gate may copy it too
+		// reserved (the copy drops one left reserved), and only an unlocked insert that claimed a slot
+		// before the freeze below writes one, which the copy waits for (invariant 9); so writers waiting
+		// at the gate may copy it too
 		boolean scrambled = current.scrambled || next.scrambled;
 		Slots to = (next.length() == length && next.scrambled == scrambled) ? next : new Slots(length, scrambled);
 		// before any slot is copied: an unlocked insert that claims a slot from here on gives it up (invariant 9)
@@ -1242,7 +1257,8 @@ class EntryTable<K, V> {
 	/**
 	 * A table being copied into a new one, in chunks that the rebuild and any writer waiting at
 	 * the gate take in turn: a writer that would otherwise park for the whole copy shortens it.
-	 * The old table is frozen (no writer passes the closed gate); each chunk is copied by one helper.
+	 * The old table is frozen (no writer passes the closed gate, and an unlocked insert that claimed a
+	 * slot before the freeze fills it while the copy waits: invariant 9); each chunk is copied by one helper.
 	 */
 	static final class Copy {
 
@@ -1400,7 +1416,10 @@ class EntryTable<K, V> {
 
 		/**
 		 * A rebuild is copying this table: set before the copy reads a slot, so an unlocked insert
-		 * that claimed a slot and then finds it set gives the slot up (invariant 9).
+		 * that claimed a slot and then finds it set gives the slot up (invariant 9). A rebuild that
+		 * fails before it publishes leaves it set on a table that stays current, where no unlocked
+		 * insert goes ahead anyway: a rebuild starts only once the used slots reach
+		 * {@link EntryTable#unlockedLimit}, and they fall only when a rebuild publishes.
 		 */
 		volatile boolean frozen;
 

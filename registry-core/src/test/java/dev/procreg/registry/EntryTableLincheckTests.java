@@ -508,6 +508,37 @@ public class EntryTableLincheckTests {
 
 	}
 
+	/**
+	 * A pid read that answers the pid beside a claimed slot: an unlocked insert writes its pid
+	 * before it publishes its entry, so the read answers a key that a read after it does not find.
+	 */
+	public static class ClaimedPidCore extends UnlockedCore {
+
+		public ClaimedPidCore() {
+			super(new EntryTable<>(1, 1, false, 1 << 10, 8) {
+
+				@Override
+				@Nullable Pid livePid(EntryTable.Slots table, Object key, int hash) {
+					int mask = table.length() - 1;
+					for (int i = hash & mask;; i = (i + 1) & mask) {
+						Object entry = CELL.getAcquire(table.cells, 2 * i);
+						if (entry == null) {
+							return null;
+						}
+						if (table.hashes[i] == hash) {
+							Pid pid = table.pids[i];
+							if (key.equals(table.key(i)) && pid != null && CELL.getAcquire(table.cells, 2 * i) == entry) {
+								return pid;
+							}
+						}
+					}
+				}
+
+			});
+		}
+
+	}
+
 	// ---- options
 
 	private static Actor actor(String name, Object... args) {
@@ -563,9 +594,10 @@ public class EntryTableLincheckTests {
 	}
 
 	/**
-	 * For {@link UnlockedCore}: an unlocked insert of a key racing a locked insert of it, and
-	 * racing the inserts that make the table double (one slot used, then keys 4, 6, 7 and 1: the
-	 * last finds half of the 8 slots used and rebuilds, with or without the unlocked claim).
+	 * For {@link UnlockedCore}: an unlocked insert of a key racing a locked insert of it; racing
+	 * reads of its pid and entry, and its removal; and racing the inserts that make the table
+	 * double (one slot used, then keys 4, 6, 7 and 1: the last finds half of the 8 slots used and
+	 * rebuilds, with or without the unlocked claim).
 	 */
 	private static ModelCheckingOptions unlockedShapes() {
 		ModelCheckingOptions options = new ModelCheckingOptions().iterations(0)
@@ -574,6 +606,9 @@ public class EntryTableLincheckTests {
 		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 4, 0)),
 				List.of(List.of(actor("putIfAbsentAtHome", 0, 1)), List.of(actor("putIfAbsent", 0, 2))),
 				List.of(actor("get", 0), actor("get", 4)), null));
+		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 4, 0)),
+				List.of(List.of(actor("putIfAbsentAtHome", 0, 1)), List.of(actor("pid", 0), actor("get", 0), actor("remove", 0))),
+				List.of(actor("get", 0), actor("pid", 0)), null));
 		options.addCustomScenario(new ExecutionScenario(List.of(actor("putIfAbsent", 0, 0)),
 				List.of(List.of(actor("putIfAbsentAtHome", 2, 1)),
 						List.of(actor("putIfAbsent", 4, 2), actor("putIfAbsent", 6, 2), actor("putIfAbsent", 7, 2),
@@ -661,6 +696,12 @@ public class EntryTableLincheckTests {
 	@Test
 	void theSuiteCatchesAPlantedWaitForAClaimedSlotThatDoesNotWait() {
 		assertThatThrownBy(() -> LinChecker.check(WaitlessClaimCore.class, unlockedShapes().minimizeFailedScenario(false)))
+			.isInstanceOf(AssertionError.class);
+	}
+
+	@Test
+	void theSuiteCatchesAPlantedPidReadThatAnswersAClaimedSlot() {
+		assertThatThrownBy(() -> LinChecker.check(ClaimedPidCore.class, unlockedShapes().minimizeFailedScenario(false)))
 			.isInstanceOf(AssertionError.class);
 	}
 

@@ -7,11 +7,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.procreg.process.ProcessRuntime;
 import dev.procreg.process.internal.Owner;
+import dev.procreg.testing.Await;
 import dev.procreg.testing.RuntimeExtension;
 
 import static dev.procreg.registry.RegistryTestSupport.idleOwner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@link EntryTable#insertAtHome}, one call at a time: when it puts an entry in without the stripe's
@@ -117,6 +119,38 @@ class EntryTableUnlockedInsertTests {
 		assertThat(table.size()).isZero();
 		assertThat(table.insertAtHome(entry(11, "eleven"), (existing, given) -> given)).isFalse();
 		assertThat(table.compute(11, entry(11, "eleven"), (existing, given) -> given).value).isEqualTo("eleven");
+	}
+
+	/**
+	 * Inserts that give up leave tombstones, which count as used slots at once: were only their
+	 * entries' counts put back, a table that adds its claims to the used count in batches (8,192
+	 * slots and more) would let failing inserts burn every free home without ever stopping them,
+	 * until no probe found a {@code null} slot to end at.
+	 */
+	@Test
+	void insertsThatFailStopGoingInUnlockedBeforeHalfTheTableIsUsed() {
+		EntryTable<Integer, String> table = EntryTable.forKeys(4_096);
+		int capacity = table.capacity();
+		assertThat(capacity).isEqualTo(8_192);
+		AtomicInteger runs = new AtomicInteger();
+		for (int key = 0; key < 10_000; key++) {
+			try {
+				table.insertAtHome(entry(key, "failing"), (existing, given) -> {
+					runs.incrementAndGet();
+					throw new IllegalStateException("the function failed");
+				});
+			}
+			catch (IllegalStateException expected) {
+				// each run leaves its home a tombstone
+			}
+		}
+
+		assertThat(runs.get()).as("claims made before the table counted half of it used").isLessThan(capacity / 2);
+		assertThat(table.size()).isZero();
+		assertTimeoutPreemptively(Await.LONG, () -> assertThat(table.get(123_456)).isNull(), "a probe for an absent key ends");
+		Registration<Integer, String> locked = entry(20_000, "locked");
+		assertThat(table.compute(20_000, locked, (existing, given) -> given)).isSameAs(locked);
+		assertThat(table.get(20_000)).isSameAs(locked);
 	}
 
 	/** @return a key other than {@code key} whose home slot in {@code table} is {@code key}'s */
