@@ -89,10 +89,10 @@ import dev.procreg.process.Pid;
  * it, and at most one locked insert per stripe runs at once while the table has at least twice as
  * many slots as stripes. In a table of 8,192 slots or more (64 stripes), each stripe adds the slots
  * it claims to the shared count in batches ({@link #addEvery}), so "half" may be overshot by less
- * than a 64th of the table. Unlocked inserts count their claims in batches of the same size, and
- * stop a 64th short of half ({@link #unlockedLimit}), so they add less than another 64th, and at
- * most one claim per running thread that read the count before the others' claims reached it (a
- * claim that gives up counts its tombstone at once). So the largest table may hold entries past
+ * than a 64th of the table. Unlocked inserts count their claims in batches of the same size, each
+ * before it claims its slot, and claim only while the count is still a 64th short of half
+ * ({@link #unlockedLimit}) after their own was counted, so they add less than another 64th however
+ * many threads insert at once (a claim that gives up counts its tombstone at once). So the largest table may hold entries past
  * its half by less than a 32nd before {@link #refuseWhenFull} refuses. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
  * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe,
@@ -573,7 +573,8 @@ class EntryTable<K, V> {
 	 * function that captures nothing is allocated once); may be {@code null}
 	 * @param remapping gets the current entry or {@code null}, and {@code entry}; returns the
 	 * current entry unchanged, a new entry of the same key, or {@code null} to remove it; if it
-	 * throws, the key's entry is unchanged (a free home it reserved is a tombstone, invariant 9). It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
+	 * throws, or puts nothing under an absent key, the key's entry is unchanged, and a free home it
+	 * reserved is a tombstone (invariant 9). It must not write this table ({@link #enter}). A new entry's slot gets its owner's pid (invariant 4): the
 	 * caller holds that owner's lock, has seen it alive, and attaches the entry to it before letting go
 	 * @return the entry now under the key, or {@code null}
 	 */
@@ -844,33 +845,44 @@ class EntryTable<K, V> {
 	 * @param remapping runs once, with {@code null} and {@code entry}, when the insert goes ahead,
 	 * and must return {@code entry}; it must not write this table: unlike {@link #compute}'s, such a
 	 * write is not refused, and one of the same home would wait for ever for this insert's claim
-	 * @return whether the entry went in, its function run; {@code false} when nothing was done
-	 * (the home slot was taken, or the table is near half used or being rebuilt), and the caller writes with {@link #compute}
+	 * @return whether the entry went in, its function run; {@code false} when its function did not
+	 * run and the key is still absent (the home slot was taken, or the table is near half used or
+	 * being rebuilt; a claim that found the table frozen leaves its slot a tombstone), and the caller
+	 * writes with {@link #compute}
 	 * @throws IllegalArgumentException when the function returns another entry; the key stays absent
 	 */
 	boolean insertAtHome(Registration<K, V> entry, Remapping<K, V> remapping) {
 		Slots slots = this.slots;
 		int capacity = slots.length();
-		if (this.used >= unlockedLimit(capacity) || this.rebuilding != null) {
+		int limit = unlockedLimit(capacity);
+		if (this.used >= limit || this.rebuilding != null) {
 			return false;
 		}
 		int hash = entry.hash;
 		int i = home(slots, hash, capacity - 1);
 		Object[] cells = slots.cells;
 		int at = 2 * i;
-		if (cells[at] != null || !CELL.compareAndSet(cells, at, null, CLAIMED)) {
+		if (cells[at] != null) {
 			return false;
 		}
 		Stripe stripe = this.stripes[hash & (this.stripes.length - 1)];
 		boolean counted = false;
+		boolean claimed = false;
 		boolean published = false;
 		try {
+			// counted before the claim, and the limit looked at again after: so every claim that goes
+			// ahead is in the stripe's count when it reads the used slots, however many threads stalled
+			// between their first look and their claim (invariant 7)
 			int unlocked = (int) UNLOCKED.getAndAdd(stripe, 1) + 1;
 			counted = true;
 			int every = addEvery(capacity);
 			if (unlocked % every == 0) {
 				USED.getAndAdd(this, (long) every);
 			}
+			if (this.used >= limit || !CELL.compareAndSet(cells, at, null, CLAIMED)) {
+				return false;
+			}
+			claimed = true;
 			// after the compare and set, each a volatile access: a rebuild that froze the table before
 			// that set may have copied this slot already, and one that freezes it after waits for it
 			if (frozen(slots)) {
@@ -882,7 +894,7 @@ class EntryTable<K, V> {
 			}
 			slots.hashes[i] = hash;
 			cells[at + 1] = entry.key;
-			// before the entry, which publishes it: readers pass a claimed slot (invariant 4)
+			// before the entry, which publishes it: readers pass a claimed slot's pid (invariant 4)
 			slots.pids[i] = entry.pid;
 			CELL.setRelease(cells, at, entry);
 			published = true;
@@ -890,14 +902,17 @@ class EntryTable<K, V> {
 		}
 		finally {
 			if (!published) {
-				// first the slot, this stripe's tombstone, never null again (invariant 1): field writes,
-				// which cannot fail as a call can, and which release whoever waits for the claim
-				slots.hashes[i] = hash;
-				cells[at] = TOMBSTONE;
+				if (claimed) {
+					// first the slot: a tombstone, never null again (invariant 1), without the pid, written
+					// by field writes, which cannot fail as a call can, and which release whoever waits for
+					// the claim; no entry was ever there, so no walk can meet a key twice by it (2)
+					slots.pids[i] = null;
+					slots.hashes[i] = hash;
+					cells[at] = TOMBSTONE;
+					USED.getAndAdd(this, 1L); // a used slot of its own, counted before the entry count goes back
+				}
 				if (counted) {
-					// the entry was counted: the count goes back, and the tombstone is a used slot of its own
 					UNLOCKED.getAndAdd(stripe, -1);
-					USED.getAndAdd(this, 1L);
 				}
 			}
 		}
@@ -1201,12 +1216,15 @@ class EntryTable<K, V> {
 		copy.help(this);
 		Slots copied = copy.awaitCopied() ? copy.to : copyAlone(current, length, scrambled);
 		RegistryFaults.beforeRebuildPublished();
+		// counted after the freeze: an unlocked insert that went ahead counted itself before it read
+		// the mark, so its entry, copied, is in this count too (invariant 9)
+		long copiedEntries = entries();
 		this.slots = copied;
 		// after the publication: a rebuild that failed before it leaves the old table's count as it was
 		for (Stripe stripe : this.stripes) {
 			stripe.unadded = 0;
 		}
-		this.used = entries;
+		this.used = copiedEntries;
 	}
 
 	/**
@@ -1367,7 +1385,8 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A write lock, and what its writers count, in fields written under it: the lock's own cache
+	 * A write lock, and what its writers count, in fields written under it (but {@link #unlocked},
+	 * which unlocked inserts add to atomically): the lock's own cache
 	 * line, which the writer holds anyway, rather than a shared counter's. A rebuild, which holds
 	 * no stripe, resets {@link #unadded} while no writer is inside: after it saw every stripe's
 	 * {@link #inside} false, before it opens the gate.
@@ -1381,7 +1400,11 @@ class EntryTable<K, V> {
 		 */
 		volatile boolean inside;
 
-		/** Entries whose key takes this stripe (invariant 8); read without the lock by {@link #size}. */
+		/**
+		 * Entries whose key takes this stripe that locked writes put in, less every removal of one
+		 * (an unlocked insert's entry too, so it may go below zero): with {@link #unlocked}, the
+		 * stripe's entries (invariant 8); read without the lock by {@link #size}.
+		 */
 		int count;
 
 		/** {@code null} slots this stripe's writers claimed and have not added to {@link #used} yet. */

@@ -153,8 +153,7 @@ class EntryTableConcurrencyTests {
 	/**
 	 * Four threads race to put the same 40,000 keys in, in one order, so that they meet at each key, half of their
 	 * inserts first without the stripe's lock ({@link EntryTable#insertAtHome}, as a register
-	 * makes them) and the rest locked, while the table grows from 128 slots and a rebuild freezes
-	 * it under unlocked inserts. Three keys share each hash code, so unlocked inserts claim homes
+	 * makes them) and the rest locked, while the table grows from 128 slots. Three keys share each hash code, so unlocked inserts claim homes
 	 * that locked inserts of the same and of colliding keys probe. Every call's function runs once;
 	 * each key has one winner, whose entry every read returns; the table holds each key once and
 	 * counts them exactly.

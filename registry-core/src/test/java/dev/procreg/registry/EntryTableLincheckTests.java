@@ -259,9 +259,10 @@ public class EntryTableLincheckTests {
 	}
 
 	/**
-	 * A table of one stripe whose first table has 8 slots, so that inserts go in without the
-	 * stripe's lock while fewer than 3 slots are used ({@code EntryTable.unlockedLimit}), and the
-	 * fourth makes it double: an unlocked insert races locked writes of its key, and a rebuild.
+	 * A table of one stripe whose first table has 8 slots, so that an insert goes in without the
+	 * stripe's lock while fewer than 3 slots are used with its own counted
+	 * ({@code EntryTable.unlockedLimit}), and the fifth makes it double: an unlocked insert races
+	 * locked writes of its key, and a rebuild.
 	 */
 	public static class UnlockedCore extends TableCore {
 
@@ -596,8 +597,8 @@ public class EntryTableLincheckTests {
 	/**
 	 * For {@link UnlockedCore}: an unlocked insert of a key racing a locked insert of it; racing
 	 * reads of its pid and entry, and its removal; and racing the inserts that make the table
-	 * double (one slot used, then keys 4, 6, 7 and 1: the last finds half of the 8 slots used and
-	 * rebuilds, with or without the unlocked claim).
+	 * double (one slot used, then keys 4, 6, 7 and 1: key 7 finds half of the 8 slots used and
+	 * rebuilds when the unlocked claim was counted before it, else key 1 does).
 	 */
 	private static ModelCheckingOptions unlockedShapes() {
 		ModelCheckingOptions options = new ModelCheckingOptions().iterations(0)
@@ -682,7 +683,8 @@ public class EntryTableLincheckTests {
 
 	@Test
 	void unlockedInsertsAreLinearizableUnderStress() {
-		// two inserts before: the third would take the 8 slots to the unlocked inserts' limit
+		// two operations before the parallel part rather than three, so that fewer of its inserts find
+		// the 8 slots already at the unlocked inserts' limit
 		LinChecker.check(UnlockedCore.class, stress().actorsBefore(2));
 	}
 
