@@ -49,7 +49,8 @@ import dev.procreg.process.Pid;
  * and an entry never changes slot. A resize builds new arrays aside and never writes the old ones.
  * An entry is in a table once: a removed entry is never inserted again.</li>
  * <li><b>A key's writers are serialized</b> by its stripe lock, and its inserts by the claim of its
- * home too (invariant 9), and only they write a slot that holds one of its entries; a {@code null} slot is reserved by compare and set, since writers of
+ * home too (invariant 9), and only they write a slot that holds one of its entries; a
+ * {@code null} slot is reserved by compare and set, since writers of
  * other stripes probe through it too, and only the reserving writer then writes the slot's hash
  * and key, before it publishes the entry with a release write. A tombstone is taken again only by
  * a writer of the stripe whose entry left it (the hash still in the slot says which), and an
@@ -92,8 +93,9 @@ import dev.procreg.process.Pid;
  * than a 64th of the table. Unlocked inserts count their claims in batches of the same size, each
  * before it claims its slot, and claim only while the count is still a 64th short of half
  * ({@link #unlockedLimit}) after their own was counted, so they add less than another 64th however
- * many threads insert at once (a claim that gives up counts its tombstone at once). So the largest table may hold entries past
- * its half by less than a 32nd before {@link #refuseWhenFull} refuses. The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
+ * many threads insert at once (a claim that gives up counts its tombstone at once). So the largest
+ * table may hold entries past its half by less than a 32nd before {@link #refuseWhenFull} refuses.
+ * The largest table ({@link #MAX_CAPACITY} slots) is rebuilt at its size, without its
  * tombstones, and refuses an insert once half of it holds entries ({@link #refuseWhenFull}).</li>
  * <li><b>The stripes' counts add up to the number of entries</b>, each changed under its stripe,
  * or by atomic adds for unlocked inserts ({@link Stripe#unlocked}); exact when no write runs,
