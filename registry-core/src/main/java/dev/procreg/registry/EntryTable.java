@@ -228,6 +228,9 @@ class EntryTable<K, V> {
 	/** The write locks, with what their writers count; at most half as many as the slots (invariant 7). */
 	private final Stripe[] stripes;
 
+	/** log2 of 64 slots a stripe: {@link #addEvery} shifts by it, on every claim, rather than divide. */
+	private final int addShift;
+
 	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
 	private final int copyChunk;
 
@@ -325,6 +328,7 @@ class EntryTable<K, V> {
 		this.maxCapacity = maxCapacity;
 		this.slots = new Slots(firstCapacity, scrambled);
 		this.stripes = new Stripe[stripes];
+		this.addShift = Integer.numberOfTrailingZeros(stripes) + 6;
 		for (int i = 0; i < stripes; i++) {
 			this.stripes[i] = new Stripe();
 		}
@@ -743,7 +747,7 @@ class EntryTable<K, V> {
 	 * first cell).
 	 */
 	private int addEvery(int capacity) {
-		return Math.max(1, capacity / (this.stripes.length << 6));
+		return Math.max(1, capacity >>> this.addShift);
 	}
 
 	/** Whether two hashes take the same stripe: a tombstone is taken again only by its own (invariant 2). */
