@@ -2,9 +2,9 @@ package dev.procreg.registry;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -160,14 +160,24 @@ class EntryTable<K, V> {
 	private static final long YIELD_AFTER_NANOS = 10_000_000L;
 
 	/**
-	 * How long a writer parked at the closed gate waits for the rebuild's wake-up before it looks
-	 * at the gate again, at first ({@link #awaitOpenGate}); each look waits twice as long as the
-	 * one before, up to {@link #MAX_GATE_LOOK_MILLIS}, so that thousands of writers parked through
-	 * a long rebuild do not all wake every few milliseconds.
+	 * How long the first writer parked at the closed gate waits for the rebuild's wake-up before
+	 * it looks at the gate again, at first ({@link #awaitOpenGate}); each look waits twice as long
+	 * as the one before, up to {@link #MAX_GATE_LOOK_MILLIS}.
 	 */
 	private static final long GATE_LOOK_MILLIS = 10;
 
 	private static final long MAX_GATE_LOOK_MILLIS = 640;
+
+	/**
+	 * How long every other writer parked at the closed gate waits before it looks again, at
+	 * first; each look twice as long, up to {@link #MAX_LATE_LOOK_MILLIS}. Thousands park there
+	 * while a table that processes register into grows, and a rebuild slowed down (a loaded
+	 * machine, a profiler) must not have them all wake every few milliseconds and take the
+	 * carriers the rebuild needs.
+	 */
+	private static final long LATE_LOOK_MILLIS = 1_000;
+
+	private static final long MAX_LATE_LOOK_MILLIS = 8_000;
 
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
@@ -997,11 +1007,11 @@ class EntryTable<K, V> {
 				awaitWritersThenRebuild(seen, mine, next);
 			}
 			finally {
-				// the gate first, a field write that cannot fail; then the latch, a call that can (for
+				// the gate first, a field write that cannot fail; then the wake-ups, calls that can (for
 				// want of stack), and a waiter whose wake-up is lost so leaves at its next look at the gate
 				this.rebuilding = null;
-				RegistryFaults.beforeLatchOpened();
-				mine.published.countDown();
+				RegistryFaults.beforeWaitersWoken();
+				mine.wakeWaiters();
 			}
 			return;
 		}
@@ -1108,15 +1118,15 @@ class EntryTable<K, V> {
 
 	/**
 	 * Copies chunks of a rebuild's table while any is left, then waits for the rebuild to be
-	 * published: a short spin first (what is left is at most a chunk per helper), then the
-	 * gate's latch. Parking every writer that came for the whole copy cost spawning 100,000
+	 * published: a short spin first (what is left is at most a chunk per helper), then parked at
+	 * the gate. Parking every writer that came for the whole copy cost spawning 100,000
 	 * registering processes about a fifth of its time under JMH: the table grows eleven times on
 	 * the way, and the same shots with a table presized never to grow took 240 ms instead of 300
 	 * (benchmark README).
 	 */
 	private void helpThenAwait(Rebuild rebuild) {
 		refuseNestedWrite();
-		for (int spin = 0; spin < Rebuild.SPINS && rebuild.published.getCount() != 0; spin++) {
+		for (int spin = 0; spin < Rebuild.SPINS && this.rebuilding == rebuild; spin++) {
 			Copy copy = rebuild.copy;
 			if (copy != null) {
 				copy.help(this);
@@ -1128,22 +1138,42 @@ class EntryTable<K, V> {
 
 	/**
 	 * Waits at the gate for {@code rebuild} to end, keeping an interrupt for the caller (a
-	 * stripe's monitor ignores it too). Parks on the rebuild's latch, and looks at the gate again
-	 * after {@link #GATE_LOOK_MILLIS}, then less and less often: the rebuild opens the gate before it counts the latch down,
-	 * and a count-down that fails (the rebuilding thread's stack running out in it) would
-	 * otherwise leave every writer parked here for good, each holding its owner's lock.
+	 * stripe's monitor ignores it too). Parks in the rebuild's list of waiters, which the rebuild
+	 * wakes once it has opened the gate ({@link Rebuild#wakeWaiters}).
+	 * <p>A wake-up can be lost: the rebuilding thread's stack may run out as it wakes the
+	 * waiters, and every one of them holds its owner's lock. So the first writer to park, the
+	 * watchman, looks at the gate after {@link #GATE_LOOK_MILLIS}, then less and less often, and
+	 * wakes the others itself when it finds the gate open and the rebuild's wake-up not done;
+	 * the others look only after {@link #LATE_LOOK_MILLIS}, in case the watchman's wake-up is
+	 * lost too. A look costs a wake-up and nothing more: a timed wait on a latch, as this was
+	 * before, takes its waiter out of the latch's queue at each timeout, a walk of the whole
+	 * queue, and with some 80,000 registering processes parked at a rebuild slowed by a profiler
+	 * those walks took every carrier and the rebuild never finished (benchmark README).
 	 */
 	private void awaitOpenGate(Rebuild rebuild) {
+		Waiter waiter = new Waiter(Thread.currentThread());
+		Waiter first;
+		do {
+			first = rebuild.waiters;
+			waiter.next = first;
+		}
+		while (!Rebuild.WAITERS.compareAndSet(rebuild, first, waiter));
+		// in the list, then a look at the gate; the rebuild opens the gate, then reads the list:
+		// both volatile, so it wakes this writer or this writer sees the gate open
+		boolean watchman = (first == null);
+		long look = watchman ? GATE_LOOK_MILLIS : LATE_LOOK_MILLIS;
+		long maxLook = watchman ? MAX_GATE_LOOK_MILLIS : MAX_LATE_LOOK_MILLIS;
 		boolean interrupted = false;
-		for (long look = GATE_LOOK_MILLIS; this.rebuilding == rebuild; look = Math.min(2 * look, MAX_GATE_LOOK_MILLIS)) {
-			try {
-				if (rebuild.published.await(look, TimeUnit.MILLISECONDS)) {
-					break;
-				}
-			}
-			catch (InterruptedException ex) {
+		while (this.rebuilding == rebuild) {
+			LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(look));
+			RegistryFaults.afterGatePark();
+			if (Thread.interrupted()) {
 				interrupted = true;
 			}
+			look = Math.min(2 * look, maxLook);
+		}
+		if (watchman && !rebuild.woken) {
+			rebuild.wakeWaiters(); // the rebuild's wake-up was lost, or is under way: an unpark more is harmless
 		}
 		if (interrupted) {
 			Thread.currentThread().interrupt();
@@ -1264,17 +1294,53 @@ class EntryTable<K, V> {
 	}
 
 	/**
-	 * A rebuild under way: the gate's latch, opened once the new table is published (or the
-	 * rebuild failed), and the copy, set once no stripe has a writer.
+	 * A rebuild under way: the writers parked at its gate, woken once the new table is published
+	 * (or the rebuild failed), and the copy, set once no stripe has a writer.
 	 */
 	static final class Rebuild {
 
-		/** How many times a helper looks for the publication before it parks at the latch. */
+		/** How many times a helper looks for the publication before it parks at the gate. */
 		static final int SPINS = 1 << 7;
 
-		final CountDownLatch published = new CountDownLatch(1);
+		static final VarHandle WAITERS;
+
+		static {
+			try {
+				WAITERS = MethodHandles.lookup().findVarHandle(Rebuild.class, "waiters", Waiter.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		/** The writers parked at the gate, the latest first; pushed by compare-and-set, never popped. */
+		volatile @Nullable Waiter waiters;
+
+		/** Whether every writer parked at the gate has been woken since it opened. */
+		volatile boolean woken;
 
 		volatile @Nullable Copy copy;
+
+		/** Wakes every writer parked at the gate; called once it is open. */
+		void wakeWaiters() {
+			for (Waiter waiter = this.waiters; waiter != null; waiter = waiter.next) {
+				LockSupport.unpark(waiter.thread);
+			}
+			this.woken = true;
+		}
+
+	}
+
+	/** A writer parked at a rebuild's gate, and the one that parked before it. */
+	static final class Waiter {
+
+		final Thread thread;
+
+		@Nullable Waiter next;
+
+		Waiter(Thread thread) {
+			this.thread = thread;
+		}
 
 	}
 

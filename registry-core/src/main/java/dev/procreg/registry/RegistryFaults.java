@@ -33,7 +33,10 @@ final class RegistryFaults {
 	static volatile Runnable awaitingPreparation = () -> {
 	};
 
-	static volatile Runnable beforeLatchOpened = () -> {
+	static volatile Runnable beforeWaitersWoken = () -> {
+	};
+
+	static volatile Runnable afterGatePark = () -> {
 	};
 
 	static volatile Runnable beforeClearPid = () -> {
@@ -96,9 +99,14 @@ final class RegistryFaults {
 		awaitingPreparation.run();
 	}
 
+	/** On a writer parked at a rebuild's gate, each time its park returns (woken, or to look at the gate). */
+	static void afterGatePark() {
+		afterGatePark.run();
+	}
+
 	/** On the thread that rebuilt, after it opened the gate and before it wakes the writers parked there. */
-	static void beforeLatchOpened() {
-		beforeLatchOpened.run();
+	static void beforeWaitersWoken() {
+		beforeWaitersWoken.run();
 	}
 
 	/** On the thread of a death, as a unique entry's slot pid is about to be cleared (the owner still alive). */
@@ -148,7 +156,9 @@ final class RegistryFaults {
 		};
 		awaitingPreparation = () -> {
 		};
-		beforeLatchOpened = () -> {
+		beforeWaitersWoken = () -> {
+		};
+		afterGatePark = () -> {
 		};
 		beforeClearPid = () -> {
 		};

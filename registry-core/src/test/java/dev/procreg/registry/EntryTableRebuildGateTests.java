@@ -3,6 +3,7 @@ package dev.procreg.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -442,7 +443,7 @@ class EntryTableRebuildGateTests {
 					|| writer.get(0).getState() == Thread.State.WAITING);
 		};
 		AtomicBoolean lose = new AtomicBoolean(true);
-		RegistryFaults.beforeLatchOpened = () -> {
+		RegistryFaults.beforeWaitersWoken = () -> {
 			if (paused.get() && lose.compareAndSet(true, false)) {
 				throw new StackOverflowError("planted: the rebuild's stack ran out as it woke the writers at the gate");
 			}
@@ -464,6 +465,109 @@ class EntryTableRebuildGateTests {
 		assertThat(writer.get(0).isAlive()).as("the writer still parked at a gate that is open").isFalse();
 		assertThat(table.livePid("writer")).isEqualTo(writerOwner.pid());
 		assertThat(table.size()).isEqualTo(fillers + 1);
+	}
+
+	@Test
+	void severalWritersParkedAtTheGateAllLeaveWhenTheRebuildsWakeUpIsLost() throws Exception {
+		int parked = 3;
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner filler = idleOwner(this.runtime);
+		List<Owner> owners = new ArrayList<>();
+		for (int w = 0; w < parked; w++) {
+			owners.add(idleOwner(this.runtime));
+		}
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Thread> writers = new CopyOnWriteArrayList<>();
+		RegistryFaults.beforeRebuildPublished = () -> {
+			if (!paused.compareAndSet(false, true)) {
+				return;
+			}
+			for (int w = 0; w < parked; w++) {
+				Owner owner = owners.get(w);
+				String key = "writer-" + w;
+				writers.add(Thread.ofPlatform().daemon().start(() -> insert(table, owner, key)));
+			}
+			await().atMost(Await.LONG).until(() -> writers.stream().allMatch((writer) -> writer.getState() == Thread.State.TIMED_WAITING));
+		};
+		AtomicBoolean lose = new AtomicBoolean(true);
+		RegistryFaults.beforeWaitersWoken = () -> {
+			if (paused.get() && lose.compareAndSet(true, false)) {
+				throw new StackOverflowError("planted: the rebuild's stack ran out as it woke the writers at the gate");
+			}
+		};
+		int fillers = 0;
+		while (!paused.get() || lose.get()) {
+			try {
+				insert(table, filler, "filler-" + fillers);
+				fillers++;
+			}
+			catch (StackOverflowError ex) {
+				// the rebuild's own write: it failed after the publication, and is retried
+			}
+		}
+		for (Thread writer : writers) {
+			writer.join(Await.LONG.toMillis());
+			assertThat(writer.isAlive()).as("a writer still parked at a gate that is open").isFalse();
+		}
+		for (int w = 0; w < parked; w++) {
+			assertThat(table.livePid("writer-" + w)).isEqualTo(owners.get(w).pid());
+		}
+		assertThat(table.size()).isEqualTo(fillers + parked);
+	}
+
+	/**
+	 * Thousands of writers parked through a rebuild that stands still: one of them looks at the
+	 * gate now and then, the others stay parked until the rebuild wakes them. When each looked
+	 * every few milliseconds, and each look was a timed wait on a latch (whose timeout walks the
+	 * latch's whole queue), 80,000 registering processes at a slowed rebuild kept every carrier
+	 * busy and the rebuild never got one back.
+	 */
+	@Test
+	void writersParkedThroughAStandingRebuildLeaveTheCarriersAloneButOne() throws Exception {
+		int parked = 2_000;
+		EntryTable<String, Boolean> table = new EntryTable<>(2);
+		Owner filler = idleOwner(this.runtime);
+		List<Owner> owners = new ArrayList<>();
+		for (int w = 0; w < parked; w++) {
+			owners.add(idleOwner(this.runtime));
+		}
+		Set<Thread> woke = ConcurrentHashMap.newKeySet();
+		AtomicInteger wakeUps = new AtomicInteger();
+		RegistryFaults.afterGatePark = () -> {
+			woke.add(Thread.currentThread());
+			wakeUps.incrementAndGet();
+		};
+		AtomicBoolean paused = new AtomicBoolean();
+		List<Thread> writers = new CopyOnWriteArrayList<>();
+		List<Thread> wokeWhileClosed = new CopyOnWriteArrayList<>();
+		RegistryFaults.beforeRebuildPublished = () -> {
+			if (!paused.compareAndSet(false, true)) {
+				return;
+			}
+			for (int w = 0; w < parked; w++) {
+				Owner owner = owners.get(w);
+				String key = "writer-" + w;
+				writers.add(Thread.ofVirtual().start(() -> insert(table, owner, key)));
+			}
+			// every writer parked, and the gate looked at four times: 150 ms and more of a rebuild standing still
+			await().atMost(Await.LONG)
+				.until(() -> wakeUps.get() >= 4 && writers.stream().allMatch((writer) -> writer.getState() == Thread.State.TIMED_WAITING));
+			wokeWhileClosed.addAll(woke);
+		};
+		int fillers = 0;
+		while (!paused.get()) {
+			insert(table, filler, "filler-" + fillers++);
+		}
+		for (Thread writer : writers) {
+			writer.join(Await.LONG.toMillis());
+			assertThat(writer.isAlive()).as("a writer still parked").isFalse();
+		}
+
+		assertThat(wokeWhileClosed).as("writers that woke while the gate was closed").hasSize(1);
+		for (int w = 0; w < parked; w++) {
+			assertThat(table.livePid("writer-" + w)).isEqualTo(owners.get(w).pid());
+		}
+		assertThat(table.size()).isEqualTo(fillers + parked);
 	}
 
 	@Test
