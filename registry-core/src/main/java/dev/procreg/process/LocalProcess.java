@@ -72,7 +72,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private final ProcessRuntime runtime;
 
-	private final long startedAt = System.currentTimeMillis();
+	private final long startedAt = SpawnClock.millis();
 
 	final Mailbox mailbox = new Mailbox();
 
