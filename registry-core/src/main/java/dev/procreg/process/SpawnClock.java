@@ -16,19 +16,22 @@ import java.util.concurrent.locks.LockSupport;
  * that reads the clock once a millisecond, and spawns take its last reading (one read of a
  * field that changes once a millisecond). A start time is then at most a tick and the thread's
  * scheduling delay early, never late.</li>
- * <li>The thread stops after {@value #IDLE_TICKS} ticks in which no spawn took a reading; spawns
- * then read the clock again. An idle JVM runs no clock thread.</li>
+ * <li>The thread stops after {@value #TICKS} ticks, whatever the rate: spawns then read the clock
+ * again, and a burst that goes on starts it again at once. So it never outlives a burst by more
+ * than a tenth of a second, and spawns that come steadily but sparsely never keep it alive. An
+ * idle JVM runs no clock thread.</li>
  * </ul>
  * The thread pays for itself only at high rates: a wake-up costs a few microseconds, the price
- * of about a hundred clock reads, hence the burst that starts it.
+ * of about a hundred clock reads, hence the burst that starts it; a start costs some tens of
+ * microseconds, once a tenth of a second at most.
  */
 final class SpawnClock {
 
 	/** Spawns in one millisecond that start the clock thread. */
 	static final int BURST = 64;
 
-	/** Ticks in a row with no reader after which the clock thread stops. */
-	static final int IDLE_TICKS = 100;
+	/** Ticks after which the clock thread stops. */
+	static final int TICKS = 100;
 
 	private static final long TICK_NANOS = 1_000_000L;
 
@@ -38,10 +41,10 @@ final class SpawnClock {
 	/** The clock thread's last reading, or {@link #STOPPED}. */
 	private static volatile long reading = STOPPED;
 
-	/** Whether a spawn took {@link #reading} since the clock thread's last tick. */
-	private static volatile boolean taken;
-
 	private static final AtomicBoolean running = new AtomicBoolean();
+
+	/** How many clock threads were started (for tests: a reading moved on by one thread's ticks). */
+	private static volatile int starts;
 
 	// a heuristic, read and written without synchronization: a lost count only delays the start
 	private static long lastMillis;
@@ -55,9 +58,6 @@ final class SpawnClock {
 	static long millis() {
 		long now = reading;
 		if (now != STOPPED) {
-			if (!taken) {
-				taken = true; // written once a tick at most: the field's cache line stays shared
-			}
 			return now;
 		}
 		now = System.currentTimeMillis();
@@ -76,34 +76,44 @@ final class SpawnClock {
 		return reading != STOPPED;
 	}
 
+	/** @return how many clock threads were started so far (for tests) */
+	static int starts() {
+		return starts;
+	}
+
 	private static void start(long now) {
 		if (!running.compareAndSet(false, true)) {
 			return;
 		}
-		taken = true;
+		starts++; // one starter at a time: the compare-and-set above
 		reading = now;
+		boolean started = false;
 		try {
-			Thread.ofPlatform().daemon().name("procreg-spawn-clock").start(SpawnClock::tick);
+			Thread thread = Thread.ofPlatform()
+				.daemon()
+				.name("procreg-spawn-clock")
+				.inheritInheritableThreadLocals(false)
+				.unstarted(SpawnClock::tick);
+			thread.setContextClassLoader(null); // holds no application's class loader
+			thread.start();
+			started = true;
 		}
 		catch (OutOfMemoryError | RuntimeException ex) {
 			// no thread to be had: spawns go on reading the clock themselves, and the spawn that
 			// tried does not fail for it
-			stop();
+		}
+		finally {
+			if (!started) {
+				stop(); // whatever failed (a stack overflow too): no reading stays frozen
+			}
 		}
 	}
 
 	private static void tick() {
 		try {
-			for (int idle = 0; idle < IDLE_TICKS;) {
+			for (int tick = 0; tick < TICKS; tick++) {
 				LockSupport.parkNanos(TICK_NANOS);
 				reading = System.currentTimeMillis();
-				if (taken) {
-					taken = false;
-					idle = 0;
-				}
-				else {
-					idle++;
-				}
 			}
 		}
 		finally {

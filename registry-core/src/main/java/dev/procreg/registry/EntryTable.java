@@ -179,6 +179,9 @@ class EntryTable<K, V> {
 
 	private static final long MAX_LATE_LOOK_MILLIS = 8_000;
 
+	/** Looks a watchman that found the gate open gives the rebuild's wake-up before it wakes the writers itself. */
+	private static final int WATCHMAN_GRACE_LOOKS = 3;
+
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
 
@@ -243,6 +246,13 @@ class EntryTable<K, V> {
 
 	/** Slots a helper of a rebuild copies at a time ({@link Copy#CHUNK}, or fewer in a test's table). */
 	private final int copyChunk;
+
+	/**
+	 * How long a writer parked at the gate, other than the watchman, waits before its first look
+	 * ({@link #LATE_LOOK_MILLIS}); a test makes it longer than it waits, so that only the
+	 * watchman's wake-up can let the others go.
+	 */
+	long lateLookMillis = LATE_LOOK_MILLIS;
 
 	/** The slots of the largest table ({@link #MAX_CAPACITY}, or fewer in a test's table). */
 	private final int maxCapacity;
@@ -1008,7 +1018,7 @@ class EntryTable<K, V> {
 			}
 			finally {
 				// the gate first, a field write that cannot fail; then the wake-ups, calls that can (for
-				// want of stack), and a waiter whose wake-up is lost so leaves at its next look at the gate
+				// want of stack): waiters whose wake-up is lost leave at the watchman's next look
 				this.rebuilding = null;
 				RegistryFaults.beforeWaitersWoken();
 				mine.wakeWaiters();
@@ -1145,12 +1155,16 @@ class EntryTable<K, V> {
 	 * watchman, looks at the gate after {@link #GATE_LOOK_MILLIS}, then less and less often, and
 	 * wakes the others itself when it finds the gate open and the rebuild's wake-up not done;
 	 * the others look only after {@link #LATE_LOOK_MILLIS}, in case the watchman's wake-up is
-	 * lost too. A look costs a wake-up and nothing more: a timed wait on a latch, as this was
+	 * lost too (or the watchman fails as it waits: the role is not handed on, so the others then
+	 * wait for their own looks, seconds at most). A look costs a wake-up and nothing more: a timed wait on a latch, as this was
 	 * before, takes its waiter out of the latch's queue at each timeout, a walk of the whole
 	 * queue, and with some 80,000 registering processes parked at a rebuild slowed by a profiler
 	 * those walks took every carrier and the rebuild never finished (benchmark README).
 	 */
 	private void awaitOpenGate(Rebuild rebuild) {
+		if (this.rebuilding != rebuild) {
+			return; // open already: no list to join (thousands of helpers end their spin here)
+		}
 		Waiter waiter = new Waiter(Thread.currentThread());
 		Waiter first;
 		do {
@@ -1161,23 +1175,34 @@ class EntryTable<K, V> {
 		// in the list, then a look at the gate; the rebuild opens the gate, then reads the list:
 		// both volatile, so it wakes this writer or this writer sees the gate open
 		boolean watchman = (first == null);
-		long look = watchman ? GATE_LOOK_MILLIS : LATE_LOOK_MILLIS;
-		long maxLook = watchman ? MAX_GATE_LOOK_MILLIS : MAX_LATE_LOOK_MILLIS;
+		long look = watchman ? GATE_LOOK_MILLIS : this.lateLookMillis;
+		long maxLook = watchman ? MAX_GATE_LOOK_MILLIS : Math.max(this.lateLookMillis, MAX_LATE_LOOK_MILLIS);
 		boolean interrupted = false;
 		while (this.rebuilding == rebuild) {
-			LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(look));
-			RegistryFaults.afterGatePark();
-			if (Thread.interrupted()) {
-				interrupted = true;
-			}
+			interrupted |= park(look);
 			look = Math.min(2 * look, maxLook);
 		}
-		if (watchman && !rebuild.woken) {
-			rebuild.wakeWaiters(); // the rebuild's wake-up was lost, or is under way: an unpark more is harmless
+		if (watchman) {
+			// the list is the latest first, so the rebuild wakes the watchman last: one that finds
+			// the wake-up not done looked on its own while the rebuild may still be waking the
+			// others, and gives it a few looks before it wakes them all again
+			for (int wait = 0; wait < WATCHMAN_GRACE_LOOKS && !rebuild.woken; wait++) {
+				interrupted |= park(GATE_LOOK_MILLIS);
+			}
 		}
 		if (interrupted) {
-			Thread.currentThread().interrupt();
+			Thread.currentThread().interrupt(); // before a wake-up that may fail: the caller keeps it
 		}
+		if (watchman && !rebuild.woken) {
+			rebuild.wakeWaiters(); // the rebuild's wake-up was lost: an unpark more is harmless
+		}
+	}
+
+	/** @return whether the thread was interrupted meanwhile (its interrupt cleared, for the caller to keep) */
+	private boolean park(long millis) {
+		LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(millis));
+		RegistryFaults.afterGatePark();
+		return Thread.interrupted();
 	}
 
 	/**
