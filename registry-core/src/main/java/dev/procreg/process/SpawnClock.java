@@ -12,14 +12,14 @@ import java.util.concurrent.locks.LockSupport;
  * read (uptime in process info and the admin page). So:
  * <ul>
  * <li>While spawns are sparse, each reads the clock: its start time is exact.</li>
- * <li>When {@value #BURST} spawns in a row read the same millisecond, a daemon thread starts
+ * <li>When more than {@value #BURST} spawns read the same millisecond, a daemon thread starts
  * that reads the clock once a millisecond, and spawns take its last reading (one read of a
  * field that changes once a millisecond). A start time is then at most a tick and the thread's
  * scheduling delay early, never late.</li>
  * <li>The thread stops after {@value #TICKS} ticks, whatever the rate: spawns then read the clock
- * again, and a burst that goes on starts it again at once. So it never outlives a burst by more
- * than a tenth of a second, and spawns that come steadily but sparsely never keep it alive. An
- * idle JVM runs no clock thread.</li>
+ * again, and a burst that goes on starts it again within a millisecond. So it outlives a burst by
+ * about a tenth of a second (a hundred parks of a millisecond, and the timer's slack), and spawns
+ * that come steadily but sparsely never keep it alive. An idle JVM runs no clock thread.</li>
  * </ul>
  * The thread pays for itself only at high rates: a wake-up costs a few microseconds, the price
  * of about a hundred clock reads, hence the burst that starts it; a start costs some tens of
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SpawnClock {
 
-	/** Spawns in one millisecond that start the clock thread. */
+	/** Spawns in one millisecond past which the clock thread starts. */
 	static final int BURST = 64;
 
 	/** Ticks after which the clock thread stops. */

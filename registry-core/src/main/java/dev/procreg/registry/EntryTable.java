@@ -179,8 +179,6 @@ class EntryTable<K, V> {
 
 	private static final long MAX_LATE_LOOK_MILLIS = 8_000;
 
-	/** Looks a watchman that found the gate open gives the rebuild's wake-up before it wakes the writers itself. */
-	private static final int WATCHMAN_GRACE_LOOKS = 3;
 
 	/** Mean slots from home to entry in a table in runs above which its rebuild scrambles every bit ({@link #probesLong}). */
 	private static final int LONG_PROBE = 16;
@@ -1018,7 +1016,8 @@ class EntryTable<K, V> {
 			}
 			finally {
 				// the gate first, a field write that cannot fail; then the wake-ups, calls that can (for
-				// want of stack): waiters whose wake-up is lost leave at the watchman's next look
+				// want of stack): waiters whose wake-up is lost are woken by the watchman, or leave at
+				// their own look if it failed too
 				this.rebuilding = null;
 				RegistryFaults.beforeWaitersWoken();
 				mine.wakeWaiters();
@@ -1153,13 +1152,14 @@ class EntryTable<K, V> {
 	 * <p>A wake-up can be lost: the rebuilding thread's stack may run out as it wakes the
 	 * waiters, and every one of them holds its owner's lock. So the first writer to park, the
 	 * watchman, looks at the gate after {@link #GATE_LOOK_MILLIS}, then less and less often, and
-	 * wakes the others itself when it finds the gate open and the rebuild's wake-up not done;
-	 * the others look only after {@link #LATE_LOOK_MILLIS}, in case the watchman's wake-up is
-	 * lost too (or the watchman fails as it waits: the role is not handed on, so the others then
-	 * wait for their own looks, seconds at most). A look costs a wake-up and nothing more: a timed wait on a latch, as this was
-	 * before, takes its waiter out of the latch's queue at each timeout, a walk of the whole
-	 * queue, and with some 80,000 registering processes parked at a rebuild slowed by a profiler
-	 * those walks took every carrier and the rebuild never finished (benchmark README).
+	 * wakes the others itself when it finds the gate open and the rebuild's wake-up neither done
+	 * nor moving on; the others look only after {@link #lateLookMillis}, in case the watchman's
+	 * wake-up is lost too (or the watchman fails as it waits: the role is not handed on, so the
+	 * others then wait for their own looks, seconds at most). A look costs a wake-up and nothing
+	 * more: a timed wait on a latch, as this was before, takes its waiter out of the latch's queue
+	 * at each timeout, a walk of the whole queue, and with some 80,000 registering processes
+	 * parked at a rebuild slowed by a profiler those walks took every carrier and the rebuild
+	 * never finished (benchmark README).
 	 */
 	private void awaitOpenGate(Rebuild rebuild) {
 		if (this.rebuilding != rebuild) {
@@ -1178,20 +1178,25 @@ class EntryTable<K, V> {
 		long look = watchman ? GATE_LOOK_MILLIS : this.lateLookMillis;
 		long maxLook = watchman ? MAX_GATE_LOOK_MILLIS : Math.max(this.lateLookMillis, MAX_LATE_LOOK_MILLIS);
 		boolean interrupted = false;
-		while (this.rebuilding == rebuild) {
-			interrupted |= park(look);
-			look = Math.min(2 * look, maxLook);
-		}
-		if (watchman) {
-			// the list is the latest first, so the rebuild wakes the watchman last: one that finds
-			// the wake-up not done looked on its own while the rebuild may still be waking the
-			// others, and gives it a few looks before it wakes them all again
-			for (int wait = 0; wait < WATCHMAN_GRACE_LOOKS && !rebuild.woken; wait++) {
-				interrupted |= park(GATE_LOOK_MILLIS);
+		try {
+			while (this.rebuilding == rebuild) {
+				interrupted |= park(look);
+				look = Math.min(2 * look, maxLook);
+			}
+			if (watchman) {
+				// a watchman that finds the wake-up not done looked on its own while the rebuild may
+				// still be waking the others (the watchman, first in, is woken last): it waits while
+				// the wake-up moves on, and wakes them all itself once it stands still
+				for (int seen = -1; !rebuild.woken && rebuild.wakeProgress != seen;) {
+					seen = rebuild.wakeProgress;
+					interrupted |= park(GATE_LOOK_MILLIS);
+				}
 			}
 		}
-		if (interrupted) {
-			Thread.currentThread().interrupt(); // before a wake-up that may fail: the caller keeps it
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt(); // kept, whatever fails after it was cleared
+			}
 		}
 		if (watchman && !rebuild.woken) {
 			rebuild.wakeWaiters(); // the rebuild's wake-up was lost: an unpark more is harmless
@@ -1327,6 +1332,9 @@ class EntryTable<K, V> {
 		/** How many times a helper looks for the publication before it parks at the gate. */
 		static final int SPINS = 1 << 7;
 
+		/** Writers woken between two counts of the wake-up's progress. */
+		static final int PROGRESS_EVERY = 1 << 8;
+
 		static final VarHandle WAITERS;
 
 		static {
@@ -1341,17 +1349,29 @@ class EntryTable<K, V> {
 		/** The writers parked at the gate, the latest first; pushed by compare-and-set, never popped. */
 		volatile @Nullable Waiter waiters;
 
-		/** Whether every writer parked at the gate has been woken since it opened. */
+		/**
+		 * Whether the wake-up of the writers parked at the gate is done: set just before the last
+		 * in the list, the watchman, is woken, so that it finds the wake-up done.
+		 */
 		volatile boolean woken;
+
+		/** How many writers the wake-up has woken so far, counted every {@link #PROGRESS_EVERY}. */
+		volatile int wakeProgress;
 
 		volatile @Nullable Copy copy;
 
 		/** Wakes every writer parked at the gate; called once it is open. */
 		void wakeWaiters() {
+			int woke = 0;
 			for (Waiter waiter = this.waiters; waiter != null; waiter = waiter.next) {
+				if (waiter.next == null) {
+					this.woken = true;
+				}
 				LockSupport.unpark(waiter.thread);
+				if ((++woke & (PROGRESS_EVERY - 1)) == 0) {
+					this.wakeProgress = woke;
+				}
 			}
-			this.woken = true;
 		}
 
 	}

@@ -42,7 +42,8 @@ class SpawnClockTests {
 	@Test
 	void aBurstStartsOneClockThreadWhoseReadingsMoveOnAndNeverRunAhead() {
 		burstUntilTicking();
-		assertThat(clockThreads()).hasSize(1);
+		// it may have stopped already (it ticks a hundred times, then stops), never two at once
+		assertThat(clockThreads()).hasSizeLessThanOrEqualTo(1);
 		long giveUp = System.currentTimeMillis() + Await.LONG.toMillis();
 		boolean movedOn = false;
 		// a reading later than the first one of the same clock thread: only its ticks write one. A
@@ -64,7 +65,7 @@ class SpawnClockTests {
 	}
 
 	@Test
-	void theClockThreadStopsOnceNoSpawnReadsItAndSpawnsReadTheClockAgain() {
+	void theClockThreadStopsAfterItsTicksAndSpawnsReadTheClockAgain() {
 		burstUntilTicking();
 		awaitStopped();
 		long before = System.currentTimeMillis();

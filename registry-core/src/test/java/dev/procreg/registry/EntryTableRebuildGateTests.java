@@ -55,10 +55,7 @@ class EntryTableRebuildGateTests {
 	@Test
 	void writersDuringARebuildWaitAtTheGateAndAllLandAfterIt() throws Exception {
 		EntryTable<String, Boolean> table = new EntryTable<>(2);
-		List<Owner> owners = new ArrayList<>();
-		for (int w = 0; w < WRITERS; w++) {
-			owners.add(idleOwner(this.runtime)); // one each: a writer holds its owner's monitor
-		}
+		List<Owner> owners = idleOwners(WRITERS);
 		Owner filler = idleOwner(this.runtime);
 		List<Thread> writers = new ArrayList<>();
 		List<Thread.State> statesDuringTheRebuild = new ArrayList<>();
@@ -474,21 +471,14 @@ class EntryTableRebuildGateTests {
 		// the writers but the first would look only after the test gives up: the first wakes them
 		table.lateLookMillis = 10 * Await.LONG.toMillis();
 		Owner filler = idleOwner(this.runtime);
-		List<Owner> owners = new ArrayList<>();
-		for (int w = 0; w < parked; w++) {
-			owners.add(idleOwner(this.runtime));
-		}
+		List<Owner> owners = idleOwners(parked);
 		AtomicBoolean paused = new AtomicBoolean();
 		List<Thread> writers = new CopyOnWriteArrayList<>();
 		RegistryFaults.beforeRebuildPublished = () -> {
 			if (!paused.compareAndSet(false, true)) {
 				return;
 			}
-			for (int w = 0; w < parked; w++) {
-				Owner owner = owners.get(w);
-				String key = "writer-" + w;
-				writers.add(Thread.ofPlatform().daemon().start(() -> insert(table, owner, key)));
-			}
+			startWriters(table, owners, writers);
 			await().atMost(Await.LONG).until(() -> writers.stream().allMatch((writer) -> writer.getState() == Thread.State.TIMED_WAITING));
 		};
 		AtomicBoolean lose = new AtomicBoolean(true);
@@ -511,9 +501,7 @@ class EntryTableRebuildGateTests {
 			writer.join(Await.LONG.toMillis());
 			assertThat(writer.isAlive()).as("a writer still parked at a gate that is open").isFalse();
 		}
-		for (int w = 0; w < parked; w++) {
-			assertThat(table.livePid("writer-" + w)).isEqualTo(owners.get(w).pid());
-		}
+		assertWritersLanded(table, owners);
 		assertThat(table.size()).isEqualTo(fillers + parked);
 	}
 
@@ -531,10 +519,7 @@ class EntryTableRebuildGateTests {
 		// however slow the machine, the writers but the first would look only after the test gives up
 		table.lateLookMillis = 10 * Await.LONG.toMillis();
 		Owner filler = idleOwner(this.runtime);
-		List<Owner> owners = new ArrayList<>();
-		for (int w = 0; w < parked; w++) {
-			owners.add(idleOwner(this.runtime));
-		}
+		List<Owner> owners = idleOwners(parked);
 		Set<Thread> woke = ConcurrentHashMap.newKeySet();
 		AtomicInteger wakeUps = new AtomicInteger();
 		RegistryFaults.afterGatePark = () -> {
@@ -548,13 +533,7 @@ class EntryTableRebuildGateTests {
 			if (!paused.compareAndSet(false, true)) {
 				return;
 			}
-			for (int w = 0; w < parked; w++) {
-				Owner owner = owners.get(w);
-				String key = "writer-" + w;
-				// platform threads: a virtual one parked inside its owner's monitor holds its carrier
-				// before Java 24, and two would hold them all
-				writers.add(Thread.ofPlatform().daemon().start(() -> insert(table, owner, key)));
-			}
+			startWriters(table, owners, writers);
 			// every writer parked, and the gate looked at four times: 150 ms and more of a rebuild standing still
 			await().atMost(Await.LONG)
 				.until(() -> wakeUps.get() >= 4 && writers.stream().allMatch((writer) -> writer.getState() == Thread.State.TIMED_WAITING));
@@ -570,9 +549,7 @@ class EntryTableRebuildGateTests {
 		}
 
 		assertThat(wokeWhileClosed).as("writers that woke while the gate was closed").hasSize(1);
-		for (int w = 0; w < parked; w++) {
-			assertThat(table.livePid("writer-" + w)).isEqualTo(owners.get(w).pid());
-		}
+		assertWritersLanded(table, owners);
 		assertThat(table.size()).isEqualTo(fillers + parked);
 	}
 
@@ -629,6 +606,33 @@ class EntryTableRebuildGateTests {
 			insert(table, filler, "filler-" + fillers++);
 		}
 		return fillers;
+	}
+
+	private List<Owner> idleOwners(int count) {
+		List<Owner> owners = new ArrayList<>();
+		for (int w = 0; w < count; w++) {
+			owners.add(idleOwner(this.runtime)); // one each: a writer holds its owner's monitor
+		}
+		return owners;
+	}
+
+	/**
+	 * Starts a writer of {@code writer-N} for the N-th owner, each on a daemon platform thread: a
+	 * virtual one parked inside its owner's monitor holds its carrier before Java 24, and two
+	 * would hold them all.
+	 */
+	private static void startWriters(EntryTable<String, Boolean> table, List<Owner> owners, List<Thread> writers) {
+		for (int w = 0; w < owners.size(); w++) {
+			Owner owner = owners.get(w);
+			String key = "writer-" + w;
+			writers.add(Thread.ofPlatform().daemon().start(() -> insert(table, owner, key)));
+		}
+	}
+
+	private static void assertWritersLanded(EntryTable<String, Boolean> table, List<Owner> owners) {
+		for (int w = 0; w < owners.size(); w++) {
+			assertThat(table.livePid("writer-" + w)).as("writer-" + w).isEqualTo(owners.get(w).pid());
+		}
 	}
 
 	private static void insert(EntryTable<String, Boolean> table, Owner owner, String key) {
