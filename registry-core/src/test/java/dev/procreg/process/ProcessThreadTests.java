@@ -84,6 +84,39 @@ class ProcessThreadTests {
 		assertThat(stillFound).as("processes still found by their thread after it left their code").isEmpty();
 	}
 
+	/**
+	 * Every idle process keeps its parked stack, so the frames under the park are its memory: a
+	 * receive without timeout parks from its own small frame, with the receive loop's (and its
+	 * many locals) off the stack, and still takes the next message.
+	 */
+	@Test
+	void aProcessIdleInReceiveParksWithoutTheReceiveLoopOnItsStack() {
+		AtomicReference<@Nullable Object> got = new AtomicReference<>();
+		CountDownLatch received = new CountDownLatch(1);
+		Pid pid = this.runtime.spawn((ctx) -> {
+			got.set(ctx.receive());
+			received.countDown();
+			ctx.receive();
+		});
+		ThreadProcess process = (ThreadProcess) this.runtime.local(pid);
+		await().until(() -> frames(process.thread).contains("java.util.concurrent.locks.LockSupport.park"));
+
+		assertThat(frames(process.thread)).as("the parked stack of a process idle in receive")
+			.contains(ThreadProcess.class.getName() + ".receive")
+			.doesNotContain(ThreadProcess.class.getName() + ".receive0");
+		this.runtime.send(pid, "next");
+		Await.latch(received);
+		assertThat(got.get()).isEqualTo("next");
+	}
+
+	private static List<String> frames(Thread thread) {
+		List<String> frames = new ArrayList<>();
+		for (StackTraceElement frame : thread.getStackTrace()) {
+			frames.add(frame.getClassName() + "." + frame.getMethodName());
+		}
+		return frames;
+	}
+
 	@Test
 	void aServerFindsItselfOnTheThreadThatRunsItAndItsCallersDoNot() throws Exception {
 		Pid server = GenServer.start(this.runtime, new WhoRuns(), null).orThrow();
