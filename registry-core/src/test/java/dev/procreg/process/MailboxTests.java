@@ -275,6 +275,40 @@ class MailboxTests {
 		assertThat(ex.getStackTrace()).as("an unwinding exception captures no trace").isEmpty();
 	}
 
+	/**
+	 * An interrupt that is not a kill (the body handed its thread to code that interrupts it)
+	 * ends the receive with an exception that says so, leaves the interrupt set for the body, and
+	 * the process alive and able to receive again; with and without a timeout, whose waits park
+	 * in different frames.
+	 */
+	@Test
+	void anInterruptThatIsNotAKillEndsAReceiveAndStaysForTheBody() {
+		for (boolean timed : new boolean[] { false, true }) {
+			CompletableFuture<Thread> thread = new CompletableFuture<>();
+			CompletableFuture<String> seen = new CompletableFuture<>();
+			CompletableFuture<Object> next = new CompletableFuture<>();
+			Pid pid = this.runtime.spawn((ctx) -> {
+				thread.complete(Thread.currentThread());
+				try {
+					seen.complete("received " + (timed ? ctx.receive(Await.LONG).orElseThrow() : ctx.receive()));
+				}
+				catch (ProcessException ex) {
+					seen.complete(ex.getMessage() + ", interrupted " + Thread.interrupted());
+				}
+				next.complete(timed ? ctx.receive(Await.LONG).orElseThrow() : ctx.receive());
+				ctx.receive();
+			});
+			Thread receiver = Await.result(thread);
+			await().until(() -> this.runtime.processInfo(pid).orElseThrow().status() == ProcessInfo.Status.WAITING);
+			receiver.interrupt();
+
+			assertThat(Await.result(seen)).as("timed " + timed)
+				.isEqualTo(pid + " was interrupted while receiving, interrupted true");
+			this.runtime.send(pid, "again");
+			assertThat(Await.result(next)).as("timed " + timed).isEqualTo("again");
+			assertThat(this.runtime.isAlive(pid)).isTrue();
+		}
+	}
 
 	// ---- the walk a dying server's exit hook makes
 
