@@ -26,6 +26,8 @@ public interface ReceivingContext extends ProcessContext {
 	 * Waits for the next message.
 	 * @return the oldest message in the mailbox
 	 * @throws ProcessExitException if this process is killed while waiting
+	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
+	 * but a kill; the interrupt stays set
 	 */
 	Object receive();
 
@@ -33,6 +35,9 @@ public interface ReceivingContext extends ProcessContext {
 	 * Waits at most {@code timeout} for the next message, Erlang's {@code receive ... after}.
 	 * @param timeout how long to wait; zero only looks
 	 * @return the oldest message, or empty when none came in time
+	 * @throws ProcessExitException if this process is killed while waiting
+	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
+	 * but a kill; the interrupt stays set
 	 */
 	Optional<Object> receive(Duration timeout);
 
@@ -49,6 +54,9 @@ public interface ReceivingContext extends ProcessContext {
 	 * @param matcher which messages to take
 	 * @param timeout how long to wait; zero only looks
 	 * @return the message, or empty when none matched in time
+	 * @throws ProcessExitException if this process is killed while waiting
+	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
+	 * but a kill; the interrupt stays set
 	 */
 	Optional<Object> receive(Predicate<Object> matcher, Duration timeout);
 

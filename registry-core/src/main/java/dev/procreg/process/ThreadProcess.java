@@ -137,9 +137,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		// every idle process keeps of its stack, and what every young collection copies (about 85
 		// bytes less of stack chunk per idle process; benchmark README)
 		Object message;
-		boolean parked = false;
-		while ((message = receive0(null, PARK_IN_CALLER, parked)) == null) {
-			parked = true;
+		boolean waited = false;
+		while ((message = receive0(null, PARK_IN_CALLER, waited)) == null) {
+			waited = true;
 			this.waiting = true;
 			if (mailboxEmpty() && isAlive()) {
 				LockSupport.park(this);
@@ -164,12 +164,13 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 
 	/**
 	 * @param nanos how long to wait, or {@link #PARK_IN_CALLER} for ever
-	 * @param parked whether the caller parked since its last call: a message the tail says is in
-	 * is then waited for, not passed by
+	 * @param waited whether the caller went to park since its last call (and read the tail,
+	 * parking only when it was empty): a message the tail says is in is then waited for, not
+	 * passed by
 	 * @return the message, or {@code null}: none within the timeout, or, for
 	 * {@link #PARK_IN_CALLER}, none yet (the caller parks and calls again)
 	 */
-	private @Nullable Object receive0(@Nullable Predicate<Object> matcher, long nanos, boolean parked) {
+	private @Nullable Object receive0(@Nullable Predicate<Object> matcher, long nanos, boolean waited) {
 		if (Thread.currentThread() != this.thread) {
 			throw new IllegalStateException("receive must be called by the process " + this.pid + " itself");
 		}
@@ -186,7 +187,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		// message whose sender has not linked it yet (pollLinked), so that a receiver that has caught
 		// up with its sender reads only the link, never the tail the sender swings; a zero timeout
 		// looks at everything sent so far
-		boolean tailSaid = parked || nanos == 0;
+		boolean tailSaid = waited || nanos == 0;
 		for (;;) {
 			ExitReason reason = exitReason();
 			if (reason != null) {
@@ -237,10 +238,10 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 				tailSaid = true;
 				continue;
 			}
-			tailSaid = true;
 			if (nanos == PARK_IN_CALLER) {
 				return null;
 			}
+			tailSaid = true;
 			this.waiting = true;
 			if (mailboxEmpty() && isAlive()) {
 				LockSupport.parkNanos(this, remaining);

@@ -299,7 +299,8 @@ class MailboxTests {
 				ctx.receive();
 			});
 			Thread receiver = Await.result(thread);
-			await().until(() -> this.runtime.processInfo(pid).orElseThrow().status() == ProcessInfo.Status.WAITING);
+			await().atMost(Await.LONG)
+				.until(() -> this.runtime.processInfo(pid).orElseThrow().status() == ProcessInfo.Status.WAITING);
 			receiver.interrupt();
 
 			assertThat(Await.result(seen)).as("timed " + timed)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -99,10 +100,14 @@ class ProcessThreadTests {
 			ctx.receive();
 		});
 		ThreadProcess process = (ThreadProcess) this.runtime.local(pid);
-		await().until(() -> frames(process.thread).contains("java.util.concurrent.locks.LockSupport.park"));
+		String park = LockSupport.class.getName() + ".park";
+		List<String> parked = await().atMost(Await.LONG)
+			.until(() -> frames(process.thread), (frames) -> frames.contains(park));
 
-		assertThat(frames(process.thread)).as("the parked stack of a process idle in receive")
-			.contains(ThreadProcess.class.getName() + ".receive")
+		// the frame that called the park, and none of the receive loop's beneath it
+		assertThat(parked.get(parked.indexOf(park) + 1)).as("the frame that parks, in %s", parked)
+			.isEqualTo(ThreadProcess.class.getName() + ".receive");
+		assertThat(parked).as("the parked stack of a process idle in receive")
 			.doesNotContain(ThreadProcess.class.getName() + ".receive0");
 		this.runtime.send(pid, "next");
 		Await.latch(received);
