@@ -26,8 +26,8 @@ public interface ReceivingContext extends ProcessContext {
 	 * Waits for the next message.
 	 * @return the oldest message in the mailbox
 	 * @throws ProcessExitException if this process is killed while waiting
-	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
-	 * but a kill; the interrupt stays set
+	 * @throws ProcessException if this process's thread is interrupted while waiting, other than
+	 * by a kill; the interrupt stays set
 	 */
 	Object receive();
 
@@ -36,8 +36,8 @@ public interface ReceivingContext extends ProcessContext {
 	 * @param timeout how long to wait; zero only looks
 	 * @return the oldest message, or empty when none came in time
 	 * @throws ProcessExitException if this process is killed while waiting
-	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
-	 * but a kill; the interrupt stays set
+	 * @throws ProcessException if this process's thread is interrupted while waiting, other than
+	 * by a kill; the interrupt stays set
 	 */
 	Optional<Object> receive(Duration timeout);
 
@@ -55,8 +55,8 @@ public interface ReceivingContext extends ProcessContext {
 	 * @param timeout how long to wait; zero only looks
 	 * @return the message, or empty when none matched in time
 	 * @throws ProcessExitException if this process is killed while waiting
-	 * @throws ProcessException if this process's thread is interrupted while waiting by anything
-	 * but a kill; the interrupt stays set
+	 * @throws ProcessException if this process's thread is interrupted while waiting, other than
+	 * by a kill; the interrupt stays set
 	 */
 	Optional<Object> receive(Predicate<Object> matcher, Duration timeout);
 
@@ -66,6 +66,9 @@ public interface ReceivingContext extends ProcessContext {
 	 * @param type the type, for example a record class
 	 * @param timeout how long to wait
 	 * @return the message, or empty when none came in time
+	 * @throws ProcessExitException if this process is killed while waiting
+	 * @throws ProcessException if this process's thread is interrupted while waiting, other than
+	 * by a kill; the interrupt stays set
 	 */
 	default <T> Optional<T> receive(Class<T> type, Duration timeout) {
 		return receive(type::isInstance, timeout).map(type::cast);

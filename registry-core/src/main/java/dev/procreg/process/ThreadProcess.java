@@ -134,8 +134,8 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	@Override
 	public Object receive() {
 		// parks here, in this small frame, not in receive0's: the frames under the park are what
-		// every idle process keeps of its stack, and what every young collection copies (about 85
-		// bytes less of stack chunk per idle process; benchmark README)
+		// every idle process keeps of its stack, and what young collections copy (85-120 bytes
+		// less per idle process; benchmark README)
 		Object message;
 		boolean waited = false;
 		while ((message = receive0(null, PARK_IN_CALLER, waited)) == null) {

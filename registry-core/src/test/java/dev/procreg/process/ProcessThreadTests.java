@@ -87,8 +87,8 @@ class ProcessThreadTests {
 
 	/**
 	 * Every idle process keeps its parked stack, so the frames under the park are its memory: a
-	 * receive without timeout parks from its own small frame, with the receive loop's (and its
-	 * many locals) off the stack, and still takes the next message.
+	 * receive without timeout parks from its own small frame, with the receive loop's frame (and
+	 * its many locals) off the stack, and still takes the next message.
 	 */
 	@Test
 	void aProcessIdleInReceiveParksWithoutTheReceiveLoopOnItsStack() {
