@@ -31,6 +31,14 @@ import dev.procreg.process.internal.Owner;
  * code). After enqueueing, {@link #wake(Object)} lets the subclass unpark its thread or schedule the
  * server.
  *
+ * <p>The mailbox is made when it is first needed: by the first sender (or a bound), which installs
+ * it with one compare-and-set; a racing sender uses the winner's. Until then the process has none,
+ * and every look at it is a look at an empty mailbox. A process waiting for its first message so
+ * carries no mailbox (112 bytes with its padding): many never get one. The consumer's protocols
+ * (park after a last look, let go after a last look) are unchanged: the install is a volatile write
+ * before the sender's enqueue, so a consumer whose last look found no mailbox is seen by that
+ * sender as waiting, exactly as one whose last look found an empty one.
+ *
  * <h2>Lock</h2>
  * The process's monitor guards hooks, links and outgoing monitors, and the transition to dead.
  * Nothing blocks while holding it, and no code holds two processes' locks at once.
@@ -44,6 +52,8 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	private static final Logger logger = LoggerFactory.getLogger(LocalProcess.class);
 
 	private static final VarHandle MEMBERSHIP;
+
+	private static final VarHandle MAILBOX;
 
 	static {
 		installLookup(new Lookup() {
@@ -61,7 +71,9 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 		});
 		try {
-			MEMBERSHIP = MethodHandles.lookup().findVarHandle(LocalProcess.class, "membership", byte.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			MEMBERSHIP = lookup.findVarHandle(LocalProcess.class, "membership", byte.class);
+			MAILBOX = lookup.findVarHandle(LocalProcess.class, "mailbox", Mailbox.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -74,7 +86,8 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	private final long startedAt = SpawnClock.millis();
 
-	final Mailbox mailbox = new Mailbox();
+	/** Null until the first message or bound; installed once, through {@code MAILBOX}. */
+	private volatile @Nullable Mailbox mailbox;
 
 	volatile boolean trapExits;
 
@@ -443,6 +456,26 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	// ---- mailbox
 
 	/**
+	 * The mailbox to put a message in, made and installed if the process has none yet. Any thread
+	 * may call it.
+	 */
+	final Mailbox mailboxToFill() {
+		Mailbox box = this.mailbox;
+		return (box != null) ? box : installMailbox();
+	}
+
+	private Mailbox installMailbox() {
+		Mailbox fresh = new Mailbox();
+		Mailbox first = (Mailbox) MAILBOX.compareAndExchange(this, null, fresh);
+		return (first != null) ? first : fresh;
+	}
+
+	/** @return the mailbox, or {@code null} while no message or bound has made it */
+	final @Nullable Mailbox mailbox() {
+		return this.mailbox;
+	}
+
+	/**
 	 * Enqueues a signal-like message (an exit, a down, a call, a system message) and wakes the
 	 * process: never dropped by the mailbox's bound. Any thread may call it.
 	 * @return false when the process is dead (the message is dropped)
@@ -451,7 +484,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 		if (exitReason() != null) {
 			return false;
 		}
-		this.mailbox.offer(message, false);
+		mailboxToFill().offer(message, false);
 		wake(message);
 		return true;
 	}
@@ -462,7 +495,7 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	 * dropped and counted)
 	 */
 	final boolean deliverBounded(Object message) {
-		if (exitReason() != null || !this.mailbox.offer(message, true)) {
+		if (exitReason() != null || !mailboxToFill().offer(message, true)) {
 			return false;
 		}
 		wake(message);
@@ -485,33 +518,48 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 
 	/** Takes the oldest queued message; only the consumer may call it. */
 	final @Nullable Object poll() {
-		return this.mailbox.poll();
+		Mailbox box = this.mailbox;
+		return (box != null) ? box.poll() : null;
 	}
 
 	/** Takes the oldest linked message ({@link Mailbox#pollLinked()}); only the consumer may call it. */
 	final @Nullable Object pollLinked() {
-		return this.mailbox.pollLinked();
+		Mailbox box = this.mailbox;
+		return (box != null) ? box.pollLinked() : null;
 	}
 
 	/** @return whether no message is queued: what a decision to wait or let go rests on */
 	final boolean mailboxEmpty() {
-		return this.mailbox.isEmpty();
+		Mailbox box = this.mailbox;
+		return box == null || box.isEmpty();
 	}
 
 	/** @return whether a message is linked: a spinning consumer's look ({@link Mailbox#hasLinked()}) */
 	final boolean messageLinked() {
-		return this.mailbox.hasLinked();
+		Mailbox box = this.mailbox;
+		return box != null && box.hasLinked();
 	}
 
 	/** @return the messages waiting, in O(1) */
 	final int mailboxLength() {
-		return this.mailbox.length();
+		Mailbox box = this.mailbox;
+		return (box != null) ? box.length() : 0;
+	}
+
+	/** @return the messages its consumer has taken, for an operator's view (a recent value) */
+	final long messagesHandled() {
+		Mailbox box = this.mailbox;
+		return (box != null) ? box.handled : 0L;
 	}
 
 	@Override
 	public final void limitMailbox(int maxMessages) {
 		checkAlive("limitMailbox");
-		this.mailbox.limit(maxMessages);
+		Mailbox.requireLimit(maxMessages);
+		if (maxMessages > 0 || this.mailbox != null) {
+			// lifting a bound from a mailbox not made yet changes nothing, and makes none
+			mailboxToFill().limit(maxMessages);
+		}
 	}
 
 	// ---- links and monitors
@@ -623,9 +671,10 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 			}
 		}
 		linkedPids.sort(null);
-		return new ProcessInfo(this.pid, status(), this.mailbox.length(), List.copyOf(names), List.copyOf(linkedPids),
+		Mailbox box = this.mailbox;
+		return new ProcessInfo(this.pid, status(), mailboxLength(), List.copyOf(names), List.copyOf(linkedPids),
 				List.copyOf(monitors), List.copyOf(monitoredBy), this.trapExits, Instant.ofEpochMilli(this.startedAt),
-				serverClass(), this.parent, this.mailbox.limit(), this.mailbox.dropped());
+				serverClass(), this.parent, (box != null) ? box.limit() : 0, (box != null) ? box.dropped() : 0L);
 	}
 
 	/**
@@ -635,14 +684,14 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	 */
 	final ProcessSummary summary(boolean withNames) {
 		if (!withNames) {
-			return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.mailbox.handled,
+			return new ProcessSummary(this.pid, status(), mailboxLength(), messagesHandled(),
 					this.startedAt, this.parent, List.of(), this.childRestarts);
 		}
 		List<String> names;
 		synchronized (this) {
 			names = registeredNames(firstHook());
 		}
-		return new ProcessSummary(this.pid, status(), this.mailbox.length(), this.mailbox.handled,
+		return new ProcessSummary(this.pid, status(), mailboxLength(), messagesHandled(),
 				this.startedAt, this.parent, names, this.childRestarts);
 	}
 

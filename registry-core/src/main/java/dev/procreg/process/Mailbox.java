@@ -73,8 +73,8 @@ class Mailbox extends MailboxPadding {
 	private volatile int savedCount;
 
 	/**
-	 * An empty mailbox, which is its own first stub (position 0): a process that is never sent a
-	 * message carries no node, and one object less per process for the collector to trace.
+	 * An empty mailbox, which is its own first stub (position 0): a mailbox that was never sent a
+	 * message carries no node, and one object less for the collector to trace.
 	 */
 	Mailbox() {
 		this.head = this;
@@ -279,9 +279,7 @@ class Mailbox extends MailboxPadding {
 	 * @param maxMessages the bound, or 0 for none
 	 */
 	final void limit(int maxMessages) {
-		if (maxMessages < 0) {
-			throw new IllegalArgumentException("mailbox limit must not be negative: " + maxMessages);
-		}
+		requireLimit(maxMessages);
 		synchronized (this) {
 			Bound limits = this.bound;
 			if (limits == null) {
@@ -290,6 +288,16 @@ class Mailbox extends MailboxPadding {
 			else {
 				limits.limit = maxMessages;
 			}
+		}
+	}
+
+	/**
+	 * Refuses a negative bound.
+	 * @param maxMessages a bound, or 0 for none
+	 */
+	static void requireLimit(int maxMessages) {
+		if (maxMessages < 0) {
+			throw new IllegalArgumentException("mailbox limit must not be negative: " + maxMessages);
 		}
 	}
 

@@ -117,7 +117,11 @@ class PendingCalls extends ExitHook {
 		if (current != null) {
 			current.fail(server.pid, reason);
 		}
-		server.mailbox.forEachQueued((message) -> {
+		Mailbox box = server.mailbox();
+		if (box == null) {
+			return; // no call was ever sent: a caller installs the mailbox before it checks the server alive
+		}
+		box.forEachQueued((message) -> {
 			if (message instanceof Call call) {
 				call.fail(server.pid, reason);
 			}

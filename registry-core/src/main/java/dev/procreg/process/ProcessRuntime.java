@@ -701,7 +701,7 @@ public final class ProcessRuntime implements AutoCloseable {
 		this.processes.forEach((process) -> {
 			if (process.isAlive()) {
 				count[0]++;
-				handled[0] += process.mailbox.handled;
+				handled[0] += process.messagesHandled();
 				int length = process.mailboxLength();
 				if (length > longest[0]) {
 					longest[0] = length;
@@ -990,7 +990,7 @@ public final class ProcessRuntime implements AutoCloseable {
 
 	void processExited(LocalProcess process) {
 		this.processes.remove(process);
-		long handled = process.mailbox.handled;
+		long handled = process.messagesHandled();
 		if (handled != 0) {
 			// most short-lived processes handled nothing: no write to the shared counter
 			this.exitedMessages.add(handled);

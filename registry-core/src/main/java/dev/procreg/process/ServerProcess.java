@@ -432,7 +432,9 @@ final class ServerProcess extends LocalProcess implements Runnable, Thread.Uncau
 			dispatch(message);
 			handled++;
 		}
-		this.mailbox.handled += handled;
+		if (handled > 0) {
+			mailbox().handled += handled; // made: the messages came from it
+		}
 		return handled;
 	}
 

@@ -174,14 +174,15 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		if (Thread.currentThread() != this.thread) {
 			throw new IllegalStateException("receive must be called by the process " + this.pid + " itself");
 		}
-		Object aside = this.mailbox.takeSetAside(matcher, ThreadProcess::flushedDown);
+		Mailbox box = mailbox();
+		Object aside = (box != null) ? box.takeSetAside(matcher, ThreadProcess::flushedDown) : null;
 		if (aside != null) {
-			this.mailbox.handled++;
+			box.handled++;
 			return aside;
 		}
 		long deadline = (nanos > 0) ? System.nanoTime() + nanos : 0L;
 		// a zero timeout looks at what is waiting now, not at a stream that keeps coming
-		int budget = (nanos == 0) ? this.mailbox.queuedLength() : Integer.MAX_VALUE;
+		int budget = (nanos == 0) ? queuedLength() : Integer.MAX_VALUE;
 		// whether the next take waits for the link of a message the tail says is in (poll): after a
 		// spin, a park or a deadline, where the tail was read anyway. Otherwise a take passes a
 		// message whose sender has not linked it yet (pollLinked), so that a receiver that has caught
@@ -199,17 +200,18 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 				if (flushedDown(message)) {
 					continue;
 				}
+				box = mailbox(); // made: the message came from it
 				if (matcher == null || matcher.test(message)) {
-					this.mailbox.handled++;
+					box.handled++;
 					return message;
 				}
-				this.mailbox.setAside(message);
+				box.setAside(message);
 				if (nanos > 0 && deadline - System.nanoTime() <= 0) {
 					// past the deadline the receive looks at what has arrived by now, as a zero
 					// timeout does, and then gives up: the deadline holds however many
 					// non-matching messages keep arriving, and a match already waiting is found
 					nanos = 0;
-					budget = this.mailbox.queuedLength() + 1; // the one just set aside counts below
+					budget = box.queuedLength() + 1; // the one just set aside counts below
 					tailSaid = true;
 				}
 				if (nanos == 0 && --budget <= 0) {
@@ -253,6 +255,12 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 		}
 	}
 
+	/** @return the messages queued, not counting set-aside ones ({@link Mailbox#queuedLength()}) */
+	private int queuedLength() {
+		Mailbox box = mailbox();
+		return (box != null) ? box.queuedLength() : 0;
+	}
+
 	/**
 	 * After a park that the thread's interrupt ended: a kill's interrupt is seen by the next look
 	 * (the process is dead), any other is not ours to act on, and stays for the body.
@@ -271,7 +279,7 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 	 * @return whether a message arrived (or the process died) meanwhile
 	 */
 	private boolean spinUntilMessage(long remaining) {
-		if (this.mailbox.handled == 0) {
+		if (messagesHandled() == 0) {
 			// nothing is on its way yet: a fresh process's first wait parks at once
 			return !mailboxEmpty() || !isAlive();
 		}

@@ -1,5 +1,7 @@
 package dev.procreg.process;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 
 import org.jetbrains.lincheck.LincheckAssertionError;
@@ -27,12 +29,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * and if it is not, wait for the link ({@code poll}). That composite is checked against the same
  * queue.
  *
- * <p>The suite proves its power on a planted bug: a subclass of the real mailbox whose tail swing
- * is a read followed by a write instead of one compare-and-set, which loses messages when two
- * senders interleave.
+ * <p>A process makes its mailbox on its first message: the first sender installs it with a
+ * compare-and-set. That install is checked the same way, on a real process (made and never
+ * started, so that no thread of its own consumes it): its senders are
+ * {@link LocalProcess#deliverBounded}, its consumer the process's own looks ({@code pollLinked},
+ * {@code mailboxEmpty}, {@code poll}), which answer an empty mailbox while none is installed.
+ *
+ * <p>The suite proves its power on two planted bugs: a subclass of the real mailbox whose tail
+ * swing is a read followed by a write instead of one compare-and-set, which loses messages when two
+ * senders interleave; and a sender that installs a process's first mailbox by looking and then
+ * writing the process's field, instead of one compare-and-set, so that of two first senders the
+ * later overwrites the mailbox the earlier has already put its message in.
  */
 @ExtendWith(LincheckProgress.class)
 public class MailboxLincheckTests {
+
+	/** The runtime the processes of {@link ProcessMailbox} belong to; none of them is started. */
+	private static final ProcessRuntime RUNTIME = ProcessRuntime.start();
 
 	@Test
 	void modelCheckingPasses() {
@@ -53,6 +66,27 @@ public class MailboxLincheckTests {
 	void catchesANonAtomicTailSwing() {
 		assertThatExceptionOfType(LincheckAssertionError.class)
 			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(NonAtomicTail.class));
+	}
+
+	@Test
+	void aProcessMailboxModelCheckingPasses() {
+		modelChecking().check(ProcessMailbox.class);
+	}
+
+	@Test
+	void aProcessMailboxStressPasses() {
+		new StressOptions().iterations(6)
+			.invocationsPerIteration(500)
+			.threads(3)
+			.actorsPerThread(3)
+			.sequentialSpecification(FifoModel.class)
+			.check(ProcessMailbox.class);
+	}
+
+	@Test
+	void catchesAFirstMailboxInstalledByALookThenAWrite() {
+		assertThatExceptionOfType(LincheckAssertionError.class)
+			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(LookThenWriteInstall.class));
 	}
 
 	private static ModelCheckingOptions modelChecking() {
@@ -122,6 +156,82 @@ public class MailboxLincheckTests {
 		public @Nullable Object pollLinkedThenTail() {
 			Object message = this.mailbox.pollLinked();
 			return (message == null && !this.mailbox.isEmpty()) ? this.mailbox.poll() : message;
+		}
+
+	}
+
+	/**
+	 * A real process's mailbox, made by its first sender: a {@link ThreadProcess} whose thread is
+	 * never started, driven from plain threads. A fresh one per invocation, as Lincheck makes a
+	 * fresh instance, so that every scenario's first sends race to install its mailbox.
+	 */
+	@Param(name = "value", gen = IntGen.class, conf = "1:9")
+	public static class ProcessMailbox {
+
+		private final LocalProcess process = new ThreadProcess(RUNTIME, 1, (ctx) -> {
+		});
+
+		@Operation
+		public void send(@Param(name = "value") int value) {
+			this.process.deliverBounded(value);
+		}
+
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object poll() {
+			return this.process.poll();
+		}
+
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object pollLinkedThenTail() {
+			Object message = this.process.pollLinked();
+			return (message == null && !this.process.mailboxEmpty()) ? this.process.poll() : message;
+		}
+
+	}
+
+	/**
+	 * A planted bug in the install of a process's first mailbox: the sender looks at the process's
+	 * field and, finding none, writes its own new mailbox there, instead of one compare-and-set.
+	 * The rest is the real path (the offer, the wake-up, the consumer's looks).
+	 */
+	@Param(name = "value", gen = IntGen.class, conf = "1:9")
+	public static class LookThenWriteInstall {
+
+		private static final VarHandle MAILBOX;
+
+		static {
+			try {
+				MAILBOX = MethodHandles.privateLookupIn(LocalProcess.class, MethodHandles.lookup())
+					.findVarHandle(LocalProcess.class, "mailbox", Mailbox.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
+		private final LocalProcess process = new ThreadProcess(RUNTIME, 1, (ctx) -> {
+		});
+
+		@Operation
+		public void send(@Param(name = "value") int value) {
+			Mailbox box = this.process.mailbox();
+			if (box == null) {
+				box = new Mailbox();
+				MAILBOX.setVolatile(this.process, box);
+			}
+			box.offer(value, true);
+			this.process.wake(value);
+		}
+
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object poll() {
+			return this.process.poll();
+		}
+
+		@Operation(nonParallelGroup = "consumer")
+		public @Nullable Object pollLinkedThenTail() {
+			Object message = this.process.pollLinked();
+			return (message == null && !this.process.mailboxEmpty()) ? this.process.poll() : message;
 		}
 
 	}

@@ -6,8 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -311,6 +317,79 @@ class MailboxTests {
 		}
 	}
 
+	// ---- a mailbox made by the first message
+
+	@Test
+	void aProcessWaitingForItsFirstMessageHasNoMailboxUntilOneIsSent() {
+		CompletableFuture<Object> received = new CompletableFuture<>();
+		Pid pid = this.runtime.spawn((ctx) -> received.complete(ctx.receive()));
+		await().atMost(Await.LONG)
+			.until(() -> this.runtime.processInfo(pid).orElseThrow().status() == ProcessInfo.Status.WAITING);
+		LocalProcess process = this.runtime.local(pid);
+		assertThat(process.mailbox()).as("before any message").isNull();
+		ProcessInfo info = this.runtime.processInfo(pid).orElseThrow();
+		assertThat(info.mailboxLength()).isZero();
+		assertThat(info.mailboxLimit()).isZero();
+		assertThat(info.droppedMessages()).isZero();
+
+		this.runtime.send(pid, "first");
+		assertThat(Await.result(received)).isEqualTo("first");
+		assertThat(process.mailbox()).as("after the first message").isNotNull();
+	}
+
+	@Test
+	void liftingABoundOrRefusingANegativeOneMakesNoMailboxAndSettingOneDoes() {
+		CompletableFuture<List<Boolean>> made = new CompletableFuture<>();
+		this.runtime.spawn((ctx) -> {
+			LocalProcess self = LocalProcess.current();
+			List<Boolean> steps = new ArrayList<>();
+			ctx.limitMailbox(0);
+			steps.add(self.mailbox() != null);
+			try {
+				ctx.limitMailbox(-1);
+			}
+			catch (IllegalArgumentException expected) {
+				steps.add(self.mailbox() != null);
+			}
+			ctx.limitMailbox(2);
+			steps.add(self.mailbox() != null);
+			made.complete(steps);
+		});
+		assertThat(Await.result(made)).containsExactly(false, false, true);
+	}
+
+	@Test
+	void firstMessagesRacingToMakeTheMailboxAllArriveAndWakeTheReceiver() throws Exception {
+		int senders = 3;
+		try (ExecutorService pool = Executors.newFixedThreadPool(senders)) {
+			for (int round = 0; round < 300; round++) {
+				CompletableFuture<Set<Object>> received = new CompletableFuture<>();
+				Pid pid = this.runtime.spawn((ctx) -> {
+					Set<Object> got = ConcurrentHashMap.newKeySet();
+					for (int i = 0; i < senders; i++) {
+						got.add(ctx.receive());
+					}
+					received.complete(got);
+				});
+				// the senders race each other to install the mailbox, and the receiver's first park
+				CyclicBarrier start = new CyclicBarrier(senders);
+				List<Future<?>> sends = new ArrayList<>();
+				for (int s = 0; s < senders; s++) {
+					int message = s;
+					sends.add(pool.submit(() -> {
+						start.await();
+						this.runtime.send(pid, message);
+						return null;
+					}));
+				}
+				for (Future<?> send : sends) {
+					send.get();
+				}
+				assertThat(Await.result(received)).as("round " + round).containsExactlyInAnyOrder(0, 1, 2);
+			}
+		}
+	}
+
 	// ---- the walk a dying server's exit hook makes
 
 	@Test
@@ -354,7 +433,7 @@ class MailboxTests {
 			swung.await();
 			received.complete(ctx.receive(Duration.ofMillis(50)));
 		});
-		Mailbox mailbox = this.runtime.local(receiver).mailbox;
+		Mailbox mailbox = this.runtime.local(receiver).mailboxToFill(); // as a sender makes it
 		Mailbox.Node late = new Mailbox.Node("sent in time");
 		MailboxLink previous = mailbox.swingTail(late, 0);
 		swung.countDown();
