@@ -40,8 +40,10 @@ import org.jspecify.annotations.Nullable;
  * {@code take()} on its own {@code LinkedTransferQueue}; the threads and queues are kept in
  * arrays, as the runtime keeps its processes in a map.</li>
  * <li>{@code registry}: bytes per entry of a unique {@code ProcessRegistry<String, Boolean>}: N
- * idle GenServers are started, then each is called once to register its own String key (built
- * before the first measurement, so the keys' own bytes are not counted; the value is the shared
+ * idle GenServers are started and called once with a request that registers nothing (so the
+ * first measurement already holds what a call leaves in a server: its mailbox, made by its first
+ * message), then each is called again to register its own String key (built before the first
+ * measurement, so the keys' own bytes are not counted; the value is the shared
  * {@code Boolean.TRUE}). The heap with N registered servers minus the heap with the same N
  * unregistered servers, divided by N.</li>
  * <li>{@code registry-baseline}: the same, with each key put in a raw
@@ -130,6 +132,7 @@ public final class MemoryFootprint {
 			for (int i = 0; i < count; i++) {
 				keys[i] = "key-" + i;
 				pids[i] = GenServer.start(runtime, new SelfRegistering(registry), null).orThrow();
+				runtime.call(pids[i], SelfRegistering.NO_KEY);
 			}
 			long before = usedAfterGc();
 			for (int i = 0; i < count; i++) {
@@ -162,8 +165,14 @@ public final class MemoryFootprint {
 			return ok(Boolean.TRUE);
 		}
 
+		/** A request that registers nothing: the first call, made before the first measurement. */
+		static final Object NO_KEY = new Object();
+
 		@Override
 		protected Result<Object> handleCall(Object key, From from, Object state) {
+			if (key == NO_KEY) {
+				return reply(Boolean.FALSE, state);
+			}
 			return reply(this.registry.register((String) key, Boolean.TRUE), state);
 		}
 

@@ -33,11 +33,11 @@ import dev.procreg.process.internal.Owner;
  *
  * <p>The mailbox is made when it is first needed: by the first sender (or a bound), which installs
  * it with one compare-and-set; a racing sender uses the winner's. Until then the process has none,
- * and every look at it is a look at an empty mailbox. A process waiting for its first message so
- * carries no mailbox (112 bytes with its padding): many never get one. The consumer's protocols
- * (park after a last look, let go after a last look) are unchanged: the install is a volatile write
- * before the sender's enqueue, so a consumer whose last look found no mailbox is seen by that
- * sender as waiting, exactly as one whose last look found an empty one.
+ * and every look at it is a look at an empty mailbox; once made, it stays. A process that has
+ * never been sent anything so carries no mailbox (an object of 112 bytes with its padding). The
+ * consumer's protocols (park after a last look, let go after a last look) are unchanged: the
+ * install is a volatile write before the sender's enqueue, so a consumer whose last look found no
+ * mailbox is seen by that sender as waiting, exactly as one whose last look found an empty one.
  *
  * <h2>Lock</h2>
  * The process's monitor guards hooks, links and outgoing monitors, and the transition to dead.
@@ -465,6 +465,9 @@ abstract sealed class LocalProcess extends Owner implements ProcessContext permi
 	}
 
 	private Mailbox installMailbox() {
+		// a full volatile compare-and-set, not a release one: the consumer writes its waiting flag
+		// (or lets go of its runner word) and then reads this field; the sender writes this field
+		// and then reads the flag. Only sequential consistency makes one of them see the other
 		Mailbox fresh = new Mailbox();
 		Mailbox first = (Mailbox) MAILBOX.compareAndExchange(this, null, fresh);
 		return (first != null) ? first : fresh;

@@ -17,13 +17,13 @@ import dev.procreg.process.internal.Owner;
  *
  * <p>So a call costs its caller no lock on the server; the races are closed by order:
  * <ul>
- * <li>a caller swings the mailbox's tail to its call, then checks the server alive
- * ({@link #delivered});</li>
+ * <li>a caller installs the server's mailbox if it has none yet, swings the mailbox's tail to its
+ * call, then checks the server alive ({@link #delivered});</li>
  * <li>the server's thread takes the call, publishes it in {@code handling}, then checks itself
  * alive ({@link #handling}), runs {@code handleCall} and lets go of it ({@link #handled});</li>
- * <li>the death marks the server dead, then this hook reads {@code handling} and the tail and
- * walks the mailbox up to that tail, waiting for a link still being written
- * ({@link #failPending}).</li>
+ * <li>the death marks the server dead, then this hook reads {@code handling}, the mailbox (none:
+ * nothing queued) and its tail, and walks the mailbox up to that tail, waiting for a link still
+ * being written ({@link #failPending}).</li>
  * </ul>
  * Each call is seen by one side or the other (every access named is volatile, so of each
  * write-then-read pair one reads the other's write), and a call settles once, so being seen by
@@ -119,7 +119,9 @@ class PendingCalls extends ExitHook {
 		}
 		Mailbox box = server.mailbox();
 		if (box == null) {
-			return; // no call was ever sent: a caller installs the mailbox before it checks the server alive
+			// nothing is queued: a caller that installs the mailbox after this read checks the server
+			// alive after its delivery and sees the mark
+			return;
 		}
 		box.forEachQueued((message) -> {
 			if (message instanceof Call call) {

@@ -340,7 +340,7 @@ class MailboxTests {
 	@Test
 	void liftingABoundOrRefusingANegativeOneMakesNoMailboxAndSettingOneDoes() {
 		CompletableFuture<List<Boolean>> made = new CompletableFuture<>();
-		this.runtime.spawn((ctx) -> {
+		Pid pid = this.runtime.spawn((ctx) -> {
 			LocalProcess self = LocalProcess.current();
 			List<Boolean> steps = new ArrayList<>();
 			ctx.limitMailbox(0);
@@ -354,8 +354,10 @@ class MailboxTests {
 			ctx.limitMailbox(2);
 			steps.add(self.mailbox() != null);
 			made.complete(steps);
+			ctx.receive();
 		});
 		assertThat(Await.result(made)).containsExactly(false, false, true);
+		assertThat(this.runtime.processInfo(pid).orElseThrow().mailboxLimit()).isEqualTo(2);
 	}
 
 	@Test
@@ -371,7 +373,9 @@ class MailboxTests {
 					}
 					received.complete(got);
 				});
-				// the senders race each other to install the mailbox, and the receiver's first park
+				// the senders race each other to install the mailbox; the receiver's first park falls
+				// somewhere among them, a different place each round (a smoke test of the wake-up:
+				// the install's own race is model-checked in MailboxLincheckTests)
 				CyclicBarrier start = new CyclicBarrier(senders);
 				List<Future<?>> sends = new ArrayList<>();
 				for (int s = 0; s < senders; s++) {
