@@ -11,8 +11,9 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.procreg.testing.LincheckProgress;
 
@@ -47,46 +48,29 @@ public class MailboxLincheckTests {
 	/** The runtime the processes of {@link ProcessMailbox} belong to; none of them is started. */
 	private static final ProcessRuntime RUNTIME = ProcessRuntime.start();
 
-	@Test
-	void modelCheckingPasses() {
-		modelChecking().check(RealMailbox.class);
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(classes = { RealMailbox.class, ProcessMailbox.class })
+	void modelCheckingPasses(Class<?> mailbox) {
+		modelChecking().check(mailbox);
 	}
 
-	@Test
-	void stressPasses() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(classes = { RealMailbox.class, ProcessMailbox.class })
+	void stressPasses(Class<?> mailbox) {
 		new StressOptions().iterations(6)
 			.invocationsPerIteration(500)
 			.threads(3)
 			.actorsPerThread(3)
 			.sequentialSpecification(FifoModel.class)
-			.check(RealMailbox.class);
+			.check(mailbox);
 	}
 
-	@Test
-	void catchesANonAtomicTailSwing() {
+	/** A non-atomic tail swing, and a first mailbox installed by a look and then a write. */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(classes = { NonAtomicTail.class, LookThenWriteInstall.class })
+	void catchesAPlantedBug(Class<?> planted) {
 		assertThatExceptionOfType(LincheckAssertionError.class)
-			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(NonAtomicTail.class));
-	}
-
-	@Test
-	void aProcessMailboxModelCheckingPasses() {
-		modelChecking().check(ProcessMailbox.class);
-	}
-
-	@Test
-	void aProcessMailboxStressPasses() {
-		new StressOptions().iterations(6)
-			.invocationsPerIteration(500)
-			.threads(3)
-			.actorsPerThread(3)
-			.sequentialSpecification(FifoModel.class)
-			.check(ProcessMailbox.class);
-	}
-
-	@Test
-	void catchesAFirstMailboxInstalledByALookThenAWrite() {
-		assertThatExceptionOfType(LincheckAssertionError.class)
-			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(LookThenWriteInstall.class));
+			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(planted));
 	}
 
 	private static ModelCheckingOptions modelChecking() {
@@ -99,11 +83,18 @@ public class MailboxLincheckTests {
 			.sequentialSpecification(FifoModel.class);
 	}
 
-	/** The real {@link Mailbox}, driven from plain threads. */
+	/**
+	 * A mailbox driven from plain threads: any number of senders, one consumer. Subclasses say
+	 * which mailbox (Lincheck collects the operations declared here for each of them).
+	 */
 	@Param(name = "value", gen = IntGen.class, conf = "1:9")
-	public static class RealMailbox {
+	public abstract static class DrivenMailbox {
 
-		private final Mailbox mailbox = new Mailbox();
+		private final Mailbox mailbox;
+
+		DrivenMailbox(Mailbox mailbox) {
+			this.mailbox = mailbox;
+		}
 
 		@Operation
 		public void send(@Param(name = "value") int value) {
@@ -119,6 +110,15 @@ public class MailboxLincheckTests {
 		public @Nullable Object pollLinkedThenTail() {
 			Object message = this.mailbox.pollLinked();
 			return (message == null && !this.mailbox.isEmpty()) ? this.mailbox.poll() : message;
+		}
+
+	}
+
+	/** The real {@link Mailbox}. */
+	public static class RealMailbox extends DrivenMailbox {
+
+		public RealMailbox() {
+			super(new Mailbox());
 		}
 
 	}
@@ -127,54 +127,34 @@ public class MailboxLincheckTests {
 	 * A planted bug in the real mailbox: its tail swing done as a read followed by a write instead
 	 * of one compare-and-set, which loses a message when two senders interleave.
 	 */
-	@Param(name = "value", gen = IntGen.class, conf = "1:9")
-	public static class NonAtomicTail {
+	public static class NonAtomicTail extends DrivenMailbox {
 
-		private final Mailbox mailbox = new Mailbox() {
+		public NonAtomicTail() {
+			super(new Mailbox() {
 
-			@Override
-			MailboxLink swingTail(Mailbox.Node node, int limit) {
-				MailboxLink last = this.tail;
-				node.seq = last.seq + 1;
-				this.tail = node;
-				return last;
-			}
+				@Override
+				MailboxLink swingTail(Mailbox.Node node, int limit) {
+					MailboxLink last = this.tail;
+					node.seq = last.seq + 1;
+					this.tail = node;
+					return last;
+				}
 
-		};
-
-		@Operation
-		public void send(@Param(name = "value") int value) {
-			this.mailbox.offer(value, true);
-		}
-
-		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object poll() {
-			return this.mailbox.poll();
-		}
-
-		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object pollLinkedThenTail() {
-			Object message = this.mailbox.pollLinked();
-			return (message == null && !this.mailbox.isEmpty()) ? this.mailbox.poll() : message;
+			});
 		}
 
 	}
 
 	/**
 	 * A real process's mailbox, made by its first sender: a {@link ThreadProcess} whose thread is
-	 * never started, driven from plain threads. A fresh one per invocation, as Lincheck makes a
-	 * fresh instance, so that every scenario's first sends race to install its mailbox.
+	 * never started, driven from plain threads through the process's own steps. A fresh one per
+	 * invocation, as Lincheck makes a fresh instance, so that every scenario's first sends race to
+	 * install its mailbox. Subclasses say how a sender delivers.
 	 */
-	@Param(name = "value", gen = IntGen.class, conf = "1:9")
-	public static class ProcessMailbox {
+	public abstract static class ProcessConsumer {
 
-		private final LocalProcess process = new ThreadProcess(RUNTIME, 1, (ctx) -> {
+		final LocalProcess process = new ThreadProcess(RUNTIME, 1, (ctx) -> {
 		});
-
-		@Operation
-		public void send(@Param(name = "value") int value) {
-			this.process.deliverBounded(value);
-		}
 
 		@Operation(nonParallelGroup = "consumer")
 		public @Nullable Object poll() {
@@ -189,13 +169,24 @@ public class MailboxLincheckTests {
 
 	}
 
+	/** The real delivery, which makes the mailbox on the first message. */
+	@Param(name = "value", gen = IntGen.class, conf = "1:9")
+	public static class ProcessMailbox extends ProcessConsumer {
+
+		@Operation
+		public void send(@Param(name = "value") int value) {
+			this.process.deliverBounded(value);
+		}
+
+	}
+
 	/**
 	 * A planted bug in the install of a process's first mailbox: the sender looks at the process's
 	 * field and, finding none, writes its own new mailbox there, instead of one compare-and-set.
 	 * The rest is the real path (the offer, the wake-up, the consumer's looks).
 	 */
 	@Param(name = "value", gen = IntGen.class, conf = "1:9")
-	public static class LookThenWriteInstall {
+	public static class LookThenWriteInstall extends ProcessConsumer {
 
 		private static final VarHandle MAILBOX;
 
@@ -209,9 +200,6 @@ public class MailboxLincheckTests {
 			}
 		}
 
-		private final LocalProcess process = new ThreadProcess(RUNTIME, 1, (ctx) -> {
-		});
-
 		@Operation
 		public void send(@Param(name = "value") int value) {
 			Mailbox box = this.process.mailbox();
@@ -221,17 +209,6 @@ public class MailboxLincheckTests {
 			}
 			box.offer(value, true);
 			this.process.wake(value);
-		}
-
-		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object poll() {
-			return this.process.poll();
-		}
-
-		@Operation(nonParallelGroup = "consumer")
-		public @Nullable Object pollLinkedThenTail() {
-			Object message = this.process.pollLinked();
-			return (message == null && !this.process.mailboxEmpty()) ? this.process.poll() : message;
 		}
 
 	}
