@@ -3,6 +3,7 @@ package dev.procreg.process;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.stream.Stream;
 
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -11,9 +12,10 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.procreg.testing.LincheckProgress;
 
@@ -49,13 +51,13 @@ public class MailboxLincheckTests {
 	private static final ProcessRuntime RUNTIME = ProcessRuntime.start();
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(classes = { RealMailbox.class, ProcessMailbox.class })
+	@MethodSource("correctMailboxes")
 	void modelCheckingPasses(Class<?> mailbox) {
 		modelChecking().check(mailbox);
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(classes = { RealMailbox.class, ProcessMailbox.class })
+	@MethodSource("correctMailboxes")
 	void stressPasses(Class<?> mailbox) {
 		new StressOptions().iterations(6)
 			.invocationsPerIteration(500)
@@ -67,10 +69,19 @@ public class MailboxLincheckTests {
 
 	/** A non-atomic tail swing, and a first mailbox installed by a look and then a write. */
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(classes = { NonAtomicTail.class, LookThenWriteInstall.class })
+	@MethodSource("plantedBugs")
 	void catchesAPlantedBug(Class<?> planted) {
 		assertThatExceptionOfType(LincheckAssertionError.class)
 			.isThrownBy(() -> modelChecking().minimizeFailedScenario(false).check(planted));
+	}
+
+	static Stream<Named<Class<?>>> correctMailboxes() {
+		return Stream.of(Named.of("RealMailbox", RealMailbox.class), Named.of("ProcessMailbox", ProcessMailbox.class));
+	}
+
+	static Stream<Named<Class<?>>> plantedBugs() {
+		return Stream.of(Named.of("NonAtomicTail", NonAtomicTail.class),
+				Named.of("LookThenWriteInstall", LookThenWriteInstall.class));
 	}
 
 	private static ModelCheckingOptions modelChecking() {

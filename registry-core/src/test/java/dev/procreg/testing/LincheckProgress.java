@@ -39,7 +39,10 @@ public final class LincheckProgress implements BeforeTestExecutionCallback, Afte
 	}
 
 	private static String name(ExtensionContext context) {
-		return context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
+		String method = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
+		// a parameterized check says which of its classes runs
+		String display = context.getDisplayName();
+		return display.startsWith(context.getRequiredTestMethod().getName() + "(") ? method : method + " [" + display + "]";
 	}
 
 }
