@@ -200,7 +200,9 @@ final class ThreadProcess extends LocalProcess implements ReceivingContext, Runn
 				if (flushedDown(message)) {
 					continue;
 				}
-				box = mailbox(); // made: the message came from it
+				if (box == null) {
+					box = mailbox(); // made: the message came from it, and a made mailbox stays
+				}
 				if (matcher == null || matcher.test(message)) {
 					box.handled++;
 					return message;
