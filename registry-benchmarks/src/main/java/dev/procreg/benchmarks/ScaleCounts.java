@@ -57,7 +57,10 @@ public final class ScaleCounts {
 		bench.start();
 		try {
 			if (operation.equals("lookupPair") || operation.equals("registerPair")) {
-				int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 15;
+				int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 16;
+				if (rounds < 2) {
+					throw new IllegalArgumentException(operation + " needs at least 2 rounds, one with each side first: " + rounds);
+				}
 				pair(bench, operation.equals("lookupPair"), operations, rounds);
 				return;
 			}
@@ -81,11 +84,11 @@ public final class ScaleCounts {
 	}
 
 	/**
-	 * Alternates the operation and its baseline in rounds, in one JVM on one heap, and prints the
-	 * fastest round of each (noise from other load only ever adds time, so the minimum is the
-	 * estimate least disturbed by it) and the median of the rounds' own ratios (a round and its
-	 * baseline run back to back, so on a loaded machine they share most of its disturbance). The
-	 * number of rounds is the optional fifth argument (15 when absent).
+	 * Alternates the operation and its baseline in rounds, each first in every other round, in one
+	 * JVM on one heap, and prints the fastest round of each (noise from other load only ever adds
+	 * time, so the minimum is the estimate least disturbed by it) and the median of the rounds' own
+	 * ratios (a round and its baseline run back to back, so on a loaded machine they share most of
+	 * its disturbance). The number of rounds is the optional fifth argument (16 when absent).
 	 */
 	private static void pair(RegistryAtScaleBenchmark bench, boolean lookups, long operations, int rounds)
 			throws Exception {
@@ -99,21 +102,34 @@ public final class ScaleCounts {
 		double bestBaseline = Double.MAX_VALUE;
 		double[] ratios = new double[rounds];
 		for (int round = 0; round < rounds; round++) {
-			long started = System.nanoTime();
-			run(bench, ours, perRound);
-			double timeOurs = (double) (System.nanoTime() - started) / done;
-			started = System.nanoTime();
-			run(bench, baseline, perRound);
-			double timeBaseline = (double) (System.nanoTime() - started) / done;
+			// each side goes first in every other round, so that neither always runs on the
+			// caches the other left (LookupNoise)
+			boolean oursFirst = (round & 1) == 0;
+			double timeOurs = 0;
+			double timeBaseline = 0;
+			for (int place = 0; place < 2; place++) {
+				boolean oursNow = (place == 0) == oursFirst;
+				long started = System.nanoTime();
+				run(bench, oursNow ? ours : baseline, perRound);
+				double time = (double) (System.nanoTime() - started) / done;
+				if (oursNow) {
+					timeOurs = time;
+				}
+				else {
+					timeBaseline = time;
+				}
+			}
 			bestOurs = Math.min(bestOurs, timeOurs);
 			bestBaseline = Math.min(bestBaseline, timeBaseline);
 			ratios[round] = timeBaseline / timeOurs;
 		}
+		double[] balanced = BalancedRatios.of(ratios);
 		Arrays.sort(ratios);
 		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio %.2fx; per-round ratio median %.2fx"
-				+ " (quartiles %.2f-%.2f, %d rounds)%n", ours, bench.partitions, bench.order, bestOurs, baseline,
-				bestBaseline, bestBaseline / bestOurs, ratios[rounds / 2], ratios[rounds / 4], ratios[3 * rounds / 4],
-				rounds);
+				+ " (quartiles %.2f-%.2f, %d rounds); balanced median %.2fx (quartiles %.2f-%.2f)%n", ours,
+				bench.partitions, bench.order, bestOurs, baseline, bestBaseline, bestBaseline / bestOurs, ratios[rounds / 2],
+				ratios[rounds / 4], ratios[3 * rounds / 4], rounds, BalancedRatios.median(balanced),
+				balanced[balanced.length / 4], balanced[3 * balanced.length / 4]);
 	}
 
 	private static long run(RegistryAtScaleBenchmark bench, String operation, long times) throws Exception {

@@ -28,12 +28,14 @@ import dev.procreg.registry.RegistryOptions;
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost ours 7
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost baseline 7
  * </pre>
- * {@code pair} alternates the two in one JVM, ours then the baseline, and prints each round's
- * ratio (the baseline's wall over ours) and their median: a machine whose speed swings between
+ * {@code pair} alternates the two in one JVM, each going first in every other round, and prints
+ * each round's ratio (the baseline's wall over ours) and their median: a machine whose speed swings between
  * runs moves both shots of a round alike, so the ratio holds where separate JVMs disagree.
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 21
  * </pre>
+ * {@code aa} runs the same rounds with the baseline on both sides: its median over several JVMs
+ * shows how far a pair's median strays when nothing differs (the verdict's noise floor).
  * {@code parts} takes the shot apart by subtraction: each round runs ours, ours whose processes
  * do not register, the baseline, and the baseline whose threads do not {@code put}, in one JVM,
  * and prints each variant's median wall, mean process CPU and median bytes allocated a process.
@@ -78,8 +80,11 @@ public final class SpawnCost {
 	public static void main(String[] args) throws Exception {
 		String mode = (args.length > 0) ? args[0] : "ours";
 		int shots = (args.length > 1) ? Integer.parseInt(args[1]) : 7;
-		if (mode.equals("pair")) {
-			pairs(shots);
+		if (mode.equals("pair") || mode.equals("aa")) {
+			if (shots < 2) {
+				throw new IllegalArgumentException(mode + " needs at least 2 rounds, one with each side first: " + shots);
+			}
+			pairs(shots, mode.equals("aa"));
 			return;
 		}
 		if (mode.equals("parts")) {
@@ -87,7 +92,7 @@ public final class SpawnCost {
 			return;
 		}
 		if (!mode.equals("ours") && !mode.equals("baseline")) {
-			throw new IllegalArgumentException("unknown mode " + mode + "; use ours, baseline, pair or parts");
+			throw new IllegalArgumentException("unknown mode " + mode + "; use ours, baseline, pair, aa or parts");
 		}
 		int warmups = 3;
 		long[] wall = new long[shots];
@@ -112,24 +117,47 @@ public final class SpawnCost {
 				median(allocated) / COUNT);
 	}
 
-	/** Rounds of ours then the baseline in this JVM, after three warm-up rounds; ratios per round. */
-	private static void pairs(int rounds) throws InterruptedException {
+	/**
+	 * Rounds of ours and the baseline in this JVM, each first in every other round, after three
+	 * warm-up rounds; ratios per round. With {@code againstItself} ({@code aa}) the baseline takes
+	 * ours' place too: two sides that do the same work, so the spread of this median over JVMs is
+	 * what a pair's verdict must exceed.
+	 */
+	private static void pairs(int rounds, boolean againstItself) throws InterruptedException {
+		String first = againstItself ? "the first baseline" : "ours";
 		double[] ratios = new double[rounds];
 		for (int round = -3; round < rounds; round++) {
-			System.gc();
-			Shot ours = ours();
-			System.gc();
-			Shot baseline = baseline();
+			// each side goes first in every other round: the baseline against itself, always in
+			// the same order, came out about 5 % quicker in second place (BalancedRatios)
+			boolean oursFirst = (round & 1) == 0;
+			Shot ours;
+			Shot baseline;
+			if (oursFirst) {
+				System.gc();
+				ours = againstItself ? baseline() : ours();
+				System.gc();
+				baseline = baseline();
+			}
+			else {
+				System.gc();
+				baseline = baseline();
+				System.gc();
+				ours = againstItself ? baseline() : ours();
+			}
 			double ratio = (double) baseline.wall / ours.wall;
 			if (round >= 0) {
 				ratios[round] = ratio;
 			}
-			System.out.printf("round %2d: ours %4d ms, baseline %4d ms, ratio %.2f%n", round, ours.wall / 1_000_000,
-					baseline.wall / 1_000_000, ratio);
+			System.out.printf("round %2d: %s %4d ms, baseline %4d ms, ratio %.2f (%s first)%n", round, first,
+					ours.wall / 1_000_000, baseline.wall / 1_000_000, ratio, oursFirst ? first : "baseline");
 		}
+		double[] balanced = BalancedRatios.of(ratios);
 		Arrays.sort(ratios);
-		System.out.printf("RESULT pair (%d rounds): median ratio %.2f (baseline's wall over ours; above 1 is faster), range %.2f-%.2f%n",
-				rounds, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+		System.out.printf("RESULT %s (%d rounds): median ratio %.2f (baseline's wall over %s; above 1 is faster),"
+				+ " range %.2f-%.2f; balanced median %.2f (range %.2f-%.2f, %d pairs of rounds)%n",
+				againstItself ? "aa" : "pair", rounds, ratios[rounds / 2], againstItself ? "the other baseline's" : "ours",
+				ratios[0], ratios[rounds - 1], BalancedRatios.median(balanced), balanced[0],
+				balanced[balanced.length - 1], balanced.length);
 	}
 
 	/** Rounds of the four variants in this JVM, after three warm-up rounds; medians and means per variant. */
