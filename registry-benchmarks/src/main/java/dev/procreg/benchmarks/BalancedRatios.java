@@ -3,12 +3,9 @@ package dev.procreg.benchmarks;
 import java.util.Arrays;
 
 /**
- * Ratios of rounds whose two sides took turns going first, combined so that the place cancels
- * out. The place counts: with the same code on both sides ({@code SpawnCost aa},
- * {@link LookupNoise}) the side that always went second came out 5 % quicker at spawn + register,
- * and a lookup round's ratio moves by a fifth with who went first (benchmark README, "Which side
- * goes first"). A round in which ours went first and the next, in which the baseline did, make
- * one balanced ratio: the geometric mean of the two.
+ * Ratios of rounds whose two sides took turns going first ({@link Turns}), combined so that the
+ * place cancels out: a round in which one side went first and the next, in which the other did,
+ * make one balanced ratio, the geometric mean of the two.
  */
 final class BalancedRatios {
 
@@ -17,9 +14,8 @@ final class BalancedRatios {
 
 	/**
 	 * @param perRound each round's ratio, rounds 0, 2, 4, … with one side first and 1, 3, 5, …
-	 * with the other
-	 * @return the geometric means of rounds 0 and 1, 2 and 3, and so on, sorted; an odd last round
-	 * is left out
+	 * with the other; an even number of them
+	 * @return the geometric means of rounds 0 and 1, 2 and 3, and so on, sorted
 	 */
 	static double[] of(double[] perRound) {
 		double[] balanced = new double[perRound.length / 2];
@@ -30,9 +26,10 @@ final class BalancedRatios {
 		return balanced;
 	}
 
-	/** @return the median of sorted values (the upper one of an even count) */
+	/** @return the median of sorted values: the mean of the middle two of an even count */
 	static double median(double[] sorted) {
-		return sorted[sorted.length / 2];
+		int half = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
 	}
 
 }

@@ -6,16 +6,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The noise floor of {@code ScaleCounts lookupPair}: the same rounds with the hand-rolled baseline
- * on both sides. Two populations of {@value RegistryAtScaleBenchmark#COUNT} virtual threads, each
- * with a {@code LinkedTransferQueue} mailbox and its key put in its side's own
- * {@code ConcurrentHashMap<String, Thread>}, started interleaved as {@link RegistryAtScaleBenchmark}
- * starts ours and the baseline's, register the same {@code session-N} strings; rounds of lookups of
- * equal copies (in registration order or a fixed shuffle) alternate between the two maps, each
- * first in every other round. The two sides do the same work, so the balanced median
- * ({@link BalancedRatios}) would be 1.00 in every JVM were the JVMs alike; how far it strays over
- * several JVMs is how far a pair's verdict can stray with nothing to tell the sides apart (where
- * G1 happens to put each side's nodes, mostly).
+ * An estimate of the noise floor of {@code ScaleCounts lookupPair}: its rounds with the
+ * hand-rolled baseline on both sides. Two populations of {@value RegistryAtScaleBenchmark#COUNT}
+ * virtual threads, each with a {@code LinkedTransferQueue} mailbox and its key put in its side's
+ * own {@code ConcurrentHashMap<String, Thread>}, started interleaved as
+ * {@link RegistryAtScaleBenchmark} starts ours and the baseline's, register the same
+ * {@code session-N} strings; rounds of lookups of equal copies (in registration order or a fixed
+ * shuffle) alternate between the two maps, each first in every other round ({@link Turns}). The two
+ * sides do the same work, so the balanced median would be 1.00 in every JVM were the JVMs alike;
+ * how far it strays over several JVMs is how far a pair's verdict can stray with nothing to tell
+ * the sides apart (where G1 happens to put each side's nodes, mostly). An estimate: the heap holds
+ * no processes and none of the benchmark's other keys, so its collections run as the benchmark's
+ * do only roughly.
  *
  * <pre>
  * java -cp benchmarks.jar dev.procreg.benchmarks.LookupNoise sequential 100000 100
@@ -34,15 +36,13 @@ public final class LookupNoise {
 	private LookupNoise() {
 	}
 
-	public static void main(String[] args) throws InterruptedException {
+	public static void main(String[] args) throws Exception {
 		if (args.length != 3 || !(args[0].equals("sequential") || args[0].equals("random"))) {
 			throw new IllegalArgumentException("usage: LookupNoise sequential|random <lookups a round> <rounds>");
 		}
-		int perRound = Integer.parseInt(args[1]);
-		int rounds = Integer.parseInt(args[2]);
-		if (rounds < 2) {
-			throw new IllegalArgumentException("LookupNoise needs at least 2 rounds, one with each map first: " + rounds);
-		}
+		int perRound = positive(args[1], "lookups a round");
+		int rounds = positive(args[2], "rounds");
+		Turns.requireEvenRounds(rounds, "LookupNoise");
 		String[] keys = new String[COUNT];
 		for (int i = 0; i < COUNT; i++) {
 			keys[i] = "session-" + i;
@@ -66,42 +66,47 @@ public final class LookupNoise {
 		if (first.size() != COUNT || second.size() != COUNT) {
 			throw new IllegalStateException("maps hold " + first.size() + " and " + second.size());
 		}
-		long sink = run(first, lookups, 20_000_000) + run(second, lookups, 20_000_000);
+		// the warm-up in the order of round -1, so that round 0's first run follows its own side
+		long sink = run(second, lookups, 20_000_000) + run(first, lookups, 20_000_000);
 		double bestFirst = Double.MAX_VALUE;
 		double bestSecond = Double.MAX_VALUE;
 		double[] ratios = new double[rounds];
 		for (int round = 0; round < rounds; round++) {
-			boolean firstFirst = (round & 1) == 0;
-			double timeFirst = 0;
-			double timeSecond = 0;
-			for (int place = 0; place < 2; place++) {
-				boolean firstNow = (place == 0) == firstFirst;
-				long started = System.nanoTime();
-				sink += run(firstNow ? first : second, lookups, perRound);
-				double time = (double) (System.nanoTime() - started) / perRound;
-				if (firstNow) {
-					timeFirst = time;
-				}
-				else {
-					timeSecond = time;
-				}
-			}
+			long[] nanos = Turns.time(round, () -> run(first, lookups, perRound), () -> run(second, lookups, perRound));
+			double timeFirst = (double) nanos[0] / perRound;
+			double timeSecond = (double) nanos[1] / perRound;
+			sink += nanos[2];
 			bestFirst = Math.min(bestFirst, timeFirst);
 			bestSecond = Math.min(bestSecond, timeSecond);
 			ratios[round] = timeSecond / timeFirst;
 		}
 		double[] balanced = BalancedRatios.of(ratios);
 		Arrays.sort(ratios);
-		System.out.printf("RESULT aa order=%s best ns/op %.1f, second map %.1f; per-round ratio median %.2fx"
-				+ " (quartiles %.2f-%.2f, %d rounds); balanced median %.2fx (quartiles %.2f-%.2f; sink %d)%n", args[0],
-				bestFirst, bestSecond, ratios[rounds / 2], ratios[rounds / 4], ratios[3 * rounds / 4], rounds,
-				BalancedRatios.median(balanced), balanced[balanced.length / 4], balanced[3 * balanced.length / 4], sink);
+		System.out.printf("RESULT aa order=%s best ns/op %.1f, second map %.1f; per-round ratio median %.3fx"
+				+ " (quartiles %.2f-%.2f, %d rounds%s); balanced median %.3fx (quartiles %.2f-%.2f; sink %d)%n", args[0],
+				bestFirst, bestSecond, BalancedRatios.median(ratios), ratios[rounds / 4], ratios[3 * rounds / 4], rounds,
+				Turns.FIXED_ORDER ? ", fixed order" : "", BalancedRatios.median(balanced), balanced[balanced.length / 4],
+				balanced[3 * balanced.length / 4], sink);
 		for (Thread thread : threads) {
 			thread.interrupt();
 		}
 		for (Thread thread : threads) {
 			thread.join();
 		}
+	}
+
+	private static int positive(String argument, String what) {
+		int value;
+		try {
+			value = Integer.parseInt(argument);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(what + " must be a whole number: " + argument, ex);
+		}
+		if (value < 1) {
+			throw new IllegalArgumentException(what + " must be at least 1: " + argument);
+		}
+		return value;
 	}
 
 	private static long run(ConcurrentHashMap<String, Thread> map, String[] lookups, long times) {

@@ -24,8 +24,9 @@ import java.util.Arrays;
  * </pre>
  * The operation is {@code lookupHit}, {@code baselineMapGet}, {@code conflictingRegister} or
  * {@code baselinePutIfAbsent}; divide the counts by the number of operations it prints. Or
- * {@code lookupPair} / {@code registerPair}: ours and the baseline alternated in one JVM,
- * {@code ScaleCounts lookupPair 1 sequential 100000 200} for 200 rounds of 100,000 lookups each.
+ * {@code lookupPair} / {@code registerPair}: ours and the baseline alternated in one JVM, each
+ * first in every other round, {@code ScaleCounts lookupPair 1 sequential 100000 200} for 200
+ * rounds of 100,000 lookups each.
  *
  * <p>The rounds of one JVM agree; JVMs of one jar may not, by as much as 0.6× against 1.25×, because
  * G1 copies the keys and tables at young collections in an order each run decides, and a probe's
@@ -54,13 +55,17 @@ public final class ScaleCounts {
 		long operations = Long.parseLong(args[3]);
 		Path control = (args.length > 4) ? Path.of(args[4]) : null;
 		Path ack = (args.length > 5) ? Path.of(args[5]) : null;
+		boolean paired = operation.equals("lookupPair") || operation.equals("registerPair");
+		int rounds = (paired && args.length > 4) ? Integer.parseInt(args[4]) : 16;
+		if (paired) {
+			Turns.requireEvenRounds(rounds, "ScaleCounts " + operation);
+			if (operations < 1) {
+				throw new IllegalArgumentException(operation + " needs at least 1 operation a round: " + operations);
+			}
+		}
 		bench.start();
 		try {
-			if (operation.equals("lookupPair") || operation.equals("registerPair")) {
-				int rounds = (args.length > 4) ? Integer.parseInt(args[4]) : 16;
-				if (rounds < 2) {
-					throw new IllegalArgumentException(operation + " needs at least 2 rounds, one with each side first: " + rounds);
-				}
+			if (paired) {
 				pair(bench, operation.equals("lookupPair"), operations, rounds);
 				return;
 			}
@@ -84,11 +89,12 @@ public final class ScaleCounts {
 	}
 
 	/**
-	 * Alternates the operation and its baseline in rounds, each first in every other round, in one
-	 * JVM on one heap, and prints the fastest round of each (noise from other load only ever adds
-	 * time, so the minimum is the estimate least disturbed by it) and the median of the rounds' own
-	 * ratios (a round and its baseline run back to back, so on a loaded machine they share most of
-	 * its disturbance). The number of rounds is the optional fifth argument (16 when absent).
+	 * Alternates the operation and its baseline in rounds, each first in every other round
+	 * ({@link Turns}), in one JVM on one heap, and prints the fastest round of each (noise from
+	 * other load only ever adds time, so the minimum is the estimate least disturbed by it), the
+	 * median of the rounds' own ratios (a round and its baseline run back to back, so on a loaded
+	 * machine they share most of its disturbance) and their balanced median ({@link BalancedRatios}).
+	 * The number of rounds is the optional fifth argument, even (16 when absent).
 	 */
 	private static void pair(RegistryAtScaleBenchmark bench, boolean lookups, long operations, int rounds)
 			throws Exception {
@@ -96,40 +102,28 @@ public final class ScaleCounts {
 		String baseline = lookups ? "baselineMapGet" : "baselinePutIfAbsent";
 		long perRound = lookups ? operations : Math.max(1, operations / RegistryAtScaleBenchmark.COUNT);
 		long done = lookups ? perRound : perRound * RegistryAtScaleBenchmark.COUNT;
-		run(bench, ours, lookups ? 20_000_000 : 100);
+		// the warm-up in the order of round -1, so that round 0's first run follows its own side
 		run(bench, baseline, lookups ? 20_000_000 : 100);
+		run(bench, ours, lookups ? 20_000_000 : 100);
 		double bestOurs = Double.MAX_VALUE;
 		double bestBaseline = Double.MAX_VALUE;
 		double[] ratios = new double[rounds];
 		for (int round = 0; round < rounds; round++) {
-			// each side goes first in every other round, so that neither always runs on the
-			// caches the other left (LookupNoise)
-			boolean oursFirst = (round & 1) == 0;
-			double timeOurs = 0;
-			double timeBaseline = 0;
-			for (int place = 0; place < 2; place++) {
-				boolean oursNow = (place == 0) == oursFirst;
-				long started = System.nanoTime();
-				run(bench, oursNow ? ours : baseline, perRound);
-				double time = (double) (System.nanoTime() - started) / done;
-				if (oursNow) {
-					timeOurs = time;
-				}
-				else {
-					timeBaseline = time;
-				}
-			}
+			long[] nanos = Turns.time(round, () -> run(bench, ours, perRound), () -> run(bench, baseline, perRound));
+			double timeOurs = (double) nanos[0] / done;
+			double timeBaseline = (double) nanos[1] / done;
 			bestOurs = Math.min(bestOurs, timeOurs);
 			bestBaseline = Math.min(bestBaseline, timeBaseline);
 			ratios[round] = timeBaseline / timeOurs;
 		}
 		double[] balanced = BalancedRatios.of(ratios);
 		Arrays.sort(ratios);
-		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio %.2fx; per-round ratio median %.2fx"
-				+ " (quartiles %.2f-%.2f, %d rounds); balanced median %.2fx (quartiles %.2f-%.2f)%n", ours,
-				bench.partitions, bench.order, bestOurs, baseline, bestBaseline, bestBaseline / bestOurs, ratios[rounds / 2],
-				ratios[rounds / 4], ratios[3 * rounds / 4], rounds, BalancedRatios.median(balanced),
-				balanced[balanced.length / 4], balanced[3 * balanced.length / 4]);
+		System.out.printf("%s partitions=%d order=%s best ns/op %.1f, %s %.1f, ratio of bests %.2fx; per-round ratio median"
+				+ " %.3fx (quartiles %.2f-%.2f, %d rounds%s); balanced median %.3fx (quartiles %.2f-%.2f)%n", ours,
+				bench.partitions, bench.order, bestOurs, baseline, bestBaseline, bestBaseline / bestOurs,
+				BalancedRatios.median(ratios), ratios[rounds / 4], ratios[3 * rounds / 4], rounds,
+				Turns.FIXED_ORDER ? ", fixed order" : "", BalancedRatios.median(balanced), balanced[balanced.length / 4],
+				balanced[3 * balanced.length / 4]);
 	}
 
 	private static long run(RegistryAtScaleBenchmark bench, String operation, long times) throws Exception {

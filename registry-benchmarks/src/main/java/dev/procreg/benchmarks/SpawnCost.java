@@ -29,13 +29,15 @@ import dev.procreg.registry.RegistryOptions;
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost baseline 7
  * </pre>
  * {@code pair} alternates the two in one JVM, each going first in every other round, and prints
- * each round's ratio (the baseline's wall over ours) and their median: a machine whose speed swings between
+ * each round's ratio (the baseline's wall over ours), their median and the balanced median
+ * ({@link BalancedRatios}): an even number of rounds; a machine whose speed swings between
  * runs moves both shots of a round alike, so the ratio holds where separate JVMs disagree.
  * <pre>
- * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 21
+ * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 16
  * </pre>
- * {@code aa} runs the same rounds with the baseline on both sides: its median over several JVMs
- * shows how far a pair's median strays when nothing differs (the verdict's noise floor).
+ * {@code aa} runs the same rounds with the baseline on both sides (A and B): its median over
+ * several JVMs shows how far a pair's median strays when nothing differs (the verdict's noise
+ * floor).
  * {@code parts} takes the shot apart by subtraction: each round runs ours, ours whose processes
  * do not register, the baseline, and the baseline whose threads do not {@code put}, in one JVM,
  * and prints each variant's median wall, mean process CPU and median bytes allocated a process.
@@ -81,9 +83,7 @@ public final class SpawnCost {
 		String mode = (args.length > 0) ? args[0] : "ours";
 		int shots = (args.length > 1) ? Integer.parseInt(args[1]) : 7;
 		if (mode.equals("pair") || mode.equals("aa")) {
-			if (shots < 2) {
-				throw new IllegalArgumentException(mode + " needs at least 2 rounds, one with each side first: " + shots);
-			}
+			Turns.requireEvenRounds(shots, "SpawnCost " + mode);
 			pairs(shots, mode.equals("aa"));
 			return;
 		}
@@ -118,21 +118,21 @@ public final class SpawnCost {
 	}
 
 	/**
-	 * Rounds of ours and the baseline in this JVM, each first in every other round, after three
-	 * warm-up rounds; ratios per round. With {@code againstItself} ({@code aa}) the baseline takes
-	 * ours' place too: two sides that do the same work, so the spread of this median over JVMs is
-	 * what a pair's verdict must exceed.
+	 * Rounds of ours and the baseline in this JVM, each first in every other round ({@link Turns}),
+	 * after four warm-up rounds; ratios per round, their median and the balanced median. With
+	 * {@code againstItself} ({@code aa}) the baseline takes ours' place too, as side A against side
+	 * B: two sides that do the same work, so the spread of this median over JVMs is what a pair's
+	 * verdict must exceed.
 	 */
 	private static void pairs(int rounds, boolean againstItself) throws InterruptedException {
-		String first = againstItself ? "the first baseline" : "ours";
+		String first = againstItself ? "A" : "ours";
+		String second = againstItself ? "B" : "baseline";
 		double[] ratios = new double[rounds];
-		for (int round = -3; round < rounds; round++) {
-			// each side goes first in every other round: the baseline against itself, always in
-			// the same order, came out about 5 % quicker in second place (BalancedRatios)
-			boolean oursFirst = (round & 1) == 0;
+		for (int round = -4; round < rounds; round++) {
+			boolean firstFirst = Turns.firstGoesFirst(round);
 			Shot ours;
 			Shot baseline;
-			if (oursFirst) {
+			if (firstFirst) {
 				System.gc();
 				ours = againstItself ? baseline() : ours();
 				System.gc();
@@ -148,16 +148,18 @@ public final class SpawnCost {
 			if (round >= 0) {
 				ratios[round] = ratio;
 			}
-			System.out.printf("round %2d: %s %4d ms, baseline %4d ms, ratio %.2f (%s first)%n", round, first,
-					ours.wall / 1_000_000, baseline.wall / 1_000_000, ratio, oursFirst ? first : "baseline");
+			System.out.printf("round %2d: %s %4d ms, %s %4d ms, ratio %.2f (%s first)%n", round, first,
+					ours.wall / 1_000_000, second, baseline.wall / 1_000_000, ratio, firstFirst ? first : second);
 		}
 		double[] balanced = BalancedRatios.of(ratios);
-		Arrays.sort(ratios);
-		System.out.printf("RESULT %s (%d rounds): median ratio %.2f (baseline's wall over %s; above 1 is faster),"
-				+ " range %.2f-%.2f; balanced median %.2f (range %.2f-%.2f, %d pairs of rounds)%n",
-				againstItself ? "aa" : "pair", rounds, ratios[rounds / 2], againstItself ? "the other baseline's" : "ours",
-				ratios[0], ratios[rounds - 1], BalancedRatios.median(balanced), balanced[0],
-				balanced[balanced.length - 1], balanced.length);
+		double[] sorted = ratios.clone();
+		Arrays.sort(sorted);
+		String ratioIs = againstItself ? "B's wall over A's; above 1: A quicker" : "the baseline's wall over ours; above 1: ours quicker";
+		System.out.printf("RESULT %s (%d rounds%s): median ratio %.3f (%s), range %.2f-%.2f; balanced median %.3f"
+				+ " (range %.2f-%.2f, %d pairs of rounds)%n", againstItself ? "aa" : "pair", rounds,
+				Turns.FIXED_ORDER ? ", fixed order" : "", BalancedRatios.median(sorted), ratioIs, sorted[0],
+				sorted[rounds - 1], BalancedRatios.median(balanced), balanced[0], balanced[balanced.length - 1],
+				balanced.length);
 	}
 
 	/** Rounds of the four variants in this JVM, after three warm-up rounds; medians and means per variant. */
