@@ -40,8 +40,8 @@ public final class LookupNoise {
 		if (args.length != 3 || !(args[0].equals("sequential") || args[0].equals("random"))) {
 			throw new IllegalArgumentException("usage: LookupNoise sequential|random <lookups a round> <rounds>");
 		}
-		int perRound = positive(args[1], "lookups a round");
-		int rounds = positive(args[2], "rounds");
+		int perRound = Turns.count(args[1], "lookups a round");
+		int rounds = Turns.count(args[2], "rounds");
 		Turns.requireEvenRounds(rounds, "LookupNoise");
 		String[] keys = new String[COUNT];
 		for (int i = 0; i < COUNT; i++) {
@@ -82,7 +82,8 @@ public final class LookupNoise {
 		}
 		double[] balanced = BalancedRatios.of(ratios);
 		Arrays.sort(ratios);
-		System.out.printf("RESULT aa order=%s best ns/op %.1f, second map %.1f; per-round ratio median %.3fx"
+		System.out.printf("RESULT aa order=%s best ns/op %.1f, second map %.1f; ratios: the second map's time over the"
+				+ " first's, above 1: the first quicker; per-round ratio median %.3fx"
 				+ " (quartiles %.2f-%.2f, %d rounds%s); balanced median %.3fx (quartiles %.2f-%.2f; sink %d)%n", args[0],
 				bestFirst, bestSecond, BalancedRatios.median(ratios), ratios[rounds / 4], ratios[3 * rounds / 4], rounds,
 				Turns.FIXED_ORDER ? ", fixed order" : "", BalancedRatios.median(balanced), balanced[balanced.length / 4],
@@ -93,20 +94,6 @@ public final class LookupNoise {
 		for (Thread thread : threads) {
 			thread.join();
 		}
-	}
-
-	private static int positive(String argument, String what) {
-		int value;
-		try {
-			value = Integer.parseInt(argument);
-		}
-		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException(what + " must be a whole number: " + argument, ex);
-		}
-		if (value < 1) {
-			throw new IllegalArgumentException(what + " must be at least 1: " + argument);
-		}
-		return value;
 	}
 
 	private static long run(ConcurrentHashMap<String, Thread> map, String[] lookups, long times) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs one operation of {@link RegistryAtScaleBenchmark} a fixed number of times, on the same
@@ -43,25 +44,41 @@ public final class ScaleCounts {
 	/** Compared with each result, so that the result is used without being dereferenced. */
 	static Object marker = new Object();
 
+	/** The single operations, each run on its own (under {@code perf stat}). */
+	private static final List<String> OPERATIONS = List.of("lookupHit", "baselineMapGet", "conflictingRegister",
+			"baselinePutIfAbsent");
+
 	private ScaleCounts() {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (args.length < 4 || args.length > 6) {
+			throw new IllegalArgumentException("usage: ScaleCounts <operation> <partitions> random|sequential <operations>"
+					+ " [<control fifo> [<ack fifo>]], or ScaleCounts lookupPair|registerPair <partitions>"
+					+ " random|sequential <operations a round> [<rounds>]");
+		}
 		String operation = args[0];
+		boolean paired = operation.equals("lookupPair") || operation.equals("registerPair");
+		if (!paired && !OPERATIONS.contains(operation)) {
+			throw new IllegalArgumentException("unknown operation " + operation + "; use one of " + OPERATIONS
+					+ ", lookupPair or registerPair");
+		}
+		if (paired && args.length > 5) {
+			throw new IllegalArgumentException(operation + " takes a number of rounds, not fifos: " + args[5]);
+		}
+		if (!args[2].equals("random") && !args[2].equals("sequential")) {
+			throw new IllegalArgumentException("order must be random or sequential: " + args[2]);
+		}
 		RegistryAtScaleBenchmark bench = new RegistryAtScaleBenchmark();
-		bench.partitions = Integer.parseInt(args[1]);
+		bench.partitions = Turns.count(args[1], "partitions");
 		bench.order = args[2];
 		bench.keyStrings = System.getProperty("keyStrings", "shared");
-		long operations = Long.parseLong(args[3]);
-		Path control = (args.length > 4) ? Path.of(args[4]) : null;
-		Path ack = (args.length > 5) ? Path.of(args[5]) : null;
-		boolean paired = operation.equals("lookupPair") || operation.equals("registerPair");
-		int rounds = (paired && args.length > 4) ? Integer.parseInt(args[4]) : 16;
+		long operations = Turns.count(args[3], "operations");
+		Path control = (!paired && args.length > 4) ? Path.of(args[4]) : null;
+		Path ack = (!paired && args.length > 5) ? Path.of(args[5]) : null;
+		int rounds = (paired && args.length > 4) ? Turns.count(args[4], "rounds") : 16;
 		if (paired) {
 			Turns.requireEvenRounds(rounds, "ScaleCounts " + operation);
-			if (operations < 1) {
-				throw new IllegalArgumentException(operation + " needs at least 1 operation a round: " + operations);
-			}
 		}
 		bench.start();
 		try {

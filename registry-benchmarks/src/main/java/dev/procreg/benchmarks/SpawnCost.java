@@ -34,6 +34,7 @@ import dev.procreg.registry.RegistryOptions;
  * runs moves both shots of a round alike, so the ratio holds where separate JVMs disagree.
  * <pre>
  * java -Xms6g -Xmx6g -Xmn4g -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 16
+ * java -cp benchmarks.jar dev.procreg.benchmarks.SpawnCost pair 16    # the default heap, as users run
  * </pre>
  * {@code aa} runs the same rounds with the baseline on both sides (A and B): its median over
  * several JVMs shows how far a pair's median strays when nothing differs (the verdict's noise
@@ -81,8 +82,9 @@ public final class SpawnCost {
 
 	public static void main(String[] args) throws Exception {
 		String mode = (args.length > 0) ? args[0] : "ours";
-		int shots = (args.length > 1) ? Integer.parseInt(args[1]) : 7;
-		if (mode.equals("pair") || mode.equals("aa")) {
+		boolean paired = mode.equals("pair") || mode.equals("aa");
+		int shots = (args.length > 1) ? Turns.count(args[1], "rounds") : (paired ? 16 : 7);
+		if (paired) {
 			Turns.requireEvenRounds(shots, "SpawnCost " + mode);
 			pairs(shots, mode.equals("aa"));
 			return;

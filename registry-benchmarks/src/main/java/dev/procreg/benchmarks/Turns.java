@@ -7,7 +7,8 @@ package dev.procreg.benchmarks;
  * its time: a lookup round's ratio of one map against an identical one spreads several times wider
  * with turns than in a fixed order, the place's effect that a fixed order hides in the verdict
  * (benchmark README, "Which side goes first"). {@code -Dpairs.fixedOrder=true} puts the first side
- * first in every round, as the harnesses did before, to measure that.
+ * first in every round, as the harnesses did before (their warm-ups aside), to measure that; the
+ * "balanced" figures then pair rounds of the same order.
  */
 final class Turns {
 
@@ -51,6 +52,26 @@ final class Turns {
 			result[firstNow ? 0 : 1] = System.nanoTime() - started;
 		}
 		return result;
+	}
+
+	/**
+	 * @param argument a command-line argument
+	 * @param what what it counts, for the message
+	 * @return its value
+	 * @throws IllegalArgumentException unless a whole number of at least 1
+	 */
+	static int count(String argument, String what) {
+		int value;
+		try {
+			value = Integer.parseInt(argument);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(what + " must be a whole number: " + argument, ex);
+		}
+		if (value < 1) {
+			throw new IllegalArgumentException(what + " must be at least 1: " + argument);
+		}
+		return value;
 	}
 
 	/**
