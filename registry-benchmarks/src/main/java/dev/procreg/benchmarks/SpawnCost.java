@@ -156,7 +156,8 @@ public final class SpawnCost {
 		double[] balanced = BalancedRatios.of(ratios);
 		double[] sorted = ratios.clone();
 		Arrays.sort(sorted);
-		String ratioIs = againstItself ? "B's wall over A's; above 1: A quicker" : "the baseline's wall over ours; above 1: ours quicker";
+		String ratioIs = againstItself ? "B's wall over A's; above 1: A quicker"
+				: "the baseline's wall over ours; above 1: ours quicker";
 		System.out.printf("RESULT %s (%d rounds%s): median ratio %.3f (%s), range %.2f-%.2f; balanced median %.3f"
 				+ " (range %.2f-%.2f, %d pairs of rounds)%n", againstItself ? "aa" : "pair", rounds,
 				Turns.FIXED_ORDER ? ", fixed order" : "", BalancedRatios.median(sorted), ratioIs, sorted[0],
